@@ -1,0 +1,38 @@
+/**
+ * Access to the upstream fixtures in `../shared/reference` (see its README). Tests that need
+ * them call `describeWithReference`, which skips with a clear message where the folder is absent.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+export const REFERENCE_DIR = process.env.STASH_PXC_REFERENCE
+  ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'reference');
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export const hasReference = fs.existsSync(path.join(REFERENCE_DIR, 'stash-crds'));
+
+/** `describe` when the reference folder exists, otherwise a skipped block that says why. */
+export function describeWithReference(name: string, fn: () => void): void {
+  if (hasReference) {
+    describe(name, fn);
+  } else {
+    describe.skip(`${name} (skipped: upstream reference not found at ${REFERENCE_DIR}; clone the project beside ../shared or set STASH_PXC_REFERENCE)`, fn);
+  }
+}
+
+/** Every YAML document of a file under the reference folder. */
+export function readReference(relative: string): any[] {
+  const text = fs.readFileSync(path.join(REFERENCE_DIR, relative), 'utf8');
+  return parseAllDocuments(text).map((d) => d.toJSON()).filter((d) => d != null);
+}
+
+/** The upstream CRDs, by `<plural>.<group>`. */
+export function upstreamCrds(): Map<string, any> {
+  const out = new Map<string, any>();
+  for (const file of fs.readdirSync(path.join(REFERENCE_DIR, 'stash-crds')).sort()) {
+    if (!file.endsWith('.yaml')) continue;
+    for (const doc of readReference(path.join('stash-crds', file))) out.set(doc.metadata.name, doc);
+  }
+  return out;
+}
