@@ -12,3 +12,4 @@ export * from './stash/v1beta1/backupsession';
 export const STASH_RESOURCES: readonly ResourceDefinition[] = [
   BACKUP_SESSION,
 ];
+export * from './perconaxtradb';
