@@ -2,7 +2,7 @@
  * Regenerates the typed classes in `imports/` with `cdk8s import`, from our own CRDs (never
  * from upstream files): one TypeScript module per API group. Works offline.
  *
- * Usage: `npm run import` (after `tsc -b`).
+ * Usage: `npm run import` (compiles, imports, compiles again).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -15,7 +15,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const IMPORTS = path.join(ROOT, 'imports');
 const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
 
-function main(): void {
+/** Writes the typed classes of every API group into `outDir` (default: `imports/`). */
+export function importCrds(outDir = IMPORTS, log: (line: string) => void = () => undefined): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-import-'));
   const groups = [...new Set(STASH_RESOURCES.map((def) => def.group))];
   for (const group of groups) {
@@ -27,13 +28,13 @@ function main(): void {
     }));
     const file = path.join(work, `${group}.yaml`);
     fs.writeFileSync(file, docs.join('---\n'));
-    execFileSync(CDK8S, ['import', file, '--language', 'typescript', '--output', IMPORTS], {
-      stdio: ['ignore', 'ignore', 'inherit'],
+    execFileSync(CDK8S, ['import', file, '--language', 'typescript', '--output', outDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
     });
-    console.log(`imports/${group}.ts`);
+    log(path.join(path.relative(process.cwd(), outDir) || '.', `${group}.ts`));
   }
   fs.rmSync(work, { recursive: true, force: true });
 }
 
-main();
+if (require.main === module) importCrds(IMPORTS, (line) => console.log(line));
