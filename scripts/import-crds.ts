@@ -28,7 +28,7 @@ export function importCrds(outDir = IMPORTS, log: (line: string) => void = () =>
     }));
     const file = path.join(work, `${group}.yaml`);
     fs.writeFileSync(file, docs.join('---\n'));
-    execFileSync(CDK8S, ['import', file, '--language', 'typescript', '--output', outDir], {
+    execFileSync(CDK8S, ['import', file, '--language', 'typescript', '--output', outDir, '--no-save'], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
     });

@@ -114,15 +114,25 @@ function resolveNode(node: RawSchema, stack: string[]): JSONSchemaProps {
   }
   if (node.properties) {
     const properties: { [name: string]: JSONSchemaProps } = {};
+    const required = new Set((node.required as string[] | undefined) ?? []);
     for (const [prop, child] of Object.entries(node.properties as { [k: string]: RawSchema })) {
       properties[prop] = resolveNode(child, stack);
+      // The OpenAPI document gives required fields their zero value as default ("effectively
+      // required"); in a CRD that default would turn a missing field into "" instead of an error.
+      if (required.has(prop)) delete properties[prop].default;
     }
     out.properties = properties;
     out.type ??= 'object';
   }
-  if (node.items) out.items = resolveNode(node.items as RawSchema, stack);
+  // Defaults on list items and map values only restate the zero value; they never apply.
+  if (node.items) out.items = withoutDefault(resolveNode(node.items as RawSchema, stack));
   if (node.additionalProperties !== undefined && typeof node.additionalProperties === 'object') {
-    out.additionalProperties = resolveNode(node.additionalProperties as RawSchema, stack);
+    out.additionalProperties = withoutDefault(resolveNode(node.additionalProperties as RawSchema, stack));
   }
   return out as JSONSchemaProps;
+}
+
+function withoutDefault(schema: JSONSchemaProps): JSONSchemaProps {
+  delete schema.default;
+  return schema;
 }

@@ -7,7 +7,7 @@ export const repositorySpec = t.object({
   backend: backend.doc('The storage (bucket or volume) that holds the restic repository.'),
   usagePolicy: usagePolicy.doc('Which namespaces may back up into or restore from this Repository.'),
   wipeOut: t.boolean().doc('Delete the backed-up data from the backend when the Repository is deleted.'),
-});
+}).doc('Where the repository lives and who may use it.');
 export type RepositorySpec = Infer<typeof repositorySpec>;
 
 export const repositoryStatus = t.object({
@@ -19,7 +19,7 @@ export const repositoryStatus = t.object({
   snapshotCount: t.int64().doc('How many snapshots the Repository holds.'),
   snapshotsRemovedOnLastCleanup: t.int64().doc('How many snapshots the retention policy removed last time.'),
   totalSize: t.string().doc('Size of the repository on the backend, e.g. 1.2 GiB.'),
-});
+}).doc('What Stash last observed in the repository.');
 export type RepositoryStatus = Infer<typeof repositoryStatus>;
 
 export const REPOSITORY: ResourceDefinition = {

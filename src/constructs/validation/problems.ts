@@ -1,0 +1,42 @@
+/**
+ * How our synth-time validation reports problems. Every message names the field, says what is
+ * wrong and how to fix it; cdk8s prefixes it with the construct path when it runs the
+ * validations (`App.synth()`, `Testing.synth()`), and `validateTree` does the same for callers
+ * that render charts with `chart.toJson()`.
+ */
+import { IConstruct } from 'constructs';
+
+/** One message: `<field>: <what is wrong>. Fix: <how>.` */
+export function problem(field: string, what: string, fix: string): string {
+  const end = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
+  return `${field}: ${end(what)} Fix: ${end(fix)}`;
+}
+
+/** Prefixes every problem of a nested check with the parent field (`backend.s3.bucket`). */
+export function within(field: string, problems: readonly string[]): string[] {
+  return problems.map((p) => `${field}.${p}`);
+}
+
+/**
+ * Runs the validations of every construct under `scope` (as `App.synth()` does) and throws one
+ * error listing all problems, each prefixed with `[construct path]`.
+ */
+export function validateTree(scope: IConstruct): void {
+  const errors: string[] = [];
+  for (const child of scope.node.findAll()) {
+    for (const error of child.node.validate()) errors.push(`[${child.node.path}] ${error}`);
+  }
+  if (errors.length > 0) {
+    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+}
+
+/** Problems of an integer field that must lie in [min, max]. */
+export function integerProblems(field: string, value: number | undefined, min: number, max: number, fix?: string): string[] {
+  if (value === undefined) return [];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `between ${min} and ${max}`;
+    return [problem(field, `${value} is not a whole number ${range}`, fix ?? `use a whole number ${range}`)];
+  }
+  return [];
+}
