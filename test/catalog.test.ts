@@ -136,21 +136,22 @@ describe('PerconaXtraDbCatalog', () => {
 
   describe('rejects invalid props, naming the construct, the field and the fix', () => {
     test.each<[string, PerconaXtraDbCatalogProps, RegExp]>([
-      ['an empty version list', { versions: [] }, /versions is empty; list at least one \(5\.7, 8\.0, 8\.4\) or leave versions out/],
-      ['a repeated version', { versions: [PerconaXtraDbVersion.V8_0, PerconaXtraDbVersion.V8_0] }, /versions\[1\] repeats 8\.0; list each version once/],
-      ['a version that is a plain string', { versions: ['8.0' as any] }, /versions\[0\] \("8\.0"\) is not a PerconaXtraDbVersion; use .*PerconaXtraDbVersion\.of\('8\.0'\)/],
-      ['a registry with a scheme', { image: { registry: 'https://ghcr.io/' } }, /image\.registry "https:\/\/ghcr\.io\/" must not start with a scheme; write only the host, e\.g\. "ghcr\.io"/],
-      ['a registry with a path', { image: { registry: 'ghcr.io/stashed' } }, /image\.registry "ghcr\.io\/stashed" must be a host\[:port\] without a path; move the path into image\.repository/],
-      ['an empty registry', { image: { registry: '' } }, /image\.registry "" is empty/],
-      ['a registry with spaces', { image: { registry: 'my registry' } }, /image\.registry "my registry" is not a registry host/],
-      ['a half-written Helm expression', { image: { registry: '{{ .Values.registry' } }, /image\.registry "\{\{ \.Values\.registry" is not a registry host/],
-      ['a scheme before a Helm expression', { image: { registry: 'https://{{ .Values.host }}' } }, /image\.registry .* must not start with a scheme/],
-      ['a repository with a tag', { image: { repository: 'stashed/stash-percona-xtradb:8.0' } }, /image\.repository .* must not hold a tag or digest; set the tag per version in image\.tags/],
-      ['an uppercase repository', { image: { repository: 'Stashed/XtraDB' } }, /image\.repository "Stashed\/XtraDB" must be lowercase; use "stashed\/xtradb"/],
-      ['a tag for an unknown version line', { image: { tags: { '8.1': '8.1' } } }, /image\.tags has the key "8\.1", which is no supported version line; use one of 5\.7, 8\.0, 8\.4/],
-      ['an invalid tag', { image: { tags: { '8.0': ':8.0' } } }, /image\.tags\["8\.0"\] ":8\.0" is not an image tag/],
-      ['an invalid label key', { labels: { 'bad key': 'x' } }, /labels has the key "bad key", which is no label key/],
-      ['an invalid label value', { labels: { team: 'not valid!' } }, /labels\["team"\] "not valid!" is not a label value/],
+      ['an empty version list', { versions: [] }, /versions: is empty\. Fix: list at least one of 5\.7, 8\.0, 8\.4, or leave versions out/],
+      ['a repeated version', { versions: [PerconaXtraDbVersion.V8_0, PerconaXtraDbVersion.V8_0] }, /versions\[1\]: repeats 8\.0\. Fix: list each version once/],
+      ['a version that is a plain string', { versions: ['8.0' as any] }, /versions\[0\]: "8\.0" is not a PerconaXtraDbVersion\. Fix: use .*PerconaXtraDbVersion\.of\('8\.0'\)/],
+      ['a registry with a scheme', { image: { registry: 'https://ghcr.io/' } }, /image\.registry: "https:\/\/ghcr\.io\/" starts with a scheme\. Fix: write only the host, e\.g\. "ghcr\.io"/],
+      ['a registry with a path', { image: { registry: 'ghcr.io/stashed' } }, /image\.registry: "ghcr\.io\/stashed" has a path\. Fix: .*move the path into image\.repository/],
+      ['an empty registry', { image: { registry: '' } }, /image\.registry: is empty\. Fix: give a registry host/],
+      ['a registry with spaces', { image: { registry: 'my registry' } }, /image\.registry: "my registry" is not a registry host\[:port\]/],
+      ['a half-written Helm expression', { image: { registry: '{{ .Values.registry' } }, /image\.registry: "\{\{ \.Values\.registry" is not a registry host\[:port\]\. Fix: .*whole "\{\{ \.\.\. \}\}" block/],
+      ['an empty Helm expression', { image: { registry: '{{ }}' } }, /image\.registry: "\{\{ \}\}" is not a registry host/],
+      ['a scheme before a Helm expression', { image: { registry: 'https://{{ .Values.host }}' } }, /image\.registry: .* starts with a scheme/],
+      ['a repository with a tag', { image: { repository: 'stashed/stash-percona-xtradb:8.0' } }, /image\.repository: .* holds a tag or digest\. Fix: drop it and set the tag per version in image\.tags/],
+      ['an uppercase repository', { image: { repository: 'Stashed/XtraDB' } }, /image\.repository: "Stashed\/XtraDB" has uppercase letters\. Fix: use "stashed\/xtradb"/],
+      ['a tag for an unknown version line', { image: { tags: { '8.1': '8.1' } } }, /image\.tags\["8\.1"\]: "8\.1" is no supported version line\. Fix: key the tags by 5\.7, 8\.0, 8\.4/],
+      ['an invalid tag', { image: { tags: { '8.0': ':8.0' } } }, /image\.tags\["8\.0"\]: ":8\.0" is not an image tag/],
+      ['an invalid label key', { labels: { 'bad key': 'x' } }, /labels\["bad key"\]: has a key that is no label key/],
+      ['an invalid label value', { labels: { team: 'not valid!' } }, /labels\["team"\]: "not valid!" is not a label value/],
     ])('%s', (_what, props, message) => {
       const error = errorOf(props);
       expect(error).toMatch(/^PerconaXtraDbCatalog "test\/Catalog" has invalid props:/);

@@ -74,9 +74,8 @@ build etcd "$tools/etcd" go.etcd.io/etcd/server/v3
 build kubectl "$tools" k8s.io/kubernetes/cmd/kubectl "$ldflags"
 build kube-apiserver "$tools" k8s.io/kubernetes/cmd/kube-apiserver "$ldflags"
 
-"$bin/etcd" --version | head -1
-"$bin/kubectl" version --client | head -1
-"$bin/kube-apiserver" --version
+# Smoke-check the results (no `| head`: with pipefail a SIGPIPE would fail the script).
+log "etcd $("$bin/etcd" --version | sed -n 's/^etcd Version: //p'), kubectl $("$bin/kubectl" version --client -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | sed -n 1p), $("$bin/kube-apiserver" --version)"
 
 echo "$want_stamp" > "$stamp"
 log "all binaries built in $((SECONDS - total))s"

@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Function as StashFunction, Task as StashTask } from '../../imports/stash.appscode.com';
 import {
   ADDON_IMAGE_REGISTRY,
   ADDON_IMAGE_REPOSITORY,
@@ -8,8 +9,7 @@ import {
   PerconaXtraDbVersion,
   UPDATE_STATUS_FUNCTION,
 } from '../api/perconaxtradb';
-import type { FunctionSpec } from '../api/stash/v1beta1/function';
-import type { TaskSpec } from '../api/stash/v1beta1/task';
+import { problem } from './validation/problems';
 
 /** Where the catalog's Functions pull the Percona XtraDB addon image from. */
 export interface PerconaXtraDbAddonImage {
@@ -56,8 +56,6 @@ export interface PerconaXtraDbCatalogProps {
 /** The labels the catalog's objects carry unless told otherwise. */
 export const CATALOG_LABELS = { 'app.kubernetes.io/name': 'stash-catalog', 'app.kubernetes.io/part-of': 'stash-pxc' };
 
-const STASH_V1BETA1 = 'stash.appscode.com/v1beta1';
-
 /**
  * The Stash catalog for Percona XtraDB: per version, the backup and restore `Function`s (which
  * run the addon image with its flags) and `Task`s (which run that Function, then the operator's
@@ -76,17 +74,17 @@ export class PerconaXtraDbCatalog extends Construct {
   /** The versions in this catalog, oldest first. */
   public readonly versions: PerconaXtraDbVersion[];
   /** Every Function, in `versions` order, backup before restore. */
-  public readonly functions: ApiObject[] = [];
+  public readonly functions: StashFunction[] = [];
   /** Every Task, in `versions` order, backup before restore. */
-  public readonly tasks: ApiObject[] = [];
+  public readonly tasks: StashTask[] = [];
   /** The backup Functions, in `versions` order. */
-  public readonly backupFunctions: ApiObject[] = [];
+  public readonly backupFunctions: StashFunction[] = [];
   /** The restore Functions, in `versions` order. */
-  public readonly restoreFunctions: ApiObject[] = [];
+  public readonly restoreFunctions: StashFunction[] = [];
   /** The backup Tasks, in `versions` order. */
-  public readonly backupTasks: ApiObject[] = [];
+  public readonly backupTasks: StashTask[] = [];
   /** The restore Tasks, in `versions` order. */
-  public readonly restoreTasks: ApiObject[] = [];
+  public readonly restoreTasks: StashTask[] = [];
 
   private readonly images = new Map<PerconaXtraDbVersion, string>();
 
@@ -124,12 +122,12 @@ export class PerconaXtraDbCatalog extends Construct {
   }
 
   /** The backup Task of a version; throws when the catalog does not hold that version. */
-  public backupTaskOf(version: PerconaXtraDbVersion): ApiObject {
+  public backupTaskOf(version: PerconaXtraDbVersion): StashTask {
     return this.backupTasks[this.indexOf(version)];
   }
 
   /** The restore Task of a version; throws when the catalog does not hold that version. */
-  public restoreTaskOf(version: PerconaXtraDbVersion): ApiObject {
+  public restoreTaskOf(version: PerconaXtraDbVersion): StashTask {
     return this.restoreTasks[this.indexOf(version)];
   }
 
@@ -146,25 +144,19 @@ export class PerconaXtraDbCatalog extends Construct {
     return index;
   }
 
-  private defineFunction(id: string, name: string, image: string, args: string[], labels: { [key: string]: string }): ApiObject {
-    const spec: FunctionSpec = { args, image };
-    return clusterScoped(new ApiObject(this, id, {
-      apiVersion: STASH_V1BETA1,
-      kind: 'Function',
+  private defineFunction(id: string, name: string, image: string, args: string[], labels: { [key: string]: string }): StashFunction {
+    return clusterScoped(new StashFunction(this, id, {
       metadata: { name, labels: { ...labels } },
-      spec,
+      spec: { args, image },
     }));
   }
 
-  private defineTask(id: string, functionName: string, labels: { [key: string]: string }): ApiObject {
+  private defineTask(id: string, functionName: string, labels: { [key: string]: string }): StashTask {
     // Each step writes its result to the output folder; update-status reads it from there.
     const step = (fn: string) => ({ name: fn, params: [{ name: OUTPUT_DIR_PARAM, value: ADDON_OUTPUT_DIR }] });
-    const spec: TaskSpec = { steps: [step(functionName), step(UPDATE_STATUS_FUNCTION)] };
-    return clusterScoped(new ApiObject(this, id, {
-      apiVersion: STASH_V1BETA1,
-      kind: 'Task',
+    return clusterScoped(new StashTask(this, id, {
       metadata: { name: functionName, labels: { ...labels } },
-      spec,
+      spec: { steps: [step(functionName), step(UPDATE_STATUS_FUNCTION)] },
     }));
   }
 }
@@ -180,15 +172,16 @@ function checkVersions(versions: PerconaXtraDbVersion[] | undefined, problems: s
   const lines = supported.map((v) => v.line).join(', ');
   if (versions === undefined) return supported;
   if (versions.length === 0) {
-    problems.push(`versions is empty; list at least one (${lines}) or leave versions out to install all of them`);
+    problems.push(problem('versions', 'is empty', `list at least one of ${lines}, or leave versions out to install all of them`));
     return [];
   }
   const seen = new Set<PerconaXtraDbVersion>();
   versions.forEach((version, i) => {
     if (!supported.includes(version)) {
-      problems.push(`versions[${i}] (${JSON.stringify(version)}) is not a PerconaXtraDbVersion; use PerconaXtraDbVersion.V8_0 or PerconaXtraDbVersion.of('8.0') (supported: ${lines})`);
+      problems.push(problem(`versions[${i}]`, `${JSON.stringify(version)} is not a PerconaXtraDbVersion`,
+        `use PerconaXtraDbVersion.V8_0 or PerconaXtraDbVersion.of('8.0') (supported: ${lines})`));
     } else if (seen.has(version)) {
-      problems.push(`versions[${i}] repeats ${version.line}; list each version once`);
+      problems.push(problem(`versions[${i}]`, `repeats ${version.line}`, 'list each version once'));
     }
     seen.add(version);
   });
@@ -198,7 +191,8 @@ function checkVersions(versions: PerconaXtraDbVersion[] | undefined, problems: s
 /**
  * A value as normal validation sees it: each Helm template expression (`{{ ... }}`, which the
  * chart generator substitutes) becomes the placeholder `x`, so `{{ .Values.registry }}` passes
- * as a registry while `https://{{ .Values.host }}` still fails for its scheme.
+ * as a registry while `https://{{ .Values.host }}` still fails for its scheme. Anything else
+ * with braces (`{{}}`, `{{ .Values.x`, `}`) stays and fails the normal rules.
  */
 function literalOf(value: string): string {
   return value.replace(/\{\{(?:(?!\}\})[\s\S])*\}\}/g, (expr) => (/^\{\{-?\s*-?\}\}$/.test(expr) ? expr : 'x'));
@@ -211,56 +205,66 @@ const LABEL_NAME = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 
 function checkRegistry(registry: string, problems: string[]): void {
-  const field = `image.registry ${JSON.stringify(registry)}`;
+  const field = 'image.registry';
+  const quoted = JSON.stringify(registry);
   const literal = literalOf(registry);
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(literal);
   if (literal === '') {
-    problems.push(`${field} is empty; give a registry host such as "ghcr.io" or "docker.io", or leave it out for "${ADDON_IMAGE_REGISTRY}"`);
+    problems.push(problem(field, 'is empty', `give a registry host such as "docker.io", or leave it out for "${ADDON_IMAGE_REGISTRY}"`));
   } else if (scheme) {
-    problems.push(`${field} must not start with a scheme; write only the host, e.g. ${JSON.stringify(registry.slice(scheme[0].length).replace(/\/+$/, ''))}`);
+    problems.push(problem(field, `${quoted} starts with a scheme`,
+      `write only the host, e.g. ${JSON.stringify(registry.slice(scheme[0].length).replace(/\/+$/, ''))}`));
   } else if (literal.includes('/')) {
-    problems.push(`${field} must be a host[:port] without a path; move the path into image.repository (e.g. "mirror/stash-percona-xtradb")`);
+    problems.push(problem(field, `${quoted} has a path`, 'keep only host[:port] here and move the path into image.repository, e.g. "mirror/stash-percona-xtradb"'));
   } else if (!HOST.test(literal)) {
-    problems.push(`${field} is not a registry host[:port] (letters, digits, "-" and "." with an optional ":port"), e.g. "registry.example.com:5000"; Helm expressions must be whole "{{ ... }}" blocks`);
+    problems.push(problem(field, `${quoted} is not a registry host[:port]`,
+      'use letters, digits, "-" and "." with an optional ":port", e.g. "registry.example.com:5000"; a Helm expression must be a whole "{{ ... }}" block'));
   }
 }
 
 function checkRepository(repository: string, problems: string[]): void {
-  const field = `image.repository ${JSON.stringify(repository)}`;
+  const field = 'image.repository';
+  const quoted = JSON.stringify(repository);
   const literal = literalOf(repository);
   if (literal === '') {
-    problems.push(`${field} is empty; give a repository such as "${ADDON_IMAGE_REPOSITORY}" or leave it out`);
+    problems.push(problem(field, 'is empty', `give a repository such as "${ADDON_IMAGE_REPOSITORY}", or leave it out`));
   } else if (/[:@]/.test(literal)) {
-    problems.push(`${field} must not hold a tag or digest; set the tag per version in image.tags (e.g. { '8.0': '8.0' })`);
+    problems.push(problem(field, `${quoted} holds a tag or digest`, "drop it and set the tag per version in image.tags, e.g. { '8.0': '8.0' }"));
   } else if (/[A-Z]/.test(literal)) {
-    problems.push(`${field} must be lowercase; use ${JSON.stringify(repository.toLowerCase())}`);
+    problems.push(problem(field, `${quoted} has uppercase letters`, `use ${JSON.stringify(repository.toLowerCase())}`));
   } else if (!literal.split('/').every((c) => PATH_COMPONENT.test(c))) {
-    problems.push(`${field} is not a repository path: "/"-separated lowercase components of letters, digits and single ".", "_" or "-" between them, e.g. "${ADDON_IMAGE_REPOSITORY}"`);
+    problems.push(problem(field, `${quoted} is not a repository path`,
+      `use "/"-separated lowercase components of letters and digits joined by ".", "_" or "-", e.g. "${ADDON_IMAGE_REPOSITORY}"`));
   }
 }
 
 function checkTags(tags: { [versionLine: string]: string }, problems: string[]): void {
   const lines = PerconaXtraDbVersion.all().map((v) => v.line);
   for (const [line, tag] of Object.entries(tags)) {
+    const field = `image.tags[${JSON.stringify(line)}]`;
     if (!lines.includes(line)) {
-      problems.push(`image.tags has the key ${JSON.stringify(line)}, which is no supported version line; use one of ${lines.join(', ')}`);
+      problems.push(problem(field, `${JSON.stringify(line)} is no supported version line`, `key the tags by ${lines.join(', ')}`));
     } else if (typeof tag !== 'string' || !TAG.test(literalOf(tag))) {
-      problems.push(`image.tags[${JSON.stringify(line)}] ${JSON.stringify(tag)} is not an image tag: up to 128 letters, digits, "_", "." and "-", not starting with "." or "-", e.g. "${PerconaXtraDbVersion.of(line).addonImageTag}"`);
+      problems.push(problem(field, `${JSON.stringify(tag)} is not an image tag`,
+        `use up to 128 letters, digits, "_", "." and "-", not starting with "." or "-", e.g. "${PerconaXtraDbVersion.of(line).addonImageTag}"`));
     }
   }
 }
 
 function checkLabels(labels: { [key: string]: string }, problems: string[]): void {
   for (const [key, value] of Object.entries(labels)) {
+    const field = `labels[${JSON.stringify(key)}]`;
     const slash = key.lastIndexOf('/');
     const prefix = slash < 0 ? undefined : key.slice(0, slash);
     const name = slash < 0 ? key : key.slice(slash + 1);
     if (!LABEL_NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))) {
-      problems.push(`labels has the key ${JSON.stringify(key)}, which is no label key: an optional DNS-subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "." starting and ending alphanumeric, e.g. "app.kubernetes.io/name"`);
+      problems.push(problem(field, 'has a key that is no label key',
+        'use an optional DNS-subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "." that start and end alphanumeric, e.g. "app.kubernetes.io/name"'));
     }
     const literal = typeof value === 'string' ? literalOf(value) : undefined;
     if (literal === undefined || (literal !== '' && !LABEL_NAME.test(literal))) {
-      problems.push(`labels[${JSON.stringify(key)}] ${JSON.stringify(value)} is not a label value: up to 63 letters, digits, "-", "_" or "." starting and ending alphanumeric (or a Helm "{{ ... }}" expression)`);
+      problems.push(problem(field, `${JSON.stringify(value)} is not a label value`,
+        'use up to 63 letters, digits, "-", "_" or "." that start and end alphanumeric, or a Helm "{{ ... }}" expression'));
     }
   }
 }

@@ -169,13 +169,13 @@ export async function startCluster(options: StartOptions = {}): Promise<Cluster>
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
     const peerUrl = `http://127.0.0.1:${etcdPeer}`;
     const etcd = launch('etcd', bin.etcd, [
-      '--name=default',
+      '--name=stash-pxc-test',
       `--data-dir=${path.join(dir, 'etcd')}`,
       `--listen-client-urls=${etcdUrl}`,
       `--advertise-client-urls=${etcdUrl}`,
       `--listen-peer-urls=${peerUrl}`,
       `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=default=${peerUrl}`,
+      `--initial-cluster=stash-pxc-test=${peerUrl}`,
       '--initial-cluster-state=new',
       '--unsafe-no-fsync', // throw-away data: skip fsync, much faster on shared disks
       '--log-level=warn',

@@ -1,0 +1,76 @@
+/**
+ * The Prometheus Pushgateway that backup and restore Jobs push their metrics to (the operator
+ * passes its URL to them with `--pushgateway-url`): a sidecar of the operator, as upstream
+ * installs it, or one the user already runs.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { literalOf } from './operator-identity';
+
+/** The port the sidecar listens on; upstream's value, which the operator's Service exposes. */
+export const PUSHGATEWAY_PORT = 56789;
+
+/** A container image, split the way the install's values split it. */
+export interface ImageReference {
+  /** Registry and path prefix, e.g. `ghcr.io/stashed` or `docker.io/prom`. */
+  readonly registry?: string;
+  /** Image name inside the registry path, e.g. `stash-enterprise` or `pushgateway`. */
+  readonly repository?: string;
+  /** Image tag. */
+  readonly tag?: string;
+}
+
+/** Options of `Pushgateway.sidecar()`. */
+export interface PushgatewaySidecarOptions {
+  /**
+   * The Pushgateway image.
+   * @default - `docker.io/prom/pushgateway:v1.4.2` (upstream's pinned version)
+   */
+  readonly image?: ImageReference;
+  /**
+   * Compute resources of the sidecar.
+   * @default - none
+   */
+  readonly resources?: k8s.ResourceRequirements;
+  /**
+   * Security context of the sidecar. Must keep the Pod Security Standard "restricted".
+   * @default - restricted: non-root (65534), read-only root filesystem, no privilege escalation, no capabilities, RuntimeDefault seccomp
+   */
+  readonly securityContext?: k8s.SecurityContext;
+}
+
+/** Upstream's Pushgateway image. */
+export const PUSHGATEWAY_IMAGE = { registry: 'docker.io/prom', repository: 'pushgateway', tag: 'v1.4.2' } as const;
+
+/**
+ * Where backup metrics go. Pick one with a static method.
+ *
+ * @example
+ * Pushgateway.external('http://pushgateway.monitoring.svc:9091')
+ */
+export class Pushgateway {
+  /** A Pushgateway container in the operator Pod, persisting to an emptyDir (upstream's default). */
+  public static sidecar(options: PushgatewaySidecarOptions = {}): Pushgateway {
+    return new Pushgateway(undefined, options);
+  }
+
+  /** A Pushgateway that already runs elsewhere; no sidecar is added. */
+  public static external(url: string): Pushgateway {
+    const literal = literalOf(url ?? '');
+    if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(literal)) {
+      throw new Error(`Pushgateway.external(${JSON.stringify(url)}): the URL must be http(s)://host[:port][/path], e.g. "http://pushgateway.monitoring.svc:9091"`);
+    }
+    return new Pushgateway(url, undefined);
+  }
+
+  private constructor(
+    /** The external URL, when the Pushgateway is not a sidecar. */
+    public readonly externalUrl: string | undefined,
+    /** The sidecar's options, when it is one. */
+    public readonly sidecarOptions: PushgatewaySidecarOptions | undefined,
+  ) {}
+
+  /** True when the Pushgateway runs as a sidecar of the operator. */
+  public get isSidecar(): boolean {
+    return this.sidecarOptions !== undefined;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './problems';
+export * from './names';
+export * from './cron';
+export * from './quantities';
+export * from './storage-names';
