@@ -4,6 +4,8 @@
  */
 import * as path from 'path';
 import { writeDistCrds } from './chart/crds';
+import { writeDistInstall } from './chart/dist';
+import { writeExamples } from './chart/examples';
 import { writeHelmChart } from './chart/helm-chart';
 import { REPO_ROOT, resetDir } from './chart/output';
 
@@ -11,6 +13,8 @@ export function synth(root = REPO_ROOT): void {
   const dist = path.join(root, 'dist');
   resetDir(dist);
   writeDistCrds(dist);
+  writeDistInstall(dist);
+  writeExamples(dist);
   writeHelmChart(path.join(root, 'charts', 'stash-pxc'));
 }
 

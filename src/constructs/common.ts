@@ -5,8 +5,9 @@
 import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
-/** apiVersion and kind of the AppBinding that database backups and restores target. */
+/** apiVersion of the AppBinding that database backups and restores target. */
 export const APP_BINDING_API_VERSION = 'appcatalog.appscode.com/v1alpha1';
+/** Kind of the AppBinding that database backups and restores target. */
 export const APP_BINDING_KIND = 'AppBinding';
 
 /** Metadata props of every construct that emits one Stash object. */
@@ -28,12 +29,18 @@ export interface StashObjectOptions {
   readonly annotations?: { [key: string]: string };
 }
 
-/** The namespace an object of `scope` lands in: the explicit one, else the chart's. */
+/**
+ * The namespace an object of `scope` lands in: the explicit one, else the chart's.
+ * @internal
+ */
 export function namespaceOf(scope: IConstruct, explicit?: string): string | undefined {
   return explicit ?? Chart.of(scope).namespace;
 }
 
-/** cdk8s metadata from our options. */
+/**
+ * cdk8s metadata from our options.
+ * @internal
+ */
 export function metadataOf(name: string, options: StashObjectOptions): ApiObjectMetadata {
   return {
     name,
@@ -47,7 +54,10 @@ export function metadataOf(name: string, options: StashObjectOptions): ApiObject
 export interface IRepositoryRef {
   /** Name of the Repository. */
   readonly repositoryName: string;
-  /** Namespace of the Repository (undefined: the referencing object's namespace). */
+  /**
+   * Namespace of the Repository.
+   * @default - the referencing object's namespace
+   */
   readonly repositoryNamespace?: string;
 }
 
@@ -55,7 +65,10 @@ export interface IRepositoryRef {
 export interface IBackupConfigurationRef {
   /** Name of the BackupConfiguration. */
   readonly backupConfigurationName: string;
-  /** Namespace of the BackupConfiguration (undefined: the chart's). */
+  /**
+   * Namespace of the BackupConfiguration.
+   * @default - the chart's namespace
+   */
   readonly backupConfigurationNamespace?: string;
 }
 
@@ -63,11 +76,17 @@ export interface IBackupConfigurationRef {
 export interface IAppBindingRef {
   /** Name of the AppBinding (for KubeDB databases, the database's name). */
   readonly appBindingName: string;
-  /** Namespace of the AppBinding (undefined: the referencing object's namespace). */
+  /**
+   * Namespace of the AppBinding.
+   * @default - the referencing object's namespace
+   */
   readonly appBindingNamespace?: string;
 }
 
-/** The `target.ref` of a database backup or restore. */
+/**
+ * The `target.ref` of a database backup or restore.
+ * @internal
+ */
 export function appBindingTargetRef(name: string, namespace?: string): { apiVersion: string; kind: string; name: string; namespace?: string } {
   return {
     apiVersion: APP_BINDING_API_VERSION,
@@ -77,7 +96,10 @@ export function appBindingTargetRef(name: string, namespace?: string): { apiVers
   };
 }
 
-/** A map without its undefined entries (cdk8s keeps `key: undefined` out of YAML, tests compare). */
+/**
+ * A map without its undefined entries (cdk8s keeps `key: undefined` out of YAML, tests compare).
+ * @internal
+ */
 export function compact<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }

@@ -11,11 +11,20 @@ export const PUSHGATEWAY_PORT = 56789;
 
 /** A container image, split the way the install's values split it. */
 export interface ImageReference {
-  /** Registry and path prefix, e.g. `ghcr.io/stashed` or `docker.io/prom`. */
+  /**
+   * Registry and path prefix, e.g. `ghcr.io/stashed` or `docker.io/prom`.
+   * @default - the upstream registry of the image
+   */
   readonly registry?: string;
-  /** Image name inside the registry path, e.g. `stash-enterprise` or `pushgateway`. */
+  /**
+   * Image name inside the registry path, e.g. `stash-enterprise` or `pushgateway`.
+   * @default - the upstream name of the image
+   */
   readonly repository?: string;
-  /** Image tag. */
+  /**
+   * Image tag.
+   * @default - the upstream tag this version pins
+   */
   readonly tag?: string;
 }
 

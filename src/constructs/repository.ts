@@ -3,6 +3,7 @@ import * as stash from '../../imports/stash.appscode.com';
 import { Backend } from './backend';
 import { IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from './common';
 import { StorageSecret } from './storage-secret';
+import { repositorySpec } from './typed-spec';
 import { nameProblems, NameRule } from './validation/names';
 import { problem, within } from './validation/problems';
 
@@ -146,11 +147,11 @@ export class Repository extends Construct implements IRepositoryRef {
 
     this.apiObject = new stash.Repository(this, 'Resource', {
       metadata: metadataOf(props.name, props),
-      spec: {
-        backend: { ...props.backend.toJson(), storageSecretName: props.storageSecretName } as stash.RepositorySpecBackend,
+      spec: repositorySpec({
+        backend: { ...props.backend.toJson(), storageSecretName: props.storageSecretName },
         ...(props.wipeOut !== undefined ? { wipeOut: props.wipeOut } : {}),
-        ...(props.usagePolicy ? { usagePolicy: props.usagePolicy.toJson() as stash.RepositorySpecUsagePolicy } : {}),
-      },
+        ...(props.usagePolicy ? { usagePolicy: props.usagePolicy.toJson() } : {}),
+      }),
     });
 
     this.node.addValidation({
@@ -175,12 +176,18 @@ export class Repository extends Construct implements IRepositoryRef {
   }
 }
 
-/** Problems of referencing `repo` from an object in `namespace` (only our own Repositories can be checked). */
+/**
+ * Problems of referencing `repo` from an object in `namespace` (only our own Repositories can be checked).
+ * @internal
+ */
 export function repositoryUsageProblems(field: string, repo: IRepositoryRef, namespace: string | undefined): string[] {
   return repo instanceof Repository ? repo.usageProblems(field, namespace) : nameProblems(`${field}.name`, repo.repositoryName, NameRule.DNS_SUBDOMAIN);
 }
 
-/** The `repository` reference of a BackupConfiguration or RestoreSession. */
+/**
+ * The `repository` reference of a BackupConfiguration or RestoreSession.
+ * @internal
+ */
 export function repositoryRef(repo: IRepositoryRef, from: string | undefined): { name: string; namespace?: string } {
   const ns = repo.repositoryNamespace;
   return { name: repo.repositoryName, ...(ns !== undefined && ns !== from ? { namespace: ns } : {}) };

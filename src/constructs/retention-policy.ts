@@ -123,7 +123,7 @@ export class RetentionPolicy {
   }
 
   /** The `retentionPolicy` object of a BackupConfiguration or BackupBlueprint. */
-  public toJson(): RetentionPolicyJson {
+  public toJson(): { [key: string]: any } {
     const out: RetentionPolicyJson = { name: this.name };
     for (const rule of RULES) {
       if (this.props[rule] !== undefined) out[rule] = this.props[rule];
@@ -136,7 +136,7 @@ export class RetentionPolicy {
 }
 
 /** The JSON form of a retention policy (stash.appscode.com/v1alpha1 RetentionPolicy). */
-export interface RetentionPolicyJson {
+interface RetentionPolicyJson {
   name: string;
   keepLast?: number;
   keepHourly?: number;

@@ -16,8 +16,8 @@ export enum IoNiceClass {
 
 /** I/O priority of the backup process. */
 export interface IoNice {
-  /** Scheduling class. */
-  readonly class: IoNiceClass;
+  /** Scheduling class (`ionice -c`; rendered as `class`, a word several jsii languages reserve). */
+  readonly ioClass: IoNiceClass;
   /**
    * Priority within the class, 0 (highest) to 7 (lowest); ignored for IDLE.
    * @default - the kernel's default (4)
@@ -162,7 +162,10 @@ export interface TempDir {
   readonly disableCaching?: boolean;
 }
 
-/** Runtime settings as Kubernetes JSON (the same shape in every Stash kind). */
+/**
+ * Runtime settings as Kubernetes JSON (the same shape in every Stash kind).
+ * @internal
+ */
 export function renderRuntimeSettings(settings: RuntimeSettings): { [key: string]: any } {
   const c = settings.container;
   const p = settings.pod;
@@ -173,7 +176,7 @@ export function renderRuntimeSettings(settings: RuntimeSettings): { [key: string
   const container = c && compact({
     resources: c.resources && renderResources(c.resources),
     nice: c.nice !== undefined ? { adjustment: c.nice } : undefined,
-    ionice: c.ionice && compact({ class: c.ionice.class, classData: c.ionice.classData }),
+    ionice: c.ionice && compact({ class: c.ionice.ioClass, classData: c.ionice.classData }),
     securityContext: c.securityContext && clone(c.securityContext),
     env: env && env.length > 0 ? env : undefined,
   });
@@ -216,7 +219,10 @@ function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
 }
 
-/** Problems of runtime settings, each starting with `field`. */
+/**
+ * Problems of runtime settings, each starting with `field`.
+ * @internal
+ */
 export function runtimeSettingsProblems(field: string, settings: RuntimeSettings | undefined): string[] {
   if (!settings) return [];
   const out: string[] = [];
@@ -247,7 +253,10 @@ export function runtimeSettingsProblems(field: string, settings: RuntimeSettings
   return out;
 }
 
-/** The tempDir JSON. */
+/**
+ * The tempDir JSON.
+ * @internal
+ */
 export function renderTempDir(tempDir: TempDir): { [key: string]: any } {
   return compact({
     medium: tempDir.medium ? tempDir.medium : undefined,
@@ -256,7 +265,10 @@ export function renderTempDir(tempDir: TempDir): { [key: string]: any } {
   });
 }
 
-/** Problems of a tempDir, each starting with `field`. */
+/**
+ * Problems of a tempDir, each starting with `field`.
+ * @internal
+ */
 export function tempDirProblems(field: string, tempDir: TempDir | undefined): string[] {
   if (tempDir?.sizeLimit && tempDir.sizeLimit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < 1024) {
     return [problem(`${field}.sizeLimit`, `${quantity(tempDir.sizeLimit)} is too small for restic's scratch files`, 'give at least Size.mebibytes(1), typically Size.gibibytes(1)')];

@@ -1,14 +1,19 @@
+import { Weekday } from './schedule-window';
 import { cronViolation } from './validation/cron';
 import { problem } from './validation/problems';
 
 /**
- * What a schedule is rendered for: the object that carries it. Schedules that depend on the
- * object (for example, one spread over a time window by a hash of namespace and name) read it.
+ * What a schedule is computed for: the database being backed up (its AppBinding), or the
+ * blueprint. Schedules that depend on it (for example, one spread over a time window by a
+ * stable hash of namespace and name) read it; fixed ones ignore it.
  */
 export interface ScheduleTarget {
-  /** Namespace of the object that carries the schedule (empty for cluster-scoped objects). */
+  /**
+   * Namespace of the database.
+   * @default - none (cluster-scoped objects, charts without namespace)
+   */
   readonly namespace?: string;
-  /** Name of the object that carries the schedule. */
+  /** Name of the database (or of the blueprint). */
   readonly name: string;
 }
 
@@ -39,9 +44,9 @@ export interface DailyScheduleOptions {
 export interface WeeklyScheduleOptions extends DailyScheduleOptions {
   /**
    * Day of the week.
-   * @default WeekDay.SUNDAY
+   * @default Weekday.SUNDAY
    */
-  readonly weekDay?: WeekDay;
+  readonly weekday?: Weekday;
 }
 
 /** Options of `Schedule.monthly()`. */
@@ -51,17 +56,6 @@ export interface MonthlyScheduleOptions extends DailyScheduleOptions {
    * @default 1
    */
   readonly day?: number;
-}
-
-/** A day of the week, as cron numbers it. */
-export enum WeekDay {
-  SUNDAY = 0,
-  MONDAY = 1,
-  TUESDAY = 2,
-  WEDNESDAY = 3,
-  THURSDAY = 4,
-  FRIDAY = 5,
-  SATURDAY = 6,
 }
 
 /**
@@ -102,10 +96,10 @@ export abstract class Schedule {
       () => [...wholeProblem('hour', hour, 0, 23), ...wholeProblem('minute', minute, 0, 59)]);
   }
 
-  /** Every week on `weekDay` at `hour:minute`. */
+  /** Every week on `weekday` at `hour:minute`. */
   public static weekly(options: WeeklyScheduleOptions = {}): Schedule {
-    const { hour = 0, minute = 0, weekDay = WeekDay.SUNDAY } = options;
-    return new FixedSchedule(`${minute} ${hour} * * ${weekDay}`, 'Schedule.weekly()',
+    const { hour = 0, minute = 0, weekday = Weekday.SUNDAY } = options;
+    return new FixedSchedule(`${minute} ${hour} * * ${weekday}`, 'Schedule.weekly()',
       () => [...wholeProblem('hour', hour, 0, 23), ...wholeProblem('minute', minute, 0, 59)]);
   }
 
@@ -131,7 +125,7 @@ type OptionProblem = [string, string];
 
 function wholeProblem(name: string, value: number, min: number, max: number): OptionProblem[] {
   return Number.isInteger(value) && value >= min && value <= max ? []
-    : [[`${name} ${value} is not a whole number between ${min} and ${max}`, `pass a ${name} between ${min} and ${max}`]];
+    : [[`${name} ${value} is not a whole number between ${min} and ${max}`, `set ${name} between ${min} and ${max}`]];
 }
 
 /** A schedule that is the same for every target. */

@@ -98,12 +98,12 @@ export function cronViolation(expression: string): string | undefined {
   if (expr.startsWith('@')) {
     if (expr.startsWith('@every')) {
       const duration = expr.slice('@every'.length).trim();
-      if (!duration) return '"@every" needs a duration such as "@every 6h"';
+      if (!duration) return 'needs a duration after "@every", such as "@every 6h"';
       const bad = goDurationProblem(duration);
-      return bad ? `"@every ${duration}": the duration ${bad}` : undefined;
+      return bad ? `has a duration ${bad}` : undefined;
     }
     if (CRON_MACROS[expr] === undefined) {
-      return `"${expr}" is not a known macro (use one of ${Object.keys(CRON_MACROS).join(', ')} or "@every <duration>")`;
+      return `is not a known macro (use one of ${Object.keys(CRON_MACROS).join(', ')} or "@every <duration>")`;
     }
     return undefined;
   }

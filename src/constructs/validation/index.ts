@@ -3,3 +3,4 @@ export * from './names';
 export * from './cron';
 export * from './quantities';
 export * from './storage-names';
+export * from './crd-check';

@@ -53,5 +53,6 @@ export function nameProblems(field: string, value: string | undefined, rule: Nam
   const violation = nameViolation(value, rule);
   if (!violation) return [];
   const reason = why ? ` (${why})` : '';
-  return [problem(field, `"${value}" ${violation}; it must be a ${rule}${reason}`, `use a name like "${suggestName(value, rule)}"`)];
+  const rulePart = violation.includes(rule) ? '' : `; it must be a ${rule}`;
+  return [problem(field, `"${value}" ${violation}${rulePart}${reason}`, `use a name like "${suggestName(value, rule)}"`)];
 }

@@ -1,0 +1,45 @@
+/**
+ * Synthesizes `examples/*.ts` into `dist/examples/<name>.yaml`, after running every
+ * construct's validations (an invalid example fails the synth).
+ */
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import * as autoBackupBlueprint from '../../examples/auto-backup-blueprint';
+import * as clusterBackupGcs from '../../examples/cluster-backup-gcs';
+import * as clusterRestore from '../../examples/cluster-restore';
+import * as externalGaleraCluster from '../../examples/external-galera-cluster';
+import * as instantBackup from '../../examples/instant-backup';
+import * as standaloneBackupGcs from '../../examples/standalone-backup-gcs';
+import * as standaloneBackupMinio from '../../examples/standalone-backup-minio';
+import * as standaloneRestore from '../../examples/standalone-restore';
+import { validateTree } from '../constructs/validation/problems';
+import { toYamlDocuments, writeFile } from './output';
+
+/** Every example by output name (the file name in `examples/` and `dist/examples/`). */
+export const EXAMPLES: { readonly [name: string]: (app: App) => Chart } = {
+  'standalone-backup-gcs': standaloneBackupGcs.build,
+  'standalone-backup-minio': standaloneBackupMinio.build,
+  'instant-backup': instantBackup.build,
+  'standalone-restore': standaloneRestore.build,
+  'cluster-backup-gcs': clusterBackupGcs.build,
+  'cluster-restore': clusterRestore.build,
+  'auto-backup-blueprint': autoBackupBlueprint.build,
+  'external-galera-cluster': externalGaleraCluster.build,
+};
+
+/** The manifests of one example, validated. */
+export function synthExample(name: string): any[] {
+  const build = EXAMPLES[name];
+  if (!build) throw new Error(`unknown example "${name}"; known: ${Object.keys(EXAMPLES).join(', ')}`);
+  const app = new App({ outdir: path.join(__dirname, 'unused') });
+  const chart = build(app);
+  validateTree(app);
+  return chart.toJson();
+}
+
+/** Writes `<distDir>/examples/<name>.yaml` for every example. */
+export function writeExamples(distDir: string): void {
+  for (const name of Object.keys(EXAMPLES)) {
+    writeFile(path.join(distDir, 'examples', `${name}.yaml`), toYamlDocuments(synthExample(name)));
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Checks manifests against CustomResourceDefinitions the way the API server would: strict
+ * (every field the schema does not know is reported, since the server would prune it). Our
+ * tests run every emitted object through it against the upstream Stash CRDs; users can do the
+ * same in CI with the CRDs of their cluster.
+ */
+import type { JSONSchemaProps } from '../../api/schema';
+import { SchemaFinding, validateValue } from '../../api/structural';
+
+/** The schema that `crds` define for the apiVersion and kind of `manifest`, if any. */
+export function schemaFor(manifest: { apiVersion?: string; kind?: string }, crds: readonly any[]): JSONSchemaProps | undefined {
+  const [group, version] = (manifest.apiVersion ?? '').includes('/') ? manifest.apiVersion!.split('/') : ['', manifest.apiVersion];
+  for (const crd of crds) {
+    if (crd?.spec?.group !== group || crd?.spec?.names?.kind !== manifest.kind) continue;
+    const v = (crd.spec.versions ?? []).find((x: any) => x.name === version && x.served !== false);
+    if (v?.schema?.openAPIV3Schema) return v.schema.openAPIV3Schema;
+  }
+  return undefined;
+}
+
+/**
+ * What the API server would refuse or prune in `manifest`, per the CRDs; a manifest of a kind
+ * that no CRD defines is reported as such. `metadata` is checked by the server, not the CRD.
+ */
+export function manifestProblems(manifest: any, crds: readonly any[]): SchemaFinding[] {
+  const schema = schemaFor(manifest, crds);
+  if (!schema) return [{ path: '<root>', message: `no CRD defines ${manifest?.apiVersion} ${manifest?.kind}` }];
+  const { metadata: _metadata, ...rest } = manifest;
+  const { metadata: _schemaMetadata, ...props } = schema.properties ?? {};
+  return validateValue({ ...schema, properties: props }, rest);
+}
