@@ -195,6 +195,7 @@ describe('PerconaXtraDbBackup', () => {
     ['a timeout under a minute', { timeout: Duration.seconds(30) }, /timeout: 30s is shorter than a backup Job takes to start/],
     ['a negative history limit', { backupHistoryLimit: -1 }, /backupHistoryLimit: -1 is not a whole number/],
     ['zero retries', { retry: { maxRetry: 0 } }, /retry\.maxRetry: 0/],
+    ['a wait timeout in milliseconds', { waitTimeout: Duration.millis(1500) }, /waitTimeout: 1500ms is not a whole number of seconds/],
     ['empty mysqldump args', { args: ' ' }, /args: is empty, so mysqldump would get no database to dump/],
     ['args given twice', { args: '--all-databases', taskParams: { args: '--databases x' } }, /taskParams\.args: is also set by the args prop/],
   ])('refuses %s', (_name, props, message) => {

@@ -134,6 +134,7 @@ describe('restore checks', () => {
     ['an empty source host', { rules: [{ sourceHost: ' ' }] }, /rules\[0\]\.sourceHost: is empty/],
     ['OnFinalRetryFailure on a restore hook', { postRestoreHook: Hook.exec(['true'], { executionPolicy: HookExecutionPolicy.ON_FINAL_RETRY_FAILURE }) }, /postRestoreHook\.executionPolicy: OnFinalRetryFailure applies to backups only/],
     ['an execution policy on a pre-restore hook', { preRestoreHook: Hook.exec(['true'], { executionPolicy: HookExecutionPolicy.ALWAYS }) }, /preRestoreHook\.executionPolicy: is set on a pre hook/],
+    ['a wait timeout in milliseconds', { waitTimeout: Duration.millis(500) }, /waitTimeout: 500ms is not a whole number of seconds/],
     ['a long name', { name: 'r'.repeat(64) }, /name: "r+" is 64 characters long/],
   ])('refuses %s', (_name, props, message) => {
     expect(() => Testing.synth(restoreChart(props as Partial<PerconaXtraDbRestoreProps>))).toThrow(message);

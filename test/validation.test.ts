@@ -2,11 +2,11 @@
  * The synth-time checks behind every construct: cron expressions, Kubernetes names, bucket
  * names and prefixes, durations and sizes, schedules and retention policies.
  */
-import { Duration, Size } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  azureContainerProblems, b2BucketProblems, cronViolation, gcsBucketProblems, goDuration, goDurationProblem,
-  nameProblems, NameRule, nameViolation, prefixProblems, quantity, RetentionPolicy, s3BucketProblems, Schedule,
-  suggestName, swiftContainerProblems, urlProblems, Weekday,
+  azureContainerProblems, b2BucketProblems, cronViolation, gcsBucketProblems, goDuration, goDurationProblem, manifestProblems,
+  nameProblems, NameRule, nameViolation, PerconaXtraDbRestore, prefixProblems, quantity, Repository, RetentionPolicy, s3BucketProblems, Schedule,
+  suggestName, swiftContainerProblems, urlProblems, validateTree, Weekday,
 } from '../src';
 
 describe('cron expressions', () => {
@@ -207,5 +207,28 @@ describe('durations and sizes', () => {
     expect(quantity(Size.mebibytes(1536))).toBe('1536Mi');
     expect(quantity(Size.tebibytes(2))).toBe('2Ti');
     expect(quantity(Size.kibibytes(3))).toBe('3Ki');
+  });
+});
+
+describe('validateTree and manifestProblems', () => {
+  test('validateTree reports every problem under the construct path, as cdk8s does', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'demo' });
+    new PerconaXtraDbRestore(chart, 'r', { database: 'DB', version: '1.0', repository: Repository.fromRepositoryName('repo') });
+    expect(() => validateTree(app)).toThrow(/\[c\/r\] database: "DB" has upper-case letters[\s\S]*\[c\/r\] version: "1\.0"/);
+  });
+
+  test('manifestProblems reports unknown kinds and fields the API server would prune', () => {
+    const crd = {
+      spec: {
+        group: 'stash.appscode.com', names: { kind: 'Thing' },
+        versions: [{ name: 'v1', served: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'string' } } } } } } }],
+      },
+    };
+    expect(manifestProblems({ apiVersion: 'stash.appscode.com/v1', kind: 'Thing', metadata: { name: 'x' }, spec: { a: 'b' } }, [crd])).toEqual([]);
+    expect(manifestProblems({ apiVersion: 'stash.appscode.com/v1', kind: 'Thing', spec: { b: 1 } }, [crd])).toEqual([
+      { path: 'spec.b', message: 'is unknown to the schema: the API server would prune it' },
+    ]);
+    expect(manifestProblems({ apiVersion: 'x/v1', kind: 'Other' }, [crd])[0].message).toMatch(/no CRD defines x\/v1 Other/);
   });
 });

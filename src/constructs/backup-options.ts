@@ -96,7 +96,7 @@ export interface PerconaXtraDbBackupOptions {
 export function backupTaskParams(options: PerconaXtraDbBackupOptions): Array<{ name: string; value: string }> {
   const params: { [name: string]: string } = { ...(options.taskParams ?? {}) };
   if (options.args !== undefined) params.args = options.args;
-  if (options.waitTimeout !== undefined) params.waitTimeout = String(Math.round(options.waitTimeout.toSeconds()));
+  if (options.waitTimeout !== undefined) params.waitTimeout = String(Math.round(options.waitTimeout.toMilliseconds() / 1000));
   return Object.keys(params).sort().map((name) => ({ name, value: params[name] }));
 }
 
@@ -139,10 +139,10 @@ export function backupOptionsProblems(options: PerconaXtraDbBackupOptions, targe
     ...(options.postBackupHook?.problems('postBackupHook', false, true) ?? []),
   ];
   if (options.retry) out.push(...integerProblems('retry.maxRetry', options.retry.maxRetry, 1, 100));
-  if (options.timeout && options.timeout.toSeconds() < 60) {
+  if (options.timeout && options.timeout.toMilliseconds() < 60000) {
     out.push(problem('timeout', `${goDuration(options.timeout)} is shorter than a backup Job takes to start`, 'give at least Duration.minutes(1), usually hours'));
   }
-  if (options.waitTimeout && (options.waitTimeout.toMilliseconds() % 1000 !== 0 || options.waitTimeout.toSeconds() < 1)) {
+  if (options.waitTimeout && (options.waitTimeout.toMilliseconds() % 1000 !== 0 || options.waitTimeout.toMilliseconds() < 1000)) {
     out.push(problem('waitTimeout', `${goDuration(options.waitTimeout)} is not a whole number of seconds`, 'use Duration.seconds(n) with n >= 1'));
   }
   if (options.args !== undefined && options.args.trim() === '') {

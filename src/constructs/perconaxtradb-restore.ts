@@ -238,7 +238,7 @@ export class PerconaXtraDbRestore extends Construct {
 
     const params: { [name: string]: string } = { ...(props.taskParams ?? {}) };
     if (props.args !== undefined) params.args = props.args;
-    if (props.waitTimeout !== undefined) params.waitTimeout = String(Math.round(props.waitTimeout.toSeconds()));
+    if (props.waitTimeout !== undefined) params.waitTimeout = String(Math.round(props.waitTimeout.toMilliseconds() / 1000));
     const paramList = Object.keys(params).sort().map((name) => ({ name, value: params[name] }));
     const hooks = compact({ preRestore: props.preRestoreHook?.toJson(), postRestore: props.postRestoreHook?.toJson() });
     const runtimeSettings = props.runtimeSettings ? renderRuntimeSettings(props.runtimeSettings) : {};
@@ -287,8 +287,10 @@ export class PerconaXtraDbRestore extends Construct {
         ...(props.postRestoreHook?.problems('postRestoreHook', false, false) ?? []),
         ...runtimeSettingsProblems('runtimeSettings', props.runtimeSettings),
         ...tempDirProblems('tempDir', props.tempDir),
+        ...(props.waitTimeout && (props.waitTimeout.toMilliseconds() % 1000 !== 0 || props.waitTimeout.toMilliseconds() < 1000)
+          ? [problem('waitTimeout', `${goDuration(props.waitTimeout)} is not a whole number of seconds`, 'use Duration.seconds(n) with n >= 1')] : []),
         ...(props.args !== undefined && cluster ? [problem('args', 'is set for a cluster restore, which copies data files and runs no mysql client', 'remove args')] : []),
-        ...(props.timeout && props.timeout.toSeconds() < 60 ? [problem('timeout', `${goDuration(props.timeout)} is shorter than a restore Job takes to start`, 'give at least Duration.minutes(1), usually hours')] : []),
+        ...(props.timeout && props.timeout.toMilliseconds() < 60000 ? [problem('timeout', `${goDuration(props.timeout)} is shorter than a restore Job takes to start`, 'give at least Duration.minutes(1), usually hours')] : []),
       ],
     });
   }

@@ -20,12 +20,13 @@ export function schemaFor(manifest: { apiVersion?: string; kind?: string }, crds
 
 /**
  * What the API server would refuse or prune in `manifest`, per the CRDs; a manifest of a kind
- * that no CRD defines is reported as such. `metadata` is checked by the server, not the CRD.
+ * that no CRD defines is reported as such. `apiVersion`, `kind` and `metadata` are checked by
+ * the server itself, not by the CRD schema.
  */
 export function manifestProblems(manifest: any, crds: readonly any[]): SchemaFinding[] {
   const schema = schemaFor(manifest, crds);
   if (!schema) return [{ path: '<root>', message: `no CRD defines ${manifest?.apiVersion} ${manifest?.kind}` }];
-  const { metadata: _metadata, ...rest } = manifest;
-  const { metadata: _schemaMetadata, ...props } = schema.properties ?? {};
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = manifest;
+  const { apiVersion: _sa, kind: _sk, metadata: _sm, ...props } = schema.properties ?? {};
   return validateValue({ ...schema, properties: props }, rest);
 }

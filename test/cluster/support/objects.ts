@@ -99,8 +99,12 @@ export function serverWarnings(stderr: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Snapshots of the whole cluster
 
-/** Resource types not compared by snapshots: events come and go; componentstatuses is deprecated (it warns). */
-const UNSNAPSHOTTED = new Set(['events', 'events.events.k8s.io', 'componentstatuses']);
+/**
+ * Resource types not compared by snapshots: events come and go; componentstatuses and v1
+ * Endpoints are deprecated (listing them warns; nothing here writes Endpoints, and the chart's
+ * Services would get EndpointSlices, which are compared).
+ */
+const UNSNAPSHOTTED = new Set(['events', 'events.events.k8s.io', 'componentstatuses', 'endpoints']);
 
 /** Every resource type the server can list (`kubectl api-resources --verbs=list`). */
 export async function listableResources(cluster: Cluster): Promise<string[]> {
