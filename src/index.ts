@@ -9,6 +9,7 @@ export * from './constructs/perconaxtradb-app-binding';
 export * from './constructs/perconaxtradb-backup';
 export * from './constructs/perconaxtradb-backup-blueprint';
 export * from './constructs/perconaxtradb-backup-plan';
+export * from './constructs/perconaxtradb-backup-fleet';
 export * from './constructs/perconaxtradb-restore';
 export * from './constructs/repository';
 export * from './constructs/retention-policy';

@@ -1,4 +1,4 @@
-import { Weekday } from './schedule-window';
+import { ScheduleWindow, Weekday } from './schedule-window';
 import { cronViolation } from './validation/cron';
 import { problem } from './validation/problems';
 
@@ -110,6 +110,19 @@ export abstract class Schedule {
       () => [...wholeProblem('day', day, 1, 28), ...wholeProblem('hour', hour, 0, 23), ...wholeProblem('minute', minute, 0, 59)]);
   }
 
+  /**
+   * A start inside `window`, different per database and stable: the minute (and, for weekly
+   * windows, the day) comes from a hash of the database's `namespace/name`, so a fleet sharing
+   * this policy spreads its backups over the window and every synth gives the same crons.
+   *
+   * ```ts
+   * Schedule.spread(ScheduleWindow.daily({ start: '01:00', end: '05:00' }))
+   * ```
+   */
+  public static spread(window: ScheduleWindow): Schedule {
+    return new SpreadSchedule(window);
+  }
+
   /** The cron expression for `target`. */
   public abstract expressionFor(target: ScheduleTarget): string;
 
@@ -152,4 +165,25 @@ class FixedSchedule extends Schedule {
     return [problem(field, `"${this.expression}" ${violation}`,
       'write five fields "minute hour day-of-month month day-of-week" (for example "*/5 * * * *" or "30 2 * * MON-FRI") or a macro such as "@daily"')];
   }
+}
+
+/** A schedule spread over a window by the target's identity (see `Schedule.spread`). */
+class SpreadSchedule extends Schedule {
+  constructor(private readonly window: ScheduleWindow) {
+    super();
+  }
+
+  public expressionFor(target: ScheduleTarget): string {
+    return this.window.cronFor(spreadKey(target));
+  }
+
+  public problems(_field: string, _target: ScheduleTarget): string[] {
+    // The window was checked when it was made, and cronFor always yields a valid expression.
+    return [];
+  }
+}
+
+/** The identity a spread schedule hashes: `namespace/name` (`/name` without a namespace). */
+export function spreadKey(target: ScheduleTarget): string {
+  return `${target.namespace ?? ''}/${target.name}`;
 }

@@ -176,8 +176,19 @@ describe('helm install of charts/stash-pxc (real kube-apiserver, Helm 3)', () =>
       ...installed.filter((o) => o.kind === 'CustomResourceDefinition'
         && o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep').map((o) => o.metadata.name),
       SERVICE_MONITOR_CRD.metadata.name, // the test's own stand-in
-    ].map((name) => `CustomResourceDefinition.apiextensions.k8s.io//${name}`).sort();
-    expect(addedKeys(before, after)).toEqual(keptCrds);
+    ];
+    // The kube-apiserver registers a Local APIService (no spec.service) for each group/version
+    // that a CRD serves; they go when the CRDs go, so they belong to the kept CRDs.
+    const keptGroups = new Set<string>();
+    for (const name of keptCrds) {
+      const crd = after.get(`CustomResourceDefinition.apiextensions.k8s.io//${name}`);
+      for (const v of crd?.spec.versions ?? []) keptGroups.add(`${v.name}.${crd.spec.group}`);
+    }
+    const added = addedKeys(before, after).filter((k) => {
+      const o = after.get(k);
+      return !(o.kind === 'APIService' && !o.spec.service && keptGroups.has(o.metadata.name));
+    });
+    expect(added).toEqual(keptCrds.map((name) => `CustomResourceDefinition.apiextensions.k8s.io//${name}`).sort());
     // Nothing of the release survives under another name either (labels, ownership annotations),
     // except the kept CRD, which keeps Helm's annotations by design.
     const leftovers = [...after.values()].filter((o) => (o.metadata.labels?.['app.kubernetes.io/instance'] === RELEASE
@@ -187,20 +198,33 @@ describe('helm install of charts/stash-pxc (real kube-apiserver, Helm 3)', () =>
     expect(list).toEqual([]);
   });
 
+  test('after an uninstall, the chart installs again under another release name and namespace', async () => {
+    // The AppBinding CRD survives the uninstall (resource-policy keep) with the first release's
+    // ownership annotations; a new release must not trip over it.
+    const release = 'stash-again';
+    const r = await helmOn(cluster, ['install', release, CHART_DIR, '--namespace', OTHER_NS, '--wait=false']);
+    try {
+      expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      if (r.code === 0) await helmOnOk(cluster, ['uninstall', release, '--namespace', OTHER_NS]);
+    }
+  });
+
   test('webhooks.failurePolicy=Fail: the release can still be upgraded while the operator is down', async () => {
     // With Fail, the kube-apiserver refuses what the webhooks intercept while the operator's
     // admission API is unavailable. That must not include the operator's own Deployment: else a
     // broken operator (bad image, crash loop) cannot be fixed with `helm upgrade`.
+    // (crds.appBinding=false only to be independent of the previous test.)
     const release = 'stash-fail';
     const install = await helmOn(cluster, ['install', release, CHART_DIR, '--namespace', FAIL_NS, '--wait=false',
-      '--set', 'webhooks.failurePolicy=Fail']);
+      '--set', 'webhooks.failurePolicy=Fail', '--set', 'crds.appBinding=false']);
     try {
       ok(install, 'helm install --set webhooks.failurePolicy=Fail');
       const upgrade = await helmOn(cluster, ['upgrade', release, CHART_DIR, '--namespace', FAIL_NS, '--wait=false',
         '--reuse-values', '--set', 'logLevel=5']);
       expect({ code: upgrade.code, stderr: upgrade.stderr.trim() }).toEqual({ code: 0, stderr: '' });
     } finally {
-      await helmOn(cluster, ['uninstall', release, '--namespace', FAIL_NS]);
+      if (install.code === 0) await helmOn(cluster, ['uninstall', release, '--namespace', FAIL_NS]);
     }
   });
 });
