@@ -12,8 +12,7 @@ import * as instantBackup from '../../examples/instant-backup';
 import * as standaloneBackupGcs from '../../examples/standalone-backup-gcs';
 import * as standaloneBackupMinio from '../../examples/standalone-backup-minio';
 import * as standaloneRestore from '../../examples/standalone-restore';
-import { validateTree } from '../constructs/validation/problems';
-import { toYamlDocuments, writeFile } from './output';
+import { manifestsOf, toYamlDocuments, writeFile } from './output';
 
 /** Every example by output name (the file name in `examples/` and `dist/examples/`). */
 export const EXAMPLES: { readonly [name: string]: (app: App) => Chart } = {
@@ -32,9 +31,7 @@ export function synthExample(name: string): any[] {
   const build = EXAMPLES[name];
   if (!build) throw new Error(`unknown example "${name}"; known: ${Object.keys(EXAMPLES).join(', ')}`);
   const app = new App({ outdir: path.join(__dirname, 'unused') });
-  const chart = build(app);
-  validateTree(app);
-  return chart.toJson();
+  return manifestsOf(build(app));
 }
 
 /** Writes `<distDir>/examples/<name>.yaml` for every example. */

@@ -1,7 +1,8 @@
 /** Deterministic file output shared by every generated artifact (dist/, charts/, examples). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { validateTree } from '../constructs/validation/problems';
 import { stringify } from 'yaml';
 
 /** The repository root (this file runs from `lib/src/chart/`). */
@@ -24,9 +25,25 @@ export function writeFile(file: string, content: string): void {
   fs.writeFileSync(file, content);
 }
 
-/** The manifests of a chart as plain JSON objects, in cdk8s's order. */
+/**
+ * The manifests of a chart as plain JSON objects, in construct order, after one validation
+ * pass over the whole app (which throws every construct's problems at once).
+ *
+ * `chart.toJson()` would do the same work and more: it validates the app again and builds a
+ * dependency graph to order the objects, which is most of cdk8s's own cost on a large fleet
+ * (see BENCHMARKS.md). Our constructs declare no dependencies, so construct order is the order
+ * cdk8s would pick; an app that does declare some is handed to cdk8s.
+ */
 export function manifestsOf(chart: Chart): any[] {
-  return chart.toJson();
+  const app = App.of(chart);
+  const nodes = app.node.findAll();
+  if (nodes.some((c) => c.node.dependencies.length > 0)) return chart.toJson();
+  validateTree(app, nodes);
+  const out: any[] = [];
+  for (const c of nodes) {
+    if (c instanceof ApiObject && Chart.of(c) === chart) out.push(c.toJson());
+  }
+  return out;
 }
 
 /** A cdk8s App that is only used to build charts in memory (we write the files ourselves). */
