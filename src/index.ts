@@ -29,7 +29,10 @@ export { UsagePolicy } from './constructs/repository';
 export { RetentionPolicy } from './constructs/retention-policy';
 export { ContainerRuntimeSettings, PodRuntimeSettings, RuntimeSettings } from './constructs/runtime-settings';
 
-// The system install: the Stash operator and its parts (RBAC, certificates, webhooks, monitoring).
+// The system install: the CRDs, the Percona XtraDB catalog, the Stash operator and its parts
+// (RBAC, certificates, webhooks, monitoring).
+export * from './constructs/stash-crds';
+export * from './constructs/perconaxtradb-catalog';
 export * from './constructs/stash-operator';
 export * from './constructs/admission-webhooks';
 export * from './constructs/operator-api-services';
