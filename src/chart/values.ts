@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { ADDON_IMAGE_REGISTRY, ADDON_IMAGE_REPOSITORY, PerconaXtraDbVersion } from '../api/perconaxtradb';
-import { DEFAULT_LICENSE_API_SERVICE, OPERATOR_IMAGE } from '../constructs/stash-operator';
+import { DEFAULT_LICENSE_API_SERVICE, OPERATOR_IMAGE, restrictedSecurityContext } from '../constructs/stash-operator';
 import { PUSHGATEWAY_IMAGE } from '../constructs/pushgateway';
 
 /** A JSON schema fragment (draft-07, as Helm validates it). */
@@ -70,14 +70,6 @@ const RESTRICTED_POD: JsonSchema = {
   },
 };
 
-const restrictedContainerDefault = () => ({
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ['ALL'] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  runAsUser: 65534,
-  seccompProfile: { type: 'RuntimeDefault' },
-});
 
 const image = (what: string, registry: string, repository: string, tag: string, tagDescription: string) => group(`The ${what} image.`, {
   registry: str(registry, 'Registry and path prefix of the image.', { minLength: 1 }),
@@ -95,13 +87,13 @@ export const VALUES: { [key: string]: ValueNode } = {
   operator: group('The Stash Enterprise operator container.', {
     image: image('operator', OPERATOR_IMAGE.registry, OPERATOR_IMAGE.repository, '', 'Image tag; empty means the chart\'s appVersion. The operator also runs this image in backup sidecars and Jobs.'),
     resources: obj({ requests: { cpu: '100m' } }, 'Compute resources of the operator container.'),
-    securityContext: obj(restrictedContainerDefault(), 'Security context of the operator container; must stay Pod Security Standard "restricted" (the schema checks).', RESTRICTED_CONTAINER),
+    securityContext: obj(restrictedSecurityContext(), 'Security context of the operator container; must stay Pod Security Standard "restricted" (the schema checks).', RESTRICTED_CONTAINER),
   }),
   pushgateway: group('The Prometheus Pushgateway that backup and restore Jobs push metrics to.', {
     externalUrl: str('', 'URL of a Pushgateway you already run (http(s)://host:port). Empty runs a Pushgateway sidecar in the operator Pod.', { pattern: '^(https?://\\S+)?$' }),
     image: image('Pushgateway sidecar', PUSHGATEWAY_IMAGE.registry, PUSHGATEWAY_IMAGE.repository, PUSHGATEWAY_IMAGE.tag, 'Image tag (upstream\'s pinned version).'),
     resources: obj({}, 'Compute resources of the Pushgateway sidecar.'),
-    securityContext: obj(restrictedContainerDefault(), 'Security context of the Pushgateway sidecar; must stay "restricted".', RESTRICTED_CONTAINER),
+    securityContext: obj(restrictedSecurityContext(), 'Security context of the Pushgateway sidecar; must stay "restricted".', RESTRICTED_CONTAINER),
   }),
   imagePullPolicy: oneOf(['Always', 'IfNotPresent', 'Never'], 'IfNotPresent', 'Pull policy of every container.'),
   imagePullSecrets: list([], 'Secrets to pull images with, as `[{name: ...}]`; the operator passes them on to the Jobs it creates.', {
