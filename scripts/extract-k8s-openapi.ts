@@ -9,6 +9,7 @@
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 export const KUBERNETES_VERSION = process.env.KUBERNETES_VERSION ?? 'v1.34.4';
@@ -19,7 +20,7 @@ function moduleDir(): string {
   const out = execFileSync('go', ['mod', 'download', '-json', `k8s.io/kubernetes@${KUBERNETES_VERSION}`], {
     encoding: 'utf8',
     // `go mod download` of a module path works outside any module.
-    cwd: fs.mkdtempSync(path.join(require('os').tmpdir(), 'k8s-openapi-')),
+    cwd: os.tmpdir(),
     env: { ...process.env, GOFLAGS: '-mod=mod' },
   });
   return JSON.parse(out).Dir as string;
@@ -39,7 +40,8 @@ function strip(node: unknown): unknown {
   return node;
 }
 
-function main(): void {
+/** Writes the extracted definitions to `output` (default: `imports/k8s-openapi.json`). */
+export function extractKubernetesOpenApi(output = OUTPUT, log: (line: string) => void = () => undefined): void {
   const dir = moduleDir();
   const definitions: { [name: string]: unknown } = {};
   for (const file of SPEC_FILES) {
@@ -54,8 +56,8 @@ function main(): void {
     source: `k8s.io/kubernetes@${KUBERNETES_VERSION} api/openapi-spec/v3/${SPEC_FILES.join(',')}`,
     definitions: sorted,
   };
-  fs.writeFileSync(OUTPUT, JSON.stringify(out, null, 1) + '\n');
-  console.log(`wrote ${Object.keys(sorted).length} definitions to ${path.relative(process.cwd(), OUTPUT)}`);
+  fs.writeFileSync(output, JSON.stringify(out, null, 1) + '\n');
+  log(`wrote ${Object.keys(sorted).length} definitions to ${path.relative(process.cwd(), output)}`);
 }
 
-if (require.main === module) main();
+if (require.main === module) extractKubernetesOpenApi(OUTPUT, (line) => console.log(line));

@@ -7,6 +7,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { synth } from '../src/main';
+import { execFileSync } from 'child_process';
+import { extractKubernetesOpenApi } from '../scripts/extract-k8s-openapi';
 import { importCrds } from '../scripts/import-crds';
 import { REPO_ROOT } from './support/reference';
 
@@ -55,6 +57,22 @@ describe('generated files', () => {
       const same = fs.readFileSync(path.join(out, file)).equals(fs.readFileSync(path.join(REPO_ROOT, 'imports', file)));
       expect({ file, same, fix: 'run `npm run import` and commit the result' }).toEqual({ file, same: true, fix: 'run `npm run import` and commit the result' });
     }
+  });
+
+  // Needs Go and the Go module proxy (CI has both); elsewhere it is skipped with the reason.
+  const hasGo = (() => {
+    try {
+      execFileSync('go', ['version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  (hasGo ? test : test.skip)(`committed imports/k8s-openapi.json equals a fresh \`npm run import:k8s\`${hasGo ? '' : ' (skipped: no `go` on PATH)'}`, () => {
+    const out = path.join(tmp, 'k8s-openapi.json');
+    extractKubernetesOpenApi(out);
+    const same = fs.readFileSync(out).equals(fs.readFileSync(path.join(REPO_ROOT, 'imports', 'k8s-openapi.json')));
+    expect({ same, fix: 'run `npm run import:k8s` and commit the result' }).toEqual({ same: true, fix: 'run `npm run import:k8s` and commit the result' });
   });
 
   test('the synth is deterministic: two runs write the same bytes', () => {
