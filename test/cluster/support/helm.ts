@@ -31,10 +31,13 @@ export async function helmOnOk(cluster: Cluster, args: string[], helm: HelmBinar
   return r;
 }
 
-/** `helm template` of the generated chart (no cluster: `lookup` finds nothing, as on a first install). */
-export async function renderChart(release: string, namespace: string, set: string[] = []): Promise<any[]> {
+/**
+ * `helm template` of the generated chart with Helm 3 (no cluster: `lookup` finds nothing, as on a
+ * first install); the rendered objects.
+ */
+export async function renderChart(release: string, namespace: string, values: { set?: string[]; valuesFiles?: string[] } = {}): Promise<any[]> {
   requireChartTemplates();
-  return helmTemplate(helm3(), CHART_DIR, { release, namespace, set });
+  return helmTemplate(helm3(), CHART_DIR, { release, namespace, ...values });
 }
 
 /** The objects a release installed (`helm get manifest`); hooks and `crds/` are not in it. */

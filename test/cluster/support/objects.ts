@@ -137,11 +137,6 @@ export function ownedByRelease(objects: Iterable<any>, release: string, namespac
     && o.metadata?.annotations?.['meta.helm.sh/release-namespace'] === namespace);
 }
 
-/** Objects labelled as part of a release (`app.kubernetes.io/instance`). */
-export function labelledForRelease(objects: Iterable<any>, release: string): any[] {
-  return [...objects].filter((o) => o.metadata?.labels?.['app.kubernetes.io/instance'] === release);
-}
-
 // ---------------------------------------------------------------------------------------------
 // CRDs
 
