@@ -74,3 +74,69 @@ describe('NOTES.txt rendered by Helm', () => {
     expect(options).not.toContain('No license was given');
   });
 });
+
+describe('the chart\'s lookup guards, on stand-in lookup results, rendered by Helm', () => {
+  // `lookup` finds nothing under `helm template`; the guards' checks are named templates that take
+  // the found objects, so a probe template can hand them stand-ins (the cluster suite has the real thing).
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-guards-'));
+  const base = path.join(tmp, 'base', 'stash-pxc');
+  let probes = 0;
+  beforeAll(() => writeHelmChart(base));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** A Go template expression that yields `value` (a stand-in for what `lookup` returns). */
+  const fromJson = (value: unknown) => `(${Array.isArray(value) ? 'fromJsonArray' : 'fromJson'} ${JSON.stringify(JSON.stringify(value))})`;
+  const owned = (release: string, namespace: string) => ({ 'meta.helm.sh/release-name': release, 'meta.helm.sh/release-namespace': namespace });
+  const object = (name: string, labels: object, annotations?: object) => ({ metadata: { name, labels, ...(annotations ? { annotations } : {}) } });
+  const OPERATOR = { 'app.kubernetes.io/name': 'stash-pxc', 'app.kubernetes.io/part-of': 'stash-pxc', 'app.kubernetes.io/component': 'operator' };
+
+  /** Renders `expression` for release "stash" in namespace "backup": its output, or Helm's error. */
+  const probe = async (major: 3 | 4, expression: string): Promise<string> => {
+    const dir = path.join(tmp, `probe-${probes++}`, 'stash-pxc');
+    fs.cpSync(base, dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'templates', 'zz-probe.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  result: {{ ${expression} | quote }}\n`);
+    try {
+      const objects = await helmTemplate(findHelm(major), dir, { release: 'stash', namespace: 'backup' });
+      return objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'probe').data.result;
+    } catch (e) {
+      return `failed: ${(e as Error).message}`;
+    }
+  };
+
+  test.each([3, 4] as const)('Helm %s: the AppBinding CRD is rendered only when absent or owned by this release', async (major) => {
+    const absentOrOwned = (crd: unknown) => probe(major, `include "stash-pxc.absentOrOwned" (dict "object" ${fromJson(crd)} "Release" .Release)`);
+    const crd = (annotations?: object) => object('appbindings.appcatalog.appscode.com', {}, annotations);
+    expect(await Promise.all([
+      absentOrOwned({}), // lookup found nothing (also `helm template`, `helm lint`)
+      absentOrOwned(crd(owned('stash', 'backup'))), // an upgrade of the release that installed it
+      absentOrOwned(crd(owned('stash-old', 'backup'))), // kept by an uninstalled release
+      absentOrOwned(crd(owned('stash', 'stash'))), // same name, other namespace
+      absentOrOwned(crd()), // KubeDB or kubectl
+    ])).toEqual(['true', 'true', '', '', '']);
+    const template = fs.readFileSync(path.join(base, 'templates', 'appbinding-crd.yaml'), 'utf8');
+    expect(template).toContain('{{- if and .Values.crds.appBinding (include "stash-pxc.appBindingCrdIsOurs" .) }}');
+    expect(fs.readFileSync(path.join(base, 'templates', '_helpers.tpl'), 'utf8'))
+      .toMatch(/define "stash-pxc\.appBindingCrdIsOurs"[\s\S]*lookup "apiextensions\.k8s\.io\/v1" "CustomResourceDefinition" "" "appbindings\.appcatalog\.appscode\.com"/);
+  });
+
+  test.each([3, 4] as const)('Helm %s: a second operator is refused with the release and namespace that has one', async (major) => {
+    const refuse = (clusterRoles: unknown[]) => probe(major, `include "stash-pxc.refuseOtherOperators" (dict "clusterRoles" ${fromJson(clusterRoles)} "Release" .Release)`);
+    const [none, ours, unrelated, other, otherNamespace, plain] = await Promise.all([
+      refuse([]),
+      refuse([object('stash-stash-pxc', OPERATOR, owned('stash', 'backup')), object('appscode:license-reader', OPERATOR, owned('stash', 'backup'))]),
+      refuse([object('kubedb', { 'app.kubernetes.io/component': 'operator' }, owned('kubedb', 'kubedb')), object('admin', {})]),
+      refuse([object('first-stash-pxc', { ...OPERATOR, 'app.kubernetes.io/name': 'renamed' }, owned('first', 'stash'))]),
+      refuse([object('stash-stash-pxc', OPERATOR, owned('stash', 'stash'))]),
+      refuse([object('stash', OPERATOR)]),
+    ]);
+    expect([none, ours, unrelated]).toEqual(['', '', '']);
+    expect(other).toMatch(/failed: [\s\S]*stash-pxc is already installed as release first in namespace stash: one release per cluster/);
+    expect(otherNamespace).toMatch(/already installed as release stash in namespace stash: one release per cluster/);
+    expect(plain).toMatch(/already installed without Helm \(ClusterRole stash, e\.g\. from dist\/install\.yaml\): one release per cluster/);
+    // Every render runs the check on what `lookup` finds.
+    expect(fs.readFileSync(path.join(base, 'templates', 'one-release-per-cluster.yaml'), 'utf8')).toContain('{{- include "stash-pxc.oneReleasePerCluster" . }}');
+    expect(fs.readFileSync(path.join(base, 'templates', '_helpers.tpl'), 'utf8'))
+      .toMatch(/define "stash-pxc\.oneReleasePerCluster"[\s\S]*lookup "rbac\.authorization\.k8s\.io\/v1" "ClusterRole" "" ""/);
+  });
+});

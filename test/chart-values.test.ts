@@ -51,7 +51,7 @@ describe('chart values', () => {
 
   test('the schema describes every key, with the defaults, and refuses unknown keys', () => {
     const paths = leafPaths(schema);
-    expect(paths).toEqual(expect.arrayContaining(['certificates.mode', 'webhooks.failurePolicy', 'pushgateway.externalUrl', 'taskQueue.maxConcurrentSessions', 'catalog.versions', 'crds.appBinding', 'license.key']));
+    expect(paths).toEqual(expect.arrayContaining(['certificates.mode', 'webhooks.failurePolicy', 'webhooks.excludedNamespaces', 'pushgateway.externalUrl', 'taskQueue.maxConcurrentSessions', 'catalog.versions', 'crds.appBinding', 'license.key']));
     expect(schema.additionalProperties).toBe(false);
     const walk = (node: any, path: string): void => {
       expect({ path, description: typeof node.description }).toEqual({ path, description: 'string' });

@@ -12,6 +12,7 @@ import { validateValue } from '../src/api';
 import { resolveKubernetesSchema } from '../src/api/k8s-openapi';
 import { distInstallManifests } from '../src/chart/dist';
 import { writeHelmChart } from '../src/chart/helm-chart';
+import { OPERATOR_LABELS } from '../src/chart/helm-helpers';
 import { restrictedSecurityContext } from '../src/constructs/stash-operator';
 import { findHelm, HelmBinary, helmTemplate, TemplateOptions } from './support/helm';
 import { ModelValidation, validateWithModels } from './support/kubernetes-models';
@@ -79,6 +80,7 @@ describe('the chart rendered by Helm', () => {
       jobs.push(render(helm, 'a', RELEASES.a), render(helm, 'a-again', RELEASES.a), render(helm, 'b', RELEASES.b));
       jobs.push(render(helm, 'overrides', { release: 'stash', namespace: 'stash', set: ['nameOverride=backup', 'fullnameOverride=my-stash'] }));
       jobs.push(render(helm, 'as-dist', { release: 'stash', namespace: 'stash', set: ['fullnameOverride=stash', 'certificates.mode=certManager'] }));
+      jobs.push(render(helm, 'webhooks-fail', { release: 'backup-ops', namespace: 'ops', set: ['webhooks.failurePolicy=Fail', 'webhooks.excludedNamespaces={kube-system,ingress-nginx,ops}'] }));
       for (const file of VALUES_FILES) jobs.push(render(helm, file, { release: 'stash', namespace: 'stash', valuesFiles: [path.join(VALUES_DIR, file)] }));
       jobs.push(
         failure(helm, 'replicas', ['replicaCount=2']),
@@ -86,6 +88,7 @@ describe('the chart rendered by Helm', () => {
         failure(helm, 'provided-without-secret', ['certificates.mode=provided']),
         failure(helm, 'unknown-key', ['operatr.image.tag=x']),
         failure(helm, 'bad-mode', ['certificates.mode=selfSigned']),
+        failure(helm, 'bad-namespace', ['webhooks.excludedNamespaces={Kube_System}']),
       );
     }
     await Promise.all(jobs);
@@ -257,6 +260,35 @@ describe('the chart rendered by Helm', () => {
       expect(kindsOf(rendered(helm, 'cert-helm.yaml'))).toEqual(kindsOf(rendered(helm, 'a')));
     });
 
+    test('the workload webhooks skip the release namespace and kube-system: with Fail, a down operator cannot block its own upgrade', () => {
+      const notIn = (values: string[]) => ({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values }] });
+      const selectors = (objects: any[]) => Object.fromEntries(one(objects, 'MutatingWebhookConfiguration').webhooks.map((w: any) => [w.name.split('.')[0], w.namespaceSelector]));
+      const workloads = (values: string[]) => ({ deployment: notIn(values), daemonset: notIn(values), statefulset: notIn(values), deploymentconfig: notIn(values), restoresession: undefined });
+      for (const [key, release] of Object.entries(RELEASES)) {
+        expect({ key, selectors: selectors(rendered(helm, key)) }).toEqual({ key, selectors: workloads([release.namespace, 'kube-system']) });
+        expect(one(rendered(helm, key), 'ValidatingWebhookConfiguration').webhooks.filter((w: any) => w.namespaceSelector)).toEqual([]);
+      }
+      // Given namespaces replace kube-system; the release namespace stays, once.
+      const fail = rendered(helm, 'webhooks-fail');
+      expect(selectors(fail)).toEqual(workloads(['ops', 'kube-system', 'ingress-nginx']));
+      for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
+        expect(one(fail, kind).webhooks.map((w: any) => w.failurePolicy)).toEqual(one(fail, kind).webhooks.map(() => 'Fail'));
+      }
+      // Only the selector differs from upstream's webhooks.
+      const strip = (objects: any[]) => one(objects, 'MutatingWebhookConfiguration').webhooks.map(({ namespaceSelector: _s, failurePolicy: _f, ...w }: any) => w);
+      expect(strip(fail)).toEqual(strip(rendered(helm, 'a')));
+    });
+
+    test('every render\'s ClusterRoles carry the labels by which a second release finds the first one', () => {
+      for (const [key, objects] of renders) {
+        if (!key.startsWith(`${helm}:`)) continue;
+        for (const role of byKind(objects, 'ClusterRole')) {
+          expect({ key, role: role.metadata.name, labels: role.metadata.labels }).toEqual({ key, role: role.metadata.name, labels: expect.objectContaining(OPERATOR_LABELS) });
+        }
+      }
+      expect(one(rendered(helm, 'overrides'), 'ClusterRole', 'my-stash').metadata.labels).toEqual(expect.objectContaining(OPERATOR_LABELS));
+    });
+
     test('webhooks off: no webhook configurations, no APIServices, the operator told so', () => {
       const objects = rendered(helm, 'webhooks-off.yaml');
       expect(kindsOf(objects)).not.toEqual(expect.arrayContaining(['APIService']));
@@ -361,6 +393,7 @@ describe('the chart rendered by Helm', () => {
       expect(message('provided-without-secret')).toMatch(/secretName|minLength|caBundle/);
       expect(message('unknown-key')).toMatch(/operatr/);
       expect(message('bad-mode')).toMatch(/certificates\.mode|mode/);
+      expect(message('bad-namespace')).toMatch(/excludedNamespaces/);
     });
 
     test('the default install with release "stash" in namespace "stash" is dist/install.yaml', () => {

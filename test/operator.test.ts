@@ -9,7 +9,7 @@ import { Chart, Testing } from 'cdk8s';
 import { validateValue } from '../src/api';
 import { resolveKubernetesSchema } from '../src/api/k8s-openapi';
 import { distInstallManifests } from '../src/chart/dist';
-import { WebhookFailurePolicy } from '../src/constructs/admission-webhooks';
+import { MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS, WebhookFailurePolicy } from '../src/constructs/admission-webhooks';
 import { OperatorLicense } from '../src/constructs/operator-license';
 import { Pushgateway } from '../src/constructs/pushgateway';
 import { ServingCertificates } from '../src/constructs/serving-certificates';
@@ -146,6 +146,31 @@ describe('StashOperator', () => {
     }
     const fail = synth({ certificates: ServingCertificates.certManager(), webhooks: { failurePolicy: WebhookFailurePolicy.FAIL } });
     expect(one(fail, 'MutatingWebhookConfiguration').webhooks.every((w: any) => w.failurePolicy === 'Fail')).toBe(true);
+  });
+
+  test('the workload webhooks skip the operator\'s namespace and kube-system, so a down operator with Fail cannot block its own upgrade', () => {
+    const selectorOf = (objs: any[]) => Object.fromEntries(one(objs, 'MutatingWebhookConfiguration').webhooks
+      .map((w: any) => [w.name.split('.')[0], w.namespaceSelector]));
+    const notIn = (values: string[]) => ({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values }] });
+    expect(selectorOf(objects)).toEqual({
+      deployment: notIn(['stash', 'kube-system']),
+      daemonset: notIn(['stash', 'kube-system']),
+      statefulset: notIn(['stash', 'kube-system']),
+      deploymentconfig: notIn(['stash', 'kube-system']),
+      // RestoreSessions are Stash's own kind, wherever they are; the validating webhooks too.
+      restoresession: undefined,
+    });
+    expect(one(objects, 'ValidatingWebhookConfiguration').webhooks.map((w: any) => w.namespaceSelector)).toEqual(VALIDATING_WEBHOOKS.map(() => undefined));
+    // Upstream's names, paths and rules otherwise.
+    expect(one(objects, 'MutatingWebhookConfiguration').webhooks.map((w: any) => [w.name, w.clientConfig.service.path, w.rules[0].resources])).toEqual(
+      MUTATING_WEBHOOKS.map((d) => [`${d.name}.admission.stash.appscode.com`, `/apis/admission.stash.appscode.com/${d.version}/${d.resource}`, d.resources]));
+
+    // The operator's namespace always, once, first; then the given ones instead of kube-system.
+    const custom = synth({ certificates: ServingCertificates.certManager(), namespace: 'backup', webhooks: { failurePolicy: WebhookFailurePolicy.FAIL, excludedNamespaces: ['kube-system', 'backup', 'ingress'] } });
+    expect(selectorOf(custom).deployment).toEqual(notIn(['backup', 'kube-system', 'ingress']));
+    expect(selectorOf(synth({ certificates: ServingCertificates.certManager(), webhooks: { excludedNamespaces: [] } })).statefulset).toEqual(notIn(['stash']));
+    expect(() => synth({ certificates: ServingCertificates.certManager(), webhooks: { excludedNamespaces: ['Kube_System'] } }))
+      .toThrow(/StashOperator "test\/Stash"[\s\S]*webhooks\.excludedNamespaces entry "Kube_System" must be a DNS-1123 label/);
   });
 
   test('turning options off removes their objects', () => {

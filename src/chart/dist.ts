@@ -64,6 +64,7 @@ export function operatorPropsFromValues(values: any = defaultValues(), certifica
       mutating: values.webhooks.mutating,
       validating: values.webhooks.validating,
       failurePolicy: values.webhooks.failurePolicy as WebhookFailurePolicy,
+      excludedNamespaces: values.webhooks.excludedNamespaces,
     },
     apiServiceGroupPriorityMinimum: values.apiService.groupPriorityMinimum,
     apiServiceVersionPriority: values.apiService.versionPriority,

@@ -10,6 +10,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { ImagePullPolicy } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { PerconaXtraDbVersion } from '../api/perconaxtradb';
+import { NAMESPACE_NAME_LABEL } from '../constructs/admission-webhooks';
 import { PerconaXtraDbCatalog } from '../constructs/perconaxtradb-catalog';
 import { OperatorLicense } from '../constructs/operator-license';
 import { Pushgateway } from '../constructs/pushgateway';
@@ -22,7 +23,7 @@ import {
 import { StashOperator } from '../constructs/stash-operator';
 import { CHART_NAME } from './chart-info';
 import { crdManifests } from './crds';
-import { EXPR, servingCertPreamble, WHEN } from './helm-helpers';
+import { APP_BINDING_CRD_NAME, EXPR, oneReleasePerClusterTemplate, servingCertPreamble, WHEN } from './helm-helpers';
 import { EACH, HelmValue, named, ObjectEdits, PathStep, renderTemplateFile, startsWith, TemplateDocument } from './helm-template';
 import { memoryApp } from './output';
 
@@ -165,7 +166,12 @@ export function chartTemplates(): TemplateFile[] {
 
   // Webhooks.
   const failurePolicy = (e: ObjectEdits) => e.set(['webhooks', EACH, 'failurePolicy'], value('.Values.webhooks.failurePolicy'));
-  place([operator.webhooks.mutating], { file: 'webhooks.yaml', condition: WHEN.mutating }, failurePolicy);
+  // The workload webhooks skip the release namespace (always) and the namespaces of the values.
+  const withSelector = (w: any) => w.namespaceSelector !== undefined;
+  const byNamespaceName = (m: any) => m?.key === NAMESPACE_NAME_LABEL;
+  place([operator.webhooks.mutating], { file: 'webhooks.yaml', condition: WHEN.mutating }, (e) => failurePolicy(e)
+    .set(['webhooks', withSelector, 'namespaceSelector', 'matchExpressions', byNamespaceName, 'values'],
+      HelmValue.yaml('(prepend (default (list) .Values.webhooks.excludedNamespaces) .Release.Namespace | uniq)')));
   place([operator.webhooks.validating], { file: 'webhooks.yaml', condition: WHEN.validating }, failurePolicy);
 
   // The operator.
@@ -239,16 +245,20 @@ export function chartTemplates(): TemplateFile[] {
     content: renderTemplateFile(files.get(name)!, name === apiFile ? servingCertPreamble() : ''),
   }));
   out.push({ name: 'appbinding-crd.yaml', content: renderTemplateFile([appBindingCrdDocument()]) });
+  out.push({ name: 'one-release-per-cluster.yaml', content: oneReleasePerClusterTemplate() });
   return out;
 }
 
 /**
  * The AppBinding CRD as a template: optional (KubeDB installs it too), and kept on uninstall
- * because deleting a CRD deletes every AppBinding.
+ * because deleting a CRD deletes every AppBinding. Rendered only when it does not exist or this
+ * release owns it (a `lookup`): a CRD that KubeDB or an uninstalled release left behind stays as
+ * it is, instead of failing the install with Helm's "cannot be imported into the current release".
  */
 function appBindingCrdDocument(): TemplateDocument {
   const crd = crdManifests(true).find((c) => c.spec.group === 'appcatalog.appscode.com');
   if (!crd) throw new Error('chart generator: the AppBinding CRD is missing from the CRD manifests');
+  if (crd.metadata.name !== APP_BINDING_CRD_NAME) throw new Error(`chart generator: the AppBinding CRD is ${crd.metadata.name}, the chart looks up ${APP_BINDING_CRD_NAME}`);
   const quoted = (expr: string) => HelmValue.raw(`${expr} | quote`);
   const edits = new ObjectEdits(crd, 'AppBinding CRD');
   edits.set(['metadata', 'labels'], {

@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { ADDON_IMAGE_REGISTRY, ADDON_IMAGE_REPOSITORY, PerconaXtraDbVersion } from '../api/perconaxtradb';
+import { DEFAULT_EXCLUDED_NAMESPACES } from '../constructs/admission-webhooks';
 import { DEFAULT_LICENSE_API_SERVICE, OPERATOR_IMAGE, restrictedSecurityContext } from '../constructs/stash-operator';
 import { PUSHGATEWAY_IMAGE } from '../constructs/pushgateway';
 
@@ -136,6 +137,9 @@ export const VALUES: { [key: string]: ValueNode } = {
     mutating: bool(true, 'Inject the backup sidecar into workloads (MutatingWebhookConfiguration).'),
     validating: bool(true, 'Validate the Stash resources (ValidatingWebhookConfiguration).'),
     failurePolicy: oneOf(['Ignore', 'Fail'], 'Ignore', 'What the API server does when a webhook cannot be called.'),
+    excludedNamespaces: list([...DEFAULT_EXCLUDED_NAMESPACES], 'Namespaces whose Deployments, DaemonSets and StatefulSets the mutating webhooks skip, besides the release namespace (always skipped): with `failurePolicy: Fail`, a down operator then blocks neither its own upgrade nor the system workloads.', {
+      type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63,
+    }),
   }),
   apiService: group('The operator\'s APIServices.', {
     groupPriorityMinimum: int(10000, '`groupPriorityMinimum` of the APIServices.', { minimum: 1, maximum: 20000 }),
@@ -173,7 +177,7 @@ export const VALUES: { [key: string]: ValueNode } = {
     }),
   }),
   crds: group('CustomResourceDefinitions (the Stash ones are in the chart\'s `crds/`).', {
-    appBinding: bool(true, 'Install the AppBinding CRD (appcatalog.appscode.com). Turn off where KubeDB installs it. Kept on uninstall.'),
+    appBinding: bool(true, 'Install the AppBinding CRD (appcatalog.appscode.com). Kept on uninstall. Only when the CRD does not exist yet or belongs to this release: one that KubeDB, kubectl or an uninstalled release left is used as it is (not taken over), so reinstalling under another release name or namespace works.'),
   }),
 };
 

@@ -8,10 +8,14 @@
  * answers. Hence the `caBundle` is the cluster CA, not the operator's: the operator writes it into
  * both configurations at start and keeps it current (kmodules `Sync*WebhookCABundle`), so the
  * manifests leave it out and nothing (no cert-manager injection) competes with the operator.
+ *
+ * The workload webhooks skip the operator's own namespace and kube-system (a `namespaceSelector`
+ * on `kubernetes.io/metadata.name`): with failure policy Fail, a down operator would otherwise
+ * refuse every Deployment, DaemonSet and StatefulSet write there, its own upgrade included.
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { metadataOf, OperatorIdentity } from './operator-identity';
+import { dnsLabelProblem, metadataOf, OperatorIdentity, throwProblems } from './operator-identity';
 
 /** Upstream's name of both webhook configurations. */
 export const WEBHOOK_CONFIGURATION_NAME = 'admission.stash.appscode.com';
@@ -42,6 +46,14 @@ export interface AdmissionWebhooksOptions {
    * @default WebhookFailurePolicy.IGNORE
    */
   readonly failurePolicy?: WebhookFailurePolicy;
+  /**
+   * Namespaces whose workloads (Deployments, DaemonSets, StatefulSets, DeploymentConfigs) the
+   * mutating webhooks skip, besides the operator's own namespace, which they always skip: with
+   * `WebhookFailurePolicy.FAIL`, a down operator would otherwise block its own upgrade and the
+   * system workloads. Rendered as a `namespaceSelector` (`kubernetes.io/metadata.name NotIn`).
+   * @default ['kube-system']
+   */
+  readonly excludedNamespaces?: string[];
 }
 
 /** One webhook of upstream's configurations. */
@@ -58,7 +70,18 @@ export interface WebhookDefinition {
   readonly apiGroups: string[];
   /** Intercepted resources. */
   readonly resources: string[];
+  /**
+   * Intercepts workloads (Pod templates) in any namespace: skips the excluded namespaces.
+   * @default false
+   */
+  readonly workload?: boolean;
 }
+
+/** Namespaces the workload webhooks skip unless told otherwise (besides the operator's own). */
+export const DEFAULT_EXCLUDED_NAMESPACES: readonly string[] = ['kube-system'];
+
+/** The label every namespace carries with its own name (Kubernetes 1.21 and later). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 const WORKLOADS = ['apps', 'extensions'];
 const STASH = ['stash.appscode.com'];
@@ -66,11 +89,11 @@ const CREATE_UPDATE = ['CREATE', 'UPDATE'];
 
 /** The mutating webhooks, as upstream defines them. */
 export const MUTATING_WEBHOOKS: readonly WebhookDefinition[] = [
-  { name: 'deployment', version: 'v1alpha1', resource: 'deploymentmutators', operations: CREATE_UPDATE, apiGroups: WORKLOADS, resources: ['deployments'] },
-  { name: 'daemonset', version: 'v1alpha1', resource: 'daemonsetmutators', operations: CREATE_UPDATE, apiGroups: WORKLOADS, resources: ['daemonsets'] },
+  { name: 'deployment', version: 'v1alpha1', resource: 'deploymentmutators', operations: CREATE_UPDATE, apiGroups: WORKLOADS, resources: ['deployments'], workload: true },
+  { name: 'daemonset', version: 'v1alpha1', resource: 'daemonsetmutators', operations: CREATE_UPDATE, apiGroups: WORKLOADS, resources: ['daemonsets'], workload: true },
   // StatefulSet pod templates are immutable in parts, so only creation is mutated.
-  { name: 'statefulset', version: 'v1alpha1', resource: 'statefulsetmutators', operations: ['CREATE'], apiGroups: ['apps'], resources: ['statefulsets'] },
-  { name: 'deploymentconfig', version: 'v1alpha1', resource: 'deploymentconfigmutators', operations: CREATE_UPDATE, apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'] },
+  { name: 'statefulset', version: 'v1alpha1', resource: 'statefulsetmutators', operations: ['CREATE'], apiGroups: ['apps'], resources: ['statefulsets'], workload: true },
+  { name: 'deploymentconfig', version: 'v1alpha1', resource: 'deploymentconfigmutators', operations: CREATE_UPDATE, apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], workload: true },
   { name: 'restoresession', version: 'v1beta1', resource: 'restoresessionmutators', operations: CREATE_UPDATE, apiGroups: STASH, resources: ['restoresessions'] },
 ];
 
@@ -86,7 +109,7 @@ export const VALIDATING_WEBHOOKS: readonly WebhookDefinition[] = [
   { name: 'backupblueprint', version: 'v1beta1', resource: 'backupblueprintvalidators', operations: CREATE_UPDATE, apiGroups: STASH, resources: ['backupblueprints'] },
 ];
 
-function webhookOf(def: WebhookDefinition, failurePolicy: WebhookFailurePolicy): k8s.MutatingWebhook & k8s.ValidatingWebhook {
+function webhookOf(def: WebhookDefinition, failurePolicy: WebhookFailurePolicy, excludedNamespaces: string[]): k8s.MutatingWebhook & k8s.ValidatingWebhook {
   return {
     name: `${def.name}.admission.stash.appscode.com`,
     clientConfig: {
@@ -97,6 +120,9 @@ function webhookOf(def: WebhookDefinition, failurePolicy: WebhookFailurePolicy):
     // The operator's admission API speaks admission.k8s.io/v1beta1 only.
     admissionReviewVersions: ['v1beta1'],
     failurePolicy,
+    ...(def.workload
+      ? { namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...excludedNamespaces] }] } }
+      : {}),
     sideEffects: 'None',
   };
 }
@@ -120,18 +146,31 @@ export class AdmissionWebhooks extends Construct {
     if (!Object.values(WebhookFailurePolicy).includes(failurePolicy)) {
       throw new Error(`AdmissionWebhooks "${this.node.path}": failurePolicy ${JSON.stringify(failurePolicy)} is not a WebhookFailurePolicy; use WebhookFailurePolicy.IGNORE or WebhookFailurePolicy.FAIL`);
     }
+    throwProblems('AdmissionWebhooks', this.node.path, excludedNamespacesProblems(props.excludedNamespaces));
+    // The operator's namespace first, then the others, each once.
+    const excludedNamespaces = [...new Set([props.identity.namespace, ...(props.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES)])];
     const metadata = metadataOf(props.identity, WEBHOOK_CONFIGURATION_NAME, false);
     if (props.mutating ?? true) {
       this.mutating = new k8s.KubeMutatingWebhookConfiguration(this, 'Mutating', {
         metadata,
-        webhooks: MUTATING_WEBHOOKS.map((def) => webhookOf(def, failurePolicy)),
+        webhooks: MUTATING_WEBHOOKS.map((def) => webhookOf(def, failurePolicy, excludedNamespaces)),
       });
     }
     if (props.validating ?? true) {
       this.validating = new k8s.KubeValidatingWebhookConfiguration(this, 'Validating', {
         metadata,
-        webhooks: VALIDATING_WEBHOOKS.map((def) => webhookOf(def, failurePolicy)),
+        webhooks: VALIDATING_WEBHOOKS.map((def) => webhookOf(def, failurePolicy, excludedNamespaces)),
       });
     }
   }
+}
+
+/** What is wrong with `excludedNamespaces` (each must be a namespace name). */
+export function excludedNamespacesProblems(namespaces: readonly string[] | undefined): string[] {
+  if (namespaces === undefined) return [];
+  if (!Array.isArray(namespaces)) return [`webhooks.excludedNamespaces must be a list of namespace names, e.g. ['kube-system']`];
+  return namespaces.flatMap((ns) => {
+    const problem = typeof ns === 'string' ? dnsLabelProblem(ns) : 'must be a string';
+    return problem ? [`webhooks.excludedNamespaces entry ${JSON.stringify(ns)} ${problem} (a namespace name)`] : [];
+  });
 }

@@ -7,7 +7,7 @@
  */
 import { ImagePullPolicy, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AdmissionWebhooks, AdmissionWebhooksOptions, WebhookFailurePolicy } from './admission-webhooks';
+import { AdmissionWebhooks, AdmissionWebhooksOptions, excludedNamespacesProblems, WebhookFailurePolicy } from './admission-webhooks';
 import { OperatorApiServices } from './operator-api-services';
 import { dnsLabelProblem, literalOf, OperatorIdentity, metadataOf, throwProblems } from './operator-identity';
 import { LICENSE_MOUNT_PATH, LICENSE_SECRET_KEY, OperatorLicense } from './operator-license';
@@ -97,7 +97,7 @@ export interface StashOperatorProps {
   readonly pushgateway?: Pushgateway;
   /**
    * The admission webhooks. With both off, the APIServices are not created either (as upstream).
-   * @default - both on, failure policy Ignore
+   * @default - both on, failure policy Ignore, workloads in the operator's namespace and kube-system skipped
    */
   readonly webhooks?: AdmissionWebhooksOptions;
   /**
@@ -280,7 +280,13 @@ export class StashOperator extends Construct {
         versionPriority: props.apiServiceVersionPriority,
       });
     }
-    this.webhooks = new AdmissionWebhooks(this, 'Webhooks', { identity, mutating, validating, failurePolicy: webhooks.failurePolicy });
+    this.webhooks = new AdmissionWebhooks(this, 'Webhooks', {
+      identity,
+      mutating,
+      validating,
+      failurePolicy: webhooks.failurePolicy,
+      excludedNamespaces: webhooks.excludedNamespaces,
+    });
     const licenseSecret = props.license?.bind(this, identity);
 
     this.pushgatewayUrl = pushgateway.externalUrl ?? `http://${name}.${namespace}.svc:${PUSHGATEWAY_PORT}`;
@@ -460,6 +466,7 @@ function checkProps(props: StashOperatorProps, name: string, namespace: string):
   if (props.webhooks?.failurePolicy !== undefined && !Object.values(WebhookFailurePolicy).includes(props.webhooks.failurePolicy)) {
     problems.push(`webhooks.failurePolicy ${JSON.stringify(props.webhooks.failurePolicy)} is not a WebhookFailurePolicy; use WebhookFailurePolicy.IGNORE or WebhookFailurePolicy.FAIL`);
   }
+  problems.push(...excludedNamespacesProblems(props.webhooks?.excludedNamespaces));
   for (const [field, value] of [['image.registry', props.image?.registry], ['image.repository', props.image?.repository], ['image.tag', props.image?.tag]] as const) {
     if (value !== undefined && (literalOf(value) === '' || /\s/.test(literalOf(value)))) problems.push(`${field} ${JSON.stringify(value)} must be a non-empty string without spaces`);
   }

@@ -59,6 +59,51 @@ name, else "<release>-<chart>"; at most 63 characters (it names a Service).
 {{- end -}}
 {{- end -}}
 
+{{/*
+One release per cluster: fails when an operator installed by another release (or without Helm)
+exists, recognized by its ClusterRoles' labels (app.kubernetes.io/part-of=stash-pxc, app.kubernetes.io/component=operator).
+Two operators would both reconcile every backup, and the APIServices, webhook configurations and
+catalog are cluster-wide. `lookup` finds nothing under `helm template` and `helm lint`.
+*/}}
+{{- define "stash-pxc.oneReleasePerCluster" -}}
+{{- include "stash-pxc.refuseOtherOperators" (dict "clusterRoles" (dig "items" (list) (lookup "rbac.authorization.k8s.io/v1" "ClusterRole" "" "")) "Release" .Release) -}}
+{{- end -}}
+
+{{/* The check of oneReleasePerCluster on given ClusterRoles (dict "clusterRoles" list "Release" .Release). */}}
+{{- define "stash-pxc.refuseOtherOperators" -}}
+{{- $release := .Release -}}
+{{- $why := "one release per cluster (the operator, its APIServices, webhook configurations and catalog are cluster-wide)" -}}
+{{- range .clusterRoles -}}
+{{- if and (eq (dig "metadata" "labels" "app.kubernetes.io/part-of" "" .) "stash-pxc") (eq (dig "metadata" "labels" "app.kubernetes.io/component" "" .) "operator") -}}
+{{- $owner := dig "metadata" "annotations" "meta.helm.sh/release-name" "" . -}}
+{{- $ownerNamespace := dig "metadata" "annotations" "meta.helm.sh/release-namespace" "" . -}}
+{{- if not $owner -}}
+{{- fail (printf "stash-pxc is already installed without Helm (ClusterRole %s, e.g. from dist/install.yaml): %s; remove that install first" (dig "metadata" "name" "" .) $why) -}}
+{{- else if or (ne $owner $release.Name) (ne $ownerNamespace $release.Namespace) -}}
+{{- fail (printf "stash-pxc is already installed as release %s in namespace %s: %s; upgrade that release, or uninstall it first" $owner $ownerNamespace $why) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+"true" when the chart may render the AppBinding CRD: it does not exist yet, or this release owns
+it (Helm's meta.helm.sh annotations). A CRD that KubeDB, kubectl or an uninstalled release (it is
+kept on uninstall) left is used as it is, not taken over. Under `helm template` it is rendered.
+*/}}
+{{- define "stash-pxc.appBindingCrdIsOurs" -}}
+{{- include "stash-pxc.absentOrOwned" (dict "object" (lookup "apiextensions.k8s.io/v1" "CustomResourceDefinition" "" "appbindings.appcatalog.appscode.com") "Release" .Release) -}}
+{{- end -}}
+
+{{/* "true" when the object (of a lookup) is empty or belongs to the release (dict "object" obj "Release" .Release). */}}
+{{- define "stash-pxc.absentOrOwned" -}}
+{{- if not .object -}}
+true
+{{- else if and (eq (dig "metadata" "annotations" "meta.helm.sh/release-name" "" .object) .Release.Name) (eq (dig "metadata" "annotations" "meta.helm.sh/release-namespace" "" .object) .Release.Namespace) -}}
+true
+{{- end -}}
+{{- end -}}
+
 {{/* The image pull Secret names, comma-separated, for the operator's --image-pull-secrets. */}}
 {{- define "stash-pxc.imagePullSecretNames" -}}
 {{- $names := list -}}
