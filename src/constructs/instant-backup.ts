@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as stash from '../../imports/stash.appscode.com';
 import { IBackupConfigurationRef, metadataOf, namespaceOf, StashObjectOptions } from './common';
+import { onePass } from './one-pass';
 import { nameProblems, NameRule } from './validation/names';
 import { problem } from './validation/problems';
 
@@ -39,7 +40,10 @@ export class InstantBackup extends Construct {
     this.name = props.name ?? `${invoker}-instant`;
     // A BackupSession must live next to its BackupConfiguration: Stash looks the invoker up there.
     this.namespace = props.namespace ?? props.backup.backupConfigurationNamespace ?? namespaceOf(this);
-    this.apiObject = new stash.BackupSession(this, 'Resource', {
+    const spec = {
+      invoker: { apiGroup: 'stash.appscode.com', kind: 'BackupConfiguration', name: invoker },
+    };
+    this.apiObject = onePass(stash.BackupSession, this, 'Resource', {
       metadata: metadataOf(this.name, {
         ...props,
         namespace: this.namespace,
@@ -49,10 +53,8 @@ export class InstantBackup extends Construct {
           'stash.appscode.com/invoker-name': invoker,
         },
       }),
-      spec: {
-        invoker: { apiGroup: 'stash.appscode.com', kind: 'BackupConfiguration', name: invoker },
-      },
-    });
+      spec,
+    }, spec);
 
     this.node.addValidation({
       validate: () => {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as appcatalog from '../../imports/appcatalog.appscode.com';
 import { versionOf } from './backup-options';
 import { compact, IAppBindingRef, metadataOf, namespaceOf, StashObjectOptions } from './common';
+import { onePass } from './one-pass';
 import { nameProblems, NameRule } from './validation/names';
 import { integerProblems, problem } from './validation/problems';
 
@@ -200,25 +201,23 @@ export class PerconaXtraDbAppBinding extends Construct implements IAppBindingRef
       } : undefined,
     }) : undefined;
 
-    this.apiObject = new appcatalog.AppBinding(this, 'Resource', {
-      metadata: metadataOf(props.name, props),
-      spec: compact({
-        type: props.type ?? 'kubedb.com/perconaxtradb',
-        version: props.version,
-        clientConfig: compact({
-          service: props.service !== undefined ? compact({
-            name: props.service,
-            namespace: props.serviceNamespace,
-            port: props.servicePort ?? 3306,
-            scheme: 'mysql',
-          }) : undefined,
-          url: props.url,
-        }) as appcatalog.AppBindingSpecClientConfig,
-        secret: { kind: 'Secret', name: props.authSecretName },
-        secretTransforms: props.secretTransforms?.length ? props.secretTransforms.map((t) => t.toJson()) : undefined,
-        parameters,
-      }),
+    const spec = compact({
+      type: props.type ?? 'kubedb.com/perconaxtradb',
+      version: props.version,
+      clientConfig: compact({
+        service: props.service !== undefined ? compact({
+          name: props.service,
+          namespace: props.serviceNamespace,
+          port: props.servicePort ?? 3306,
+          scheme: 'mysql',
+        }) : undefined,
+        url: props.url,
+      }) as appcatalog.AppBindingSpecClientConfig,
+      secret: { kind: 'Secret', name: props.authSecretName },
+      secretTransforms: props.secretTransforms?.length ? props.secretTransforms.map((t) => t.toJson()) : undefined,
+      parameters,
     });
+    this.apiObject = onePass(appcatalog.AppBinding, this, 'Resource', { metadata: metadataOf(props.name, props), spec }, spec);
 
     this.node.addValidation({ validate: () => this.problems(props, version?.problem) });
   }

@@ -4,9 +4,10 @@ import * as stash from '../../imports/stash.appscode.com';
 import { Backend, BackendProvider } from './backend';
 import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
 import { compact } from './common';
+import { onePass } from './one-pass';
 import { UsagePolicy } from './repository';
 import { Schedule } from './schedule';
-import { backupBlueprintSpec } from './typed-spec';
+import { BACKUP_BLUEPRINT_RENAMED, backupBlueprintSpec } from './typed-spec';
 import { nameProblems, NameRule } from './validation/names';
 import { problem, within } from './validation/problems';
 
@@ -161,10 +162,10 @@ export class PerconaXtraDbBackupBlueprint extends Construct {
       // BackupBlueprint has no `paused` (validation reports it).
       paused: undefined,
     });
-    this.apiObject = new stash.BackupBlueprint(this, 'Resource', {
+    this.apiObject = onePass(stash.BackupBlueprint, this, 'Resource', {
       metadata: compact({ name: props.name, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } }),
       spec: backupBlueprintSpec(spec),
-    });
+    }, spec, BACKUP_BLUEPRINT_RENAMED);
     // A cluster-scoped object has no namespace, even in a chart that sets one.
     if (Chart.of(this).namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 

@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import * as stash from '../../imports/stash.appscode.com';
 import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
 import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from './common';
+import { onePass } from './one-pass';
 import { repositoryRef, repositoryUsageProblems } from './repository';
 import { backupConfigurationSpec } from './typed-spec';
 import { nameProblems, NameRule } from './validation/names';
@@ -104,10 +105,10 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
       },
       ...renderBackupOptions(props, scheduleTarget),
     };
-    this.apiObject = new stash.BackupConfiguration(this, 'Resource', {
+    this.apiObject = onePass(stash.BackupConfiguration, this, 'Resource', {
       metadata: metadataOf(this.backupConfigurationName, props),
       spec: backupConfigurationSpec(spec),
-    });
+    }, spec);
 
     const root = this.node.root;
     if (!TARGETS.has(root)) TARGETS.set(root, new Map());

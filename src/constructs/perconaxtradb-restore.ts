@@ -4,6 +4,7 @@ import * as stash from '../../imports/stash.appscode.com';
 import { versionOf } from './backup-options';
 import { appBindingTargetRef, compact, IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from './common';
 import { Hook } from './hook';
+import { onePass } from './one-pass';
 import { backupsOf } from './perconaxtradb-backup';
 import { repositoryRef, repositoryUsageProblems } from './repository';
 import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from './runtime-settings';
@@ -267,10 +268,10 @@ export class PerconaXtraDbRestore extends Construct {
       timeOut: props.timeout ? goDuration(props.timeout) : undefined,
     });
 
-    this.apiObject = new stash.RestoreSession(this, 'Resource', {
+    this.apiObject = onePass(stash.RestoreSession, this, 'Resource', {
       metadata: metadataOf(this.name, props),
       spec: restoreSessionSpec(spec),
-    });
+    }, spec);
 
     this.node.addValidation({
       validate: () => [

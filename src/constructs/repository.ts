@@ -2,8 +2,9 @@ import { Construct } from 'constructs';
 import * as stash from '../../imports/stash.appscode.com';
 import { Backend } from './backend';
 import { IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from './common';
+import { onePass } from './one-pass';
 import { StorageSecret } from './storage-secret';
-import { repositorySpec } from './typed-spec';
+import { REPOSITORY_RENAMED, repositorySpec } from './typed-spec';
 import { nameProblems, NameRule } from './validation/names';
 import { problem, within } from './validation/problems';
 
@@ -145,14 +146,15 @@ export class Repository extends Construct implements IRepositoryRef {
       });
     }
 
-    this.apiObject = new stash.Repository(this, 'Resource', {
+    const spec = {
+      backend: { ...props.backend.toJson(), storageSecretName: props.storageSecretName },
+      ...(props.wipeOut !== undefined ? { wipeOut: props.wipeOut } : {}),
+      ...(props.usagePolicy ? { usagePolicy: props.usagePolicy.toJson() } : {}),
+    };
+    this.apiObject = onePass(stash.Repository, this, 'Resource', {
       metadata: metadataOf(props.name, props),
-      spec: repositorySpec({
-        backend: { ...props.backend.toJson(), storageSecretName: props.storageSecretName },
-        ...(props.wipeOut !== undefined ? { wipeOut: props.wipeOut } : {}),
-        ...(props.usagePolicy ? { usagePolicy: props.usagePolicy.toJson() } : {}),
-      }),
-    });
+      spec: repositorySpec(spec),
+    }, spec, REPOSITORY_RENAMED);
 
     this.node.addValidation({
       validate: () => [

@@ -71,10 +71,19 @@ export function backupConfigurationSpec(json: any): stash.BackupConfigurationSpe
   ]);
 }
 
+/**
+ * The renamed fields the typed Repository spec carries (one-pass.ts renders them too; the
+ * generated class drops every other field whose TypeScript name differs from its JSON name).
+ */
+export const REPOSITORY_RENAMED: readonly string[] = ['backend.s3.insecureTLS'];
+
 /** A Repository spec from wire JSON. */
 export function repositorySpec(json: any): stash.RepositorySpec {
   return apply(json, [['backend.s3', renameKey('insecureTLS', 'insecureTls')]]);
 }
+
+/** The renamed fields the typed BackupBlueprint spec carries (as `REPOSITORY_RENAMED`). */
+export const BACKUP_BLUEPRINT_RENAMED: readonly string[] = ['backend.s3.insecureTLS'];
 
 /** A BackupBlueprint spec from wire JSON. */
 export function backupBlueprintSpec(json: any): stash.BackupBlueprintSpec {
