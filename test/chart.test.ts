@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { validateValue } from '../src/api';
+import { manifestProblems } from '../src/constructs/validation/crd-check';
 import { resolveKubernetesSchema } from '../src/api/k8s-openapi';
 import { distInstallManifests } from '../src/chart/dist';
 import { writeHelmChart } from '../src/chart/helm-chart';
@@ -424,9 +425,7 @@ describe('the chart rendered by Helm', () => {
         if (!key.startsWith(`${helm}:`)) continue;
         for (const o of objects.filter((x) => x.apiVersion.startsWith('stash.appscode.com/'))) {
           const crd = [...crds.values()].find((c) => c.spec.names.kind === o.kind);
-          const schema = crd.spec.versions.find((v: any) => `${crd.spec.group}/${v.name}` === o.apiVersion).schema.openAPIV3Schema;
-          const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = o;
-          expect({ object: `${o.kind}/${o.metadata.name}`, findings: validateValue(schema, rest) }).toEqual({ object: `${o.kind}/${o.metadata.name}`, findings: [] });
+          expect({ object: `${o.kind}/${o.metadata.name}`, findings: manifestProblems(o, [...crds.values()]) }).toEqual({ object: `${o.kind}/${o.metadata.name}`, findings: [] });
           expect(crd.spec.scope).toBe('Cluster');
           checked++;
         }
