@@ -18,9 +18,9 @@ import { stringify } from 'yaml';
 import {
   Backend, PerconaXtraDbBackup, PerconaXtraDbRestore, Repository, RetentionPolicy, Schedule, ScheduleWindow, Snapshot,
 } from '../src';
-import { manifestsOf, toYamlDocuments } from '../src/chart/output';
+import { manifestsOf, REPO_ROOT, toYamlDocuments } from '../src/chart/output';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = REPO_ROOT;
 const SIZES = [10, 100, 1000];
 const WINDOW = ScheduleWindow.daily({ start: '01:00', end: '05:00' });
 

@@ -9,9 +9,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { REPO_ROOT } from '../src/paths';
 
 /** The repository root (this file runs from `lib/scripts/`). */
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = REPO_ROOT;
 
 interface Entry {
   readonly name: string;

@@ -10,10 +10,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { crdNameOf, crdSpecOf, STASH_RESOURCES } from '../src/api';
+import { REPO_ROOT } from '../src/paths';
 
-const ROOT = path.join(__dirname, '..', '..');
-const IMPORTS = path.join(ROOT, 'imports');
-const CDK8S = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
+const IMPORTS = path.join(REPO_ROOT, 'imports');
+const CDK8S = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s');
 
 /** Writes the typed classes of every API group into `outDir` (default: `imports/`). */
 export function importCrds(outDir = IMPORTS, log: (line: string) => void = () => undefined): void {

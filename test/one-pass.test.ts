@@ -15,10 +15,10 @@ import {
   RetentionPolicy, Schedule, ScheduleWindow, SecretTransform, Snapshot, TempDirMedium, UsagePolicy,
 } from '../src';
 import { EXAMPLES } from '../src/chart/examples';
+import { REPO_ROOT } from '../src/paths';
 import { generatorRenames, isOnePass, onePass, onePassJson } from '../src/constructs/one-pass';
 import { REPOSITORY_RENAMED, repositorySpec } from '../src/constructs/typed-spec';
 
-const REPO_ROOT = path.join(__dirname, '..', '..');
 
 function onePassObjects(scope: IConstruct): Array<ApiObject & { toJsonViaImport(): any }> {
   return scope.node.findAll().filter(isOnePass);

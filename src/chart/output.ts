@@ -2,11 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { validateTree } from '../constructs/validation/problems';
 import { stringify } from 'yaml';
+import { validateTree } from '../constructs/validation/problems';
+import { REPO_ROOT } from '../paths';
 
-/** The repository root (this file runs from `lib/src/chart/`). */
-export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+export { REPO_ROOT };
 
 /** One YAML document per object, `---` between them, stable key order as built. */
 export function toYamlDocuments(objects: readonly unknown[]): string {

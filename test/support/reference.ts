@@ -5,10 +5,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { REPO_ROOT } from '../../src/paths';
 
 export const REFERENCE_DIR = process.env.STASH_PXC_REFERENCE
-  ?? path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'reference');
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+  ?? path.resolve(REPO_ROOT, '..', 'shared', 'reference');
+
+export { REPO_ROOT };
 
 export const hasReference = fs.existsSync(path.join(REFERENCE_DIR, 'stash-crds'));
 
