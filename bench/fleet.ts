@@ -18,7 +18,7 @@ import { stringify } from 'yaml';
 import {
   Backend, PerconaXtraDbBackup, PerconaXtraDbRestore, Repository, RetentionPolicy, Schedule, ScheduleWindow, Snapshot,
 } from '../src';
-import { manifestsOf, REPO_ROOT, toYamlDocuments } from '../src/chart/output';
+import { manifestsOf, REPO_ROOT, toYamlDocuments } from '../generator/chart/output';
 
 const ROOT = REPO_ROOT;
 const SIZES = [10, 100, 1000];

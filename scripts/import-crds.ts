@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { stringify } from 'yaml';
 import { crdNameOf, crdSpecOf, STASH_RESOURCES } from '../src/api';
-import { REPO_ROOT } from '../src/paths';
+import { REPO_ROOT } from '../generator/paths';
 
 const IMPORTS = path.join(REPO_ROOT, 'imports');
 const CDK8S = path.join(REPO_ROOT, 'node_modules', '.bin', 'cdk8s');

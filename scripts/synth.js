@@ -8,7 +8,7 @@ const { spawnSync } = require('child_process');
 
 const root = path.join(__dirname, '..');
 const buildInfo = path.join(root, 'lib', 'tsconfig.tsbuildinfo');
-const SOURCES = ['src', 'imports', 'scripts', 'examples', 'test', 'bench'];
+const SOURCES = ['src', 'generator', 'imports', 'scripts', 'examples', 'test', 'bench'];
 
 function newestSource() {
   let newest = fs.statSync(path.join(root, 'tsconfig.json')).mtimeMs;
@@ -29,4 +29,4 @@ if (built < newestSource()) {
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'], { cwd: root, stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
-require(path.join(root, 'lib', 'src', 'main.js')).synth();
+require(path.join(root, 'lib', 'generator', 'main.js')).synth();

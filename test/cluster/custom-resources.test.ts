@@ -186,7 +186,7 @@ describe('custom resources of dist/examples on a real kube-apiserver', () => {
   test('dist/examples holds examples with custom resources', () => {
     if (exampleFiles.length === 0) {
       throw new Error(`no examples under ${EXAMPLES_DIR}: they are generated from examples/*.ts by \`npm run synth\``
-        + ' (src/main.ts must call writeExamples); this test judges every custom resource in them.');
+        + ' (generator/main.ts must call writeExamples); this test judges every custom resource in them.');
     }
     expect(customResources.length).toBeGreaterThan(0);
   });

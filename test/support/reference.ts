@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { REPO_ROOT } from '../../src/paths';
+import { REPO_ROOT } from '../../generator/paths';
 
 export const REFERENCE_DIR = process.env.STASH_PXC_REFERENCE
   ?? path.resolve(REPO_ROOT, '..', 'shared', 'reference');

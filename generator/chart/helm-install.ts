@@ -1,0 +1,272 @@
+/**
+ * The chart's templates, from the constructs. The install is synthesized once with every option
+ * on and Helm expressions in its string props (names, namespace, labels, images); then each
+ * object goes to a template file, with edits that put values where the props are not strings
+ * (replicas, resources, placement), and conditions on what an option adds (documents, entries,
+ * list items). Turning an option off in the values removes exactly what the construct adds
+ * for it.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { ImagePullPolicy } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
+import { NAMESPACE_NAME_LABEL } from '../../src/install/admission-webhooks';
+import { PerconaXtraDbCatalog } from '../../src/install/perconaxtradb-catalog';
+import { OperatorLicense } from '../../src/install/operator-license';
+import { Pushgateway } from '../../src/install/pushgateway';
+import {
+  HELM_CERTIFICATE_VARIABLES,
+  ServingCertificates,
+  ServingCertificatesBindOptions,
+  ServingCertificatesBinding,
+} from '../../src/install/serving-certificates';
+import { StashOperator } from '../../src/install/stash-operator';
+import { CHART_NAME } from './chart-info';
+import { crdManifests } from './crds';
+import { APP_BINDING_CRD_NAME, EXPR, oneReleasePerClusterTemplate, servingCertPreamble, WHEN } from './helm-helpers';
+import { EACH, HelmValue, named, ObjectEdits, PathStep, renderTemplateFile, startsWith, TemplateDocument } from './helm-template';
+import { memoryApp } from './output';
+
+/** One file under `templates/`. */
+export interface TemplateFile {
+  readonly name: string;
+  readonly content: string;
+}
+
+/** Labels every object of the chart carries besides the selector labels. */
+export const CHART_LABELS = {
+  'helm.sh/chart': EXPR.chart,
+  'app.kubernetes.io/version': EXPR.appVersion,
+  'app.kubernetes.io/managed-by': EXPR.releaseService,
+};
+
+/** Labels that select the operator Pod. */
+export const CHART_SELECTOR_LABELS = {
+  'app.kubernetes.io/name': EXPR.name,
+  'app.kubernetes.io/instance': EXPR.releaseName,
+};
+
+/**
+ * All three certificate modes at once: the objects of each mode are created and then guarded by
+ * `certificates.mode`; the Secret name and caBundle are expressions that follow the mode.
+ */
+class ChartServingCertificates extends ServingCertificates {
+  public readonly mode = 'chart';
+  /** The objects each mode created. */
+  public readonly objectsByMode = new Map<string, ApiObject[]>();
+
+  public bind(scope: Construct, options: ServingCertificatesBindOptions): ServingCertificatesBinding {
+    const created = (mode: string, bind: () => ServingCertificatesBinding): ServingCertificatesBinding => {
+      const before = new Set(scope.node.children);
+      const binding = bind();
+      const objects = scope.node.children.filter((c) => !before.has(c)).flatMap((c) => c.node.findAll().filter(ApiObject.isApiObject));
+      this.objectsByMode.set(mode, objects);
+      return binding;
+    };
+    created('helm', () => ServingCertificates.helmGenerated().bind(scope, options));
+    const certManager = created('certManager', () => ServingCertificates.certManager().bind(scope, options));
+    return {
+      secretName: EXPR.servingCertSecretName,
+      caBundle: `{{ ${HELM_CERTIFICATE_VARIABLES.caBundle} }}`,
+      apiServiceAnnotations: certManager.apiServiceAnnotations,
+    };
+  }
+}
+
+interface Placement {
+  readonly file: string;
+  readonly condition?: string;
+  readonly literal?: boolean;
+}
+
+const POD: PathStep[] = ['spec', 'template', 'spec'];
+const OPERATOR: PathStep[] = [...POD, 'containers', named('operator')];
+const PUSHGATEWAY: PathStep[] = [...POD, 'containers', named('pushgateway')];
+const value = (path: string) => `{{ ${path} }}`;
+
+/** The chart's templates (without `_helpers.tpl` and `NOTES.txt`), by file name, in file order. */
+export function chartTemplates(): TemplateFile[] {
+  const chart = new Chart(memoryApp(), 'helm');
+  const certificates = new ChartServingCertificates();
+  const operator = new StashOperator(chart, 'Stash', {
+    name: EXPR.fullname,
+    namespace: EXPR.namespace,
+    selectorLabels: CHART_SELECTOR_LABELS,
+    labels: CHART_LABELS,
+    certificates,
+    image: {
+      registry: value('.Values.operator.image.registry'),
+      repository: value('.Values.operator.image.repository'),
+      tag: value('.Values.operator.image.tag | default .Chart.AppVersion'),
+    },
+    // Every option on, so that everything it adds exists and can be guarded; values replace the rest.
+    imagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
+    imagePullSecrets: ['from-values'],
+    pushgateway: Pushgateway.sidecar({
+      image: {
+        registry: value('.Values.pushgateway.image.registry'),
+        repository: value('.Values.pushgateway.image.repository'),
+        tag: value('.Values.pushgateway.image.tag'),
+      },
+    }),
+    webhooks: { mutating: true, validating: true },
+    license: OperatorLicense.fromSecret(EXPR.licenseSecretName),
+    licenseApiService: value('.Values.license.apiService'),
+    createLicenseRoles: true,
+    taskQueue: {},
+    monitoring: { operator: true, pushgateway: true },
+    priorityClassName: 'from-values',
+  });
+  const licenseScope = new Construct(chart, 'License');
+  OperatorLicense.fromKey('from-values').bind(licenseScope, operator.identity);
+  const catalog = new PerconaXtraDbCatalog(chart, 'Catalog', {
+    image: {
+      registry: value('.Values.catalog.image.registry'),
+      repository: value('.Values.catalog.image.repository'),
+      tags: Object.fromEntries(PerconaXtraDbVersion.all().map((v) => [v.line, value(`index .Values.catalog.image.tags "${v.line}"`)])),
+    },
+    labels: { ...CHART_SELECTOR_LABELS, ...CHART_LABELS, 'app.kubernetes.io/component': 'catalog', 'app.kubernetes.io/part-of': 'stash-pxc' },
+  });
+
+  const placements = new Map<IConstruct, Placement>();
+  const edits = new Map<IConstruct, (e: ObjectEdits) => void>();
+  const place = (objects: readonly (IConstruct | undefined)[], placement: Placement, edit?: (e: ObjectEdits) => void) => {
+    for (const o of objects) {
+      if (!o) throw new Error(`chart generator: an expected object is missing (${placement.file})`);
+      placements.set(o, placement);
+      if (edit) edits.set(o, edit);
+    }
+  };
+
+  // RBAC.
+  const rbac = operator.rbac;
+  place(rbac.node.findAll().filter(ApiObject.isApiObject), { file: 'rbac.yaml' });
+  place([rbac.serviceAccount], { file: 'rbac.yaml' }, (e) => e.set(['metadata', 'annotations'], HelmValue.yamlWith('.Values.serviceAccount.annotations')));
+  place([rbac.clusterRole], { file: 'rbac.yaml' }, (e) => e.when(['rules', (r) => r.apiGroups?.includes('batch.k8s.appscode.com')], WHEN.taskQueue));
+  place(rbac.licenseRoles, { file: 'rbac.yaml', condition: WHEN.licenseRoles });
+
+  // The serving certificate and the APIServices share the variables of one file.
+  const apiFile = 'apiservices.yaml';
+  place(certificates.objectsByMode.get('helm')!, { file: apiFile, condition: WHEN.certHelm });
+  for (const o of certificates.objectsByMode.get('certManager')!) {
+    if (o.kind === 'Issuer') {
+      place([o], { file: apiFile, condition: WHEN.selfSignedIssuer });
+    } else {
+      place([o], { file: apiFile, condition: WHEN.certManager }, (e) => e
+        .set(['spec', 'issuerRef', 'name'], EXPR.certIssuerName)
+        .set(['spec', 'issuerRef', 'kind'], value('.Values.certificates.certManager.issuer.kind'))
+        .set(['spec', 'issuerRef', 'group'], value('.Values.certificates.certManager.issuer.group')));
+    }
+  }
+  place(operator.apiServices!.apiServices, { file: apiFile, condition: WHEN.anyWebhook }, (e) => e
+    .when(['metadata', 'annotations'], WHEN.certManager)
+    .when(['spec', 'caBundle'], WHEN.notCertManager)
+    .set(['spec', 'groupPriorityMinimum'], HelmValue.raw('.Values.apiService.groupPriorityMinimum'))
+    .set(['spec', 'versionPriority'], HelmValue.raw('.Values.apiService.versionPriority')));
+
+  // Webhooks.
+  const failurePolicy = (e: ObjectEdits) => e.set(['webhooks', EACH, 'failurePolicy'], value('.Values.webhooks.failurePolicy'));
+  // The workload webhooks skip the release namespace (always) and the namespaces of the values.
+  const withSelector = (w: any) => w.namespaceSelector !== undefined;
+  const byNamespaceName = (m: any) => m?.key === NAMESPACE_NAME_LABEL;
+  place([operator.webhooks.mutating], { file: 'webhooks.yaml', condition: WHEN.mutating }, (e) => failurePolicy(e)
+    .set(['webhooks', withSelector, 'namespaceSelector', 'matchExpressions', byNamespaceName, 'values'],
+      HelmValue.yaml('(prepend (default (list) .Values.webhooks.excludedNamespaces) .Release.Namespace | uniq)')));
+  place([operator.webhooks.validating], { file: 'webhooks.yaml', condition: WHEN.validating }, failurePolicy);
+
+  // The operator.
+  place([operator.deployment], { file: 'deployment.yaml' }, (e) => e
+    .set(['metadata', 'annotations'], HelmValue.yamlWith('.Values.annotations'))
+    .set(['spec', 'replicas'], HelmValue.raw('.Values.replicaCount'))
+    .splice(['spec', 'template', 'metadata', 'labels'], '.Values.podLabels')
+    .set(['spec', 'template', 'metadata', 'annotations'], HelmValue.yamlWith('.Values.podAnnotations'))
+    .set([...POD, 'imagePullSecrets'], HelmValue.yamlWith('.Values.imagePullSecrets'))
+    .set([...POD, 'containers', EACH, 'imagePullPolicy'], value('.Values.imagePullPolicy'))
+    .set([...OPERATOR, 'args', startsWith('--v=')], `--v=${value('.Values.logLevel')}`)
+    .set([...OPERATOR, 'args', startsWith('--image-pull-secrets=')], `--image-pull-secrets=${EXPR.imagePullSecretNames}`)
+    .when([...OPERATOR, 'args', startsWith('--image-pull-secrets=')], WHEN.pullSecrets)
+    .set([...OPERATOR, 'args', startsWith('--pushgateway-url=')], `--pushgateway-url=${EXPR.pushgatewayUrl}`)
+    .set([...OPERATOR, 'args', startsWith('--enable-mutating-webhook=')], `--enable-mutating-webhook=${value('.Values.webhooks.mutating')}`)
+    .set([...OPERATOR, 'args', startsWith('--enable-validating-webhook=')], `--enable-validating-webhook=${value('.Values.webhooks.validating')}`)
+    .set([...OPERATOR, 'args', startsWith('--enable-task-queue=')], `--enable-task-queue=${value('.Values.taskQueue.enabled')}`)
+    .when([...OPERATOR, 'args', startsWith('--license-file=')], WHEN.license)
+    .set([...OPERATOR, 'resources'], HelmValue.yaml('.Values.operator.resources'))
+    .set([...OPERATOR, 'securityContext'], HelmValue.yaml('.Values.operator.securityContext'))
+    .when([...OPERATOR, 'volumeMounts', named('license')], WHEN.license)
+    .when([...POD, 'containers', named('pushgateway')], WHEN.sidecar)
+    .set([...PUSHGATEWAY, 'resources'], HelmValue.yaml('.Values.pushgateway.resources'))
+    .set([...PUSHGATEWAY, 'securityContext'], HelmValue.yaml('.Values.pushgateway.securityContext'))
+    .when([...POD, 'volumes', named('pushgateway-data')], WHEN.sidecar)
+    .when([...POD, 'volumes', named('license')], WHEN.license)
+    .set([...POD, 'securityContext'], HelmValue.yaml('.Values.podSecurityContext'))
+    .set([...POD, 'nodeSelector'], HelmValue.yamlWith('.Values.nodeSelector'))
+    .set([...POD, 'tolerations'], HelmValue.yamlWith('.Values.tolerations'))
+    .set([...POD, 'affinity'], HelmValue.yamlWith('.Values.affinity'))
+    .set([...POD, 'priorityClassName'], value('.Values.priorityClassName'))
+    .when([...POD, 'priorityClassName'], WHEN.priorityClass));
+  place([operator.service], { file: 'service.yaml' }, (e) => e.when(['spec', 'ports', named('pushgateway')], WHEN.sidecar));
+  place(licenseScope.node.findAll().filter(ApiObject.isApiObject), { file: 'license.yaml', condition: WHEN.licenseKeySecret }, (e) => e
+    .set(['data', 'key.txt'], HelmValue.raw('.Values.license.key | b64enc | quote')));
+
+  // Monitoring.
+  const monitors = operator.serviceMonitors!;
+  const monitorLabels = (e: ObjectEdits) => e.splice(['metadata', 'labels'], '.Values.monitoring.serviceMonitor.labels');
+  place(monitors.metricsReader, { file: 'monitoring.yaml', condition: WHEN.monitorOperator });
+  place([monitors.operatorMonitor], { file: 'monitoring.yaml', condition: WHEN.monitorOperator }, monitorLabels);
+  place([monitors.pushgatewayMonitor], { file: 'monitoring.yaml', condition: WHEN.monitorPushgateway }, monitorLabels);
+
+  // Task queue.
+  place([operator.taskQueue?.taskQueue], { file: 'task-queue.yaml', condition: WHEN.taskQueue }, (e) => e
+    .set(['spec', 'maxConcurrentTasks'], HelmValue.raw('.Values.taskQueue.maxConcurrentSessions')));
+
+  // Catalog, one condition per version.
+  catalog.versions.forEach((version, i) => {
+    const objects = [catalog.backupFunctions[i], catalog.restoreFunctions[i], catalog.backupTasks[i], catalog.restoreTasks[i]];
+    place(objects, { file: 'catalog.yaml', condition: WHEN.catalogVersion(version.line) });
+  });
+
+  // Every object must have a file: a new object without one would silently miss the chart.
+  const all = chart.node.findAll().filter(ApiObject.isApiObject);
+  const unplaced = all.filter((o) => !placements.has(o));
+  if (unplaced.length > 0) throw new Error(`chart generator: no template file for ${unplaced.map((o) => o.node.path).join(', ')}`);
+
+  const files = new Map<string, TemplateDocument[]>();
+  const order = ['rbac.yaml', 'license.yaml', 'apiservices.yaml', 'service.yaml', 'deployment.yaml', 'webhooks.yaml', 'monitoring.yaml', 'task-queue.yaml', 'catalog.yaml'];
+  for (const name of order) files.set(name, []);
+  for (const o of all) {
+    const placement = placements.get(o)!;
+    const json = o.toJson();
+    edits.get(o)?.(new ObjectEdits(json, o.node.path));
+    files.get(placement.file)!.push({ object: json, condition: placement.condition, literal: placement.literal });
+  }
+
+  const out: TemplateFile[] = order.map((name) => ({
+    name,
+    content: renderTemplateFile(files.get(name)!, name === apiFile ? servingCertPreamble() : ''),
+  }));
+  out.push({ name: 'appbinding-crd.yaml', content: renderTemplateFile([appBindingCrdDocument()]) });
+  out.push({ name: 'one-release-per-cluster.yaml', content: oneReleasePerClusterTemplate() });
+  return out;
+}
+
+/**
+ * The AppBinding CRD as a template: optional (KubeDB installs it too), and kept on uninstall
+ * because deleting a CRD deletes every AppBinding. Rendered only when it does not exist or this
+ * release owns it (a `lookup`): a CRD that KubeDB or an uninstalled release left behind stays as
+ * it is, instead of failing the install with Helm's "cannot be imported into the current release".
+ */
+function appBindingCrdDocument(): TemplateDocument {
+  const crd = crdManifests(true).find((c) => c.spec.group === 'appcatalog.appscode.com');
+  if (!crd) throw new Error('chart generator: the AppBinding CRD is missing from the CRD manifests');
+  if (crd.metadata.name !== APP_BINDING_CRD_NAME) throw new Error(`chart generator: the AppBinding CRD is ${crd.metadata.name}, the chart looks up ${APP_BINDING_CRD_NAME}`);
+  const quoted = (expr: string) => HelmValue.raw(`${expr} | quote`);
+  const edits = new ObjectEdits(crd, 'AppBinding CRD');
+  edits.set(['metadata', 'labels'], {
+    ...crd.metadata.labels,
+    'app.kubernetes.io/instance': quoted('.Release.Name'),
+    'app.kubernetes.io/managed-by': quoted('.Release.Service'),
+    'helm.sh/chart': quoted(`include "${CHART_NAME}.chart" .`),
+  });
+  edits.set(['metadata', 'annotations'], { 'helm.sh/resource-policy': 'keep' });
+  return { object: crd, condition: WHEN.appBindingCrd, literal: true };
+}

@@ -1,0 +1,275 @@
+/**
+ * The chart's values, modelled once: each key with its description, default and JSON schema.
+ * `values.yaml` (with a comment on every key), `values.schema.json` and the README's values
+ * table are all generated from this model, and the plain `dist/` install uses its defaults.
+ */
+import { stringify } from 'yaml';
+import { ADDON_IMAGE_REGISTRY, ADDON_IMAGE_REPOSITORY, PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
+import { DEFAULT_EXCLUDED_NAMESPACES } from '../../src/install/admission-webhooks';
+import { DEFAULT_LICENSE_API_SERVICE, OPERATOR_IMAGE, restrictedSecurityContext } from '../../src/install/stash-operator';
+import { PUSHGATEWAY_IMAGE } from '../../src/install/pushgateway';
+
+/** A JSON schema fragment (draft-07, as Helm validates it). */
+export type JsonSchema = { [key: string]: unknown };
+
+/** One key with a value. */
+export class ValueLeaf {
+  constructor(
+    readonly description: string,
+    readonly defaultValue: unknown,
+    readonly schema: JsonSchema,
+  ) {}
+}
+
+/** A key that groups other keys. */
+export class ValueGroup {
+  constructor(
+    readonly description: string,
+    readonly children: { [key: string]: ValueNode },
+    /** Extra schema keywords for the group (e.g. conditional requirements). */
+    readonly extraSchema: JsonSchema = {},
+  ) {}
+}
+
+export type ValueNode = ValueLeaf | ValueGroup;
+
+const str = (d: string, description: string, schema: JsonSchema = {}) => new ValueLeaf(description, d, { type: 'string', ...schema });
+const bool = (d: boolean, description: string) => new ValueLeaf(description, d, { type: 'boolean' });
+const int = (d: number, description: string, schema: JsonSchema = {}) => new ValueLeaf(description, d, { type: 'integer', ...schema });
+const oneOf = (values: string[], d: string, description: string) => new ValueLeaf(description, d, { type: 'string', enum: values });
+const obj = (d: object, description: string, schema: JsonSchema = {}) => new ValueLeaf(description, d, { type: 'object', ...schema });
+const list = (d: unknown[], description: string, items: JsonSchema) => new ValueLeaf(description, d, { type: 'array', items });
+const group = (description: string, children: { [key: string]: ValueNode }, extraSchema?: JsonSchema) => new ValueGroup(description, children, extraSchema);
+
+const STRING_MAP: JsonSchema = { additionalProperties: { type: 'string' } };
+
+/** Pod Security Standard "restricted", as a schema: the chart refuses values that break it. */
+const RESTRICTED_CONTAINER: JsonSchema = {
+  required: ['allowPrivilegeEscalation', 'capabilities', 'readOnlyRootFilesystem', 'runAsNonRoot', 'seccompProfile'],
+  properties: {
+    allowPrivilegeEscalation: { const: false },
+    privileged: { const: false },
+    readOnlyRootFilesystem: { const: true },
+    runAsNonRoot: { const: true },
+    capabilities: {
+      type: 'object',
+      required: ['drop'],
+      properties: {
+        drop: { type: 'array', contains: { const: 'ALL' } },
+        add: { type: 'array', items: { const: 'NET_BIND_SERVICE' } },
+      },
+    },
+    seccompProfile: { type: 'object', required: ['type'], properties: { type: { enum: ['RuntimeDefault', 'Localhost'] } } },
+  },
+};
+
+const RESTRICTED_POD: JsonSchema = {
+  required: ['runAsNonRoot'],
+  properties: {
+    runAsNonRoot: { const: true },
+    seccompProfile: { type: 'object', required: ['type'], properties: { type: { enum: ['RuntimeDefault', 'Localhost'] } } },
+  },
+};
+
+
+const image = (what: string, registry: string, repository: string, tag: string, tagDescription: string) => group(`The ${what} image.`, {
+  registry: str(registry, 'Registry and path prefix of the image.', { minLength: 1 }),
+  repository: str(repository, 'Image name under the registry path.', { minLength: 1 }),
+  tag: str(tag, tagDescription),
+});
+
+const versions = PerconaXtraDbVersion.all();
+
+/** The values of the stash-pxc chart. */
+export const VALUES: { [key: string]: ValueNode } = {
+  nameOverride: str('', 'Replaces the chart name in object names and the `app.kubernetes.io/name` label.'),
+  fullnameOverride: str('', 'Replaces the whole base name of the objects (default: `<release>-stash-pxc`, or the release name if it holds the chart name).'),
+  replicaCount: int(1, 'Operator replicas: 1, or 0 to stop it. The operator has no leader election, so never more.', { minimum: 0, maximum: 1 }),
+  operator: group('The Stash Enterprise operator container.', {
+    image: image('operator', OPERATOR_IMAGE.registry, OPERATOR_IMAGE.repository, '', 'Image tag; empty means the chart\'s appVersion. The operator also runs this image in backup sidecars and Jobs.'),
+    resources: obj({ requests: { cpu: '100m' } }, 'Compute resources of the operator container.'),
+    securityContext: obj(restrictedSecurityContext(), 'Security context of the operator container; must stay Pod Security Standard "restricted" (the schema checks).', RESTRICTED_CONTAINER),
+  }),
+  pushgateway: group('The Prometheus Pushgateway that backup and restore Jobs push metrics to.', {
+    externalUrl: str('', 'URL of a Pushgateway you already run (http(s)://host:port). Empty runs a Pushgateway sidecar in the operator Pod.', { pattern: '^(https?://\\S+)?$' }),
+    image: image('Pushgateway sidecar', PUSHGATEWAY_IMAGE.registry, PUSHGATEWAY_IMAGE.repository, PUSHGATEWAY_IMAGE.tag, 'Image tag (upstream\'s pinned version).'),
+    resources: obj({}, 'Compute resources of the Pushgateway sidecar.'),
+    securityContext: obj(restrictedSecurityContext(), 'Security context of the Pushgateway sidecar; must stay "restricted".', RESTRICTED_CONTAINER),
+  }),
+  imagePullPolicy: oneOf(['Always', 'IfNotPresent', 'Never'], 'IfNotPresent', 'Pull policy of every container.'),
+  imagePullSecrets: list([], 'Secrets to pull images with, as `[{name: ...}]`; the operator passes them on to the Jobs it creates.', {
+    type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } }, additionalProperties: false,
+  }),
+  logLevel: int(3, 'Log verbosity of the operator (`--v`).', { minimum: 0, maximum: 10 }),
+  annotations: obj({}, 'Annotations of the operator Deployment.', STRING_MAP),
+  podAnnotations: obj({}, 'Annotations of the operator Pod.', STRING_MAP),
+  podLabels: obj({}, 'Extra labels of the operator Pod (must not repeat the chart\'s own labels).', STRING_MAP),
+  nodeSelector: obj({ 'kubernetes.io/os': 'linux' }, 'Node labels the operator Pod must match.', STRING_MAP),
+  tolerations: list([], 'Tolerations of the operator Pod.', { type: 'object' }),
+  affinity: obj({}, 'Affinity of the operator Pod.'),
+  priorityClassName: str('', 'PriorityClass of the operator Pod (empty: none).'),
+  podSecurityContext: obj({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, fsGroup: 65535 }, 'Security context of the operator Pod; must keep runAsNonRoot and a RuntimeDefault/Localhost seccomp profile.', RESTRICTED_POD),
+  serviceAccount: group('The operator\'s ServiceAccount (named like the release).', {
+    annotations: obj({}, 'Annotations of the ServiceAccount, e.g. for workload identity.', STRING_MAP),
+  }),
+  rbac: group('Cluster roles besides the operator\'s own.', {
+    createLicenseRoles: bool(true, 'Create the shared ClusterRoles `appscode:license-checker` and `appscode:license-reader` (the operator binds backup Jobs to the reader). Turn off where KubeDB or ace-user-roles already created them.'),
+  }),
+  certificates: group('The serving certificate of the operator\'s API server (APIServices, metrics).', {
+    mode: oneOf(['helm', 'certManager', 'provided'], 'helm', 'Where it comes from: `helm` generates a CA and certificate at install and keeps them on upgrades; `certManager` has cert-manager issue it and inject the CA; `provided` uses your Secret and CA.'),
+    certManager: group('Settings of `mode: certManager`.', {
+      issuer: group('The issuer of the certificate.', {
+        name: str('', 'Name of an existing Issuer or ClusterIssuer; empty creates a self-signed Issuer.'),
+        kind: str('Issuer', 'Kind of the issuer (`Issuer`, `ClusterIssuer`, or an external issuer\'s kind).', { minLength: 1 }),
+        group: str('cert-manager.io', 'API group of the issuer.', { minLength: 1 }),
+      }),
+    }),
+    provided: group('Settings of `mode: provided`.', {
+      secretName: str('', 'Secret in the release namespace with `tls.crt` and `tls.key` (and `ca.crt` for operator monitoring), valid for `<fullname>.<namespace>.svc`.'),
+      caBundle: str('', 'Base64 of the PEM CA certificate that signed it (`base64 -w0 ca.crt`).', { pattern: '^[A-Za-z0-9+/=]*$' }),
+    }),
+  }, {
+    // `provided` needs both of its settings.
+    if: { properties: { mode: { const: 'provided' } } },
+    then: { properties: { provided: { properties: { secretName: { minLength: 1 }, caBundle: { minLength: 1 } } } } },
+  }),
+  webhooks: group('The operator\'s admission webhooks. With both off, its APIServices go too (as upstream).', {
+    mutating: bool(true, 'Inject the backup sidecar into workloads (MutatingWebhookConfiguration).'),
+    validating: bool(true, 'Validate the Stash resources (ValidatingWebhookConfiguration).'),
+    failurePolicy: oneOf(['Ignore', 'Fail'], 'Ignore', 'What the API server does when a webhook cannot be called.'),
+    excludedNamespaces: list([...DEFAULT_EXCLUDED_NAMESPACES], 'Namespaces whose Deployments, DaemonSets and StatefulSets the mutating webhooks skip, besides the release namespace (always skipped): with `failurePolicy: Fail`, a down operator then blocks neither its own upgrade nor the system workloads.', {
+      type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63,
+    }),
+  }),
+  apiService: group('The operator\'s APIServices.', {
+    groupPriorityMinimum: int(10000, '`groupPriorityMinimum` of the APIServices.', { minimum: 1, maximum: 20000 }),
+    versionPriority: int(15, '`versionPriority` of the APIServices.', { minimum: 1, maximum: 1000 }),
+  }),
+  license: group('The Stash Enterprise license. Without one, the operator asks the cluster\'s license proxy server.', {
+    key: str('', 'The license text; the chart keeps it in a Secret. Prefer `--set-file license.key=<file>`.'),
+    secretName: str('', 'An existing Secret in the release namespace with the license as `key.txt` (wins over `key`).'),
+    apiService: str(DEFAULT_LICENSE_API_SERVICE, 'The APIService that addons ask for license verification.', { minLength: 1 }),
+  }),
+  taskQueue: group('The task queue, which limits concurrent BackupSessions. Needs the TaskQueue operator (oci://ghcr.io/appscode-charts/taskqueue).', {
+    enabled: bool(false, 'Turn the task queue on.'),
+    maxConcurrentSessions: int(10, 'How many BackupSessions may run at once.', { minimum: 1 }),
+  }),
+  monitoring: group('Prometheus Operator ServiceMonitors (monitoring.coreos.com/v1).', {
+    operator: bool(false, 'Scrape the operator\'s metrics (adds a ServiceAccount whose token may read `/metrics` only).'),
+    pushgateway: bool(false, 'Scrape the backup metrics in the Pushgateway sidecar (ignored with `pushgateway.externalUrl`).'),
+    serviceMonitor: group('Settings of the ServiceMonitors.', {
+      labels: obj({}, 'Extra labels of the ServiceMonitors, e.g. the ones your Prometheus selects.', STRING_MAP),
+    }),
+  }),
+  catalog: group('The Percona XtraDB catalog: backup and restore Functions and Tasks.', {
+    enabled: bool(true, 'Install the catalog.'),
+    versions: list(versions.map((v) => v.line), 'The Percona XtraDB versions to install Functions and Tasks for.', {
+      type: 'string', enum: versions.map((v) => v.line),
+    }),
+    image: group('The addon image the Functions run.', {
+      registry: str(ADDON_IMAGE_REGISTRY, 'Registry host (no path).', { minLength: 1 }),
+      repository: str(ADDON_IMAGE_REPOSITORY, 'Repository in the registry.', { minLength: 1 }),
+      tags: obj(Object.fromEntries(versions.map((v) => [v.line, v.addonImageTag])), 'Image tag per version.', {
+        properties: Object.fromEntries(versions.map((v) => [v.line, { type: 'string', minLength: 1 }])),
+        required: versions.map((v) => v.line),
+        additionalProperties: false,
+      }),
+    }),
+  }),
+  crds: group('CustomResourceDefinitions (the Stash ones are in the chart\'s `crds/`).', {
+    appBinding: bool(true, 'Install the AppBinding CRD (appcatalog.appscode.com). Kept on uninstall. Only when the CRD does not exist yet or belongs to this release: one that KubeDB, kubectl or an uninstalled release left is used as it is (not taken over), so reinstalling under another release name or namespace works.'),
+  }),
+};
+
+/** The default values as a plain object. */
+export function defaultValues(model: { [key: string]: ValueNode } = VALUES): any {
+  const out: any = {};
+  for (const [key, node] of Object.entries(model)) {
+    out[key] = node instanceof ValueGroup ? defaultValues(node.children) : structuredClone(node.defaultValue);
+  }
+  return out;
+}
+
+/** `values.schema.json`. */
+export function valuesSchema(): JsonSchema {
+  const objectSchema = (model: { [key: string]: ValueNode }, description?: string, extra: JsonSchema = {}): JsonSchema => ({
+    type: 'object',
+    ...(description ? { description } : {}),
+    properties: Object.fromEntries(Object.entries(model).map(([key, node]) => [
+      key,
+      node instanceof ValueGroup
+        ? objectSchema(node.children, node.description, node.extraSchema)
+        : { description: node.description, ...node.schema, default: node.defaultValue },
+    ])),
+    additionalProperties: false,
+    ...extra,
+  });
+  const root = objectSchema(VALUES);
+  // A parent chart passes `global` to its dependencies.
+  (root.properties as any).global = { type: 'object', description: 'Values a parent chart shares with its dependencies (unused).' };
+  return { $schema: 'http://json-schema.org/draft-07/schema#', title: 'stash-pxc values', ...root };
+}
+
+/** `values.yaml`: every key with its description as a comment. */
+export function valuesYaml(): string {
+  const lines: string[] = [
+    '# Values of the stash-pxc chart. Generated from generator/chart/values.ts by `npm run synth`;',
+    '# values.schema.json and the README table come from the same model.',
+  ];
+  const emit = (model: { [key: string]: ValueNode }, indent: number): void => {
+    const pad = ' '.repeat(indent);
+    Object.entries(model).forEach(([key, node], index) => {
+      // A blank line between siblings, none between a group key and its first child.
+      if (indent === 0 || index > 0) lines.push('');
+      for (const line of wrap(node.description, 100 - indent - 2)) lines.push(`${pad}# ${line}`);
+      if (node instanceof ValueGroup) {
+        lines.push(`${pad}${key}:`);
+        emit(node.children, indent + 2);
+        return;
+      }
+      const value = node.defaultValue;
+      const isEmpty = value !== null && typeof value === 'object' && Object.keys(value as object).length === 0;
+      if (value !== null && typeof value === 'object' && !isEmpty) {
+        lines.push(`${pad}${key}:`);
+        for (const l of stringify(value, { lineWidth: 0 }).trimEnd().split('\n')) lines.push(`${pad}  ${l}`);
+      } else {
+        lines.push(`${pad}${key}: ${stringify(value, { lineWidth: 0 }).trimEnd()}`);
+      }
+    });
+  };
+  emit(VALUES, 0);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The README's values table (Markdown). */
+export function valuesTable(): string {
+  const rows: string[] = ['| Key | Type | Default | Description |', '| --- | --- | --- | --- |'];
+  const walk = (model: { [key: string]: ValueNode }, prefix: string): void => {
+    for (const [key, node] of Object.entries(model)) {
+      const path = `${prefix}${key}`;
+      if (node instanceof ValueGroup) {
+        walk(node.children, `${path}.`);
+        continue;
+      }
+      const type = node.schema.enum ? (node.schema.enum as unknown[]).map((e) => `\`${e}\``).join(' \\| ') : String(node.schema.type);
+      rows.push(`| \`${path}\` | ${type} | \`${JSON.stringify(node.defaultValue)}\` | ${node.description.replace(/\|/g, '\\|')} |`);
+    }
+  };
+  walk(VALUES, '');
+  return rows.join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) out.push(line);
+  return out;
+}

@@ -1,0 +1,169 @@
+import { Duration } from 'cdk8s';
+import { PerconaXtraDbVersion } from '../api/perconaxtradb';
+import { compact } from '../core/metadata';
+import { Hook } from './hook';
+import { RetentionPolicy } from './retention-policy';
+import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from './runtime-settings';
+import { Schedule, ScheduleTarget } from './schedule';
+import { integerProblems, problem } from '../core/validation/problems';
+import { goDuration } from '../core/validation/quantities';
+
+/** How a failed backup session is retried. */
+export interface BackupRetryOptions {
+  /** How many times a failed session is retried. */
+  readonly maxRetry: number;
+  /**
+   * Wait between retries.
+   * @default - Stash's default (immediately)
+   */
+  readonly delay?: Duration;
+}
+
+/**
+ * What a scheduled backup of a Percona XtraDB database does: shared by `PerconaXtraDbBackup`,
+ * `PerconaXtraDbBackupBlueprint` and `PerconaXtraDbBackupPlan`.
+ */
+export interface PerconaXtraDbBackupOptions {
+  /** When backups run, e.g. `Schedule.cron('*\/5 * * * *')`. */
+  readonly schedule: Schedule;
+  /** Which snapshots to keep, e.g. `RetentionPolicy.keepLast(5)`. */
+  readonly retentionPolicy: RetentionPolicy;
+  /**
+   * Create the configuration paused: no backup runs until it is unpaused (pause a backup
+   * before restoring into its database). BackupBlueprints have no such field.
+   * @default false
+   */
+  readonly paused?: boolean;
+  /**
+   * Give up a backup session that runs longer than this.
+   * @default - no limit
+   */
+  readonly timeout?: Duration;
+  /**
+   * How many finished BackupSessions (and their Jobs) to keep for debugging.
+   * @default - Stash's default (1)
+   */
+  readonly backupHistoryLimit?: number;
+  /**
+   * Retry a failed backup session.
+   * @default - no retry
+   */
+  readonly retry?: BackupRetryOptions;
+  /**
+   * Resources, priority, security context, environment and placement of the backup Job.
+   * @default - none
+   */
+  readonly runtimeSettings?: RuntimeSettings;
+  /**
+   * The scratch directory of the backup Job.
+   * @default - an emptyDir on the node's disk without limit
+   */
+  readonly tempDir?: TempDir;
+  /**
+   * Runs before each backup.
+   * @default - none
+   */
+  readonly preBackupHook?: Hook;
+  /**
+   * Runs after each backup; its `executionPolicy` says after which outcomes.
+   * @default - none
+   */
+  readonly postBackupHook?: Hook;
+  /**
+   * Arguments of `mysqldump` for a standalone database (the Task's `args` parameter). They
+   * replace the addon's default `--all-databases`, so include the databases to dump, e.g.
+   * `--databases playground --single-transaction`. Cluster backups (garbd + xtrabackup) ignore it.
+   * @default - the addon's default, `--all-databases`
+   */
+  readonly args?: string;
+  /**
+   * How long the backup Job waits for the database to accept connections (the `waitTimeout`
+   * parameter), whole seconds.
+   * @default - the addon's default (300 seconds)
+   */
+  readonly waitTimeout?: Duration;
+  /**
+   * Other Task parameters by name, passed as they are.
+   * @default - none
+   */
+  readonly taskParams?: { [name: string]: string };
+}
+
+/**
+ * The Task parameters of a backup.
+ * @internal
+ */
+export function backupTaskParams(options: PerconaXtraDbBackupOptions): Array<{ name: string; value: string }> {
+  const params: { [name: string]: string } = { ...(options.taskParams ?? {}) };
+  if (options.args !== undefined) params.args = options.args;
+  if (options.waitTimeout !== undefined) params.waitTimeout = String(Math.round(options.waitTimeout.toMilliseconds() / 1000));
+  return Object.keys(params).sort().map((name) => ({ name, value: params[name] }));
+}
+
+/**
+ * The spec fields these options set (wire JSON), besides `task`.
+ * @internal
+ */
+export function renderBackupOptions(options: PerconaXtraDbBackupOptions, target: ScheduleTarget): { [key: string]: any } {
+  const hooks = compact({
+    preBackup: options.preBackupHook?.toJson(),
+    postBackup: options.postBackupHook?.toJson(),
+  });
+  const runtimeSettings = options.runtimeSettings ? renderRuntimeSettings(options.runtimeSettings) : undefined;
+  const tempDir = options.tempDir ? renderTempDir(options.tempDir) : undefined;
+  return compact({
+    schedule: options.schedule.expressionFor(target),
+    paused: options.paused,
+    timeOut: options.timeout ? goDuration(options.timeout) : undefined,
+    backupHistoryLimit: options.backupHistoryLimit,
+    retryConfig: options.retry ? compact({ maxRetry: options.retry.maxRetry, delay: options.retry.delay ? goDuration(options.retry.delay) : undefined }) : undefined,
+    runtimeSettings: runtimeSettings && Object.keys(runtimeSettings).length ? runtimeSettings : undefined,
+    tempDir: tempDir && Object.keys(tempDir).length ? tempDir : undefined,
+    hooks: Object.keys(hooks).length ? hooks : undefined,
+    retentionPolicy: options.retentionPolicy.toJson(),
+  });
+}
+
+/**
+ * Problems of these options.
+ * @internal
+ */
+export function backupOptionsProblems(options: PerconaXtraDbBackupOptions, target: ScheduleTarget): string[] {
+  const out = [
+    ...options.schedule.problems('schedule', target),
+    ...options.retentionPolicy.problems('retentionPolicy'),
+    ...integerProblems('backupHistoryLimit', options.backupHistoryLimit, 0, 2147483647),
+    ...runtimeSettingsProblems('runtimeSettings', options.runtimeSettings),
+    ...tempDirProblems('tempDir', options.tempDir),
+    ...(options.preBackupHook?.problems('preBackupHook', true, true) ?? []),
+    ...(options.postBackupHook?.problems('postBackupHook', false, true) ?? []),
+  ];
+  if (options.retry) out.push(...integerProblems('retry.maxRetry', options.retry.maxRetry, 1, 100));
+  if (options.timeout && options.timeout.toMilliseconds() < 60000) {
+    out.push(problem('timeout', `${goDuration(options.timeout)} is shorter than a backup Job takes to start`, 'give at least Duration.minutes(1), usually hours'));
+  }
+  if (options.waitTimeout && (options.waitTimeout.toMilliseconds() % 1000 !== 0 || options.waitTimeout.toMilliseconds() < 1000)) {
+    out.push(problem('waitTimeout', `${goDuration(options.waitTimeout)} is not a whole number of seconds`, 'use Duration.seconds(n) with n >= 1'));
+  }
+  if (options.args !== undefined && options.args.trim() === '') {
+    out.push(problem('args', 'is empty, so mysqldump would get no database to dump', 'leave args out for --all-databases, or pass e.g. "--databases mydb"'));
+  }
+  if (options.taskParams && ('args' in options.taskParams || 'waitTimeout' in options.taskParams)) {
+    const clash = ['args', 'waitTimeout'].filter((k) => k in options.taskParams! && (options as any)[k] !== undefined);
+    for (const k of clash) out.push(problem(`taskParams.${k}`, `is also set by the ${k} prop`, `keep only the ${k} prop`));
+  }
+  return out;
+}
+
+/**
+ * The version line of `version`, or the problem with it (for a validation).
+ * @internal
+ */
+export function versionOf(version: string): { line?: PerconaXtraDbVersion; problem?: string } {
+  try {
+    return { line: PerconaXtraDbVersion.of(version) };
+  } catch (e) {
+    const supported = PerconaXtraDbVersion.all().map((v) => v.line).join(', ');
+    return { problem: problem('version', `"${version}" is not a Percona XtraDB version the Stash addon supports`, `use the database's version, which must be in a supported line (${supported}), e.g. "8.0.36"`) };
+  }
+}

@@ -1,0 +1,284 @@
+import { Construct } from 'constructs';
+import * as appcatalog from '../../imports/appcatalog.appscode.com';
+import { versionOf } from './backup-options';
+import { compact, IAppBindingRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
+import { onePass } from '../core/render';
+import { nameProblems, NameRule } from '../core/validation/names';
+import { integerProblems, problem } from '../core/validation/problems';
+
+/** apiVersion of the parameters the addon reads to start the Galera arbitrator (kubedb.dev/apimachinery). */
+export const GARBD_CONFIG_API_VERSION = 'config.kubedb.com/v1alpha1';
+/** Kind of the parameters the addon reads to start the Galera arbitrator. */
+export const GARBD_CONFIG_KIND = 'GaleraArbitratorConfiguration';
+/** apiVersion of the parameters that only name the addon's Tasks (standalone databases). */
+export const STASH_ADDON_API_VERSION = 'appcatalog.appscode.com/v1alpha1';
+/** Kind of the parameters that only name the addon's Tasks (standalone databases). */
+export const STASH_ADDON_KIND = 'StashAddon';
+
+/** State Snapshot Transfer method the Galera arbitrator requests from a donor. */
+export enum SstMethod {
+  /** Percona XtraBackup streaming: the only method the addon's backup script can receive. */
+  XTRABACKUP_V2 = 'xtrabackup-v2',
+}
+
+/** A Galera cluster, for the cluster backup path (garbd joins the group and receives an SST). */
+export interface GaleraClusterOptions {
+  /**
+   * The cluster's `wsrep_cluster_name`; garbd only joins a group of that exact name. KubeDB
+   * uses the PerconaXtraDB object's name.
+   */
+  readonly clusterName: string;
+  /**
+   * Addresses of the cluster members (`host` or `host:port`, port 4567 by default), joined into
+   * the `gcomm://` address garbd connects to. `PerconaXtraDbAppBinding.statefulSetPeers()`
+   * builds them for a StatefulSet.
+   */
+  readonly peers: string[];
+  /**
+   * SST method garbd requests.
+   * @default SstMethod.XTRABACKUP_V2
+   */
+  readonly sstMethod?: SstMethod;
+}
+
+/** Options of `PerconaXtraDbAppBinding.statefulSetPeers()`. */
+export interface StatefulSetPeersOptions {
+  /** Name of the StatefulSet that runs the cluster. */
+  readonly statefulSet: string;
+  /** Name of its governing (headless) Service. */
+  readonly governingService: string;
+  /** Number of replicas. */
+  readonly replicas: number;
+  /**
+   * Namespace of the StatefulSet.
+   * @default - short host names (`pod.service`), resolved in the AppBinding's namespace
+   */
+  readonly namespace?: string;
+}
+
+/** A change the addon applies to the auth Secret's keys before it reads `username` and `password`. */
+export class SecretTransform {
+  /** Use the value of key `from` as key `to` (e.g. an operator that stores the password under `root`). */
+  public static renameKey(from: string, to: string): SecretTransform {
+    return new SecretTransform({ renameKey: { from, to } });
+  }
+
+  /** Add every key of another Secret (same namespace). */
+  public static addKeysFrom(secretName: string): SecretTransform {
+    return new SecretTransform({ addKeysFrom: { secretRef: { name: secretName } } });
+  }
+
+  /**
+   * Add a key with a literal value. The value lands in Git: use it for non-secret values such
+   * as the user name (`addKey('username', 'root')`), never for a password.
+   */
+  public static addKey(key: string, value: string): SecretTransform {
+    return new SecretTransform({ addKey: { key, stringValue: value } });
+  }
+
+  /** Drop a key. */
+  public static removeKey(key: string): SecretTransform {
+    return new SecretTransform({ removeKey: { key } });
+  }
+
+  private constructor(private readonly json: { [key: string]: any }) {}
+
+  /** The transform as AppBinding JSON. */
+  public toJson(): { [key: string]: any } {
+    return JSON.parse(JSON.stringify(this.json));
+  }
+}
+
+/** Props of `PerconaXtraDbAppBinding`. */
+export interface PerconaXtraDbAppBindingProps extends StashObjectOptions {
+  /** Name of the AppBinding; backups and restores target it by this name. */
+  readonly name: string;
+  /**
+   * Service in front of the database (the addon connects to `<service>.<namespace>.svc`).
+   * @default - none: `url` is required
+   */
+  readonly service?: string;
+  /**
+   * Port of the Service.
+   * @default 3306
+   */
+  readonly servicePort?: number;
+  /**
+   * Namespace of the Service.
+   * @default - the AppBinding's namespace
+   */
+  readonly serviceNamespace?: string;
+  /**
+   * Address of a database outside the cluster, `mysql://host:3306` or the Go MySQL form
+   * `tcp(host:3306)/` (no credentials). Used when no `service` is given.
+   * @default - none: `service` is required
+   */
+  readonly url?: string;
+  /**
+   * Secret (same namespace) with the database user in `username` and its password in
+   * `password`; use `secretTransforms` when the keys are named differently.
+   */
+  readonly authSecretName: string;
+  /**
+   * Key changes applied to the auth Secret before the addon reads it.
+   * @default - none
+   */
+  readonly secretTransforms?: SecretTransform[];
+  /**
+   * Version of the database. Sets `spec.version` and the addon's backup and restore Tasks in
+   * the parameters, which auto-backup through a BackupBlueprint uses.
+   * @default - none
+   */
+  readonly version?: string;
+  /**
+   * The Galera cluster, for a Percona XtraDB Cluster: the addon then backs it up by joining
+   * it as an arbitrator (garbd) and streaming an xtrabackup SST, instead of `mysqldump`.
+   * @default - a standalone database
+   */
+  readonly galera?: GaleraClusterOptions;
+  /**
+   * `spec.type`: Stash derives the `${TARGET_APP_*}` variables of blueprints from it.
+   * @default 'kubedb.com/perconaxtradb'
+   */
+  readonly type?: string;
+}
+
+/**
+ * An AppBinding for a Percona XtraDB database that KubeDB does not manage (KubeDB creates one
+ * for its own databases): how the Stash addon reaches the database, with which credentials,
+ * and, for a Galera cluster, the arbitrator parameters of the cluster backup path.
+ *
+ * ```ts
+ * new PerconaXtraDbAppBinding(chart, 'binding', {
+ *   name: 'orders-db', service: 'orders-db-haproxy', authSecretName: 'orders-db-secrets',
+ *   secretTransforms: [SecretTransform.renameKey('root', 'password')],
+ *   galera: { clusterName: 'orders-db-pxc', peers: PerconaXtraDbAppBinding.statefulSetPeers({
+ *     statefulSet: 'orders-db-pxc', governingService: 'orders-db-pxc', replicas: 3 }) },
+ * });
+ * ```
+ */
+export class PerconaXtraDbAppBinding extends Construct implements IAppBindingRef {
+  /** An AppBinding that exists already (e.g. KubeDB's), by name. */
+  public static fromAppBindingName(name: string, namespace?: string): IAppBindingRef {
+    return { appBindingName: name, appBindingNamespace: namespace };
+  }
+
+  /** The stable pod host names of a StatefulSet: `<sts>-<i>.<service>[.<namespace>]`. */
+  public static statefulSetPeers(options: StatefulSetPeersOptions): string[] {
+    const suffix = options.namespace ? `.${options.namespace}` : '';
+    return Array.from({ length: Math.max(0, options.replicas) }, (_, i) => `${options.statefulSet}-${i}.${options.governingService}${suffix}`);
+  }
+
+  /** Name of the AppBinding. */
+  public readonly appBindingName: string;
+  /** Namespace of the AppBinding. */
+  public readonly appBindingNamespace?: string;
+  /** Whether the AppBinding describes a Galera cluster. */
+  public readonly isCluster: boolean;
+  /** The AppBinding object. */
+  public readonly apiObject: appcatalog.AppBinding;
+
+  constructor(scope: Construct, id: string, props: PerconaXtraDbAppBindingProps) {
+    super(scope, id);
+    this.appBindingName = props.name;
+    this.appBindingNamespace = namespaceOf(this, props.namespace);
+    this.isCluster = props.galera !== undefined;
+    const version = props.version !== undefined ? versionOf(props.version) : undefined;
+
+    // The addon reads the parameters as a GaleraArbitratorConfiguration and takes the cluster
+    // path when `group` is set; Stash reads `stash.addon` (the Tasks) from either kind.
+    const parameters = (props.galera || version?.line) ? compact({
+      apiVersion: props.galera ? GARBD_CONFIG_API_VERSION : STASH_ADDON_API_VERSION,
+      kind: props.galera ? GARBD_CONFIG_KIND : STASH_ADDON_KIND,
+      address: props.galera ? `gcomm://${props.galera.peers.join(',')}` : undefined,
+      group: props.galera?.clusterName,
+      sstMethod: props.galera ? (props.galera.sstMethod ?? SstMethod.XTRABACKUP_V2) : undefined,
+      stash: version?.line ? {
+        addon: {
+          backupTask: { name: version.line.backupTaskName },
+          restoreTask: { name: version.line.restoreTaskName },
+        },
+      } : undefined,
+    }) : undefined;
+
+    const spec = compact({
+      type: props.type ?? 'kubedb.com/perconaxtradb',
+      version: props.version,
+      clientConfig: compact({
+        service: props.service !== undefined ? compact({
+          name: props.service,
+          namespace: props.serviceNamespace,
+          port: props.servicePort ?? 3306,
+          scheme: 'mysql',
+        }) : undefined,
+        url: props.url,
+      }) as appcatalog.AppBindingSpecClientConfig,
+      secret: { kind: 'Secret', name: props.authSecretName },
+      secretTransforms: props.secretTransforms?.length ? props.secretTransforms.map((t) => t.toJson()) : undefined,
+      parameters,
+    });
+    this.apiObject = onePass(appcatalog.AppBinding, this, 'Resource', { metadata: metadataOf(props.name, props), spec }, spec);
+
+    this.node.addValidation({ validate: () => this.problems(props, version?.problem) });
+  }
+
+  private problems(props: PerconaXtraDbAppBindingProps, versionProblem: string | undefined): string[] {
+    const out = [
+      ...nameProblems('name', props.name, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
+      ...nameProblems('namespace', props.namespace, NameRule.DNS_LABEL),
+      ...nameProblems('service', props.service, NameRule.DNS_1035_LABEL),
+      ...nameProblems('serviceNamespace', props.serviceNamespace, NameRule.DNS_LABEL),
+      ...nameProblems('authSecretName', props.authSecretName, NameRule.DNS_SUBDOMAIN),
+      ...integerProblems('servicePort', props.servicePort, 1, 65535, 'use the port of the MySQL protocol, usually 3306'),
+      ...(versionProblem ? [versionProblem] : []),
+    ];
+    if (props.service === undefined && props.url === undefined) {
+      out.push(problem('service', 'neither service nor url is set, so the addon cannot reach the database', 'pass service (the database\'s Service name) or url ("mysql://host:3306")'));
+    }
+    if (props.service === undefined && (props.servicePort !== undefined || props.serviceNamespace !== undefined)) {
+      out.push(problem('servicePort', 'servicePort or serviceNamespace is set without service', 'pass service too, or drop them'));
+    }
+    if (props.url !== undefined) {
+      const url = props.url;
+      const dsn = /^tcp\(([^()@/]+)\)\/[^?#]*$/.exec(url);
+      let ok = dsn !== null;
+      if (!ok) {
+        try {
+          const parsed = new URL(url);
+          ok = parsed.hostname !== '' && !parsed.username && !parsed.password && !parsed.search && !parsed.hash;
+        } catch {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        out.push(problem('url', `"${url}" is not an address the addon can parse (no credentials, query or fragment allowed)`, 'use "mysql://host:3306" or "tcp(host:3306)/"'));
+      }
+    }
+    const g = props.galera;
+    if (g) {
+      if (!/^[A-Za-z0-9_.-]+$/.test(g.clusterName)) {
+        out.push(problem('galera.clusterName', `"${g.clusterName}" is not a wsrep_cluster_name garbd can join (empty, or has spaces or special characters)`, "use the cluster's exact wsrep_cluster_name"));
+      }
+      if (g.peers.length === 0) {
+        out.push(problem('galera.peers', 'is empty, so garbd has no member to join', 'list the cluster members, e.g. PerconaXtraDbAppBinding.statefulSetPeers({ statefulSet, governingService, replicas })'));
+      }
+      for (const peer of g.peers) {
+        if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/.test(peer)) {
+          out.push(problem('galera.peers', `"${peer}" is not a host or host:port`, 'use the stable DNS name of each member, e.g. "cluster-0.cluster-headless"'));
+        }
+      }
+    }
+    for (const t of props.secretTransforms ?? []) {
+      const json = t.toJson();
+      if (json.addKey && /pass|secret|token|key/i.test(json.addKey.key)) {
+        out.push(problem('secretTransforms.addKey', `"${json.addKey.key}" looks like a credential, and addKey values land in clear text in Git`, 'keep credentials in the auth Secret and use renameKey or addKeysFrom'));
+      }
+      const name = json.addKeysFrom?.secretRef?.name;
+      if (name !== undefined) out.push(...nameProblems('secretTransforms.addKeysFrom', name, NameRule.DNS_SUBDOMAIN));
+    }
+    if (props.type !== undefined && !/^([a-z0-9.-]+\/)?[a-z0-9.-]+$/.test(props.type)) {
+      out.push(problem('type', `"${props.type}" is not "<group>/<resource>" or "<resource>"`, 'use e.g. "kubedb.com/perconaxtradb"'));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,109 @@
+import { Construct } from 'constructs';
+import { Backend } from './backend';
+import { PerconaXtraDbBackupPlan } from './perconaxtradb-backup-plan';
+import { RetentionPolicy } from './retention-policy';
+import { RuntimeSettings } from './runtime-settings';
+import { Schedule } from './schedule';
+import { ScheduleWindow } from './schedule-window';
+import { problem } from '../core/validation/problems';
+
+/** One database of a `PerconaXtraDbBackupFleet`. */
+export interface FleetDatabase {
+  /** Name of the database's AppBinding (for KubeDB, the PerconaXtraDB object's name). */
+  readonly name: string;
+  /** Namespace of the database; its Repository and BackupConfiguration go there too. */
+  readonly namespace: string;
+  /** Version of the database, e.g. `8.0.36`. */
+  readonly version: string;
+  /** Where its snapshots go; give every database its own prefix (or bucket). */
+  readonly backend: Backend;
+  /**
+   * Name of the storage Secret in the database's namespace.
+   * @default - the fleet's `storageSecretName`
+   */
+  readonly storageSecretName?: string;
+}
+
+/** Props of `PerconaXtraDbBackupFleet`. */
+export interface PerconaXtraDbBackupFleetProps {
+  /** The databases to back up. */
+  readonly databases: FleetDatabase[];
+  /**
+   * When the backups may start; each database gets its own start inside the window, from a
+   * stable hash of its namespace and name (see `Schedule.spread`).
+   */
+  readonly window: ScheduleWindow;
+  /** Which snapshots to keep, for every database. */
+  readonly retentionPolicy: RetentionPolicy;
+  /** Name of the storage Secret that every database namespace holds. */
+  readonly storageSecretName: string;
+  /**
+   * Runtime settings of every backup Job (resources, nice/ionice, placement).
+   * @default - Stash's defaults
+   */
+  readonly runtimeSettings?: RuntimeSettings;
+  /**
+   * Create every BackupConfiguration paused.
+   * @default false
+   */
+  readonly paused?: boolean;
+  /**
+   * How many finished BackupSessions each BackupConfiguration keeps.
+   * @default - Stash's default (1)
+   */
+  readonly backupHistoryLimit?: number;
+}
+
+/**
+ * Scheduled backups for many databases under one policy: a `PerconaXtraDbBackupPlan` per
+ * database, with starts spread deterministically over one window so that a fleet does not
+ * start all its backups in the same minute.
+ *
+ * ```ts
+ * new PerconaXtraDbBackupFleet(chart, 'fleet', {
+ *   window: ScheduleWindow.daily({ start: '01:00', end: '05:00' }),
+ *   retentionPolicy: RetentionPolicy.keepDaily(7),
+ *   storageSecretName: 'gcs-secret',
+ *   databases: [
+ *     { name: 'orders', namespace: 'shop', version: '8.0.36',
+ *       backend: Backend.gcs({ bucket: 'backups', prefix: 'shop/orders' }) },
+ *   ],
+ * });
+ * ```
+ */
+export class PerconaXtraDbBackupFleet extends Construct {
+  /** The plan of each database, in the order given. */
+  public readonly plans: PerconaXtraDbBackupPlan[];
+
+  constructor(scope: Construct, id: string, props: PerconaXtraDbBackupFleetProps) {
+    super(scope, id);
+    const seen = new Set<string>();
+    const duplicates: string[] = [];
+    const unique = props.databases.filter((db) => {
+      const key = `${db.namespace}/${db.name}`;
+      if (seen.has(key)) duplicates.push(key);
+      seen.add(key);
+      return !duplicates.includes(key);
+    });
+    this.node.addValidation({
+      validate: () => [
+        ...(props.databases.length === 0 ? [problem('databases', 'is empty', 'list at least one database')] : []),
+        ...(duplicates.length > 0 ? [problem('databases', `lists ${[...new Set(duplicates)].join(', ')} more than once`, 'list each database once')] : []),
+      ],
+    });
+    const schedule = Schedule.spread(props.window);
+    // Namespaces are DNS labels (no dots), so `namespace.name` is a unique construct id.
+    this.plans = unique.map((db) => new PerconaXtraDbBackupPlan(this, `${db.namespace}.${db.name}`, {
+      database: db.name,
+      namespace: db.namespace,
+      version: db.version,
+      backend: db.backend,
+      storageSecretName: db.storageSecretName ?? props.storageSecretName,
+      schedule,
+      retentionPolicy: props.retentionPolicy,
+      runtimeSettings: props.runtimeSettings,
+      paused: props.paused,
+      backupHistoryLimit: props.backupHistoryLimit,
+    }));
+  }
+}

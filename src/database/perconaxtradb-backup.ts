@@ -1,0 +1,132 @@
+import { Construct, IConstruct } from 'constructs';
+import * as stash from '../../imports/stash.appscode.com';
+import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
+import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
+import { onePass } from '../core/render';
+import { repositoryRef, repositoryUsageProblems } from './repository';
+import { backupConfigurationSpec } from '../core/typed-spec';
+import { nameProblems, NameRule } from '../core/validation/names';
+
+/** Props of `PerconaXtraDbBackup`. */
+export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, StashObjectOptions {
+  /**
+   * Name of the database's AppBinding, the backup target. KubeDB names it after the
+   * PerconaXtraDB object; for other databases, see `PerconaXtraDbAppBinding`.
+   */
+  readonly database: string;
+  /**
+   * Namespace of the AppBinding.
+   * @default - the backup's namespace
+   */
+  readonly databaseNamespace?: string;
+  /**
+   * Version of the database (`8.0.36`, `5.7`...): picks the addon Task that can back it up.
+   */
+  readonly version: string;
+  /** The Repository to back up into. */
+  readonly repository: IRepositoryRef;
+  /**
+   * Name of the BackupConfiguration.
+   * @default - `<database>-backup`
+   */
+  readonly name?: string;
+}
+
+/** Backups per App root, by `namespace/appbinding`: restores check them. */
+const TARGETS = new WeakMap<IConstruct, Map<string, PerconaXtraDbBackup[]>>();
+
+function targetKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+/**
+ * The PerconaXtraDbBackup constructs in `scope`'s app that back up the AppBinding `namespace/name`.
+ * @internal
+ */
+export function backupsOf(scope: IConstruct, namespace: string | undefined, name: string): PerconaXtraDbBackup[] {
+  return TARGETS.get(scope.node.root)?.get(targetKey(namespace, name)) ?? [];
+}
+
+/**
+ * A scheduled backup of one Percona XtraDB database: a Stash BackupConfiguration that targets
+ * the database's AppBinding and runs the addon Task of its version. Standalone databases are
+ * dumped with `mysqldump`; Galera clusters are copied with garbd + xtrabackup (the AppBinding
+ * tells the addon which).
+ *
+ * ```ts
+ * new PerconaXtraDbBackup(chart, 'backup', {
+ *   database: 'sample-xtradb',
+ *   version: '8.0.36',
+ *   repository: repo,
+ *   schedule: Schedule.cron('*\/5 * * * *'),
+ *   retentionPolicy: RetentionPolicy.keepLast(5),
+ * });
+ * ```
+ */
+export class PerconaXtraDbBackup extends Construct implements IBackupConfigurationRef {
+  /** A BackupConfiguration that exists already, by name (for `InstantBackup`). */
+  public static fromBackupConfigurationName(name: string, namespace?: string): IBackupConfigurationRef {
+    return { backupConfigurationName: name, backupConfigurationNamespace: namespace };
+  }
+
+  /** Name of the BackupConfiguration. */
+  public readonly backupConfigurationName: string;
+  /** Namespace of the BackupConfiguration. */
+  public readonly backupConfigurationNamespace?: string;
+  /** Name of the targeted AppBinding. */
+  public readonly database: string;
+  /** Namespace of the targeted AppBinding. */
+  public readonly databaseNamespace?: string;
+  /** Whether the configuration is created paused. */
+  public readonly paused: boolean;
+  /** The BackupConfiguration object. */
+  public readonly apiObject: stash.BackupConfiguration;
+
+  constructor(scope: Construct, id: string, props: PerconaXtraDbBackupProps) {
+    super(scope, id);
+    this.backupConfigurationName = props.name ?? `${props.database}-backup`;
+    this.backupConfigurationNamespace = namespaceOf(this, props.namespace);
+    this.database = props.database;
+    this.databaseNamespace = props.databaseNamespace ?? this.backupConfigurationNamespace;
+    this.paused = props.paused ?? false;
+
+    const version = versionOf(props.version);
+    const scheduleTarget = { namespace: this.databaseNamespace, name: props.database };
+    const targetNamespace = props.databaseNamespace !== undefined && props.databaseNamespace !== this.backupConfigurationNamespace
+      ? props.databaseNamespace : undefined;
+    const params = backupTaskParams(props);
+    const spec = {
+      repository: repositoryRef(props.repository, this.backupConfigurationNamespace),
+      target: { ref: appBindingTargetRef(props.database, targetNamespace) },
+      task: {
+        // Unsupported versions fail validation before anything is written; the name is a placeholder.
+        name: version.line?.backupTaskName ?? `perconaxtradb-backup-${props.version}`,
+        ...(params.length ? { params } : {}),
+      },
+      ...renderBackupOptions(props, scheduleTarget),
+    };
+    this.apiObject = onePass(stash.BackupConfiguration, this, 'Resource', {
+      metadata: metadataOf(this.backupConfigurationName, props),
+      spec: backupConfigurationSpec(spec),
+    }, spec);
+
+    const root = this.node.root;
+    if (!TARGETS.has(root)) TARGETS.set(root, new Map());
+    const byTarget = TARGETS.get(root)!;
+    const key = targetKey(this.databaseNamespace, props.database);
+    byTarget.set(key, [...(byTarget.get(key) ?? []), this]);
+
+    this.node.addValidation({
+      validate: () => [
+        // Stash copies the name into label values (stash.appscode.com/invoker-name): 63 at most.
+        ...nameProblems('name', this.backupConfigurationName, NameRule.DNS_LABEL, 'Stash puts it in label values'),
+        ...nameProblems('namespace', props.namespace, NameRule.DNS_LABEL),
+        ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
+        ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
+        ...(version.problem ? [version.problem] : []),
+        ...repositoryUsageProblems('repository', props.repository, this.backupConfigurationNamespace),
+        ...backupOptionsProblems(props, scheduleTarget),
+      ],
+    });
+  }
+}
