@@ -4,10 +4,13 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  azureContainerProblems, b2BucketProblems, cronViolation, gcsBucketProblems, goDuration, goDurationProblem, manifestProblems,
-  nameProblems, NameRule, nameViolation, PerconaXtraDbRestore, prefixProblems, quantity, Repository, RetentionPolicy, s3BucketProblems, Schedule,
-  suggestName, swiftContainerProblems, urlProblems, validateTree, Weekday,
+  cronViolation, manifestProblems, nameProblems, NameRule, nameViolation, PerconaXtraDbRestore, Repository, RetentionPolicy, Schedule,
+  suggestName, validateTree, Weekday,
 } from '../../src';
+import { goDuration, goDurationProblem, quantity } from '../../src/core/validation/quantities';
+import {
+  azureContainerProblems, b2BucketProblems, gcsBucketProblems, prefixProblems, s3BucketProblems, swiftContainerProblems, urlProblems,
+} from '../../src/core/validation/storage-names';
 
 describe('cron expressions', () => {
   test.each([
