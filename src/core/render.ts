@@ -17,7 +17,7 @@ import { ApiObject, ApiObjectMetadata, App, ImplicitTokenResolver, JsonPatch, La
 import { Construct } from 'constructs';
 import type { ResourceDefinition } from '../api/crd';
 import { openApiSchemaOf } from '../api/crd';
-import type { JSONSchemaProps } from '../api/schema';
+import type { JSONSchemaProps } from '../api/json-schema';
 
 /** How one schema node orders its keys. */
 type Plan =
