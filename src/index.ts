@@ -5,6 +5,7 @@ export * from './database/backup-options';
 export * from './core/metadata';
 export * from './database/hook';
 export * from './database/instant-backup';
+export * from './database/job-security';
 export * from './database/perconaxtradb-app-binding';
 export * from './database/perconaxtradb-backup';
 export * from './database/perconaxtradb-backup-blueprint';

@@ -43,6 +43,12 @@ export interface PerconaXtraDbBackupFleetProps {
    */
   readonly runtimeSettings?: RuntimeSettings;
   /**
+   * Merge stash-pxc's Pod Security "restricted" security context into every backup Job's
+   * runtimeSettings (see `PerconaXtraDbBackupOptions.defaultSecurityContext`).
+   * @default true
+   */
+  readonly defaultSecurityContext?: boolean;
+  /**
    * Create every BackupConfiguration paused.
    * @default false
    */
@@ -102,6 +108,7 @@ export class PerconaXtraDbBackupFleet extends Construct {
       schedule,
       retentionPolicy: props.retentionPolicy,
       runtimeSettings: props.runtimeSettings,
+      defaultSecurityContext: props.defaultSecurityContext,
       paused: props.paused,
       backupHistoryLimit: props.backupHistoryLimit,
     }));

@@ -37,7 +37,8 @@ export interface PerconaXtraDbBackupPlanProps extends PerconaXtraDbBackupOptions
    */
   readonly usagePolicy?: UsagePolicy;
   /**
-   * Also restore from the Repository into another database (or a new one).
+   * Also restore from the Repository into another database (or a new one). It takes the
+   * plan's `defaultSecurityContext` unless it sets its own.
    * @default - no restore
    */
   readonly restore?: PerconaXtraDbRestoreOptions;
@@ -86,6 +87,7 @@ export class PerconaXtraDbBackupPlan extends Construct {
       this.restore = new PerconaXtraDbRestore(this, 'Restore', {
         namespace: props.namespace,
         ...props.restore,
+        defaultSecurityContext: props.restore.defaultSecurityContext ?? props.defaultSecurityContext,
         version: props.version,
         repository: this.repository,
       });

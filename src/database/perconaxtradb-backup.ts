@@ -1,8 +1,9 @@
 import { Construct, IConstruct } from 'constructs';
 import * as stash from '../../imports/stash.appscode.com';
-import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
+import { backupOptionsProblems, backupRuntimeSettings, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
 import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
 import { onePass } from '../core/render';
+import { JobKind, namespacePodSecurityProblems } from './job-security';
 import { repositoryRef, repositoryUsageProblems } from './repository';
 import { backupConfigurationSpec } from '../core/typed-spec';
 import { nameProblems, NameRule } from '../core/validation/names';
@@ -126,6 +127,8 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
         ...(version.problem ? [version.problem] : []),
         ...repositoryUsageProblems('repository', props.repository, this.backupConfigurationNamespace),
         ...backupOptionsProblems(props, scheduleTarget),
+        ...namespacePodSecurityProblems(this, this.backupConfigurationNamespace, backupRuntimeSettings(props), JobKind.BACKUP,
+          'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),
       ],
     });
   }

@@ -4,6 +4,7 @@ import * as stash from '../../imports/stash.appscode.com';
 import { versionOf } from './backup-options';
 import { appBindingTargetRef, compact, IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
 import { Hook } from './hook';
+import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from './job-security';
 import { onePass } from '../core/render';
 import { backupsOf } from './perconaxtradb-backup';
 import { repositoryRef, repositoryUsageProblems } from './repository';
@@ -175,6 +176,19 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    */
   readonly runtimeSettings?: RuntimeSettings;
   /**
+   * Merge stash-pxc's security context into `runtimeSettings`. A standalone restore then meets
+   * Pod Security "restricted" (container `runAsNonRoot: true`, `runAsUser`/`runAsGroup` 65534,
+   * `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`, `seccompProfile:
+   * RuntimeDefault`; pod `runAsNonRoot: true`, `runAsUser`/`runAsGroup` 65534). A cluster
+   * restore gets what the addon's restore script needs and no more, which meets "baseline" only:
+   * container `runAsUser`/`runAsGroup` 0, `allowPrivilegeEscalation: false`, capabilities
+   * dropped but CHOWN, DAC_OVERRIDE and FOWNER, `seccompProfile: RuntimeDefault`; pod
+   * `runAsUser`/`runAsGroup` 0. Fields you set in the runtimeSettings' securityContexts win.
+   * `false` leaves the security context to you (and to the operator, which runs restores as root).
+   * @default true
+   */
+  readonly defaultSecurityContext?: boolean;
+  /**
    * The scratch directory of the restore Jobs.
    * @default - an emptyDir on the node's disk without limit
    */
@@ -242,7 +256,8 @@ export class PerconaXtraDbRestore extends Construct {
     if (props.waitTimeout !== undefined) params.waitTimeout = String(Math.round(props.waitTimeout.toMilliseconds() / 1000));
     const paramList = Object.keys(params).sort().map((name) => ({ name, value: params[name] }));
     const hooks = compact({ preRestore: props.preRestoreHook?.toJson(), postRestore: props.postRestoreHook?.toJson() });
-    const runtimeSettings = props.runtimeSettings ? renderRuntimeSettings(props.runtimeSettings) : {};
+    const jobKind = cluster ? JobKind.CLUSTER_RESTORE : JobKind.RESTORE;
+    const runtimeSettings = jobRuntimeSettings(props.runtimeSettings ? renderRuntimeSettings(props.runtimeSettings) : {}, jobKind, props.defaultSecurityContext ?? true);
     const tempDir = props.tempDir ? renderTempDir(props.tempDir) : {};
 
     const spec = compact({
@@ -287,6 +302,10 @@ export class PerconaXtraDbRestore extends Construct {
         ...(props.preRestoreHook?.problems('preRestoreHook', true, false) ?? []),
         ...(props.postRestoreHook?.problems('postRestoreHook', false, false) ?? []),
         ...runtimeSettingsProblems('runtimeSettings', props.runtimeSettings),
+        ...jobSecurityProblems('runtimeSettings', runtimeSettings, jobKind),
+        ...namespacePodSecurityProblems(this, this.namespace, runtimeSettings, jobKind, cluster
+          ? 'a cluster restore runs the addon\'s restore script as root: restore in a namespace that enforces "baseline" at most (label it pod-security.kubernetes.io/enforce=baseline for the restore), then move to "restricted"'
+          : 'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),
         ...tempDirProblems('tempDir', props.tempDir),
         ...(props.waitTimeout && (props.waitTimeout.toMilliseconds() % 1000 !== 0 || props.waitTimeout.toMilliseconds() < 1000)
           ? [problem('waitTimeout', `${goDuration(props.waitTimeout)} is not a whole number of seconds`, 'use Duration.seconds(n) with n >= 1')] : []),
