@@ -1,6 +1,7 @@
 /** stash-pxc: cdk8s constructs to back up and restore Percona XtraDB with Stash. */
 export * from './api';
 export * from './database/backend';
+export * from './database/backup-network-policy';
 export * from './database/backup-options';
 export * from './core/metadata';
 export * from './database/hook';

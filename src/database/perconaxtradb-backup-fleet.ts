@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Backend } from './backend';
+import { JobNetworkPolicyOptions } from './backup-network-policy';
 import { PerconaXtraDbBackupPlan } from './perconaxtradb-backup-plan';
 import { RetentionPolicy } from './retention-policy';
 import { RuntimeSettings } from './runtime-settings';
@@ -48,6 +49,11 @@ export interface PerconaXtraDbBackupFleetProps {
    * @default true
    */
   readonly defaultSecurityContext?: boolean;
+  /**
+   * Confine every backup's Jobs with a NetworkPolicy (see `PerconaXtraDbBackupProps.networkPolicy`).
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
   /**
    * Create every BackupConfiguration paused.
    * @default false
@@ -109,6 +115,7 @@ export class PerconaXtraDbBackupFleet extends Construct {
       retentionPolicy: props.retentionPolicy,
       runtimeSettings: props.runtimeSettings,
       defaultSecurityContext: props.defaultSecurityContext,
+      networkPolicy: props.networkPolicy,
       paused: props.paused,
       backupHistoryLimit: props.backupHistoryLimit,
     }));

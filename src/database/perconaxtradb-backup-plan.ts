@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Backend } from './backend';
+import { JobNetworkPolicyOptions } from './backup-network-policy';
 import { PerconaXtraDbBackupOptions } from './backup-options';
 import { StashObjectOptions } from '../core/metadata';
 import { PerconaXtraDbBackup } from './perconaxtradb-backup';
@@ -42,6 +43,12 @@ export interface PerconaXtraDbBackupPlanProps extends PerconaXtraDbBackupOptions
    * @default - no restore
    */
   readonly restore?: PerconaXtraDbRestoreOptions;
+  /**
+   * Confine the plan's backup (and restore) Jobs with NetworkPolicies; see
+   * `PerconaXtraDbBackupProps.networkPolicy`. The restore takes it unless it sets its own.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
 }
 
 /**
@@ -88,6 +95,7 @@ export class PerconaXtraDbBackupPlan extends Construct {
         namespace: props.namespace,
         ...props.restore,
         defaultSecurityContext: props.restore.defaultSecurityContext ?? props.defaultSecurityContext,
+        networkPolicy: props.restore.networkPolicy ?? props.networkPolicy,
         version: props.version,
         repository: this.repository,
       });

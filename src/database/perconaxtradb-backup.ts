@@ -1,8 +1,10 @@
 import { Construct, IConstruct } from 'constructs';
 import * as stash from '../../imports/stash.appscode.com';
+import { Backend } from './backend';
 import { backupOptionsProblems, backupRuntimeSettings, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
 import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
 import { onePass } from '../core/render';
+import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from './backup-network-policy';
 import { JobKind, namespacePodSecurityProblems } from './job-security';
 import { repositoryRef, repositoryUsageProblems } from './repository';
 import { backupConfigurationSpec } from '../core/typed-spec';
@@ -31,6 +33,12 @@ export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, St
    * @default - `<database>-backup`
    */
   readonly name?: string;
+  /**
+   * Confine the backup Jobs with a NetworkPolicy (`<name>-jobs`): egress only to DNS, the API
+   * server, the Pushgateway, the database and the object store. See `BackupNetworkPolicy`.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
 }
 
 /** Backups per App root, by `namespace/appbinding`: restores check them. */
@@ -107,9 +115,21 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
       ...renderBackupOptions(props, scheduleTarget),
     };
     this.apiObject = onePass(stash.BackupConfiguration, this, 'Resource', {
-      metadata: metadataOf(this.backupConfigurationName, props),
+      metadata: metadataOf(this.backupConfigurationName, invokerLabelled(props, this.backupConfigurationName)),
       spec: backupConfigurationSpec(spec),
     }, spec);
+    if (props.networkPolicy) {
+      new BackupNetworkPolicy(this, 'NetworkPolicy', {
+        ...props.networkPolicy,
+        name: `${this.backupConfigurationName}-jobs`,
+        namespace: props.namespace,
+        invoker: this.backupConfigurationName,
+        restore: false,
+        database: props.database,
+        databaseNamespace: this.databaseNamespace,
+        backend: backendOf(props.repository),
+      });
+    }
 
     const root = this.node.root;
     if (!TARGETS.has(root)) TARGETS.set(root, new Map());
@@ -132,4 +152,21 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
       ],
     });
   }
+}
+
+/**
+ * Metadata options with the label that lets a network policy select the invoker's Job pods.
+ * @internal
+ */
+export function invokerLabelled(props: StashObjectOptions & { networkPolicy?: JobNetworkPolicyOptions }, name: string): StashObjectOptions {
+  return props.networkPolicy ? { ...props, labels: { ...(props.labels ?? {}), [INVOKER_LABEL]: name } } : props;
+}
+
+/**
+ * The backend of a Repository construct (none for one referenced by name).
+ * @internal
+ */
+export function backendOf(repository: IRepositoryRef): Backend | undefined {
+  const backend = (repository as { backend?: unknown }).backend;
+  return backend instanceof Backend ? backend : undefined;
 }

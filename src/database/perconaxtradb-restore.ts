@@ -6,7 +6,8 @@ import { appBindingTargetRef, compact, IRepositoryRef, metadataOf, namespaceOf, 
 import { Hook } from './hook';
 import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from './job-security';
 import { onePass } from '../core/render';
-import { backupsOf } from './perconaxtradb-backup';
+import { BackupNetworkPolicy, JobNetworkPolicyOptions } from './backup-network-policy';
+import { backendOf, backupsOf, invokerLabelled } from './perconaxtradb-backup';
 import { repositoryRef, repositoryUsageProblems } from './repository';
 import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from './runtime-settings';
 import { restoreSessionSpec } from '../core/typed-spec';
@@ -198,6 +199,12 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    * @default - no limit
    */
   readonly timeout?: Duration;
+  /**
+   * Confine the restore Jobs with a NetworkPolicy (`<name>-jobs`): egress only to DNS, the API
+   * server, the Pushgateway, the object store and (standalone) the database. See `BackupNetworkPolicy`.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
 }
 
 /** Props of `PerconaXtraDbRestore`. */
@@ -284,9 +291,22 @@ export class PerconaXtraDbRestore extends Construct {
     });
 
     this.apiObject = onePass(stash.RestoreSession, this, 'Resource', {
-      metadata: metadataOf(this.name, props),
+      metadata: metadataOf(this.name, invokerLabelled(props, this.name)),
       spec: restoreSessionSpec(spec),
     }, spec);
+    if (props.networkPolicy) {
+      new BackupNetworkPolicy(this, 'NetworkPolicy', {
+        ...props.networkPolicy,
+        name: `${this.name}-jobs`,
+        namespace: props.namespace,
+        invoker: this.name,
+        restore: true,
+        // A cluster restore only writes the new volumes; it never connects to a database.
+        database: cluster ? undefined : props.database,
+        databaseNamespace,
+        backend: backendOf(props.repository),
+      });
+    }
 
     this.node.addValidation({
       validate: () => [
