@@ -399,6 +399,9 @@ spec:
 {{- end -}}
 {{- $rs := include "${N}.runtimeSettings" $s.runtimeSettings | fromJson -}}
 {{- if $rs }}{{ $_ = set $spec "runtimeSettings" $rs }}{{ end -}}
+{{- if and $s.preBackupHook $s.preBackupHook.executionPolicy -}}
+{{- include "${N}.fail" (list (printf "%s.preBackupHook.executionPolicy" $src.preBackupHook) "is set on a pre hook, which always runs (the API server would drop the field)" "remove executionPolicy, or move the hook to the post position") -}}
+{{- end -}}
 {{- $hooks := dict -}}
 {{- with $s.preBackupHook }}{{ $_ = set $hooks "preBackup" (include "${N}.hook" . | fromJson) }}{{ end -}}
 {{- with $s.postBackupHook }}{{ $_ = set $hooks "postBackup" (include "${N}.hook" . | fromJson) }}{{ end -}}

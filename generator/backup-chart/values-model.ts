@@ -275,8 +275,10 @@ function toValuesProblem(error: string, renames: Map<string, { entry: string; fi
   const field = /^([^:]+): /.exec(m[2])?.[1] ?? '';
   const rest = m[2].slice(field.length);
   const top = field.split(/[.[]/)[0];
-  const renamed = info.fields[`${kind}.${top}`] ?? info.fields[top] ?? top;
-  const valuesField = renamed + field.slice(top.length);
+  // The prefix is a values key of its own; the constructs report it inside the backend.
+  const whole = /^backend\.\w+\.(prefix|subPath)$/.test(field) ? 'prefix' : info.fields[field];
+  const renamed = whole ?? info.fields[`${kind}.${top}`] ?? info.fields[top] ?? top;
+  const valuesField = whole ?? renamed + field.slice(top.length);
   const entry = info.sourceOf ? info.sourceOf(valuesField.split(/[.[]/)[0]) : info.entry;
   return `${entry}.${valuesField}${rest}`;
 }
@@ -386,7 +388,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       return;
     }
     const timeout = durationOf(r.timeout, `${entry}.timeout`, problems);
-    renames.set(entry, { entry, fields: { repository: 'from' } });
+    renames.set(entry, { entry, fields: { 'repository': 'from', 'rules[0].snapshots': 'snapshot' } });
     const c = r.cluster;
     new PerconaXtraDbRestore(chart, entry, {
       name: r.name,
