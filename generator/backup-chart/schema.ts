@@ -11,7 +11,7 @@ import { VolumeAccessMode } from '../../src/database/perconaxtradb-restore';
 import { IoNiceClass } from '../../src/database/runtime-settings';
 import { CRON_MACROS } from '../../src/core/validation/cron';
 import { GO_DURATION_PATTERN } from './durations';
-import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, versionLines } from './values-model';
+import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS, versionLines } from './values-model';
 
 /** A JSON schema fragment. */
 export type JsonSchema = { [key: string]: any };
@@ -40,7 +40,7 @@ function backendSchema(): JsonSchema {
   const maxConnections = int('Maximum concurrent connections (restic default 5).', 1, 1000);
   const providers = Object.values(BackendProvider);
   return object('Where the snapshots go: `provider` and its settings under the provider\'s key (the Backend factories).', {
-    provider: str('One of ' + providers.join(', ') + '.', { enum: providers }),
+    provider: str('The storage service.', { enum: providers }),
     s3: object('Amazon S3 or S3-compatible (MinIO, Ceph RGW).', {
       bucket: str('Bucket name.', { pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' }),
       endpoint: str('Endpoint host or URL (default s3.amazonaws.com), e.g. https://minio.storage.svc:9000.', { minLength: 1 }),
@@ -275,6 +275,10 @@ export function backupValuesTable(): string {
       const here = [...path, k];
       const type = s.type ?? (s.enum ? 'string' : '');
       const enumText = s.enum ? ` One of: ${s.enum.map((e: any) => `\`${e}\``).join(', ')}.` : '';
+      if (path.join('.') === 'databases.[]' && (SETTING_KEYS as readonly string[]).includes(k)) {
+        rows.push(`| \`databases[].${k}\` | ${type} |  | This database's \`defaults.${k}\` (replaces it as a whole). |`);
+        continue;
+      }
       const def = get(here.filter((p) => p !== '[]'));
       rows.push(`| \`${here.join('.').replace(/\.\[\]/g, '[]')}\` | ${type} | ${def === undefined ? '' : `\`${JSON.stringify(def)}\``} | ${String(s.description ?? '').replace(/\|/g, '\\|')}${enumText} |`);
       if (s.type === 'object' && s.properties && !['settings'].includes(k)) walk(s.properties, here);
