@@ -9,7 +9,8 @@ import * as path from 'path';
 import { ciValuesFiles } from '../../generator/backup-chart/ci-values';
 import { byKey, constructRender, helmRender, writeTempBackupChart, writeValuesFile } from '../support/backup-chart';
 import { findHelm, HelmBinary } from '../support/helm';
-import { REPO_ROOT } from '../support/reference';
+import { manifestProblems } from '../../src';
+import { describeWithReference, REPO_ROOT, upstreamCrds } from '../support/reference';
 
 const VALUES_DIR = path.join(REPO_ROOT, 'test', 'values', 'backup');
 
@@ -84,4 +85,19 @@ describe('stash-pxc-backup: Helm and the constructs give the same objects', () =
       expect(m >= 20 * 60 || m < 6 * 60).toBe(true);
     }
   });
+});
+
+describeWithReference('stash-pxc-backup: what Helm renders conforms strictly to the upstream CRDs', () => {
+  const chart = writeTempBackupChart();
+  afterAll(() => chart.cleanup());
+  const files = fs.readdirSync(VALUES_DIR).filter((f) => f.endsWith('.yaml')).sort();
+  test.each(files)('%s', async (file) => {
+    const crds = [...upstreamCrds().values()];
+    const { objects, error } = await helmRender(findHelm(4), chart.dir, path.join(VALUES_DIR, file));
+    expect(error).toBeUndefined();
+    for (const object of objects!.filter((o) => o.apiVersion.startsWith('stash.appscode.com/'))) {
+      expect({ object: `${object.kind}/${object.metadata.name}`, problems: manifestProblems(object, crds) })
+        .toEqual({ object: `${object.kind}/${object.metadata.name}`, problems: [] });
+    }
+  }, 60000);
 });
