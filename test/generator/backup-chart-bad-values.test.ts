@@ -20,7 +20,7 @@ const BASE = {
 };
 
 const db = (extra: object) => ({ ...BASE, databases: [{ name: 'orders', ...extra }] });
-const defaults = (extra: object) => ({ ...BASE, defaults: { ...BASE.defaults, ...extra } });
+const defaults = (extra: object, databases: object[] = BASE.databases) => ({ ...BASE, defaults: { ...BASE.defaults, ...extra }, databases });
 const restore = (r: object, databases: object[] = [{ name: 'orders' }]) => ({ ...BASE, databases, restores: [{ name: 'restore-1', database: 'orders-copy', from: 'orders', ...r }] });
 const cluster = (extra: object) => restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }], ...extra } });
 
@@ -43,6 +43,7 @@ const CASES: Array<[string, object, string]> = [
   ['backend without provider', defaults({ backend: {} }), 'defaults.backend.provider'],
   ['S3 insecureTls with a custom CA', db({ backend: { provider: 's3', s3: { bucket: 'backups', endpoint: 'https://minio:9000', insecureTls: true, customCaCertificate: true } } }), 'databases[0].backend.s3.insecureTls'],
   ['GCS bucket with upper case and underscore', db({ backend: { provider: 'gcs', gcs: { bucket: 'Bad_Bucket' } } }), 'databases[0].backend.gcs.bucket'],
+  ['two databases sharing one repository location', defaults({ prefix: 'stash/${DATABASE_NAMESPACE}' }, [{ name: 'orders' }, { name: 'billing' }]), 'defaults.prefix'],
   ['storage Secret name missing', defaults({ storageSecretName: '' }), 'defaults.storageSecretName'],
   ['timeout shorter than a Job start', db({ timeout: '30s' }), 'databases[0].timeout'],
   ['niceness out of range', db({ runtimeSettings: { container: { nice: 25 } } }), 'databases[0].runtimeSettings.container.nice'],
