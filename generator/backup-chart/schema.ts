@@ -18,6 +18,7 @@ export type JsonSchema = { [key: string]: any };
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 const QUANTITY = '^[0-9]+(Ki|Mi|Gi|Ti)$';
 const CPU = '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
@@ -107,7 +108,7 @@ function runtimeSchema(): JsonSchema {
         classData: int('Priority within the class, 0 to 7.', 0, 7),
       }, { required: ['class'] }),
       securityContext: free('Container securityContext.'),
-      env: d('Literal environment variables (never credentials).', { type: 'object', additionalProperties: { type: 'string' }, propertyNames: { pattern: '^[-._a-zA-Z][-._a-zA-Z0-9]*$' } }),
+      env: d('Literal environment variables (never credentials).', { type: 'object', patternProperties: { '^[-._a-zA-Z][-._a-zA-Z0-9]*$': { type: 'string' } }, additionalProperties: false }),
     }),
     pod: object('The backup pod.', {
       nodeSelector: stringMap('Node labels.'),
@@ -217,7 +218,7 @@ export function backupValuesSchema(): JsonSchema {
           runtimeSettings: restoreRuntime,
           preRestoreHook: hookSchema('Runs before the restore'),
           postRestoreHook: hookSchema('Runs after the restore'),
-          annotations: stringMap('Extra annotations of the RestoreSession (e.g. argocd.argoproj.io/sync-options: Prune=false).'),
+          annotations: d('Extra annotations of the RestoreSession (e.g. argocd.argoproj.io/sync-options: Prune=false).', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string' } }, additionalProperties: false }),
         }, { required: ['name', 'database'] }),
       }),
       blueprint: object('Auto-backup BackupBlueprint (cluster-scoped); databases opt in with the annotation stash.appscode.com/backup-blueprint: <name>.', {

@@ -109,20 +109,44 @@ the cron as given (checked), or the spread window's start for this key (Schedule
 {{- end -}}
 
 {{/*
-What a schema cannot say about a cron: a plain day-of-month that none of the chosen months has
-(it never fires), and plain numbers out of their field's range.
+What a schema cannot say about a cron (dict "cron" expression "path" values path): numbers,
+ranges and steps out of their field's range, words that are no month or weekday name, and a
+plain day-of-month that none of the chosen months has (it never fires).
 */}}
 {{- define "${N}.checkCron" -}}
+{{- $fix := "write five fields \\"minute hour day-of-month month day-of-week\\" (for example \\"*/5 * * * *\\" or \\"30 2 * * MON-FRI\\") or a macro such as \\"@daily\\"" -}}
 {{- $f := splitList " " (regexReplaceAll "\\\\s+" (trim .cron) " ") -}}
 {{- if eq (len $f) 5 -}}
 {{- $max := list 59 23 31 12 6 -}}
 {{- $min := list 0 0 1 1 0 -}}
 {{- $names := list "minute" "hour" "day-of-month" "month" "day-of-week" -}}
+{{- $words := list list list list (list "jan" "feb" "mar" "apr" "may" "jun" "jul" "aug" "sep" "oct" "nov" "dec") (list "sun" "mon" "tue" "wed" "thu" "fri" "sat") -}}
 {{- range $i, $field := $f -}}
-{{- range (splitList "," $field) -}}
-{{- if regexMatch "^[0-9]+$" . -}}
-{{- if or (gt (atoi .) (index $max $i)) (lt (atoi .) (index $min $i)) -}}
-{{- include "${N}.fail" (list $.path (printf "%q %s field: %s is out of range %d-%d" $.cron (index $names $i) . (index $min $i) (index $max $i)) "write five fields \\"minute hour day-of-month month day-of-week\\" (for example \\"*/5 * * * *\\" or \\"30 2 * * MON-FRI\\") or a macro such as \\"@daily\\"") -}}
+{{- $name := index $names $i -}}
+{{- range $part := splitList "," $field -}}
+{{- $slash := splitList "/" $part -}}
+{{- if gt (len $slash) 2 }}{{ include "${N}.fail" (list $.path (printf "%q %s field: %q has more than one \\"/\\"" $.cron $name $part) $fix) }}{{ end -}}
+{{- if eq (len $slash) 2 -}}
+{{- $step := index $slash 1 -}}
+{{- $span := add (sub (index $max $i) (index $min $i)) 1 -}}
+{{- if not (regexMatch "^[0-9]+$" $step) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %q in %q is not a positive number" $.cron $name $step $part) $fix) }}{{ end -}}
+{{- if or (eq (atoi $step) 0) (gt (atoi $step) $span) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %s in %q is out of range 1-%d" $.cron $name $step $part $span) $fix) }}{{ end -}}
+{{- end -}}
+{{- $range := index $slash 0 -}}
+{{- if not (has $range (list "*" "?")) -}}
+{{- $ends := splitList "-" $range -}}
+{{- if gt (len $ends) 2 }}{{ include "${N}.fail" (list $.path (printf "%q %s field: %q has more than one \\"-\\"" $.cron $name $part) $fix) }}{{ end -}}
+{{- range $v := $ends -}}
+{{- if regexMatch "^[0-9]+$" $v -}}
+{{- if or (gt (atoi $v) (index $max $i)) (lt (atoi $v) (index $min $i)) -}}
+{{- include "${N}.fail" (list $.path (printf "%q %s field: %s is out of range %d-%d" $.cron $name $v (index $min $i) (index $max $i)) $fix) -}}
+{{- end -}}
+{{- else if not (has (lower $v) (index $words $i)) -}}
+{{- include "${N}.fail" (list $.path (printf "%q %s field: %q is not a number" $.cron $name $v) $fix) -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq (len $ends) 2) (regexMatch "^[0-9]+$" (index $ends 0)) (regexMatch "^[0-9]+$" (index $ends 1)) (gt (atoi (index $ends 0)) (atoi (index $ends 1))) -}}
+{{- include "${N}.fail" (list $.path (printf "%q %s field: range %q starts after it ends" $.cron $name $part) $fix) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -134,10 +158,28 @@ What a schema cannot say about a cron: a plain day-of-month that none of the cho
 {{- $longest := 0 -}}
 {{- range (splitList "," $month) }}{{ $longest = max $longest (index $days (sub (atoi .) 1)) }}{{ end -}}
 {{- if gt (atoi $dom) $longest -}}
-{{- include "${N}.fail" (list $.path (printf "%q never fires: no chosen month has day %s" $.cron $dom) "write five fields \\"minute hour day-of-month month day-of-week\\" (for example \\"*/5 * * * *\\" or \\"30 2 * * MON-FRI\\") or a macro such as \\"@daily\\"") -}}
+{{- include "${N}.fail" (list $.path (printf "%q never fires: no chosen month has day %s" $.cron $dom) $fix) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/* The prefix of a database's repository (dict "p" prefix "path" values path "local" bool), checked as the constructs check it. */}}
+{{- define "${N}.checkPrefix" -}}
+{{- $p := .p -}}
+{{- $fix := "use a plain path such as \\"demo/xtradb/sample-xtradb\\"" -}}
+{{- if or (ne (trim $p) $p) (contains "\\\\" $p) }}{{ include "${N}.fail" (list .path (printf "%q has surrounding whitespace, control characters or a backslash" $p) $fix) }}{{ end -}}
+{{- if or (has "." (splitList "/" $p)) (has ".." (splitList "/" $p)) }}{{ include "${N}.fail" (list .path (printf "%q has a \\".\\" or \\"..\\" path segment" $p) "use a path without relative segments") }}{{ end -}}
+{{- if contains "//" $p }}{{ include "${N}.fail" (list .path (printf "%q has an empty path segment (\\"//\\")" $p) "remove the doubled slash") }}{{ end -}}
+{{- if contains "$" $p }}{{ include "${N}.fail" (list .path (printf "%q references variables, which Stash resolves only in a BackupBlueprint" $p) "use only \${DATABASE_NAMESPACE} and \${DATABASE_NAME}, which the chart replaces") }}{{ end -}}
+{{- if and .local (hasPrefix "/" $p) }}{{ include "${N}.fail" (list .path (printf "%q is absolute; a subPath is relative to the volume root" $p) "remove the leading \\"/\\"") }}{{ end -}}
+{{- end -}}
+
+{{/* Kibibytes of a quantity such as "10Gi". */}}
+{{- define "${N}.kibibytes" -}}
+{{- $q := toString . -}}
+{{- $unit := regexFind "(Ki|Mi|Gi|Ti)$" $q -}}
+{{- mul (trimSuffix $unit $q | atoi) (get (dict "Ki" 1 "Mi" 1024 "Gi" 1048576 "Ti" 1073741824) $unit) -}}
 {{- end -}}
 
 {{/* A Go duration ("90m") in the form the constructs write ("1h30m"). */}}
@@ -289,7 +331,11 @@ The backend object (dict "b" backend "prefix" expanded prefix "path" values path
 {{- else if $p.nfs }}{{ $_ := set $out "nfs" $p.nfs }}
 {{- else if $p.hostPath }}{{ $_ := set $out "hostPath" (dict "path" $p.hostPath.path "type" ($p.hostPath.type | default "DirectoryOrCreate")) }}
 {{- else }}{{ include "${N}.fail" (list (printf "%s.local" .path) "names no volume" "give one of persistentVolumeClaim, nfs or hostPath") }}{{ end -}}
-{{- $_ := set $out "mountPath" ($p.mountPath | default "/safe/data") -}}
+{{- $mount := $p.mountPath | default "/safe/data" -}}
+{{- if or (eq $mount "/") (hasPrefix "/tmp" $mount) (hasPrefix "/etc/repository" $mount) -}}
+{{- include "${N}.fail" (list (printf "%s.local.mountPath" .path) (printf "%q collides with a directory the backup Job uses" $mount) "use a dedicated path such as \\"/safe/data\\"") -}}
+{{- end -}}
+{{- $_ := set $out "mountPath" $mount -}}
 {{- if $prefix }}{{ $_ := set $out "subPath" $prefix }}{{ end -}}
 {{- else -}}
 {{- include "${N}.fail" (list (printf "%s.provider" .path) (ternary (printf "%q is not a backend" (toString $b.provider)) "is missing" (hasKey $b "provider")) "set it to one of s3, gcs, azure, swift, b2, rest, local, with its settings under backend.<provider>") -}}
@@ -357,6 +403,10 @@ export function backupsYaml(): string {
 {{- $line := include "${N}.versionLine" (dict "v" (toString $s.version) "path" (printf "%s.version" $src.version)) -}}
 {{- if not $s.storageSecretName -}}
 {{- include "${N}.fail" (list (printf "%s.storageSecretName" $src.storageSecretName) "is missing" "name the Secret with RESTIC_PASSWORD and the backend's credentials") -}}
+{{- end -}}
+{{- $prefix := include "${N}.prefix" $db -}}
+{{- if and $prefix (ne (toString $s.backend.provider) "rest") -}}
+{{- include "${N}.checkPrefix" (dict "p" $prefix "path" (printf "%s.prefix" $src.prefix) "local" (eq (toString $s.backend.provider) "local")) -}}
 {{- end -}}
 {{- $backend := include "${N}.backend" (dict "b" $s.backend "prefix" (include "${N}.prefix" $db) "path" (printf "%s.backend" $src.backend) "ns" $db.namespace "name" $db.name) | fromJson -}}
 {{- $j := get $backend $s.backend.provider -}}
@@ -493,6 +543,9 @@ export function restoresYaml(): string {
 {{- if and (gt (int $c.replicas) 1) (not (contains "\${POD_ORDINAL}" $t.name)) -}}
 {{- include "${N}.fail" (list $path (printf "%q has no \${POD_ORDINAL}, so all %d members would get the same claim" $t.name (int $c.replicas)) (printf "append -\${POD_ORDINAL}, e.g. \\"%s-\${POD_ORDINAL}\\"" $t.name)) -}}
 {{- end -}}
+{{- if lt (include "${N}.kibibytes" $t.storage | atoi) 1024 -}}
+{{- include "${N}.fail" (list (printf "%s.cluster.volumeClaimTemplates[%d].storage" $at $j) (printf "%s cannot hold a data directory" (include "${N}.quantity" $t.storage)) "give at least the size of the source volume") -}}
+{{- end -}}
 {{- $spec := dict "accessModes" ($t.accessModes | default (list "ReadWriteOnce")) -}}
 {{- if $t.storageClassName }}{{ $_ := set $spec "storageClassName" $t.storageClassName }}{{ end -}}
 {{- $_ := set $spec "resources" (dict "requests" (dict "storage" (include "${N}.quantity" $t.storage))) -}}
@@ -513,6 +566,12 @@ export function restoresYaml(): string {
 {{- $_ := set $target "rules" (list (dict "snapshots" (list $snapshot))) -}}
 {{- end -}}
 {{- $spec := dict "repository" $repo "task" $task "target" $target -}}
+{{- if and $r.preRestoreHook $r.preRestoreHook.executionPolicy -}}
+{{- include "${N}.fail" (list (printf "%s.preRestoreHook.executionPolicy" $at) "is set on a pre hook, which always runs (the API server would drop the field)" "remove executionPolicy, or move the hook to the post position") -}}
+{{- end -}}
+{{- if and $r.postRestoreHook (eq (toString $r.postRestoreHook.executionPolicy) "OnFinalRetryFailure") -}}
+{{- include "${N}.fail" (list (printf "%s.postRestoreHook.executionPolicy" $at) "OnFinalRetryFailure applies to backups only; restores are not retried" "use ON_FAILURE") -}}
+{{- end -}}
 {{- $hooks := dict -}}
 {{- with $r.preRestoreHook }}{{ $_ := set $hooks "preRestore" (include "${N}.hook" . | fromJson) }}{{ end -}}
 {{- with $r.postRestoreHook }}{{ $_ := set $hooks "postRestore" (include "${N}.hook" . | fromJson) }}{{ end -}}

@@ -28,12 +28,14 @@ import { ScheduleWindow } from '../../src/database/schedule-window';
 import { StorageSecret } from '../../src/database/storage-secret';
 import { manifestsOf } from '../chart/output';
 
-/** The chart's name and version (the `helm.sh/chart` label). */
+/** The chart's name (the `helm.sh/chart` and `app.kubernetes.io/name` labels). */
 export const BACKUP_CHART_NAME = 'stash-pxc-backup';
+/** The chart's version. */
 export const BACKUP_CHART_VERSION = '0.1.0';
 
-/** Placeholders of `prefix` (and of a REST `url`), replaced per database. */
+/** Placeholder of `prefix` (and of a REST `url`) replaced by the database's namespace. */
 export const NAMESPACE_VAR = '${DATABASE_NAMESPACE}';
+/** Placeholder of `prefix` (and of a REST `url`) replaced by the database's name. */
 export const NAME_VAR = '${DATABASE_NAME}';
 
 /** The annotation that keeps a Repository on `helm uninstall` and when its database leaves the values. */
@@ -105,9 +107,13 @@ export function releaseLabels(values: any, release: ReleaseInfo): { [key: string
 
 /** One database with its effective settings and where each came from. */
 export interface ResolvedDatabase {
+  /** Index in `databases`. */
   readonly index: number;
+  /** AppBinding name. */
   readonly name: string;
+  /** Namespace (the release's unless the entry gives one). */
   readonly namespace: string;
+  /** `defaults` with the entry's top-level keys replacing theirs. */
   readonly settings: { [key: string]: any };
   /** `databases[i]` for a setting the entry gives, else `defaults`. */
   readonly sourceOf: (key: string) => string;
