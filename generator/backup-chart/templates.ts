@@ -136,16 +136,20 @@ plain day-of-month that none of the chosen months has (it never fires).
 {{- if not (has $range (list "*" "?")) -}}
 {{- $ends := splitList "-" $range -}}
 {{- if gt (len $ends) 2 }}{{ include "${N}.fail" (list $.path (printf "%q %s field: %q has more than one \\"-\\"" $.cron $name $part) $fix) }}{{ end -}}
+{{- $nums := list -}}
 {{- range $v := $ends -}}
 {{- if regexMatch "^[0-9]+$" $v -}}
 {{- if or (gt (atoi $v) (index $max $i)) (lt (atoi $v) (index $min $i)) -}}
 {{- include "${N}.fail" (list $.path (printf "%q %s field: %s is out of range %d-%d" $.cron $name $v (index $min $i) (index $max $i)) $fix) -}}
 {{- end -}}
+{{- $nums = append $nums (atoi $v) -}}
 {{- else if not (has (lower $v) (index $words $i)) -}}
 {{- include "${N}.fail" (list $.path (printf "%q %s field: %q is not a number" $.cron $name $v) $fix) -}}
+{{- else -}}
+{{- range $k, $w := index $words $i }}{{ if eq $w (lower $v) }}{{ $nums = append $nums (add $k (index $min $i)) }}{{ end }}{{ end -}}
 {{- end -}}
 {{- end -}}
-{{- if and (eq (len $ends) 2) (regexMatch "^[0-9]+$" (index $ends 0)) (regexMatch "^[0-9]+$" (index $ends 1)) (gt (atoi (index $ends 0)) (atoi (index $ends 1))) -}}
+{{- if and (eq (len $nums) 2) (gt (index $nums 0) (index $nums 1)) -}}
 {{- include "${N}.fail" (list $.path (printf "%q %s field: range %q starts after it ends" $.cron $name $part) $fix) -}}
 {{- end -}}
 {{- end -}}

@@ -36,6 +36,7 @@ const CASES: Array<[string, object, string]> = [
   ['cron with a seconds field', defaults({ schedule: { cron: '0 0 2 * * *' } }), 'defaults.schedule'],
   ['cron minute out of range', db({ schedule: { cron: '61 2 * * *' } }), 'databases[0].schedule'],
   ['cron range that starts after it ends', db({ schedule: { cron: '50-10 * * * *' } }), 'databases[0].schedule'],
+  ['cron weekday range that starts after it ends', db({ schedule: { cron: '0 2 * * FRI-MON' } }), 'databases[0].schedule'],
   ['cron step 0', db({ schedule: { cron: '*/0 * * * *' } }), 'databases[0].schedule'],
   ['cron weekday that is no name', db({ schedule: { cron: '0 2 * * FUNDAY' } }), 'databases[0].schedule'],
   ['schedule with cron and window', db({ schedule: { cron: '0 2 * * *', window: { start: '01:00', end: '02:00' } } }), 'databases[0].schedule'],
