@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { writeDistCrds } from './chart/crds';
 import { writeDistInstall } from './chart/dist';
+import { writeBackupChart } from './backup-chart/backup-chart';
 import { writeExamples } from './chart/examples';
 import { writeHelmChart } from './chart/helm-chart';
 import { REPO_ROOT, resetDir } from './chart/output';
@@ -16,6 +17,7 @@ export function synth(root = REPO_ROOT): void {
   writeDistInstall(dist);
   writeExamples(dist);
   writeHelmChart(path.join(root, 'charts', 'stash-pxc'));
+  writeBackupChart(path.join(root, 'charts', 'stash-pxc-backup'));
 }
 
 if (require.main === module) synth();

@@ -36,6 +36,8 @@ export const ARTIFACTS_ROOT = process.env.STASH_PXC_ARTIFACTS
 
 /** The generated Helm chart. */
 export const CHART_DIR = path.join(ARTIFACTS_ROOT, 'charts', 'stash-pxc');
+/** The generated per-database chart. */
+export const BACKUP_CHART_DIR = path.join(ARTIFACTS_ROOT, 'charts', 'stash-pxc-backup');
 /** The generated plain manifests. */
 export const DIST_DIR = path.join(ARTIFACTS_ROOT, 'dist');
 /** The generated per-database examples. */

@@ -1,0 +1,294 @@
+/**
+ * `values.schema.json` of `charts/stash-pxc-backup`, from the constructs' props: the same key
+ * names, the enums of the construct library (backends, Swift auth, hook policies, access modes),
+ * the name rules and the version lines. What a schema cannot say (a version line without an
+ * addon Task, a cron that never fires, a cluster restore without `${POD_ORDINAL}`, a restore into
+ * a backed-up database) the templates check with `fail`, as `fromValues` does.
+ */
+import { BackendProvider, HostPathType, SwiftAuth } from '../../src/database/backend';
+import { HookExecutionPolicy, HttpScheme } from '../../src/database/hook';
+import { VolumeAccessMode } from '../../src/database/perconaxtradb-restore';
+import { IoNiceClass } from '../../src/database/runtime-settings';
+import { CRON_MACROS } from '../../src/core/validation/cron';
+import { GO_DURATION_PATTERN } from './durations';
+import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS, versionLines } from './values-model';
+
+/** A JSON schema fragment. */
+export type JsonSchema = { [key: string]: any };
+
+const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
+const QUANTITY = '^[0-9]+(Ki|Mi|Gi|Ti)$';
+const CPU = '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$';
+const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
+const CRON = `^(${Object.keys(CRON_MACROS).join('|')}|@every [0-9hms.]+|[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+)$`;
+
+const d = (description: string, schema: JsonSchema): JsonSchema => ({ description, ...schema });
+const str = (description: string, extra: JsonSchema = {}): JsonSchema => d(description, { type: 'string', ...extra });
+const bool = (description: string): JsonSchema => d(description, { type: 'boolean' });
+const int = (description: string, minimum?: number, maximum?: number): JsonSchema => d(description, {
+  type: 'integer', ...(minimum !== undefined ? { minimum } : {}), ...(maximum !== undefined ? { maximum } : {}),
+});
+const object = (description: string, properties: { [k: string]: JsonSchema }, extra: JsonSchema = {}): JsonSchema =>
+  d(description, { type: 'object', additionalProperties: false, properties, ...extra });
+const stringMap = (description: string): JsonSchema => d(description, { type: 'object', additionalProperties: { type: 'string' } });
+const free = (description: string): JsonSchema => d(description, { type: 'object' });
+
+
+/** The backend (one provider, its settings under its key). */
+function backendSchema(): JsonSchema {
+  const maxConnections = int('Maximum concurrent connections (restic default 5).', 1, 1000);
+  const providers = Object.values(BackendProvider);
+  return object('Where the snapshots go: `provider` and its settings under the provider\'s key (the Backend factories).', {
+    provider: str('The storage service.', { enum: providers }),
+    s3: object('Amazon S3 or S3-compatible (MinIO, Ceph RGW).', {
+      bucket: str('Bucket name.', { pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' }),
+      endpoint: str('Endpoint host or URL (default s3.amazonaws.com), e.g. https://minio.storage.svc:9000.', { minLength: 1 }),
+      region: str('Region of the bucket.', { pattern: '^[a-z0-9-]+$' }),
+      insecureTls: bool('Skip TLS verification (prefer customCaCertificate).'),
+      customCaCertificate: bool('The endpoint\'s CA is in the storage Secret under CA_CERT_DATA.'),
+    }, { required: ['bucket'] }),
+    gcs: object('Google Cloud Storage.', { bucket: str('Bucket name.', { pattern: '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$' }), maxConnections }, { required: ['bucket'] }),
+    azure: object('Azure Blob Storage.', { container: str('Container name.', { pattern: '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$' }), maxConnections }, { required: ['container'] }),
+    swift: object('OpenStack Swift.', {
+      container: str('Container name.', { minLength: 1 }),
+      auth: str('Authentication (decides the Secret keys).', { enum: Object.values(SwiftAuth) }),
+    }, { required: ['container'] }),
+    b2: object('Backblaze B2.', { bucket: str('Bucket name.', { pattern: '^[A-Za-z0-9-]{6,50}$' }), maxConnections }, { required: ['bucket'] }),
+    rest: object(`restic REST server; \`url\` may hold ${NAMESPACE_VAR} and ${NAME_VAR}.`, {
+      url: str('Server URL with the repository path.', { pattern: '^https?://' }),
+      basicAuth: bool('HTTP basic auth (REST_SERVER_USERNAME, REST_SERVER_PASSWORD).'),
+      customCaCertificate: bool('The server\'s CA is in the storage Secret under CA_CERT_DATA.'),
+    }, { required: ['url'] }),
+    local: object('A volume mounted into the Jobs (one of persistentVolumeClaim, nfs, hostPath); the prefix becomes its subPath.', {
+      persistentVolumeClaim: object('An existing claim.', { claimName: str('Claim name.', { pattern: DNS_SUBDOMAIN }), readOnly: bool('Mount read-only.') }, { required: ['claimName'] }),
+      nfs: object('An NFS export.', { server: str('NFS server.', { minLength: 1 }), path: str('Exported path.', { pattern: '^/' }), readOnly: bool('Mount read-only.') }, { required: ['server', 'path'] }),
+      hostPath: object('A node directory (single-node clusters only).', {
+        path: str('Absolute path.', { pattern: '^/' }),
+        type: str('HostPathType.', { enum: Object.values(HostPathType).filter((t) => t !== '') }),
+      }, { required: ['path'] }),
+      mountPath: str('Mount path in the Jobs (default /safe/data).', { pattern: '^/' }),
+    }),
+  }, {
+    allOf: providers.map((p) => ({ if: { required: ['provider'], properties: { provider: { const: p } } }, then: { required: [p] } })),
+  });
+}
+
+function scheduleSchema(): JsonSchema {
+  return object('When backups run: `cron`, or a spread `window` (each database gets a stable start inside it from a hash of namespace/name, as `Schedule.spread`).', {
+    cron: str('Cron expression (5 fields or a macro such as @daily).', { pattern: CRON }),
+    window: object('A window to spread starts over.', {
+      start: str('Earliest start, HH:MM.', { pattern: HHMM }),
+      end: str('End (exclusive), HH:MM; before start crosses midnight.', { pattern: HHMM }),
+      days: d('Weekdays (0 = Sunday ... 6) for a weekly window; each database gets one.', { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0, maximum: 6 } }),
+    }, { required: ['start', 'end'] }),
+  }, { not: { required: ['cron', 'window'] } });
+}
+
+function retentionSchema(): JsonSchema {
+  const rules = Object.fromEntries(RETENTION_RULES.map((r) => [r, int(`restic --${r.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.`, 1)]));
+  return object('Which snapshots to keep (at least one rule).', {
+    name: str('Policy name (default from the rules, e.g. keep-last-5).', { minLength: 1, maxLength: 253 }),
+    ...rules,
+    keepTags: d('Keep snapshots with these tags.', { type: 'array', items: { type: 'string', pattern: '^[^\\s,]+$' } }),
+    prune: bool('Prune unreferenced data (default true).'),
+    dryRun: bool('Only report what would be forgotten.'),
+  });
+}
+
+function runtimeSchema(): JsonSchema {
+  const amounts = (what: string) => object(what, { cpu: str('CPU, e.g. 500m or 2.', { pattern: CPU }), memory: str('Memory, e.g. 512Mi.', { pattern: QUANTITY }) });
+  return object('Resources, priority and placement of the Jobs.', {
+    container: object('The backup container.', {
+      resources: object('Requests and limits.', { requests: amounts('Requests.'), limits: amounts('Limits.') }),
+      nice: int('CPU niceness adjustment, -20 to 19.', -20, 19),
+      ionice: object('I/O priority.', {
+        class: d('ionice class: 1 realtime, 2 best effort, 3 idle.', { type: 'integer', enum: Object.values(IoNiceClass).filter((v) => typeof v === 'number') }),
+        classData: int('Priority within the class, 0 to 7.', 0, 7),
+      }, { required: ['class'] }),
+      securityContext: free('Container securityContext.'),
+      env: d('Literal environment variables (never credentials).', { type: 'object', patternProperties: { '^[-._a-zA-Z][-._a-zA-Z0-9]*$': { type: 'string' } }, additionalProperties: false }),
+    }),
+    pod: object('The backup pod.', {
+      nodeSelector: stringMap('Node labels.'),
+      tolerations: d('Tolerations.', { type: 'array', items: { type: 'object' } }),
+      affinity: free('Affinity.'),
+      priorityClassName: str('PriorityClass.'),
+      serviceAccountName: str('ServiceAccount.', { pattern: DNS_SUBDOMAIN }),
+      imagePullSecrets: d('Pull Secret names.', { type: 'array', items: { type: 'string', pattern: DNS_SUBDOMAIN } }),
+      securityContext: free('Pod securityContext.'),
+    }),
+  });
+}
+
+function hookSchema(what: string): JsonSchema {
+  const http = (extra: { [k: string]: JsonSchema } = {}) => object('HTTP request.', {
+    port: int('Port.', 1, 65535), path: str('Path.'), host: str('Host (default the pod IP).'),
+    scheme: str('Scheme.', { enum: Object.values(HttpScheme) }), ...extra,
+  }, { required: ['port'] });
+  return object(`${what} (one of exec, httpGet, httpPost, tcpSocket).`, {
+    exec: object('Command in the target pod.', { command: d('Command and arguments.', { type: 'array', minItems: 1, items: { type: 'string' } }) }, { required: ['command'] }),
+    httpGet: http(),
+    httpPost: http({ body: str('Body.') }),
+    tcpSocket: object('TCP connect.', { port: int('Port.', 1, 65535), host: str('Host.') }, { required: ['port'] }),
+    containerName: str('Container for an exec hook.'),
+    executionPolicy: str('When a post hook runs.', { enum: Object.values(HookExecutionPolicy) }),
+  }, { minProperties: 1 });
+}
+
+const duration = (what: string) => str(`${what} (Go duration, e.g. 2h or 1h30m).`, { pattern: GO_DURATION_PATTERN, minLength: 2 });
+
+/** The settings a database shares with `defaults:`. */
+function settingsProperties(): { [k: string]: JsonSchema } {
+  const lines = versionLines().join(', ');
+  return {
+    version: str(`Database version, e.g. 8.0.36 (addon lines ${lines}).`, { pattern: '^[0-9]+\\.[0-9]+(\\..+)?$' }),
+    backend: backendSchema(),
+    storageSecretName: str('Secret (in the database\'s namespace) with RESTIC_PASSWORD and the backend credentials.', { pattern: `^$|${DNS_SUBDOMAIN}` }),
+    prefix: str(`Prefix (subPath for local) of each Repository; ${NAMESPACE_VAR} and ${NAME_VAR} are replaced. Keep it unique per database.`),
+    schedule: scheduleSchema(),
+    retentionPolicy: retentionSchema(),
+    runtimeSettings: runtimeSchema(),
+    defaultSecurityContext: bool('Put the Pod Security "restricted" securityContext under runtimeSettings (non-root 65534, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp); your runtimeSettings fields win.'),
+    preBackupHook: hookSchema('Runs before each backup'),
+    postBackupHook: hookSchema('Runs after each backup'),
+    timeout: duration('Give up a backup session after this'),
+    paused: bool('Create the BackupConfiguration paused.'),
+    backupHistoryLimit: int('Finished BackupSessions to keep.', 0, 2147483647),
+    retry: object('Retry failed sessions.', { maxRetry: int('Retries.', 1, 100), delay: duration('Wait between retries') }, { required: ['maxRetry'] }),
+    args: str('mysqldump arguments (replace --all-databases), e.g. "--databases shop --single-transaction".', { pattern: '\\S' }),
+    waitTimeout: int('Seconds the Job waits for the database.', 1),
+    wipeOut: bool('Delete the backed-up data when the Repository is deleted.'),
+    keepRepository: bool('Annotate the Repository with helm.sh/resource-policy: keep, so uninstall and removing the database keep it (and the snapshots).'),
+  };
+}
+
+/** `values.schema.json`. */
+export function backupValuesSchema(): JsonSchema {
+  const settings = settingsProperties();
+  const restoreRuntime = runtimeSchema();
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'stash-pxc-backup values',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      global: free('Global values (Helm passes them to every chart).'),
+      nameOverride: str('app.kubernetes.io/name label value.'),
+      defaults: object('What most databases share; a database overrides any top-level key.', settings),
+      databases: d('Databases to back up: a Repository <name>-repo and a BackupConfiguration <name>-backup each.', {
+        type: 'array',
+        items: object('One database.', {
+          name: str('AppBinding name (for KubeDB, the PerconaXtraDB name).', { pattern: DNS_LABEL, maxLength: 56 }),
+          namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
+          enabled: bool('false leaves the database out (its objects are removed; a kept Repository stays).'),
+          ...settings,
+        }, { required: ['name'] }),
+      }),
+      restores: d('On-demand restores: one RestoreSession each, named by `name` (re-rendering never creates a second one).', {
+        type: 'array',
+        items: object('One restore.', {
+          name: str('RestoreSession name.', { pattern: DNS_LABEL, maxLength: 63 }),
+          database: str('AppBinding to restore into (for a new KubeDB database, its name).', { pattern: DNS_LABEL, maxLength: 63 }),
+          namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
+          version: str('Version of the backed-up database (default: the `from` database\'s).', { pattern: '^[0-9]+\\.[0-9]+(\\..+)?$' }),
+          from: str('A database of this release to restore from (its Repository).', { pattern: DNS_LABEL }),
+          fromNamespace: str('Namespace of the `from` database (default: the restore\'s).', { pattern: DNS_LABEL }),
+          repository: object('A Repository by name instead of `from` (e.g. one a removed database left).', {
+            name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
+          }, { required: ['name'] }),
+          snapshot: str('latest, or a restic snapshot id.', { pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' }),
+          cluster: object('Restore a Percona XtraDB Cluster into new volumes.', {
+            replicas: int('Members of the new cluster.', 1, 1000),
+            volumeClaimTemplates: d('Claims per member; names carry ${POD_ORDINAL}.', {
+              type: 'array', minItems: 1,
+              items: object('One claim template.', {
+                name: str('Claim name with ${POD_ORDINAL}, e.g. data-<database>-${POD_ORDINAL}.', { minLength: 1 }),
+                storage: str('Size, e.g. 10Gi.', { pattern: QUANTITY }),
+                storageClassName: str('StorageClass.'),
+                accessModes: d('Access modes.', { type: 'array', items: { type: 'string', enum: Object.values(VolumeAccessMode) } }),
+              }, { required: ['name', 'storage'] }),
+            }),
+            dataVolumeName: str('Volume mounted at /var/lib/mysql (default: first template without -${POD_ORDINAL}).', { pattern: DNS_LABEL }),
+          }, { required: ['replicas', 'volumeClaimTemplates'] }),
+          allowRestoreIntoBackedUpDatabase: bool('Allow restoring into a database this release backs up (pause it first).'),
+          args: str('mysql arguments (standalone).', { pattern: '\\S' }),
+          waitTimeout: int('Seconds the Job waits for the database.', 1),
+          timeout: duration('Give up after this'),
+          runtimeSettings: restoreRuntime,
+          defaultSecurityContext: bool('Put the library\'s securityContext under runtimeSettings: "restricted" for a standalone restore, root with CHOWN, DAC_OVERRIDE and FOWNER ("baseline") for a cluster restore.'),
+          preRestoreHook: hookSchema('Runs before the restore'),
+          postRestoreHook: hookSchema('Runs after the restore'),
+          annotations: d('Extra annotations of the RestoreSession (e.g. argocd.argoproj.io/sync-options: Prune=false).', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string' } }, additionalProperties: false }),
+        }, { required: ['name', 'database'] }),
+      }),
+      blueprint: object('Auto-backup BackupBlueprint (cluster-scoped); databases opt in with the annotation stash.appscode.com/backup-blueprint: <name>.', {
+        enabled: bool('Render the BackupBlueprint.'),
+        name: str('Blueprint name.', { pattern: DNS_SUBDOMAIN }),
+        backend: backendSchema(),
+        prefix: str('Prefix with ${TARGET_NAMESPACE}, ${TARGET_NAME} (Stash replaces them).'),
+        storageSecretName: str('Storage Secret name in every opted-in namespace.', { pattern: DNS_SUBDOMAIN }),
+        version: settings.version,
+        wipeOut: settings.wipeOut,
+        schedule: scheduleSchema(),
+        retentionPolicy: retentionSchema(),
+        timeout: settings.timeout,
+        backupHistoryLimit: settings.backupHistoryLimit,
+        runtimeSettings: runtimeSchema(),
+        defaultSecurityContext: settings.defaultSecurityContext,
+        args: settings.args,
+      }, { if: { properties: { enabled: { const: true } }, required: ['enabled'] }, then: { required: ['name', 'backend', 'storageSecretName', 'schedule', 'retentionPolicy'] } }),
+      storageSecret: object('Render the storage Secret in each database namespace. Only with values given at install time (--set-file), never committed.', {
+        create: bool('Render it.'),
+        data: stringMap('Keys (RESTIC_PASSWORD and the backend\'s).'),
+      }),
+    },
+  };
+}
+
+/** The defaults as values.yaml (with a comment per key). */
+export function backupValuesYaml(): string {
+  const schema = backupValuesSchema();
+  const defaults = backupChartDefaults();
+  const lines: string[] = ['# Generated by `npm run synth` from generator/backup-chart; see README.md for every key.', ''];
+  const yamlScalar = (v: any): string => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v));
+  const emit = (obj: any, props: JsonSchema, indent: string) => {
+    for (const [k, v] of Object.entries(obj)) {
+      const s = props?.[k] ?? {};
+      if (s.description) lines.push(`${indent}# -- ${s.description}`);
+      if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) {
+        lines.push(`${indent}${k}:`);
+        emit(v, s.properties, `${indent}  `);
+      } else {
+        lines.push(`${indent}${k}: ${yamlScalar(v)}`);
+      }
+    }
+  };
+  emit(defaults, schema.properties, '');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The README's values table: every key of the schema with its type and default. */
+export function backupValuesTable(): string {
+  const defaults = backupChartDefaults();
+  const rows: string[] = ['| Key | Type | Default | Description |', '| --- | --- | --- | --- |'];
+  const get = (path: string[]): any => path.reduce((o, k) => (o === undefined ? undefined : o[k]), defaults);
+  const walk = (props: JsonSchema, path: string[]) => {
+    for (const [k, s] of Object.entries(props ?? {})) {
+      const here = [...path, k];
+      const type = s.type ?? (s.enum ? 'string' : '');
+      const enumText = s.enum ? ` One of: ${s.enum.map((e: any) => `\`${e}\``).join(', ')}.` : '';
+      if (path.join('.') === 'databases.[]' && (SETTING_KEYS as readonly string[]).includes(k)) {
+        rows.push(`| \`databases[].${k}\` | ${type} |  | This database's \`defaults.${k}\` (replaces it as a whole). |`);
+        continue;
+      }
+      const def = get(here.filter((p) => p !== '[]'));
+      rows.push(`| \`${here.join('.').replace(/\.\[\]/g, '[]')}\` | ${type} | ${def === undefined ? '' : `\`${JSON.stringify(def)}\``} | ${String(s.description ?? '').replace(/\|/g, '\\|')}${enumText} |`);
+      if (s.type === 'object' && s.properties && !['settings'].includes(k)) walk(s.properties, here);
+      if (s.type === 'array' && s.items?.properties) walk(s.items.properties, [...here, '[]']);
+    }
+  };
+  walk(backupValuesSchema().properties, []);
+  return rows.join('\n');
+}

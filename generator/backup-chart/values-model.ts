@@ -1,0 +1,500 @@
+/**
+ * The values model of the per-database chart `charts/stash-pxc-backup`: what a values file means,
+ * as constructs. `fromValues()` turns a values object (the user's file over the chart defaults,
+ * coalesced the way Helm does) into the stash-pxc constructs (`PerconaXtraDbBackupPlan` per
+ * database, `PerconaXtraDbRestore` per restore, `PerconaXtraDbBackupBlueprint`, `StorageSecret`)
+ * and reports their validation problems under values paths (`databases[3].schedule`).
+ *
+ * The chart's templates do the same mapping in Go templates; the differential test renders both
+ * and compares the objects. The values schema (`schema.ts`) describes the same keys.
+ */
+import { App, Chart, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
+import { problem } from '../../src/core/validation/problems';
+import { parseGoDuration } from './durations';
+import {
+  Backend, BackendProvider, HostPathType, LocalVolume, SwiftAuth,
+} from '../../src/database/backend';
+import { Hook, HookExecutionPolicy, HttpScheme } from '../../src/database/hook';
+import { PerconaXtraDbBackupBlueprint } from '../../src/database/perconaxtradb-backup-blueprint';
+import { PerconaXtraDbBackupPlan } from '../../src/database/perconaxtradb-backup-plan';
+import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/perconaxtradb-restore';
+import { Repository } from '../../src/database/repository';
+import { RetentionPolicy } from '../../src/database/retention-policy';
+import { IoNiceClass, RuntimeSettings } from '../../src/database/runtime-settings';
+import { Schedule } from '../../src/database/schedule';
+import { ScheduleWindow } from '../../src/database/schedule-window';
+import { StorageSecret } from '../../src/database/storage-secret';
+import { manifestsOf } from '../chart/output';
+
+/** The chart's name (the `helm.sh/chart` and `app.kubernetes.io/name` labels). */
+export const BACKUP_CHART_NAME = 'stash-pxc-backup';
+/** The chart's version. */
+export const BACKUP_CHART_VERSION = '0.1.0';
+
+/** Placeholder of `prefix` (and of a REST `url`) replaced by the database's namespace. */
+export const NAMESPACE_VAR = '${DATABASE_NAMESPACE}';
+/** Placeholder of `prefix` (and of a REST `url`) replaced by the database's name. */
+export const NAME_VAR = '${DATABASE_NAME}';
+
+/** The annotation that keeps a Repository on `helm uninstall` and when its database leaves the values. */
+export const KEEP_ANNOTATION = { 'helm.sh/resource-policy': 'keep' };
+
+/** The settings a database takes from `defaults:` unless it sets them itself (top-level keys replace). */
+export const SETTING_KEYS = [
+  'version', 'backend', 'storageSecretName', 'prefix', 'schedule', 'retentionPolicy', 'runtimeSettings',
+  'preBackupHook', 'postBackupHook', 'timeout', 'paused', 'backupHistoryLimit', 'retry', 'args',
+  'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext',
+] as const;
+
+/** The retention rules in the order restic and the constructs name them. */
+export const RETENTION_RULES = ['keepLast', 'keepHourly', 'keepDaily', 'keepWeekly', 'keepMonthly', 'keepYearly'] as const;
+
+/** The chart's default values (values.yaml without comments). */
+export function backupChartDefaults(): any {
+  return {
+    nameOverride: '',
+    defaults: {
+      backend: {},
+      storageSecretName: '',
+      prefix: `stash/${NAMESPACE_VAR}/${NAME_VAR}`,
+      schedule: {},
+      retentionPolicy: {},
+      runtimeSettings: {},
+      paused: false,
+      wipeOut: false,
+      keepRepository: true,
+      defaultSecurityContext: true,
+    },
+    databases: [],
+    restores: [],
+    blueprint: { enabled: false },
+    storageSecret: { create: false, data: {} },
+  };
+}
+
+const isMap = (v: unknown): v is { [k: string]: any } => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Helm's coalescing of user values over chart defaults: maps merge, `null` deletes, the rest replaces. */
+export function coalesce(defaults: any, user: any): any {
+  if (!isMap(defaults) || !isMap(user)) return user === undefined ? defaults : user;
+  const out: any = { ...defaults };
+  for (const [k, v] of Object.entries(user)) {
+    if (v === null) delete out[k];
+    else out[k] = isMap(v) && isMap(defaults[k]) ? coalesce(defaults[k], v) : v;
+  }
+  return out;
+}
+
+/** Release facts the objects depend on. */
+export interface ReleaseInfo {
+  /** Release name. */
+  readonly name: string;
+  /** Release namespace (the default namespace of databases and restores). */
+  readonly namespace: string;
+}
+
+/** The labels every object of the chart carries (the chart's `stash-pxc-backup.labels`). */
+export function releaseLabels(values: any, release: ReleaseInfo): { [key: string]: string } {
+  return {
+    'app.kubernetes.io/instance': release.name,
+    'app.kubernetes.io/managed-by': 'Helm',
+    'app.kubernetes.io/name': values.nameOverride || BACKUP_CHART_NAME,
+    'app.kubernetes.io/part-of': 'stash-pxc',
+    'helm.sh/chart': `${BACKUP_CHART_NAME}-${BACKUP_CHART_VERSION}`,
+  };
+}
+
+/** One database with its effective settings and where each came from. */
+export interface ResolvedDatabase {
+  /** Index in `databases`. */
+  readonly index: number;
+  /** AppBinding name. */
+  readonly name: string;
+  /** Namespace (the release's unless the entry gives one). */
+  readonly namespace: string;
+  /** `defaults` with the entry's top-level keys replacing theirs. */
+  readonly settings: { [key: string]: any };
+  /** `databases[i]` for a setting the entry gives, else `defaults`. */
+  readonly sourceOf: (key: string) => string;
+}
+
+/** The databases to back up (enabled ones), each with the defaults applied. */
+export function resolveDatabases(values: any, release: ReleaseInfo): ResolvedDatabase[] {
+  const out: ResolvedDatabase[] = [];
+  (values.databases ?? []).forEach((entry: any, index: number) => {
+    if (entry.enabled === false) return;
+    const settings: { [key: string]: any } = { ...(values.defaults ?? {}) };
+    for (const [k, v] of Object.entries(entry)) settings[k] = v;
+    out.push({
+      index, name: entry.name, namespace: entry.namespace || release.namespace, settings,
+      sourceOf: (key) => (Object.prototype.hasOwnProperty.call(entry, key) ? `databases[${index}]` : 'defaults'),
+    });
+  });
+  return out;
+}
+
+/** Replaces the placeholders of a prefix pattern. */
+export function expandPattern(pattern: string, namespace: string, name: string): string {
+  return pattern.split(NAMESPACE_VAR).join(namespace).split(NAME_VAR).join(name);
+}
+
+/**
+ * Where a backend writes: its JSON without the settings that do not move the data
+ * (connections, TLS, region, mount options), e.g. `gcs:acme-db-backups/stash/shop/orders`.
+ */
+export function locationOf(backend: Backend): string {
+  const json = backend.toJson()[backend.provider] ?? {};
+  const where = json.bucket ?? json.container ?? json.url ?? json.persistentVolumeClaim?.claimName
+    ?? (json.nfs ? `${json.nfs.server}:${json.nfs.path}` : undefined) ?? json.hostPath?.path ?? '';
+  const prefix = json.prefix ?? json.subPath ?? '';
+  return `${backend.provider}:${json.endpoint ? `${json.endpoint}/` : ''}${where}/${prefix}`;
+}
+
+/** A values problem: thrown by `fromValues` as one error listing all. */
+class ValuesProblems extends Error {}
+
+/** The Backend of a values `backend:` with the database's prefix. */
+export function backendOf(b: any, prefix: string | undefined, field: string, problems: string[]): Backend | undefined {
+  const provider = b?.provider;
+  const p = b?.[provider] ?? {};
+  const bucket = { prefix: prefix || undefined };
+  switch (provider) {
+    case BackendProvider.S3: return Backend.s3({ ...bucket, bucket: p.bucket, endpoint: p.endpoint, region: p.region, insecureTls: p.insecureTls, customCaCertificate: p.customCaCertificate });
+    case BackendProvider.GCS: return Backend.gcs({ ...bucket, bucket: p.bucket, maxConnections: p.maxConnections });
+    case BackendProvider.AZURE: return Backend.azure({ ...bucket, container: p.container, maxConnections: p.maxConnections });
+    case BackendProvider.SWIFT: return Backend.swift({ ...bucket, container: p.container, auth: p.auth as SwiftAuth | undefined });
+    case BackendProvider.B2: return Backend.b2({ ...bucket, bucket: p.bucket, maxConnections: p.maxConnections });
+    case BackendProvider.REST: return Backend.rest({ url: p.url, basicAuth: p.basicAuth, customCaCertificate: p.customCaCertificate });
+    case BackendProvider.LOCAL: {
+      const volume = p.persistentVolumeClaim ? LocalVolume.persistentVolumeClaim(p.persistentVolumeClaim.claimName, { readOnly: p.persistentVolumeClaim.readOnly })
+        : p.nfs ? LocalVolume.nfs({ server: p.nfs.server, path: p.nfs.path, readOnly: p.nfs.readOnly })
+          : p.hostPath ? LocalVolume.hostPath(p.hostPath.path, { type: p.hostPath.type as HostPathType | undefined })
+            : undefined;
+      if (!volume) {
+        problems.push(problem(`${field}.local`, 'names no volume', 'give one of persistentVolumeClaim, nfs or hostPath'));
+        return undefined;
+      }
+      return Backend.local({ volume, mountPath: p.mountPath, subPath: prefix || undefined });
+    }
+    default:
+      problems.push(problem(`${field}.provider`, provider ? `"${provider}" is not a backend` : 'is missing',
+        `set it to one of ${Object.values(BackendProvider).join(', ')}, with its settings under backend.<provider>`));
+      return undefined;
+  }
+}
+
+/** The Schedule of a values `schedule:` (a `cron` or a spread `window`). */
+export function scheduleOf(s: any, field: string, problems: string[]): Schedule | undefined {
+  if (s?.cron !== undefined && s?.window !== undefined) {
+    problems.push(problem(field, 'has both cron and window', 'keep one of them'));
+    return undefined;
+  }
+  if (s?.cron !== undefined) return Schedule.cron(String(s.cron));
+  if (s?.window !== undefined) {
+    try {
+      const w = s.window;
+      const window = w.days !== undefined ? ScheduleWindow.weekly({ start: w.start, end: w.end, days: w.days })
+        : ScheduleWindow.daily({ start: w.start, end: w.end });
+      return Schedule.spread(window);
+    } catch (e) {
+      problems.push(problem(`${field}.window`, (e as Error).message.replace(/^ScheduleWindow(\.\w+)?: /, '').replace(/; .*$/, ''),
+        'give start and end as HH:MM with end after start (end is exclusive) and days from 0 (Sunday) to 6'));
+      return undefined;
+    }
+  }
+  problems.push(problem(field, 'is missing', 'set schedule.cron (e.g. "0 1 * * *") or schedule.window (e.g. { start: "01:00", end: "05:00" })'));
+  return undefined;
+}
+
+/** The RetentionPolicy of a values `retentionPolicy:`. */
+export function retentionOf(r: any): RetentionPolicy {
+  return RetentionPolicy.of({ ...(r ?? {}) });
+}
+
+/** A quantity string (`512Mi`, `1Gi`) as a Size. */
+export function sizeOf(q: string): Size {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(String(q));
+  if (!m) return Size.kibibytes(Number(q) / 1024);
+  const n = Number(m[1]);
+  return m[2] === 'Ki' ? Size.kibibytes(n) : m[2] === 'Mi' ? Size.mebibytes(n) : m[2] === 'Gi' ? Size.gibibytes(n) : Size.tebibytes(n);
+}
+
+function cpuOf(q: string | number): Cpu {
+  const s = String(q);
+  return s.endsWith('m') ? Cpu.millis(Number(s.slice(0, -1))) : Cpu.units(Number(s));
+}
+
+function sortedMap(m: { [k: string]: any } | undefined): { [k: string]: any } | undefined {
+  return m ? Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k]])) : undefined;
+}
+
+/** The RuntimeSettings of a values `runtimeSettings:`. */
+export function runtimeSettingsOf(r: any): RuntimeSettings | undefined {
+  if (!r || Object.keys(r).length === 0) return undefined;
+  const c = r.container;
+  const p = r.pod;
+  const res = c?.resources;
+  const pair = (kind: 'cpu' | 'memory', conv: (q: any) => any) => (res?.requests?.[kind] !== undefined || res?.limits?.[kind] !== undefined
+    ? { request: res?.requests?.[kind] !== undefined ? conv(res.requests[kind]) : undefined, limit: res?.limits?.[kind] !== undefined ? conv(res.limits[kind]) : undefined }
+    : undefined);
+  return {
+    container: c ? {
+      resources: res ? { cpu: pair('cpu', cpuOf), memory: pair('memory', sizeOf) } : undefined,
+      nice: c.nice,
+      ionice: c.ionice ? { ioClass: c.ionice.class as IoNiceClass, classData: c.ionice.classData } : undefined,
+      securityContext: c.securityContext,
+      env: sortedMap(c.env),
+    } : undefined,
+    pod: p ? {
+      nodeSelector: p.nodeSelector, tolerations: p.tolerations, affinity: p.affinity,
+      priorityClassName: p.priorityClassName, serviceAccountName: p.serviceAccountName,
+      imagePullSecrets: p.imagePullSecrets, securityContext: p.securityContext,
+    } : undefined,
+  };
+}
+
+/** The Hook of a values hook (`exec`, `httpGet`, `httpPost` or `tcpSocket`, as Stash writes them). */
+export function hookOf(h: any): Hook | undefined {
+  if (!h) return undefined;
+  const options = { containerName: h.containerName, executionPolicy: h.executionPolicy as HookExecutionPolicy | undefined };
+  if (h.exec) return Hook.exec(h.exec.command ?? [], options);
+  const http = (x: any) => ({ ...options, port: x.port, path: x.path, host: x.host, scheme: x.scheme as HttpScheme | undefined });
+  if (h.httpGet) return Hook.httpGet(http(h.httpGet));
+  if (h.httpPost) return Hook.httpPost({ ...http(h.httpPost), body: h.httpPost.body });
+  if (h.tcpSocket) return Hook.tcpSocket(h.tcpSocket.port, { ...options, host: h.tcpSocket.host });
+  return undefined;
+}
+
+function durationOf(value: string | undefined, field: string, problems: string[]): Duration | undefined {
+  if (value === undefined || value === null) return undefined;
+  const d = parseGoDuration(String(value));
+  if (!d) problems.push(problem(field, `"${value}" is not a Go duration`, 'write it like "2h", "90m" or "1h30m"'));
+  return d;
+}
+
+/** The version line's backup Task exists (the chart checks the same list). */
+export function versionLines(): string[] {
+  return PerconaXtraDbVersion.all().map((v) => v.line);
+}
+
+/**
+ * A construct problem (`[path] field: ...`) as a values problem: the construct id is the values
+ * path of the entry (`databases[3]`), and the field is renamed where the values key differs.
+ */
+function toValuesProblem(error: string, renames: Map<string, { entry: string; fields: { [field: string]: string }; sourceOf?: (key: string) => string }>): string {
+  const m = /^\[(.*?)\] (.*)$/.exec(error);
+  if (!m) return error;
+  const segments = m[1].split('/');
+  const owner = segments.find((s) => renames.has(s));
+  if (!owner) return m[2];
+  const info = renames.get(owner)!;
+  const kind = segments[segments.indexOf(owner) + 1] ?? '';
+  const field = /^([^:]+): /.exec(m[2])?.[1] ?? '';
+  const rest = m[2].slice(field.length);
+  const top = field.split(/[.[]/)[0];
+  // The prefix is a values key of its own; the constructs report it inside the backend.
+  const whole = /^backend\.\w+\.(prefix|subPath)$/.test(field) ? 'prefix' : info.fields[field];
+  const renamed = whole ?? info.fields[`${kind}.${top}`] ?? info.fields[top] ?? top;
+  const valuesField = whole ?? renamed + field.slice(top.length);
+  const entry = info.sourceOf ? info.sourceOf(valuesField.split(/[.[]/)[0]) : info.entry;
+  return `${entry}.${valuesField}${rest}`;
+}
+
+/** The result of `fromValues`. */
+export interface BackupChartObjects {
+  /** The manifests, in the order the chart renders them. */
+  readonly manifests: any[];
+}
+
+/**
+ * The objects a values file stands for, built with the stash-pxc constructs, or an error listing
+ * every problem by values path (`databases[0].version: ... Fix: ...`).
+ * @param userValues the values file's content (coalesced over the chart defaults here)
+ */
+export function fromValues(userValues: any, release: ReleaseInfo): BackupChartObjects {
+  const values = coalesce(backupChartDefaults(), userValues ?? {});
+  const problems: string[] = [];
+  const app = new App();
+  const chart = new Chart(app, 'backup');
+  const labels = releaseLabels(values, release);
+  const renames = new Map<string, { entry: string; fields: { [field: string]: string }; sourceOf?: (key: string) => string }>();
+
+  const databases = resolveDatabases(values, release);
+  const seen = new Map<string, number>();
+  const plans = new Map<string, { plan: PerconaXtraDbBackupPlan; db: ResolvedDatabase }>();
+  const secrets = new Map<string, Backend>();
+  const locations = new Map<string, number>();
+  for (const db of databases) {
+    const entry = `databases[${db.index}]`;
+    const key = `${db.namespace}/${db.name}`;
+    if (seen.has(key)) {
+      problems.push(problem(`${entry}.name`, `"${db.name}" is listed twice in namespace "${db.namespace}" (also databases[${seen.get(key)}])`, 'list each database once'));
+      continue;
+    }
+    seen.set(key, db.index);
+    const s = db.settings;
+    const field = (k: string) => `${db.sourceOf(k)}.${k}`;
+    const prefix = typeof s.prefix === 'string' ? expandPattern(s.prefix, db.namespace, db.name) : undefined;
+    const backendValues = s.backend?.provider === BackendProvider.REST && s.backend.rest?.url
+      ? { ...s.backend, rest: { ...s.backend.rest, url: expandPattern(s.backend.rest.url, db.namespace, db.name) } } : s.backend;
+    const backend = backendOf(backendValues, prefix, field('backend'), problems);
+    const schedule = scheduleOf(s.schedule, field('schedule'), problems);
+    if (!s.version) problems.push(problem(field('version'), 'is missing', 'give the database\'s version, e.g. "8.0.36"'));
+    if (!s.storageSecretName) problems.push(problem(field('storageSecretName'), 'is missing', 'name the Secret with RESTIC_PASSWORD and the backend\'s credentials'));
+    if (!s.retentionPolicy || Object.keys(s.retentionPolicy).length === 0) {
+      problems.push(problem(field('retentionPolicy'), 'has no keep rule, so restic would refuse to forget and the backup would fail', 'add at least one rule, e.g. { keepLast: 5 }'));
+    }
+    const timeout = durationOf(s.timeout, field('timeout'), problems);
+    const retryDelay = durationOf(s.retry?.delay, `${field('retry')}.delay`, problems);
+    if (!backend || !schedule || !s.version || !s.storageSecretName || !s.retentionPolicy || Object.keys(s.retentionPolicy).length === 0) continue;
+    const id = entry;
+    renames.set(id, { entry, fields: { 'Backup.database': 'name', 'Backup.name': 'name', 'Repository.name': 'name' }, sourceOf: db.sourceOf });
+    const plan = new PerconaXtraDbBackupPlan(chart, id, {
+      database: db.name,
+      namespace: db.namespace,
+      labels,
+      version: String(s.version),
+      backend,
+      storageSecretName: s.storageSecretName,
+      wipeOut: s.wipeOut,
+      schedule,
+      retentionPolicy: retentionOf(s.retentionPolicy),
+      paused: s.paused,
+      timeout,
+      backupHistoryLimit: s.backupHistoryLimit,
+      retry: s.retry ? { maxRetry: s.retry.maxRetry, delay: retryDelay } : undefined,
+      runtimeSettings: runtimeSettingsOf(s.runtimeSettings),
+      defaultSecurityContext: s.defaultSecurityContext,
+      preBackupHook: hookOf(s.preBackupHook),
+      postBackupHook: hookOf(s.postBackupHook),
+      args: s.args,
+      waitTimeout: s.waitTimeout !== undefined ? Duration.seconds(s.waitTimeout) : undefined,
+    });
+    if (s.keepRepository !== false) {
+      for (const [k, v] of Object.entries(KEEP_ANNOTATION)) plan.repository.apiObject.metadata.addAnnotation(k, v);
+    }
+    plans.set(key, { plan, db });
+    const location = locationOf(backend);
+    const sharing = locations.get(location);
+    if (sharing !== undefined) {
+      problems.push(problem(field('prefix'), `gives databases[${db.index}] the same repository location as databases[${sharing}] (${location}), so both would write into one restic repository`,
+        `put ${NAME_VAR} (and ${NAMESPACE_VAR}) in the prefix, or give one of them its own prefix or bucket`));
+    } else {
+      locations.set(location, db.index);
+    }
+    const secretKey = `${db.namespace}/${s.storageSecretName}`;
+    if (!secrets.has(secretKey)) secrets.set(secretKey, backend);
+  }
+
+  (values.restores ?? []).forEach((r: any, index: number) => {
+    const entry = `restores[${index}]`;
+    const namespace = r.namespace || release.namespace;
+    let repository;
+    let version = r.version;
+    if (r.from !== undefined && r.repository !== undefined) {
+      problems.push(problem(`${entry}.from`, 'is set together with repository', 'keep one of them'));
+      return;
+    }
+    if (r.from !== undefined) {
+      const source = [...plans.values()].find(({ db }) => db.name === r.from && (r.fromNamespace || namespace) === db.namespace);
+      if (!source) {
+        problems.push(problem(`${entry}.from`, `"${r.from}" is not a database this release backs up in namespace "${r.fromNamespace || namespace}"`,
+          'name an enabled entry of databases (and fromNamespace if it is in another namespace), or give repository: { name, namespace }'));
+        return;
+      }
+      repository = source.plan.repository;
+      version = version ?? source.db.settings.version;
+    } else if (r.repository?.name) {
+      repository = Repository.fromRepositoryName(r.repository.name, r.repository.namespace);
+    } else {
+      problems.push(problem(`${entry}.from`, 'is missing', 'name the database of this release to restore from, or give repository: { name, namespace }'));
+      return;
+    }
+    if (!version) {
+      problems.push(problem(`${entry}.version`, 'is missing', 'give the version of the backed-up database, e.g. "8.0.36"'));
+      return;
+    }
+    const timeout = durationOf(r.timeout, `${entry}.timeout`, problems);
+    renames.set(entry, { entry, fields: { 'repository': 'from', 'rules[0].snapshots': 'snapshot' } });
+    const c = r.cluster;
+    new PerconaXtraDbRestore(chart, entry, {
+      name: r.name,
+      namespace,
+      labels,
+      annotations: r.annotations,
+      database: r.database,
+      version: String(version),
+      repository,
+      snapshot: r.snapshot !== undefined ? (r.snapshot === 'latest' ? Snapshot.latest() : Snapshot.id(String(r.snapshot))) : undefined,
+      cluster: c ? {
+        replicas: c.replicas,
+        dataVolumeName: c.dataVolumeName,
+        volumeClaimTemplates: (c.volumeClaimTemplates ?? []).map((t: any) => ({
+          name: t.name, storage: sizeOf(t.storage), storageClassName: t.storageClassName,
+          accessModes: t.accessModes as VolumeAccessMode[] | undefined,
+        })),
+      } : undefined,
+      allowRestoreIntoBackedUpDatabase: r.allowRestoreIntoBackedUpDatabase,
+      args: r.args,
+      waitTimeout: r.waitTimeout !== undefined ? Duration.seconds(r.waitTimeout) : undefined,
+      timeout,
+      runtimeSettings: runtimeSettingsOf(r.runtimeSettings),
+      defaultSecurityContext: r.defaultSecurityContext,
+      preRestoreHook: hookOf(r.preRestoreHook),
+      postRestoreHook: hookOf(r.postRestoreHook),
+    });
+  });
+
+  const bp = values.blueprint ?? {};
+  if (bp.enabled) {
+    const schedule = scheduleOf(bp.schedule, 'blueprint.schedule', problems);
+    const backend = backendOf(bp.backend, bp.prefix, 'blueprint.backend', problems);
+    if (schedule && backend) {
+      renames.set('blueprint', { entry: 'blueprint', fields: { 'backend.local': 'backend.local' } });
+      new PerconaXtraDbBackupBlueprint(chart, 'blueprint', {
+        name: bp.name,
+        labels,
+        backend,
+        storageSecretName: bp.storageSecretName,
+        version: bp.version,
+        wipeOut: bp.wipeOut,
+        schedule,
+        retentionPolicy: retentionOf(bp.retentionPolicy),
+        timeout: durationOf(bp.timeout, 'blueprint.timeout', problems),
+        backupHistoryLimit: bp.backupHistoryLimit,
+        runtimeSettings: runtimeSettingsOf(bp.runtimeSettings),
+        defaultSecurityContext: bp.defaultSecurityContext,
+        args: bp.args,
+      });
+    }
+  }
+
+  if (values.storageSecret?.create) {
+    const data = values.storageSecret.data ?? {};
+    if (Object.keys(data).length === 0) {
+      problems.push(problem('storageSecret.data', 'is empty while storageSecret.create is true', 'pass the keys at install time, e.g. --set-file storageSecret.data.RESTIC_PASSWORD=./password (never commit them)'));
+    } else {
+      for (const [key, backend] of secrets) {
+        const [namespace, name] = key.split('/');
+        const id = `storageSecret.${namespace}.${name}`;
+        renames.set(id, { entry: 'storageSecret', fields: { values: 'data' } });
+        new StorageSecret(chart, id, { name, namespace, labels, backend, values: { ...data } });
+      }
+    }
+  }
+
+  if (problems.length === 0) {
+    try {
+      return { manifests: manifestsOf(chart) };
+    } catch (e) {
+      const lines = (e as Error).message.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+      problems.push(...lines.map((l) => toValuesProblem(l, renames)));
+    }
+  } else {
+    // Report the construct problems of what could be built too, so one run lists everything.
+    for (const node of app.node.findAll()) for (const err of node.node.validate()) problems.push(toValuesProblem(`[${node.node.path}] ${err}`, renames));
+  }
+  throw new ValuesProblems(`values of ${BACKUP_CHART_NAME} are invalid:\n  ${problems.join('\n  ')}`);
+}

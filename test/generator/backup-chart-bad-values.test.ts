@@ -1,0 +1,100 @@
+/**
+ * Bad values of the per-database chart: each one is refused by the constructs (the values
+ * model) and by `helm template` with Helm 3 and Helm 4, and both name the same values path.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { constructRender, helmRender, normalizeHelmPaths, writeTempBackupChart, writeValuesFile } from '../support/backup-chart';
+import { findHelm, HelmBinary } from '../support/helm';
+
+/** A valid base: one database; each case changes one thing. */
+const BASE = {
+  defaults: {
+    version: '8.0.36',
+    backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } },
+    storageSecretName: 'gcs-secret',
+    schedule: { cron: '0 2 * * *' },
+    retentionPolicy: { keepLast: 5 },
+  },
+  databases: [{ name: 'orders' }],
+};
+
+const db = (extra: object) => ({ ...BASE, databases: [{ name: 'orders', ...extra }] });
+const defaults = (extra: object, databases: object[] = BASE.databases) => ({ ...BASE, defaults: { ...BASE.defaults, ...extra }, databases });
+const restore = (r: object, databases: object[] = [{ name: 'orders' }]) => ({ ...BASE, databases, restores: [{ name: 'restore-1', database: 'orders-copy', from: 'orders', ...r }] });
+const cluster = (extra: object) => restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }], ...extra } });
+
+/** [case, values, the values path both must name]. */
+const CASES: Array<[string, object, string]> = [
+  ['database name with upper case', { ...BASE, databases: [{ name: 'Orders' }] }, 'databases[0].name'],
+  ['database name too long for <name>-backup', { ...BASE, databases: [{ name: 'a'.repeat(57) }] }, 'databases[0].name'],
+  ['database listed twice', { ...BASE, databases: [{ name: 'orders' }, { name: 'orders' }] }, 'databases[1].name'],
+  ['version without an addon Task (database)', db({ version: '9.1.0' }), 'databases[0].version'],
+  ['version without an addon Task (defaults)', defaults({ version: '5.6.1' }), 'defaults.version'],
+  ['version missing', { ...BASE, defaults: { ...BASE.defaults, version: undefined } }, 'defaults.version'],
+  ['cron that never fires', db({ schedule: { cron: '0 0 31 2 *' } }), 'databases[0].schedule'],
+  ['cron with a seconds field', defaults({ schedule: { cron: '0 0 2 * * *' } }), 'defaults.schedule'],
+  ['cron minute out of range', db({ schedule: { cron: '61 2 * * *' } }), 'databases[0].schedule'],
+  ['cron range that starts after it ends', db({ schedule: { cron: '50-10 * * * *' } }), 'databases[0].schedule'],
+  ['cron weekday range that starts after it ends', db({ schedule: { cron: '0 2 * * FRI-MON' } }), 'databases[0].schedule'],
+  ['cron step 0', db({ schedule: { cron: '*/0 * * * *' } }), 'databases[0].schedule'],
+  ['cron weekday that is no name', db({ schedule: { cron: '0 2 * * FUNDAY' } }), 'databases[0].schedule'],
+  ['schedule with cron and window', db({ schedule: { cron: '0 2 * * *', window: { start: '01:00', end: '02:00' } } }), 'databases[0].schedule'],
+  ['spread window of zero length', db({ schedule: { window: { start: '01:00', end: '01:00' } } }), 'databases[0].schedule.window'],
+  ['spread window start not a time', db({ schedule: { window: { start: '25:00', end: '01:00' } } }), 'databases[0].schedule.window'],
+  ['retention policy without a rule', defaults({ retentionPolicy: {} }), 'defaults.retentionPolicy'],
+  ['retention keepLast 0', db({ retentionPolicy: { keepLast: 0 } }), 'databases[0].retentionPolicy.keepLast'],
+  ['backend without provider', defaults({ backend: {} }), 'defaults.backend.provider'],
+  ['S3 insecureTls with a custom CA', db({ backend: { provider: 's3', s3: { bucket: 'backups', endpoint: 'https://minio:9000', insecureTls: true, customCaCertificate: true } } }), 'databases[0].backend.s3.insecureTls'],
+  ['GCS bucket with upper case and underscore', db({ backend: { provider: 'gcs', gcs: { bucket: 'Bad_Bucket' } } }), 'databases[0].backend.gcs.bucket'],
+  ['two databases sharing one repository location', defaults({ prefix: 'stash/${DATABASE_NAMESPACE}' }, [{ name: 'orders' }, { name: 'billing' }]), 'defaults.prefix'],
+  ['prefix with an empty segment', db({ prefix: 'stash//${DATABASE_NAME}' }), 'databases[0].prefix'],
+  ['prefix with a variable only a blueprint resolves', defaults({ prefix: 'stash/${TARGET_NAME}/${DATABASE_NAME}' }), 'defaults.prefix'],
+  ['local backend with an absolute subPath', db({ prefix: '/backups/${DATABASE_NAME}', backend: { provider: 'local', local: { persistentVolumeClaim: { claimName: 'backups' } } } }), 'databases[0].prefix'],
+  ['local backend mounted over /tmp', db({ backend: { provider: 'local', local: { nfs: { server: 'nfs', path: '/exports' }, mountPath: '/tmp/backups' } } }), 'databases[0].backend.local.mountPath'],
+  ['storage Secret name missing', defaults({ storageSecretName: '' }), 'defaults.storageSecretName'],
+  ['timeout shorter than a Job start', db({ timeout: '30s' }), 'databases[0].timeout'],
+  ['niceness out of range', db({ runtimeSettings: { container: { nice: 25 } } }), 'databases[0].runtimeSettings.container.nice'],
+  ['pre-backup hook with an execution policy', db({ preBackupHook: { exec: { command: ['/bin/true'] }, executionPolicy: 'OnFailure' } }), 'databases[0].preBackupHook.executionPolicy'],
+  ['empty mysqldump args', db({ args: '  ' }), 'databases[0].args'],
+  ['waitTimeout 0', db({ waitTimeout: 0 }), 'databases[0].waitTimeout'],
+  ['restore name with underscore', restore({ name: 'Restore_1' }), 'restores[0].name'],
+  ['restore into a database this release backs up', restore({ database: 'orders' }), 'restores[0].database'],
+  ['restore from a database the release does not back up', restore({ from: 'unknown' }), 'restores[0].from'],
+  ['restore from a database in another namespace', restore({ fromNamespace: 'other' }, [{ name: 'orders', namespace: 'other' }]), 'restores[0].from'],
+  ['restore snapshot that is not an id', restore({ snapshot: 'abc' }), 'restores[0].snapshot'],
+  ['cluster restore claim without ${POD_ORDINAL}', cluster({ volumeClaimTemplates: [{ name: 'data-copy', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['cluster restore data volume matching no template', cluster({ dataVolumeName: 'mysql' }), 'restores[0].cluster.dataVolumeName'],
+  ['cluster restore with mysql args', restore({ args: '--one-database x', cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }] } }), 'restores[0].args'],
+  ['cluster restore claim smaller than a data directory', cluster({ volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '512Ki' }] }), 'restores[0].cluster.volumeClaimTemplates[0].storage'],
+  ['pre-restore hook with an execution policy', restore({ preRestoreHook: { exec: { command: ['/bin/true'] }, executionPolicy: 'Always' } }), 'restores[0].preRestoreHook.executionPolicy'],
+  ['post-restore hook on final retry failure', restore({ postRestoreHook: { exec: { command: ['/bin/true'] }, executionPolicy: 'OnFinalRetryFailure' } }), 'restores[0].postRestoreHook.executionPolicy'],
+  ['restore annotation key with a space', restore({ annotations: { 'bad key': 'x' } }), 'restores[0].annotations'],
+  ['storage Secret without a key the backend needs', { ...BASE, storageSecret: { create: true, data: { RESTIC_PASSWORD: 'x' } } }, 'storageSecret.data.GOOGLE_PROJECT_ID'],
+  ['blueprint prefix without ${TARGET_NAME}', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/all', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } } }, 'blueprint.prefix'],
+];
+
+describe('stash-pxc-backup: bad values are refused by both front ends, naming the same path', () => {
+  const chart = writeTempBackupChart();
+  const dir = path.dirname(chart.dir);
+  const helms: HelmBinary[] = [findHelm(3), findHelm(4)];
+  afterAll(() => chart.cleanup());
+
+  test('the table has 20 or more cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(20);
+  });
+
+  test.each(CASES)('%s', async (name, values, expected) => {
+    const file = writeValuesFile(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`, JSON.parse(JSON.stringify(values)));
+    const fromConstructs = constructRender(file);
+    expect(fromConstructs.objects).toBeUndefined();
+    expect(fromConstructs.error).toContain(`${expected}`);
+    expect(fromConstructs.error).toMatch(/Fix: /);
+    for (const helm of helms) {
+      const fromHelm = await helmRender(helm, chart.dir, file);
+      expect({ helm: helm.label, rendered: fromHelm.objects !== undefined }).toEqual({ helm: helm.label, rendered: false });
+      expect({ helm: helm.label, error: normalizeHelmPaths(fromHelm.error!).includes(expected) ? expected : fromHelm.error }).toEqual({ helm: helm.label, error: expected });
+    }
+    fs.rmSync(file);
+  }, 60000);
+});
