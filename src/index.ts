@@ -18,6 +18,7 @@ export * from './database/schedule';
 export * from './database/schedule-window';
 export * from './database/storage-secret';
 export * from './core/validation';
+export * from './core/security-context';
 
 // The constructs' names win over the same names of the wire types in './api' (which stay
 // reachable as `api.Backend`, `api.RetentionPolicy`, ...).
