@@ -150,18 +150,22 @@ describe('the chart\'s lookup guards, on stand-in lookup results, rendered by He
 
   test.each([3, 4] as const)('Helm %s: with rbac.createLicenseRoles=false, a cluster without the license ClusterRoles is refused', async (major) => {
     const require = (connected: unknown, reader: unknown, checker: unknown) => probe(major,
-      `include "stash-pxc.requireLicenseRoles" (dict "connected" ${fromJson(connected)} "reader" ${fromJson(reader)} "checker" ${fromJson(checker)})`);
+      `include "stash-pxc.requireLicenseRoles" (dict "connected" ${fromJson(connected)} "reader" ${fromJson(reader)} "checker" ${fromJson(checker)} "Release" .Release)`);
     const kubeSystem = object('kube-system', {});
-    const [unknown, both, noReader, none] = await Promise.all([
+    const [unknown, both, noReader, none, ours, otherRelease] = await Promise.all([
       require({}, {}, {}), // no cluster to ask (helm template, lint, client dry run): NOTES say so
-      require(kubeSystem, object('appscode:license-reader', {}), object('appscode:license-checker', {})),
+      require(kubeSystem, object('appscode:license-reader', {}), object('appscode:license-checker', {})), // e.g. KubeDB's
       require(kubeSystem, {}, object('appscode:license-checker', {})),
       require(kubeSystem, {}, {}),
+      // An upgrade to createLicenseRoles=false of the release that created them would delete them.
+      require(kubeSystem, object('appscode:license-reader', {}, owned('stash', 'backup')), object('appscode:license-checker', {}, owned('stash', 'backup'))),
+      require(kubeSystem, object('appscode:license-reader', {}, owned('kubedb', 'kubedb')), object('appscode:license-checker', {}, owned('kubedb', 'kubedb'))),
     ]);
-    expect([unknown, both]).toEqual(['', '']);
+    expect([unknown, both, otherRelease]).toEqual(['', '', '']);
+    expect(ours).toMatch(/ClusterRole\(s\) appscode:license-checker, appscode:license-reader belong to this release, so the upgrade would delete them/);
     expect(noReader).toMatch(/failed: [\s\S]*rbac\.createLicenseRoles=false, but the ClusterRole\(s\) appscode:license-reader do not exist: the operator binds every backup and restore Job to appscode:license-reader .* set rbac\.createLicenseRoles=true/);
-    expect(none).toMatch(/ClusterRole\(s\) appscode:license-reader, appscode:license-checker do not exist/);
+    expect(none).toMatch(/ClusterRole\(s\) appscode:license-checker, appscode:license-reader do not exist/);
     expect(fs.readFileSync(path.join(base, 'templates', 'license-roles-check.yaml'), 'utf8')).toMatch(
-      /if not \.Values\.rbac\.createLicenseRoles[\s\S]*include "stash-pxc\.requireLicenseRoles" \(dict "connected" \(lookup "v1" "Namespace" "" "kube-system"\) "reader" \(lookup "rbac\.authorization\.k8s\.io\/v1" "ClusterRole" "" "appscode:license-reader"\) "checker" \(lookup "rbac\.authorization\.k8s\.io\/v1" "ClusterRole" "" "appscode:license-checker"\)\)/);
+      /if not \.Values\.rbac\.createLicenseRoles[\s\S]*include "stash-pxc\.requireLicenseRoles" \(dict "connected" \(lookup "v1" "Namespace" "" "kube-system"\) "reader" \(lookup "rbac\.authorization\.k8s\.io\/v1" "ClusterRole" "" "appscode:license-reader"\) "checker" \(lookup "rbac\.authorization\.k8s\.io\/v1" "ClusterRole" "" "appscode:license-checker"\) "Release" \.Release\)/);
   });
 });

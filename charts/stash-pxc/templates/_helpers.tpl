@@ -78,15 +78,25 @@ webhook, the snapshot group always). Fails the install for any other name.
 {{/*
 With rbac.createLicenseRoles=false, the ClusterRoles appscode:license-reader and appscode:license-checker must
 exist already (the operator binds every backup Job to the reader): fails when the cluster answers
-and one is missing. (dict "connected" <kube-system lookup> "reader" <lookup> "checker" <lookup>)
+and one is missing, or is this release's own (the upgrade would delete it).
+(dict "connected" <kube-system lookup> "reader" <lookup> "checker" <lookup> "Release" .Release)
 */}}
 {{- define "stash-pxc.requireLicenseRoles" -}}
 {{- if .connected -}}
+{{- $release := .Release -}}
 {{- $missing := list -}}
-{{- if not .reader }}{{ $missing = append $missing "appscode:license-reader" }}{{ end -}}
-{{- if not .checker }}{{ $missing = append $missing "appscode:license-checker" }}{{ end -}}
+{{- $ours := list -}}
+{{- range $name, $role := dict "appscode:license-reader" .reader "appscode:license-checker" .checker -}}
+{{- if not $role -}}
+{{- $missing = append $missing $name -}}
+{{- else if and (eq (dig "metadata" "annotations" "meta.helm.sh/release-name" "" $role) $release.Name) (eq (dig "metadata" "annotations" "meta.helm.sh/release-namespace" "" $role) $release.Namespace) -}}
+{{- $ours = append $ours $name -}}
+{{- end -}}
+{{- end -}}
 {{- if $missing -}}
 {{- fail (printf "rbac.createLicenseRoles=false, but the ClusterRole(s) %s do not exist: the operator binds every backup and restore Job to appscode:license-reader for the license check and runs with appscode:license-checker; set rbac.createLicenseRoles=true, or install what provides them (KubeDB, ace-user-roles) first" (join ", " $missing)) -}}
+{{- else if $ours -}}
+{{- fail (printf "rbac.createLicenseRoles=false, but the ClusterRole(s) %s belong to this release, so the upgrade would delete them and every backup and restore Job would fail its license check; keep rbac.createLicenseRoles=true" (join ", " $ours)) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
