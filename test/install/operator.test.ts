@@ -269,6 +269,40 @@ describe('StashOperator', () => {
     expect(synthError({ certificates: ServingCertificates.certManager(), license: OperatorLicense.fromKey('  ') })).toMatch(/license\.key: the license text is empty/);
   });
 
+  test('the license APIService the addons look up is always one this operator registers', () => {
+    const byName = (objs: any[]) => byKind(objs, 'APIService').map((a) => a.metadata.name);
+    expect(byName(objects)).toContain(arg(objects, 'license-apiservice'));
+    const off = synth({ certificates: ServingCertificates.certManager(), webhooks: { mutating: false, validating: false } });
+    expect(byName(off)).toEqual([arg(off, 'license-apiservice')]);
+    // With cert-manager, its CA injector fills the caBundle from the serving Certificate.
+    expect(one(off, 'APIService').metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': 'stash/stash-apiserver-cert' });
+    expect(synthError({ certificates: ServingCertificates.certManager(), webhooks: { mutating: false, validating: false }, licenseApiService: 'v1beta1.admission.stash.appscode.com' }))
+      .toMatch(/\[test\/Stash\] licenseApiService: "v1beta1\.admission\.stash\.appscode\.com" is not one of the APIServices this operator registers \(v1alpha1\.repositories\.stash\.appscode\.com\), so every backup and restore Job would fail its license check\. Fix: leave it out/);
+    expect(synthError({ certificates: ServingCertificates.certManager(), licenseApiService: 'v1.license.example.com' }))
+      .toMatch(/licenseApiService: "v1\.license\.example\.com" is not one of the APIServices/);
+  });
+
+  test('an existing ServiceAccount, extra arguments, environment and volumes', () => {
+    const custom = synth({
+      certificates: ServingCertificates.certManager(),
+      createServiceAccount: false,
+      serviceAccountName: 'platform-stash',
+      extraArgs: ['--qps=100'],
+      extraEnv: [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }],
+      extraVolumes: [{ name: 'ca-certs', configMap: { name: 'corporate-ca' } }],
+      extraVolumeMounts: [{ name: 'ca-certs', mountPath: '/etc/ssl/certs/corporate', readOnly: true }],
+    });
+    expect(byKind(custom, 'ServiceAccount').map((a) => a.metadata.name)).not.toContain('platform-stash');
+    expect(one(custom, 'Deployment').spec.template.spec.serviceAccountName).toBe('platform-stash');
+    for (const b of [...byKind(custom, 'ClusterRoleBinding'), ...byKind(custom, 'RoleBinding')]) expect(b.subjects[0].name).toBe('platform-stash');
+    expect(argsOf(custom)).toEqual([...argsOf(objects), '--qps=100']);
+    const operator = containersOf(custom).find((c: any) => c.name === 'operator');
+    expect(operator.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'HTTPS_PROXY']);
+    expect(operator.volumeMounts.map((m: any) => m.name)).toEqual(['serving-cert', 'tmp', 'ca-certs']);
+    expect(synthError({ certificates: ServingCertificates.certManager(), extraArgs: ['qps=1'], extraVolumes: [{ name: 'tmp', emptyDir: {} }], extraVolumeMounts: [{ name: 'nope', mountPath: '/x' }] }))
+      .toMatch(/extraArgs\[0\]: "qps=1" is not a flag[\s\S]*extraVolumes\[0\]\.name: "tmp" is a volume of the operator Pod already[\s\S]*extraVolumeMounts\[0\]\.name: "nope" is no volume of the operator Pod/);
+  });
+
   test('one synth lists every problem of every construct, each with its path', () => {
     const message = synthError({
       certificates: ServingCertificates.certManager({ issuer: { name: 'Bad Issuer' } }),
@@ -302,6 +336,13 @@ describe('dist/install.yaml', () => {
     expect(byKind(objects, 'Certificate')).toHaveLength(1);
     expect(JSON.stringify(objects)).not.toMatch(/PRIVATE KEY|"tls\.key":/);
     expect(byKind(objects, 'Function').map((f) => f.metadata.name)).toContain('perconaxtradb-backup-8.0');
+  });
+
+  test('keeps the license APIService the addons look up, with its CA injected by cert-manager', () => {
+    const name = containersOf(objects).find((c: any) => c.name === 'operator').args.find((a: string) => a.startsWith('--license-apiservice=')).split('=')[1];
+    const api = one(objects, 'APIService', name);
+    expect(api.spec.service).toEqual({ name: 'stash', namespace: 'stash', port: 443 });
+    expect(api.metadata.annotations['cert-manager.io/inject-ca-from']).toBe(`stash/${one(objects, 'Certificate').metadata.name}`);
   });
 
   test('validates against the Kubernetes, cert-manager and Prometheus Operator schemas', async () => {
