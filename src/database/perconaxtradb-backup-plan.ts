@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { Backend } from './backend';
 import { PerconaXtraDbBackupOptions } from './backup-options';
-import { StashObjectOptions } from '../core/metadata';
+import { StashObjectOptions } from '../core/stash-object';
 import { PerconaXtraDbBackup } from './perconaxtradb-backup';
 import { PerconaXtraDbRestore, PerconaXtraDbRestoreOptions } from './perconaxtradb-restore';
 import { Repository, UsagePolicy } from './repository';
