@@ -10,7 +10,7 @@ import {
   UPDATE_STATUS_FUNCTION,
 } from '../api/perconaxtradb';
 import { literalOf } from '../core/validation/helm-expressions';
-import { nameViolation, NameRule } from '../core/validation/names';
+import { labelValueViolation, qualifiedNameViolation } from '../core/validation/metadata';
 import { problem } from '../core/validation/problems';
 
 /** Where the catalog's Functions pull the Percona XtraDB addon image from. */
@@ -192,7 +192,6 @@ function checkVersions(versions: PerconaXtraDbVersion[] | undefined, problems: s
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const LABEL_NAME = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
 
 function checkRegistry(registry: string, problems: string[]): void {
   const field = 'image.registry';
@@ -244,15 +243,12 @@ function checkTags(tags: { [versionLine: string]: string }, problems: string[]):
 function checkLabels(labels: { [key: string]: string }, problems: string[]): void {
   for (const [key, value] of Object.entries(labels)) {
     const field = `labels[${JSON.stringify(key)}]`;
-    const slash = key.lastIndexOf('/');
-    const prefix = slash < 0 ? undefined : key.slice(0, slash);
-    const name = slash < 0 ? key : key.slice(slash + 1);
-    if (!LABEL_NAME.test(name) || (prefix !== undefined && nameViolation(prefix, NameRule.DNS_SUBDOMAIN) !== undefined)) {
+    if (qualifiedNameViolation(key) !== undefined) {
       problems.push(problem(field, 'has a key that is no label key',
         'use an optional DNS-subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "." that start and end alphanumeric, e.g. "app.kubernetes.io/name"'));
     }
-    const literal = typeof value === 'string' ? literalOf(value) : undefined;
-    if (literal === undefined || (literal !== '' && !LABEL_NAME.test(literal))) {
+    // A Helm expression counts as one character: its rendered value is only known at install.
+    if (typeof value !== 'string' || labelValueViolation(literalOf(value)) !== undefined) {
       problems.push(problem(field, `${JSON.stringify(value)} is not a label value`,
         'use up to 63 letters, digits, "-", "_" or "." that start and end alphanumeric, or a Helm "{{ ... }}" expression'));
     }
