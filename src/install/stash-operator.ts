@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { AdmissionWebhooks, AdmissionWebhooksOptions } from './admission-webhooks';
 import { restrictedContainerProblems, restrictedContainerSecurityContext, restrictedPodProblems, restrictedPodSecurityContext } from '../core/security-context';
 import { hasHelmExpression, literalOf } from '../core/validation/helm-expressions';
+import { annotationProblems, labelProblems } from '../core/validation/metadata';
 import { nameProblems, NameRule } from '../core/validation/names';
 import { integerProblems, problem, within } from '../core/validation/problems';
 import { DEFAULT_LICENSE_API_SERVICE, OperatorApiServices, WEBHOOKLESS_LICENSE_API_SERVICE } from './operator-api-services';
@@ -516,6 +517,11 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
       webhooksOff ? `leave it out (with every webhook off the license is served through ${WEBHOOKLESS_LICENSE_API_SERVICE}), or name that APIService`
         : `leave it out for ${DEFAULT_LICENSE_API_SERVICE}, or name one of the others`));
   }
+  // Helm expressions (the chart's labels) count as their literal text around them.
+  const literalMap = (map?: { [key: string]: string }) => (map === undefined ? undefined
+    : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, typeof v === 'string' ? literalOf(v) : v])));
+  for (const field of ['labels', 'selectorLabels', 'podLabels'] as const) out.push(...labelProblems(field, literalMap(props[field])));
+  for (const field of ['annotations', 'podAnnotations', 'serviceAccountAnnotations'] as const) out.push(...annotationProblems(field, props[field]));
   (props.extraArgs ?? []).forEach((arg, i) => {
     if (typeof arg !== 'string' || !/^--?[A-Za-z]/.test(arg)) out.push(problem(`extraArgs[${i}]`, `${JSON.stringify(arg)} is not a flag`, 'give flags of `stash-enterprise run`, e.g. "--qps=100"'));
   });

@@ -267,6 +267,8 @@ describe('StashOperator', () => {
   test('errors name the field and the fix', () => {
     expect(synthError({ certificates: ServingCertificates.certManager(), name: 'Stash_Operator' })).toMatch(/\[test\/Stash\] name: "Stash_Operator" has upper-case letters; it must be a DNS-1035 label \(it names the Service\)\. Fix: use a name like "stash-operator"/);
     expect(synthError({ certificates: ServingCertificates.certManager(), license: OperatorLicense.fromKey('  ') })).toMatch(/license\.key: the license text is empty/);
+    expect(synthError({ certificates: ServingCertificates.certManager(), podLabels: { team: 'backup ops' }, annotations: { 'bad key!': 'x' } }))
+      .toMatch(/podLabels\.team: "backup ops" must be letters[\s\S]*annotations: key "bad key!"/);
   });
 
   test('the license APIService the addons look up is always one this operator registers', () => {
