@@ -3,6 +3,10 @@
  * cluster `restored-xtradb-cluster`. Stash creates one volume per member, named as KubeDB's
  * StatefulSet expects (`data-<database>-<ordinal>`), and fills each with the data directory
  * backed up as host-0. Deploy the PerconaXtraDB object with `init.waitForInitialRestore: true`.
+ *
+ * The addon's cluster restore script needs root (it adds the `mysql` user and chowns the data
+ * directory), so its Jobs get a root security context with only CHOWN, DAC_OVERRIDE and FOWNER:
+ * the namespace must admit Pod Security "baseline" (not "restricted") during the restore.
  */
 import { App, Chart, Size } from 'cdk8s';
 import { PerconaXtraDbRestore, POD_ORDINAL, Repository } from '../src';

@@ -2,6 +2,11 @@
  * A Percona XtraDB Cluster that KubeDB does not manage (here, three members of a StatefulSet
  * run by another operator): an AppBinding with the Galera arbitrator parameters, so the addon
  * takes the cluster path (garbd + xtrabackup), and a backup plan to S3.
+ *
+ * The plan turns stash-pxc's default security context off (`defaultSecurityContext: false`) to
+ * give its own: this cluster's policy wants the Jobs to run as the database's user (1001). It
+ * keeps every field Pod Security "restricted" asks for, at the container level, where the
+ * operator applies it to every container of the Job.
  */
 import { App, Chart } from 'cdk8s';
 import {
@@ -33,6 +38,16 @@ export function build(app: App): Chart {
     storageSecretName: 's3-secret',
     schedule: Schedule.daily({ hour: 1, minute: 15 }),
     retentionPolicy: RetentionPolicy.of({ keepDaily: 7, keepWeekly: 4, keepMonthly: 6 }),
+    defaultSecurityContext: false,
+    runtimeSettings: {
+      container: {
+        securityContext: {
+          runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        },
+      },
+      pod: { securityContext: { runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001 } },
+    },
   });
 
   return chart;

@@ -25,11 +25,19 @@ export {
   HostPathType, HostPathVolumeOptions, LocalBackendProps, LocalVolume, LocalVolumeOptions, LocalVolumeType, NfsVolumeProps,
   RestBackendProps, S3BackendProps, StorageSecretKey, SwiftAuth, SwiftBackendProps,
 } from './database/backend';
+export {
+  BackupNetworkPolicy, BackupNetworkPolicyProps, GALERA_PORT, INVOKER_LABEL, JobNetworkPolicyOptions, SST_PORT,
+  STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
+} from './database/backup-network-policy';
 export { BackupRetryOptions, PerconaXtraDbBackupOptions } from './database/backup-options';
 export { Hook, HookExecutionPolicy, HookOptions, HttpHookOptions, HttpPostHookOptions, HttpScheme, TcpHookOptions } from './database/hook';
 export { InstantBackup, InstantBackupProps } from './database/instant-backup';
 export {
-  GaleraClusterOptions, GARBD_CONFIG_API_VERSION, GARBD_CONFIG_KIND, PerconaXtraDbAppBinding, PerconaXtraDbAppBindingProps,
+  CLUSTER_RESTORE_CAPABILITIES, clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, JOB_RUN_AS_USER,
+  POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
+} from './database/job-security';
+export {
+  BackupUserGrantOptions, GaleraClusterOptions, GARBD_CONFIG_API_VERSION, GARBD_CONFIG_KIND, PerconaXtraDbAppBinding, PerconaXtraDbAppBindingProps,
   SecretTransform, SstMethod, STASH_ADDON_API_VERSION, STASH_ADDON_KIND, StatefulSetPeersOptions,
 } from './database/perconaxtradb-app-binding';
 export { PerconaXtraDbBackup, PerconaXtraDbBackupProps } from './database/perconaxtradb-backup';

@@ -3,6 +3,7 @@ import { BackupConfigurationSpec } from '../api';
 import { PerconaXtraDbVersion } from '../api/perconaxtradb';
 import { compact } from '../core/metadata';
 import { Hook } from './hook';
+import { JobKind, jobRuntimeSettings, jobSecurityProblems } from './job-security';
 import { RetentionPolicy } from './retention-policy';
 import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from './runtime-settings';
 import { Schedule, ScheduleTarget } from './schedule';
@@ -55,6 +56,17 @@ export interface PerconaXtraDbBackupOptions {
    * @default - none
    */
   readonly runtimeSettings?: RuntimeSettings;
+  /**
+   * Merge stash-pxc's security context into `runtimeSettings`, so that the backup Job's pod
+   * meets Pod Security "restricted": container `runAsNonRoot: true`, `runAsUser`/`runAsGroup`
+   * 65534, `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`,
+   * `seccompProfile: RuntimeDefault`; pod `runAsNonRoot: true`, `runAsUser`/`runAsGroup` 65534.
+   * Fields you set in `runtimeSettings.container.securityContext` or
+   * `runtimeSettings.pod.securityContext` win. `false` leaves the security context to you (and to
+   * the operator's default, `runAsUser: 65535` on the pod only).
+   * @default true
+   */
+  readonly defaultSecurityContext?: boolean;
   /**
    * The scratch directory of the backup Job.
    * @default - an emptyDir on the node's disk without limit
@@ -113,7 +125,7 @@ export function renderBackupOptions(options: PerconaXtraDbBackupOptions, target:
     preBackup: options.preBackupHook?.toJson(),
     postBackup: options.postBackupHook?.toJson(),
   });
-  const runtimeSettings = options.runtimeSettings ? renderRuntimeSettings(options.runtimeSettings) : undefined;
+  const runtimeSettings = backupRuntimeSettings(options);
   const tempDir = options.tempDir ? renderTempDir(options.tempDir) : undefined;
   return compact({
     schedule: options.schedule.expressionFor(target),
@@ -130,6 +142,16 @@ export function renderBackupOptions(options: PerconaXtraDbBackupOptions, target:
 }
 
 /**
+ * The runtimeSettings of the backup Job as Stash gets them: the user's, with the default
+ * security context merged under them (unless turned off).
+ * @internal
+ */
+export function backupRuntimeSettings(options: PerconaXtraDbBackupOptions): { [key: string]: any } {
+  const rendered = options.runtimeSettings ? renderRuntimeSettings(options.runtimeSettings) : {};
+  return jobRuntimeSettings(rendered, JobKind.BACKUP, options.defaultSecurityContext ?? true);
+}
+
+/**
  * Problems of these options.
  * @internal
  */
@@ -139,6 +161,7 @@ export function backupOptionsProblems(options: PerconaXtraDbBackupOptions, targe
     ...options.retentionPolicy.problems('retentionPolicy'),
     ...integerProblems('backupHistoryLimit', options.backupHistoryLimit, 0, 2147483647),
     ...runtimeSettingsProblems('runtimeSettings', options.runtimeSettings),
+    ...jobSecurityProblems('runtimeSettings', backupRuntimeSettings(options), JobKind.BACKUP),
     ...tempDirProblems('tempDir', options.tempDir),
     ...(options.preBackupHook?.problems('preBackupHook', true, true) ?? []),
     ...(options.postBackupHook?.problems('postBackupHook', false, true) ?? []),

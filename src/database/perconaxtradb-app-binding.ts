@@ -91,6 +91,28 @@ export class SecretTransform {
   }
 }
 
+/** Options of `PerconaXtraDbAppBinding.backupUserGrants()`. */
+export interface BackupUserGrantOptions {
+  /** Version of the database (`5.7.44`, `8.0.36`, `8.4.2`): the privileges differ by line. */
+  readonly version: string;
+  /**
+   * Name of the backup user.
+   * @default 'stash-backup'
+   */
+  readonly user?: string;
+  /**
+   * Host part of the account: where the backup Jobs connect from.
+   * @default '%'
+   */
+  readonly host?: string;
+  /**
+   * The backup's `args` include `--single-transaction`: on 8.0 and later mysqldump then also
+   * needs RELOAD (it flushes tables when GTIDs are on).
+   * @default false
+   */
+  readonly singleTransaction?: boolean;
+}
+
 /** Props of `PerconaXtraDbAppBinding`. */
 export interface PerconaXtraDbAppBindingProps extends StashObjectOptions {
   /** Name of the AppBinding; backups and restores target it by this name. */
@@ -169,6 +191,26 @@ export class PerconaXtraDbAppBinding extends StashObject implements IAppBindingR
   public static statefulSetPeers(options: StatefulSetPeersOptions): string[] {
     const suffix = options.namespace ? `.${options.namespace}` : '';
     return Array.from({ length: Math.max(0, options.replicas) }, (_, i) => `${options.statefulSet}-${i}.${options.governingService}${suffix}`);
+  }
+
+  /**
+   * The GRANT statement of a dedicated backup user for standalone backups (mysqldump
+   * `--all-databases`, the addon's default), instead of `root`: SELECT (the tables, and the
+   * `mysql` schema), SHOW VIEW (views), TRIGGER (triggers), LOCK TABLES (mysqldump locks each
+   * database's tables without `--single-transaction`) and PROCESS (tablespaces, since 5.7.31 and
+   * 8.0.21), per the MySQL reference manual on mysqldump; plus RELOAD on 8.0 and later with
+   * `singleTransaction`. Put the user in the AppBinding's Secret (`username`, `password`).
+   *
+   * A cluster backup reads no credential from the AppBinding (the donor member runs xtrabackup
+   * with its own SST account), and a restore replays a full dump, which needs an administrator:
+   * use another AppBinding with the administrator's Secret as the restore target.
+   */
+  public static backupUserGrants(options: BackupUserGrantOptions): string[] {
+    const line = versionOf(options.version).line?.line ?? options.version;
+    const privileges = ['SELECT', 'SHOW VIEW', 'TRIGGER', 'LOCK TABLES', 'PROCESS'];
+    if (options.singleTransaction && line !== '5.7') privileges.push('RELOAD');
+    const account = `'${(options.user ?? 'stash-backup').replace(/'/g, "''")}'@'${(options.host ?? '%').replace(/'/g, "''")}'`;
+    return [`GRANT ${privileges.join(', ')} ON *.* TO ${account};`];
   }
 
   /** Whether the AppBinding describes a Galera cluster. */

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Backend } from './backend';
+import { JobNetworkPolicyOptions } from './backup-network-policy';
 import { PerconaXtraDbBackupPlan } from './perconaxtradb-backup-plan';
 import { RetentionPolicy } from './retention-policy';
 import { RuntimeSettings } from './runtime-settings';
@@ -42,6 +43,17 @@ export interface PerconaXtraDbBackupFleetProps {
    * @default - Stash's defaults
    */
   readonly runtimeSettings?: RuntimeSettings;
+  /**
+   * Merge stash-pxc's Pod Security "restricted" security context into every backup Job's
+   * runtimeSettings (see `PerconaXtraDbBackupOptions.defaultSecurityContext`).
+   * @default true
+   */
+  readonly defaultSecurityContext?: boolean;
+  /**
+   * Confine every backup's Jobs with a NetworkPolicy (see `PerconaXtraDbBackupProps.networkPolicy`).
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
   /**
    * Create every BackupConfiguration paused.
    * @default false
@@ -102,6 +114,8 @@ export class PerconaXtraDbBackupFleet extends Construct {
       schedule,
       retentionPolicy: props.retentionPolicy,
       runtimeSettings: props.runtimeSettings,
+      defaultSecurityContext: props.defaultSecurityContext,
+      networkPolicy: props.networkPolicy,
       paused: props.paused,
       backupHistoryLimit: props.backupHistoryLimit,
     }));

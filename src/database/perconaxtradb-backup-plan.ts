@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Backend } from './backend';
+import { JobNetworkPolicyOptions } from './backup-network-policy';
 import { PerconaXtraDbBackupOptions } from './backup-options';
 import { StashObjectOptions } from '../core/stash-object';
 import { PerconaXtraDbBackup } from './perconaxtradb-backup';
@@ -37,10 +38,17 @@ export interface PerconaXtraDbBackupPlanProps extends PerconaXtraDbBackupOptions
    */
   readonly usagePolicy?: UsagePolicy;
   /**
-   * Also restore from the Repository into another database (or a new one).
+   * Also restore from the Repository into another database (or a new one). It takes the
+   * plan's `defaultSecurityContext` unless it sets its own.
    * @default - no restore
    */
   readonly restore?: PerconaXtraDbRestoreOptions;
+  /**
+   * Confine the plan's backup (and restore) Jobs with NetworkPolicies; see
+   * `PerconaXtraDbBackupProps.networkPolicy`. The restore takes it unless it sets its own.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
 }
 
 /**
@@ -86,6 +94,8 @@ export class PerconaXtraDbBackupPlan extends Construct {
       this.restore = new PerconaXtraDbRestore(this, 'Restore', {
         namespace: props.namespace,
         ...props.restore,
+        defaultSecurityContext: props.restore.defaultSecurityContext ?? props.defaultSecurityContext,
+        networkPolicy: props.restore.networkPolicy ?? props.networkPolicy,
         version: props.version,
         repository: this.repository,
       });

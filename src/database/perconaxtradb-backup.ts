@@ -3,7 +3,10 @@ import { Construct, IConstruct } from 'constructs';
 import { BACKUP_CONFIGURATION, BackupConfigurationSpec } from '../api';
 import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { nameProblems, NameRule } from '../core/validation/names';
-import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
+import { Backend } from './backend';
+import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from './backup-network-policy';
+import { backupOptionsProblems, backupRuntimeSettings, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
+import { JobKind, namespacePodSecurityProblems } from './job-security';
 import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef } from './references';
 import { repositoryRef, repositoryUsageProblems } from './repository';
 
@@ -30,6 +33,12 @@ export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, St
    * @default - `<database>-backup`
    */
   readonly name?: string;
+  /**
+   * Confine the backup Jobs with a NetworkPolicy (`<name>-jobs`): egress only to DNS, the API
+   * server, the Pushgateway, the database and the object store. See `BackupNetworkPolicy`.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
 }
 
 /** Backups per App root, by `namespace/appbinding`: restores check them. */
@@ -103,7 +112,19 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
       },
       ...renderBackupOptions(props, scheduleTarget),
     };
-    this.apiObject = this.customResource(BACKUP_CONFIGURATION, spec);
+    this.apiObject = this.customResource(BACKUP_CONFIGURATION, spec, invokerLabels(props.networkPolicy, this.name));
+    if (props.networkPolicy) {
+      new BackupNetworkPolicy(this, 'NetworkPolicy', {
+        ...props.networkPolicy,
+        name: `${this.name}-jobs`,
+        namespace: props.namespace,
+        invoker: this.name,
+        restore: false,
+        database: props.database,
+        databaseNamespace: this.databaseNamespace,
+        backend: backendOf(props.repository),
+      });
+    }
 
     const root = this.node.root;
     if (!TARGETS.has(root)) TARGETS.set(root, new Map());
@@ -118,7 +139,27 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
         ...(version.problem ? [version.problem] : []),
         ...repositoryUsageProblems('repository', props.repository, this.namespace),
         ...backupOptionsProblems(props, scheduleTarget),
+        ...namespacePodSecurityProblems(this, this.namespace, backupRuntimeSettings(props), JobKind.BACKUP,
+          'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),
       ],
     });
   }
+}
+
+/**
+ * The label that lets a network policy select the invoker's Job pods (Stash copies the
+ * invoker's labels to them), when there is a policy.
+ * @internal
+ */
+export function invokerLabels(networkPolicy: JobNetworkPolicyOptions | undefined, name: string): { [key: string]: string } | undefined {
+  return networkPolicy ? { [INVOKER_LABEL]: name } : undefined;
+}
+
+/**
+ * The backend of a Repository construct (none for one referenced by name).
+ * @internal
+ */
+export function backendOf(repository: IRepositoryRef): Backend | undefined {
+  const backend = (repository as { backend?: unknown }).backend;
+  return backend instanceof Backend ? backend : undefined;
 }

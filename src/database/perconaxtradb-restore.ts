@@ -6,9 +6,11 @@ import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { nameProblems, NameRule, nameViolation } from '../core/validation/names';
 import { integerProblems, problem } from '../core/validation/problems';
 import { goDuration, quantity } from '../core/validation/quantities';
+import { BackupNetworkPolicy, JobNetworkPolicyOptions } from './backup-network-policy';
 import { versionOf } from './backup-options';
 import { Hook } from './hook';
-import { backupsOf } from './perconaxtradb-backup';
+import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from './job-security';
+import { backendOf, backupsOf, invokerLabels } from './perconaxtradb-backup';
 import { appBindingTargetRef, IRepositoryRef } from './references';
 import { repositoryRef, repositoryUsageProblems } from './repository';
 import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from './runtime-settings';
@@ -175,6 +177,19 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    */
   readonly runtimeSettings?: RuntimeSettings;
   /**
+   * Merge stash-pxc's security context into `runtimeSettings`. A standalone restore then meets
+   * Pod Security "restricted" (container `runAsNonRoot: true`, `runAsUser`/`runAsGroup` 65534,
+   * `allowPrivilegeEscalation: false`, `capabilities.drop: [ALL]`, `seccompProfile:
+   * RuntimeDefault`; pod `runAsNonRoot: true`, `runAsUser`/`runAsGroup` 65534). A cluster
+   * restore gets what the addon's restore script needs and no more, which meets "baseline" only:
+   * container `runAsUser`/`runAsGroup` 0, `allowPrivilegeEscalation: false`, capabilities
+   * dropped but CHOWN, DAC_OVERRIDE and FOWNER, `seccompProfile: RuntimeDefault`; pod
+   * `runAsUser`/`runAsGroup` 0. Fields you set in the runtimeSettings' securityContexts win.
+   * `false` leaves the security context to you (and to the operator, which runs restores as root).
+   * @default true
+   */
+  readonly defaultSecurityContext?: boolean;
+  /**
    * The scratch directory of the restore Jobs.
    * @default - an emptyDir on the node's disk without limit
    */
@@ -184,6 +199,12 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    * @default - no limit
    */
   readonly timeout?: Duration;
+  /**
+   * Confine the restore Jobs with a NetworkPolicy (`<name>-jobs`): egress only to DNS, the API
+   * server, the Pushgateway, the object store and (standalone) the database. See `BackupNetworkPolicy`.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
 }
 
 /** Props of `PerconaXtraDbRestore`. */
@@ -239,7 +260,8 @@ export class PerconaXtraDbRestore extends StashObject {
     if (props.waitTimeout !== undefined) params.waitTimeout = String(Math.round(props.waitTimeout.toMilliseconds() / 1000));
     const paramList = Object.keys(params).sort().map((name) => ({ name, value: params[name] }));
     const hooks = compact({ preRestore: props.preRestoreHook?.toJson(), postRestore: props.postRestoreHook?.toJson() });
-    const runtimeSettings = props.runtimeSettings ? renderRuntimeSettings(props.runtimeSettings) : {};
+    const jobKind = cluster ? JobKind.CLUSTER_RESTORE : JobKind.RESTORE;
+    const runtimeSettings = jobRuntimeSettings(props.runtimeSettings ? renderRuntimeSettings(props.runtimeSettings) : {}, jobKind, props.defaultSecurityContext ?? true);
     const tempDir = props.tempDir ? renderTempDir(props.tempDir) : {};
 
     const spec: RestoreSessionSpec = compact({
@@ -265,7 +287,20 @@ export class PerconaXtraDbRestore extends StashObject {
       timeOut: props.timeout ? goDuration(props.timeout) : undefined,
     });
 
-    this.apiObject = this.customResource(RESTORE_SESSION, spec);
+    this.apiObject = this.customResource(RESTORE_SESSION, spec, invokerLabels(props.networkPolicy, this.name));
+    if (props.networkPolicy) {
+      new BackupNetworkPolicy(this, 'NetworkPolicy', {
+        ...props.networkPolicy,
+        name: `${this.name}-jobs`,
+        namespace: props.namespace,
+        invoker: this.name,
+        restore: true,
+        // A cluster restore only writes the new volumes; it never connects to a database.
+        database: cluster ? undefined : props.database,
+        databaseNamespace,
+        backend: backendOf(props.repository),
+      });
+    }
 
     this.node.addValidation({
       validate: () => [
@@ -279,6 +314,10 @@ export class PerconaXtraDbRestore extends StashObject {
         ...(props.preRestoreHook?.problems('preRestoreHook', true, false) ?? []),
         ...(props.postRestoreHook?.problems('postRestoreHook', false, false) ?? []),
         ...runtimeSettingsProblems('runtimeSettings', props.runtimeSettings),
+        ...jobSecurityProblems('runtimeSettings', runtimeSettings, jobKind),
+        ...namespacePodSecurityProblems(this, this.namespace, runtimeSettings, jobKind, cluster
+          ? 'a cluster restore runs the addon\'s restore script as root: restore in a namespace that enforces "baseline" at most (label it pod-security.kubernetes.io/enforce=baseline for the restore), then move to "restricted"'
+          : 'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),
         ...tempDirProblems('tempDir', props.tempDir),
         ...(props.waitTimeout && (props.waitTimeout.toMilliseconds() % 1000 !== 0 || props.waitTimeout.toMilliseconds() < 1000)
           ? [problem('waitTimeout', `${goDuration(props.waitTimeout)} is not a whole number of seconds`, 'use Duration.seconds(n) with n >= 1')] : []),

@@ -17,8 +17,9 @@ import type { JSONSchemaProps } from '../../src/api/json-schema';
 import { StashApiObject } from '../../src/core/render';
 import { EXAMPLES } from '../../generator/chart/examples';
 
+/** Our custom resources (cdk8s's `instanceof` answers for every ApiObject, so look at the type). */
 function stashObjects(scope: IConstruct): StashApiObject[] {
-  return scope.node.findAll().filter((c): c is StashApiObject => c instanceof StashApiObject);
+  return scope.node.findAll().filter((c): c is StashApiObject => typeof (c as Partial<StashApiObject>).toJsonOnePass === 'function');
 }
 
 /** Both paths: the same JSON, the same key order at every level (what makes the YAML byte-identical). */

@@ -108,3 +108,17 @@ describeWithReference('the AppBinding conforms strictly to the upstream CRD', ()
     expect(manifestProblems(bindingOf(props), crds)).toEqual([]);
   });
 });
+
+describe('a dedicated backup user instead of root', () => {
+  test('the grants mysqldump --all-databases needs, the same on every line', () => {
+    for (const version of ['5.7.44', '8.0.36', '8.4.2']) {
+      expect(PerconaXtraDbAppBinding.backupUserGrants({ version })).toEqual(["GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, PROCESS ON *.* TO 'stash-backup'@'%';"]);
+    }
+  });
+
+  test('--single-transaction adds RELOAD from 8.0 on; user and host are quoted', () => {
+    expect(PerconaXtraDbAppBinding.backupUserGrants({ version: '8.0.36', user: "o'brien", host: '10.%', singleTransaction: true }))
+      .toEqual(["GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, PROCESS, RELOAD ON *.* TO 'o''brien'@'10.%';"]);
+    expect(PerconaXtraDbAppBinding.backupUserGrants({ version: '5.7.44', singleTransaction: true })[0]).not.toMatch(/RELOAD/);
+  });
+});

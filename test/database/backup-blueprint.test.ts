@@ -5,7 +5,7 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import {
   Backend, BACKUP_BLUEPRINT_ANNOTATION, Hook, HookExecutionPolicy, LocalVolume, manifestProblems,
-  PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupBlueprintProps, RetentionPolicy, Schedule, TempDirMedium, UsagePolicy,
+  PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupBlueprintProps, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext, RetentionPolicy, Schedule, TempDirMedium, UsagePolicy,
 } from '../../src';
 import { describeWithReference, upstreamCrds } from '../support/reference';
 
@@ -38,6 +38,11 @@ describe('PerconaXtraDbBackupBlueprint', () => {
         backend: { gcs: { bucket: 'stash-testing', prefix: PREFIX }, storageSecretName: 'gcs-secret' },
         schedule: '*/5 * * * *',
         retentionPolicy: { name: 'keep-last-5', keepLast: 5, prune: true },
+        // Every BackupConfiguration Stash makes from the blueprint gets the restricted default.
+        runtimeSettings: {
+          container: { securityContext: restrictedJobContainerSecurityContext() },
+          pod: { securityContext: restrictedJobPodSecurityContext() },
+        },
       },
     });
     expect(Testing.synth(blueprintChart({}, undefined).chart)[0].metadata).toEqual({ name: 'perconaxtradb-backup-template' });

@@ -9,6 +9,7 @@ import {
   Backend, Hook, HookExecutionPolicy, HttpScheme, InstantBackup, IoNiceClass, manifestProblems, PerconaXtraDbBackup,
   PerconaXtraDbBackupPlan, PerconaXtraDbBackupProps, Repository, RetentionPolicy, Schedule,
   TempDirMedium, UsagePolicy,
+  restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src';
 import { PerconaXtraDbVersion } from '../../src/api';
 import { describeWithReference, upstreamCrds } from '../support/reference';
@@ -99,6 +100,11 @@ describe('PerconaXtraDbBackup', () => {
         target: { ref: { apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name: 'sample-xtradb' } },
         task: { name: 'perconaxtradb-backup-8.0' },
         retentionPolicy: { name: 'keep-last-5', keepLast: 5, prune: true },
+        // The secure default: Pod Security "restricted" for every container of the Job.
+        runtimeSettings: {
+          container: { securityContext: restrictedJobContainerSecurityContext() },
+          pod: { securityContext: restrictedJobPodSecurityContext() },
+        },
       },
     });
   });
@@ -147,7 +153,8 @@ describe('PerconaXtraDbBackup', () => {
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       nice: { adjustment: 10 },
       ionice: { class: 2, classData: 7 },
-      securityContext: { runAsUser: 999, runAsNonRoot: true, allowPrivilegeEscalation: false },
+      // The user's fields win; the default fills the rest.
+      securityContext: { runAsUser: 999, runAsGroup: 65534, runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } },
       env: [{ name: 'TZ', value: 'UTC' }, { name: 'WEBHOOK_TOKEN', valueFrom: { secretKeyRef: { name: 'hooks', key: 'token' } } }],
     });
     expect(bc.spec.runtimeSettings.pod).toEqual({
@@ -158,7 +165,7 @@ describe('PerconaXtraDbBackup', () => {
       priorityClassName: 'backup',
       serviceAccountName: 'backup-sa',
       imagePullSecrets: [{ name: 'registry' }],
-      securityContext: { fsGroup: 999 },
+      securityContext: { fsGroup: 999, runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
       podLabels: { app: 'backup' },
       podAnnotations: { 'prometheus.io/scrape': 'false' },
     });

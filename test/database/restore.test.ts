@@ -7,6 +7,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import {
   Backend, Hook, HookExecutionPolicy, manifestProblems, PerconaXtraDbBackup, PerconaXtraDbRestore, PerconaXtraDbRestoreProps,
   POD_ORDINAL, Repository, RetentionPolicy, Schedule, Snapshot, VolumeAccessMode,
+  restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src';
 import { PerconaXtraDbVersion } from '../../src/api';
 import { describeWithReference, upstreamCrds } from '../support/reference';
@@ -41,6 +42,10 @@ describe('standalone restore', () => {
           ref: { apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name: 'restored-xtradb' },
           rules: [{ snapshots: ['latest'] }],
         },
+        runtimeSettings: {
+          container: { securityContext: restrictedJobContainerSecurityContext() },
+          pod: { securityContext: restrictedJobPodSecurityContext() },
+        },
       },
     });
   });
@@ -68,7 +73,10 @@ describe('standalone restore', () => {
       preRestore: { exec: { command: ['/bin/sh', '-c', 'echo start'] } },
       postRestore: { httpPost: { port: 8080, path: '/restored' }, executionPolicy: 'OnSuccess' },
     });
-    expect(spec.runtimeSettings).toEqual({ container: { nice: { adjustment: 19 } }, pod: { nodeSelector: { pool: 'restore' } } });
+    expect(spec.runtimeSettings).toEqual({
+      container: { nice: { adjustment: 19 }, securityContext: restrictedJobContainerSecurityContext() },
+      pod: { nodeSelector: { pool: 'restore' }, securityContext: restrictedJobPodSecurityContext() },
+    });
     expect(spec.tempDir).toEqual({ sizeLimit: '5Gi' });
     expect(spec.timeOut).toBe('3h');
   });
