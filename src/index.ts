@@ -13,8 +13,11 @@ export { IStashObjectRef, StashObject, StashObjectIdentity, StashObjectOptions }
 export { manifestProblems, schemaFor } from './core/validation/crd-check';
 export { cronViolation } from './core/validation/cron';
 export { annotationProblems, labelProblems } from './core/validation/metadata';
-export { nameProblems, NameRule, nameViolation, suggestName } from './core/validation/names';
+export { NameCheckOptions, nameProblems, NameRule, nameViolation, suggestName } from './core/validation/names';
 export { problem, validateTree, within } from './core/validation/problems';
+export {
+  restrictedContainerProblems, restrictedContainerSecurityContext, restrictedPodProblems, restrictedPodSecurityContext,
+} from './core/security-context';
 
 // The per-database objects.
 export {

@@ -68,7 +68,7 @@ export function operatorPropsFromValues(values: any = defaultValues(), certifica
     },
     apiServiceGroupPriorityMinimum: values.apiService.groupPriorityMinimum,
     apiServiceVersionPriority: values.apiService.versionPriority,
-    licenseApiService: values.license.apiService,
+    licenseApiService: values.license.apiService || undefined,
     createLicenseRoles: values.rbac.createLicenseRoles,
     taskQueue: values.taskQueue.enabled ? { maxConcurrentSessions: values.taskQueue.maxConcurrentSessions } : undefined,
     monitoring: {
@@ -88,6 +88,12 @@ export function operatorPropsFromValues(values: any = defaultValues(), certifica
     podAnnotations: values.podAnnotations,
     podLabels: values.podLabels,
     serviceAccountAnnotations: values.serviceAccount.annotations,
+    createServiceAccount: values.serviceAccount.create,
+    serviceAccountName: values.serviceAccount.name || undefined,
+    extraArgs: values.extraArgs,
+    extraEnv: values.extraEnv,
+    extraVolumes: values.extraVolumes,
+    extraVolumeMounts: values.extraVolumeMounts,
   };
 }
 

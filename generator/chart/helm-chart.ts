@@ -83,6 +83,20 @@ The serving certificate of the operator's API server comes from \`certificates.m
 The webhook configurations call the operator through the kube-apiserver (as upstream); the
 operator itself keeps their \`caBundle\` equal to the cluster CA.
 
+### Check that backups can run
+
+Every backup and restore Job of the addon first looks up the APIService named by the operator's
+\`--license-apiservice\` and calls \`/appscode/license\` on port 443 of that APIService's Service,
+trusting its \`caBundle\`, with the Job's own token (the operator binds it to
+\`appscode:license-reader\`). The chart keeps that APIService in every values combination:
+\`license.apiService\` empty means \`v1beta1.admission.stash.appscode.com\` while a webhook is on and
+\`v1alpha1.repositories.stash.appscode.com\` (which the operator always serves) with both off; any
+name the chart does not register fails the install, and so does \`rbac.createLicenseRoles=false\`
+on a cluster without the license ClusterRoles. The NOTES end with the three commands that check
+the path: the APIService is Available, the operator is Ready, and the license endpoint answers
+\`"status":"active"\` to the operator's token over a port-forward, verified with the APIService's
+\`caBundle\`.
+
 To look at the manifests first, \`helm template stash charts/${CHART_NAME} --namespace stash\` (Helm 3
 also needs \`--kube-version\`, e.g. \`--kube-version 1.34.0\`, since the chart requires ${KUBE_VERSION}).
 

@@ -3,6 +3,11 @@
  * puts into the constructs' props. Kept as TypeScript so that one file names every helper that
  * the generated templates use.
  */
+import {
+  ADMISSION_API_SERVICES, apiServiceName, DEFAULT_LICENSE_API_SERVICE, OPERATOR_API_SERVICES, WEBHOOKLESS_LICENSE_API_SERVICE,
+} from '../../src/install/operator-api-services';
+import { LICENSE_CHECKER_CLUSTER_ROLE, LICENSE_READER_CLUSTER_ROLE } from '../../src/install/operator-rbac';
+import { PUSHGATEWAY_PORT } from '../../src/install/pushgateway';
 import { HELM_CERTIFICATE_VARIABLES } from '../../src/install/serving-certificates';
 import { CHART_NAME } from './chart-info';
 
@@ -20,6 +25,8 @@ export const EXPR = {
   pushgatewayUrl: `{{ include "${CHART_NAME}.pushgatewayUrl" . }}`,
   imagePullSecretNames: `{{ include "${CHART_NAME}.imagePullSecretNames" . }}`,
   certIssuerName: `{{ include "${CHART_NAME}.certIssuerName" . }}`,
+  serviceAccountName: `{{ include "${CHART_NAME}.serviceAccountName" . }}`,
+  licenseApiService: `{{ include "${CHART_NAME}.licenseApiService" . }}`,
 };
 
 /** Conditions (template pipelines) that switch parts of the chart. */
@@ -40,6 +47,7 @@ export const WHEN = {
   monitorOperator: '.Values.monitoring.operator',
   monitorPushgateway: 'and .Values.monitoring.pushgateway (not .Values.pushgateway.externalUrl)',
   licenseRoles: '.Values.rbac.createLicenseRoles',
+  createServiceAccount: '.Values.serviceAccount.create',
   catalogVersion: (line: string) => `and .Values.catalog.enabled (has "${line}" .Values.catalog.versions)`,
   appBindingCrd: `and .Values.crds.appBinding (include "${CHART_NAME}.appBindingCrdIsOurs" .)`,
 };
@@ -52,6 +60,30 @@ export const APP_BINDING_CRD_NAME = 'appbindings.appcatalog.appscode.com';
  * carries them, whatever the release and name overrides); its ClusterRoles are looked up.
  */
 export const OPERATOR_LABELS = { 'app.kubernetes.io/part-of': 'stash-pxc', 'app.kubernetes.io/component': 'operator' } as const;
+
+/** The labels of every object but the component, with their values (expressions or text), in order. */
+const CHART_COMMON: Array<[string, string]> = [
+  ['app.kubernetes.io/instance', '.Release.Name'],
+  ['app.kubernetes.io/managed-by', '.Release.Service'],
+  ['app.kubernetes.io/name', `include "${CHART_NAME}.name" .`],
+  ['app.kubernetes.io/part-of', '=stash-pxc'],
+  ['app.kubernetes.io/version', '.Chart.AppVersion'],
+  ['helm.sh/chart', `include "${CHART_NAME}.chart" .`],
+];
+const CHART_SELECTOR = CHART_COMMON.filter(([k]) => k === 'app.kubernetes.io/instance' || k === 'app.kubernetes.io/name');
+
+/** `key: {{ expr | quote }}` lines (a value starting with `=` is text). */
+function labelLines(labels: Array<[string, string]>): string {
+  return labels.map(([k, v]) => (v.startsWith('=') ? `${k}: ${v.slice(1)}` : `${k}: {{ ${v} | quote }}`)).join('\n');
+}
+
+/** The label expressions of `labelLines` as the strings the constructs carry (`{{ expr }}`, or text). */
+export function chartLabelValues(which: 'common' | 'selector'): { [key: string]: string } {
+  const labels = which === 'common' ? CHART_COMMON : CHART_SELECTOR;
+  return Object.fromEntries(labels.map(([k, v]) => [k, v.startsWith('=') ? v.slice(1) : `{{ ${v} }}`]));
+}
+
+const quoteList = (items: readonly string[]) => items.map((i) => `"${i}"`).join(' ');
 
 /** `templates/_helpers.tpl`. */
 export function helpersTpl(): string {
@@ -85,6 +117,74 @@ name, else "<release>-<chart>"; at most 63 characters (it names a Service).
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/*
+The labels of every object besides app.kubernetes.io/component (which each object sets before
+them). One list, so every object and the chart's own lookups agree.
+*/}}
+{{- define "${n}.labels" -}}
+${labelLines(CHART_COMMON)}
+{{- end -}}
+
+{{/* The labels that select the operator Pod. */}}
+{{- define "${n}.selectorLabels" -}}
+${labelLines(CHART_SELECTOR)}
+{{- end -}}
+
+{{/* The operator's ServiceAccount: serviceAccount.name, else the base name. */}}
+{{- define "${n}.serviceAccountName" -}}
+{{- default (include "${n}.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{/*
+The APIService the addons ask for the license (the operator's --license-apiservice). Every backup
+and restore Job looks it up first and calls /appscode/license on its Service, so it must be one
+the chart registers: license.apiService, else ${DEFAULT_LICENSE_API_SERVICE} while a webhook is
+on, else ${WEBHOOKLESS_LICENSE_API_SERVICE} (the operator serves the admission groups only with a
+webhook, the snapshot group always). Fails the install for any other name.
+*/}}
+{{- define "${n}.licenseApiService" -}}
+{{- $webhooks := or .Values.webhooks.mutating .Values.webhooks.validating -}}
+{{- $registered := list ${quoteList([WEBHOOKLESS_LICENSE_API_SERVICE])} -}}
+{{- if $webhooks -}}
+{{- $registered = concat (list ${quoteList(ADMISSION_API_SERVICES.map(apiServiceName))}) $registered -}}
+{{- end -}}
+{{- $name := .Values.license.apiService | default (ternary "${DEFAULT_LICENSE_API_SERVICE}" "${WEBHOOKLESS_LICENSE_API_SERVICE}" $webhooks) -}}
+{{- if not (has $name $registered) -}}
+{{- if has $name (list ${quoteList(OPERATOR_API_SERVICES.map(apiServiceName))}) -}}
+{{- fail (printf "license.apiService=%s: the chart registers that APIService only while a webhook is on (webhooks.mutating or webhooks.validating), and every backup and restore Job looks it up for the license check; leave license.apiService empty (then %s is used) or set it to %s" $name "${WEBHOOKLESS_LICENSE_API_SERVICE}" "${WEBHOOKLESS_LICENSE_API_SERVICE}") -}}
+{{- else -}}
+{{- fail (printf "license.apiService=%s is not an APIService of this chart (%s), so every backup and restore Job would fail its license check; leave license.apiService empty, or set it to one of those" $name (join ", " $registered)) -}}
+{{- end -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{/*
+With rbac.createLicenseRoles=false, the ClusterRoles ${LICENSE_READER_CLUSTER_ROLE} and ${LICENSE_CHECKER_CLUSTER_ROLE} must
+exist already (the operator binds every backup Job to the reader): fails when the cluster answers
+and one is missing, or is this release's own (the upgrade would delete it).
+(dict "connected" <kube-system lookup> "reader" <lookup> "checker" <lookup> "Release" .Release)
+*/}}
+{{- define "${n}.requireLicenseRoles" -}}
+{{- if .connected -}}
+{{- $release := .Release -}}
+{{- $missing := list -}}
+{{- $ours := list -}}
+{{- range $name, $role := dict "${LICENSE_READER_CLUSTER_ROLE}" .reader "${LICENSE_CHECKER_CLUSTER_ROLE}" .checker -}}
+{{- if not $role -}}
+{{- $missing = append $missing $name -}}
+{{- else if and (eq (dig "metadata" "annotations" "meta.helm.sh/release-name" "" $role) $release.Name) (eq (dig "metadata" "annotations" "meta.helm.sh/release-namespace" "" $role) $release.Namespace) -}}
+{{- $ours = append $ours $name -}}
+{{- end -}}
+{{- end -}}
+{{- if $missing -}}
+{{- fail (printf "rbac.createLicenseRoles=false, but the ClusterRole(s) %s do not exist: the operator binds every backup and restore Job to ${LICENSE_READER_CLUSTER_ROLE} for the license check and runs with ${LICENSE_CHECKER_CLUSTER_ROLE}; set rbac.createLicenseRoles=true, or install what provides them (KubeDB, ace-user-roles) first" (join ", " $missing)) -}}
+{{- else if $ours -}}
+{{- fail (printf "rbac.createLicenseRoles=false, but the ClusterRole(s) %s belong to this release, so the upgrade would delete them and every backup and restore Job would fail its license check; keep rbac.createLicenseRoles=true" (join ", " $ours)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The Secret with the operator's serving certificate. */}}
 {{- define "${n}.servingCertSecretName" -}}
 {{- if eq .Values.certificates.mode "provided" -}}
@@ -113,7 +213,7 @@ name, else "<release>-<chart>"; at most 63 characters (it names a Service).
 {{- if .Values.pushgateway.externalUrl -}}
 {{- .Values.pushgateway.externalUrl -}}
 {{- else -}}
-{{- printf "http://%s.%s.svc:56789" (include "${n}.fullname" .) .Release.Namespace -}}
+{{- printf "http://%s.%s.svc:${PUSHGATEWAY_PORT}" (include "${n}.fullname" .) .Release.Namespace -}}
 {{- end -}}
 {{- end -}}
 
@@ -204,6 +304,17 @@ export function servingCertPreamble(): string {
 {{- end }}`;
 }
 
+/** `templates/license-roles-check.yaml`: renders nothing, refuses an install whose Jobs could not read the license. */
+export function licenseRolesCheckTemplate(): string {
+  const lookup = (name: string) => `(lookup "rbac.authorization.k8s.io/v1" "ClusterRole" "" "${name}")`;
+  return `{{- /* Generated by \`npm run synth\` from generator/chart/helm-helpers.ts; do not edit. */}}
+{{- /* With rbac.createLicenseRoles=false, the license ClusterRoles must exist already; see _helpers.tpl. */}}
+{{- if not .Values.rbac.createLicenseRoles }}
+{{- include "${CHART_NAME}.requireLicenseRoles" (dict "connected" (lookup "v1" "Namespace" "" "kube-system") "reader" ${lookup(LICENSE_READER_CLUSTER_ROLE)} "checker" ${lookup(LICENSE_CHECKER_CLUSTER_ROLE)} "Release" .Release) }}
+{{- end }}
+`;
+}
+
 /** `templates/one-release-per-cluster.yaml`: renders nothing, refuses a second release. */
 export function oneReleasePerClusterTemplate(): string {
   return `{{- /* Generated by \`npm run synth\` from generator/chart/helm-helpers.ts; do not edit. */}}
@@ -216,15 +327,15 @@ export function oneReleasePerClusterTemplate(): string {
 export function notesTxt(): string {
   const n = CHART_NAME;
   return `{{- /* Generated by \`npm run synth\`; do not edit. */ -}}
+{{- $fullname := include "${n}.fullname" . -}}
+{{- $licenseApiService := include "${n}.licenseApiService" . -}}
 Stash Enterprise {{ .Chart.AppVersion }} with the Percona XtraDB catalog is installed as
-"{{ include "${n}.fullname" . }}" in namespace {{ .Release.Namespace }}.
+"{{ $fullname }}" in namespace {{ .Release.Namespace }}.
 
-Check that the operator runs and its API is available:
+Its parts:
 
   kubectl get deployment --namespace {{ .Release.Namespace }} -l "app.kubernetes.io/instance={{ .Release.Name }}"
-{{- if or .Values.webhooks.mutating .Values.webhooks.validating }}
-  kubectl get apiservice v1alpha1.admission.stash.appscode.com v1beta1.admission.stash.appscode.com v1alpha1.repositories.stash.appscode.com
-{{- end }}
+  kubectl get apiservice -l "app.kubernetes.io/instance={{ .Release.Name }}"
 {{- if .Values.catalog.enabled }}
   kubectl get functions.stash.appscode.com,tasks.stash.appscode.com -l "app.kubernetes.io/instance={{ .Release.Name }}"
 {{- end }}
@@ -238,6 +349,25 @@ get their CA once its CA injector has seen Certificate {{ include "${n}.servingC
 No license was given (license.key or license.secretName): the operator asks the cluster's
 license proxy server for one.
 {{- end }}
+{{- if not .Values.rbac.createLicenseRoles }}
+{{- if lookup "v1" "Namespace" "" "kube-system" }}
+
+rbac.createLicenseRoles=false: the ClusterRoles ${LICENSE_READER_CLUSTER_ROLE} and ${LICENSE_CHECKER_CLUSTER_ROLE}
+were found in the cluster.
+{{- else }}
+
+rbac.createLicenseRoles=false, and the chart could not look the ClusterRoles ${LICENSE_READER_CLUSTER_ROLE}
+and ${LICENSE_CHECKER_CLUSTER_ROLE} up (no cluster connection, e.g. a dry run). Without them every
+backup and restore Job fails its license check; check they exist:
+
+  kubectl get clusterrole ${LICENSE_READER_CLUSTER_ROLE} ${LICENSE_CHECKER_CLUSTER_ROLE}
+{{- end }}
+{{- end }}
+{{- if not (or .Values.webhooks.mutating .Values.webhooks.validating) }}
+
+Both webhooks are off: the operator serves only ${WEBHOOKLESS_LICENSE_API_SERVICE}, which also
+carries the license endpoint for backup and restore Jobs.
+{{- end }}
 {{- if .Values.taskQueue.enabled }}
 
 The task queue needs the TaskQueue operator (oci://ghcr.io/appscode-charts/taskqueue), which
@@ -247,5 +377,15 @@ brings the TaskQueue and PendingTask CRDs.
 
 Backup metrics go to {{ .Values.pushgateway.externalUrl }}.
 {{- end }}
+
+Before the first backup, check that its Jobs can pass their license check. Every backup and
+restore Job looks up APIService {{ $licenseApiService }} and calls /appscode/license on
+port 443 of its Service, trusting its caBundle, with the Job's own token. These must succeed:
+the APIService is Available, the operator is Ready, and the license endpoint answers
+"status":"active" to a token bound to ${LICENSE_READER_CLUSTER_ROLE} (the operator's own, here):
+
+  kubectl wait --for=condition=Available --timeout=3m apiservice/{{ $licenseApiService }}
+  kubectl rollout status deployment/{{ $fullname }} --namespace {{ .Release.Namespace }} --timeout=3m
+  kubectl port-forward --namespace {{ .Release.Namespace }} service/{{ $fullname }} 8443:443 >/dev/null & sleep 3; curl -fsS --cacert <(kubectl get apiservice {{ $licenseApiService }} -o jsonpath='{.spec.caBundle}' | base64 -d) --resolve {{ $fullname }}.{{ .Release.Namespace }}.svc:8443:127.0.0.1 -H "Authorization: Bearer $(kubectl create token {{ include "${n}.serviceAccountName" . }} --namespace {{ .Release.Namespace }})" https://{{ $fullname }}.{{ .Release.Namespace }}.svc:8443/appscode/license; kill $!
 `;
 }

@@ -23,8 +23,8 @@ import {
 import { StashOperator } from '../../src/install/stash-operator';
 import { CHART_NAME } from './chart-info';
 import { crdManifests } from './crds';
-import { APP_BINDING_CRD_NAME, EXPR, oneReleasePerClusterTemplate, servingCertPreamble, WHEN } from './helm-helpers';
-import { EACH, HelmValue, named, ObjectEdits, PathStep, renderTemplateFile, startsWith, TemplateDocument } from './helm-template';
+import { APP_BINDING_CRD_NAME, chartLabelValues, EXPR, licenseRolesCheckTemplate, oneReleasePerClusterTemplate, servingCertPreamble, WHEN } from './helm-helpers';
+import { EACH, HelmValue, includeEntries, named, ObjectEdits, PathStep, renderTemplateFile, startsWith, TemplateDocument } from './helm-template';
 import { memoryApp } from './output';
 
 /** One file under `templates/`. */
@@ -45,6 +45,32 @@ export const CHART_SELECTOR_LABELS = {
   'app.kubernetes.io/name': EXPR.name,
   'app.kubernetes.io/instance': EXPR.releaseName,
 };
+
+/** The labels of every object but `app.kubernetes.io/component`, as the templates print them (`include "<chart>.labels"`). */
+const CHART_COMMON_LABELS = chartLabelValues('common');
+/** The selector labels, as the templates print them (`include "<chart>.selectorLabels"`). */
+const CHART_SORTED_SELECTOR_LABELS = chartLabelValues('selector');
+
+/** Label maps anywhere in an object, replaced by the named templates that print them. */
+function includeLabelTemplates(node: any): void {
+  if (Array.isArray(node)) {
+    node.forEach(includeLabelTemplates);
+    return;
+  }
+  if (node === null || typeof node !== 'object' || node instanceof HelmValue) return;
+  for (const [key, value] of Object.entries(node)) {
+    if (['labels', 'matchLabels', 'selector'].includes(key) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const map = value as { [key: string]: unknown };
+      const included = includeEntries(map, CHART_COMMON_LABELS, `${CHART_NAME}.labels`)
+        ?? (Object.keys(map).length === 2 ? includeEntries(map, CHART_SORTED_SELECTOR_LABELS, `${CHART_NAME}.selectorLabels`) : undefined);
+      if (included) {
+        node[key] = included;
+        continue;
+      }
+    }
+    includeLabelTemplates(value);
+  }
+}
 
 /**
  * All three certificate modes at once: the objects of each mode are created and then guarded by
@@ -91,6 +117,8 @@ export function chartTemplates(): TemplateFile[] {
   const operator = new StashOperator(chart, 'Stash', {
     name: EXPR.fullname,
     namespace: EXPR.namespace,
+    serviceAccountName: EXPR.serviceAccountName,
+    createServiceAccount: true,
     selectorLabels: CHART_SELECTOR_LABELS,
     labels: CHART_LABELS,
     certificates,
@@ -111,7 +139,7 @@ export function chartTemplates(): TemplateFile[] {
     }),
     webhooks: { mutating: true, validating: true },
     license: OperatorLicense.fromSecret(EXPR.licenseSecretName),
-    licenseApiService: value('.Values.license.apiService'),
+    licenseApiService: EXPR.licenseApiService,
     createLicenseRoles: true,
     taskQueue: {},
     monitoring: { operator: true, pushgateway: true },
@@ -141,7 +169,7 @@ export function chartTemplates(): TemplateFile[] {
   // RBAC.
   const rbac = operator.rbac;
   place(rbac.node.findAll().filter(ApiObject.isApiObject), { file: 'rbac.yaml' });
-  place([rbac.serviceAccount], { file: 'rbac.yaml' }, (e) => e.set(['metadata', 'annotations'], HelmValue.yamlWith('.Values.serviceAccount.annotations')));
+  place([rbac.serviceAccount], { file: 'rbac.yaml', condition: WHEN.createServiceAccount }, (e) => e.set(['metadata', 'annotations'], HelmValue.yamlWith('.Values.serviceAccount.annotations')));
   place([rbac.clusterRole], { file: 'rbac.yaml' }, (e) => e.when(['rules', (r) => r.apiGroups?.includes('batch.k8s.appscode.com')], WHEN.taskQueue));
   place(rbac.licenseRoles, { file: 'rbac.yaml', condition: WHEN.licenseRoles });
 
@@ -158,11 +186,15 @@ export function chartTemplates(): TemplateFile[] {
         .set(['spec', 'issuerRef', 'group'], value('.Values.certificates.certManager.issuer.group')));
     }
   }
-  place(operator.apiServices!.apiServices, { file: apiFile, condition: WHEN.anyWebhook }, (e) => e
+  const apiServiceEdits = (e: ObjectEdits) => e
     .when(['metadata', 'annotations'], WHEN.certManager)
     .when(['spec', 'caBundle'], WHEN.notCertManager)
     .set(['spec', 'groupPriorityMinimum'], HelmValue.raw('.Values.apiService.groupPriorityMinimum'))
-    .set(['spec', 'versionPriority'], HelmValue.raw('.Values.apiService.versionPriority')));
+    .set(['spec', 'versionPriority'], HelmValue.raw('.Values.apiService.versionPriority'));
+  // The operator serves the admission groups only with a webhook, the snapshot group (and with it
+  // the license endpoint when every webhook is off) always.
+  place(operator.apiServices.admissionApiServices, { file: apiFile, condition: WHEN.anyWebhook }, apiServiceEdits);
+  place([operator.apiServices.repositoriesApiService], { file: apiFile }, apiServiceEdits);
 
   // Webhooks.
   const failurePolicy = (e: ObjectEdits) => e.set(['webhooks', EACH, 'failurePolicy'], value('.Values.webhooks.failurePolicy'));
@@ -190,6 +222,10 @@ export function chartTemplates(): TemplateFile[] {
     .set([...OPERATOR, 'args', startsWith('--enable-validating-webhook=')], `--enable-validating-webhook=${value('.Values.webhooks.validating')}`)
     .set([...OPERATOR, 'args', startsWith('--enable-task-queue=')], `--enable-task-queue=${value('.Values.taskQueue.enabled')}`)
     .when([...OPERATOR, 'args', startsWith('--license-file=')], WHEN.license)
+    .append([...OPERATOR, 'args'], '.Values.extraArgs')
+    .append([...OPERATOR, 'env'], '.Values.extraEnv')
+    .append([...OPERATOR, 'volumeMounts'], '.Values.extraVolumeMounts')
+    .append([...POD, 'volumes'], '.Values.extraVolumes')
     .set([...OPERATOR, 'resources'], HelmValue.yaml('.Values.operator.resources'))
     .set([...OPERATOR, 'securityContext'], HelmValue.yaml('.Values.operator.securityContext'))
     .when([...OPERATOR, 'volumeMounts', named('license')], WHEN.license)
@@ -237,6 +273,7 @@ export function chartTemplates(): TemplateFile[] {
     const placement = placements.get(o)!;
     const json = o.toJson();
     edits.get(o)?.(new ObjectEdits(json, o.node.path));
+    includeLabelTemplates(json);
     files.get(placement.file)!.push({ object: json, condition: placement.condition, literal: placement.literal });
   }
 
@@ -246,6 +283,7 @@ export function chartTemplates(): TemplateFile[] {
   }));
   out.push({ name: 'appbinding-crd.yaml', content: renderTemplateFile([appBindingCrdDocument()]) });
   out.push({ name: 'one-release-per-cluster.yaml', content: oneReleasePerClusterTemplate() });
+  out.push({ name: 'license-roles-check.yaml', content: licenseRolesCheckTemplate() });
   return out;
 }
 

@@ -11,8 +11,11 @@ import { stringify } from 'yaml';
 /** A template action in place of a value. */
 export class HelmValue {
   private constructor(
-    /** `raw`: `{{ expr }}` as a scalar; `yaml`: `toYaml expr` as a block; `yamlWith`: the key only when expr is not empty. */
-    readonly kind: 'raw' | 'yaml' | 'yamlWith',
+    /**
+     * `raw`: `{{ expr }}` as a scalar; `yaml`: `toYaml expr` as a block; `yamlWith`: the key only
+     * when expr is not empty; `items`: the items of the list expr, appended to a list.
+     */
+    readonly kind: 'raw' | 'yaml' | 'yamlWith' | 'items',
     /** The template expression, e.g. `.Values.replicaCount`. */
     readonly expr: string,
   ) {}
@@ -31,6 +34,11 @@ export class HelmValue {
   static yamlWith(expr: string): HelmValue {
     return new HelmValue('yamlWith', expr);
   }
+
+  /** In a list: the items of the list `expr` (none when it is empty). */
+  static items(expr: string): HelmValue {
+    return new HelmValue('items', expr);
+  }
 }
 
 /** A map entry or list item that exists only when the condition holds. */
@@ -40,6 +48,30 @@ export class Guarded {
 
 /** Key prefix of a spliced map: the entries of a values map, added to the map it sits in. */
 const SPLICE_KEY = '\u0000splice:';
+/** Key prefix of an included map: the entries a named template prints, in the map it sits in. */
+const INCLUDE_KEY = '\u0000include:';
+
+/**
+ * Replaces the entries `entries` of `map` (all present with these values, one after the other)
+ * by the output of the named template `name`, at the place of the first; returns the new map,
+ * or undefined when `map` does not hold them so. The named template must print exactly these
+ * entries in this order, so that the rendered text stays the same.
+ */
+export function includeEntries(map: { [key: string]: unknown }, entries: { [key: string]: unknown }, name: string): { [key: string]: unknown } | undefined {
+  const keys = Object.keys(map);
+  const wanted = Object.keys(entries);
+  const start = keys.indexOf(wanted[0]);
+  if (start < 0) return undefined;
+  for (let i = 0; i < wanted.length; i++) {
+    if (keys[start + i] !== wanted[i] || map[wanted[i]] !== entries[wanted[i]]) return undefined;
+  }
+  const out: { [key: string]: unknown } = {};
+  keys.forEach((key, i) => {
+    if (i === start) out[`${INCLUDE_KEY}${name}`] = true;
+    if (i < start || i >= start + wanted.length) out[key] = map[key];
+  });
+  return out;
+}
 
 /** One step of a path into an object: a map key, a list index, or a predicate on list items. */
 export type PathStep = string | number | ((item: any) => boolean);
@@ -79,6 +111,16 @@ export class ObjectEdits {
       container[key] = new Guarded(condition, container[key]);
     });
     return this;
+  }
+
+  /** Appends the items of the list `expr` (when not empty) to the list at `path`. */
+  append(path: PathStep[], expr: string): this {
+    for (const list of this.resolve(path, false)) {
+      if (!Array.isArray(list)) throw new Error(`template edit of ${this.label}: no list at ${describe(path)}`);
+      list.push(HelmValue.items(expr));
+      return this;
+    }
+    throw new Error(`template edit of ${this.label}: nothing at ${describe(path)}`);
   }
 
   /** Adds the entries of the map `expr` (when not empty) to the map at `path`. */
@@ -171,6 +213,8 @@ function emitMap(map: any, indent: number, lines: string[], literal: boolean): v
   for (const [key, value] of Object.entries(map)) {
     if (key.startsWith(SPLICE_KEY)) {
       lines.push(`${pad}{{- with ${key.slice(SPLICE_KEY.length)} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`);
+    } else if (key.startsWith(INCLUDE_KEY)) {
+      lines.push(`${pad}{{- include "${key.slice(INCLUDE_KEY.length)}" . | nindent ${indent} }}`);
     } else {
       emitEntry(key, value, indent, lines, literal);
     }
@@ -219,6 +263,10 @@ function emitList(list: unknown[], indent: number, lines: string[], literal: boo
       emitList([item.value], indent, lines, literal);
       lines.push(`${pad}{{- end }}`);
     } else if (item instanceof HelmValue) {
+      if (item.kind === 'items') {
+        lines.push(`${pad}{{- with ${item.expr} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`);
+        continue;
+      }
       if (item.kind !== 'raw') throw new Error(`a list item cannot be a ${item.kind} value (${item.expr})`);
       lines.push(`${pad}- {{ ${item.expr} }}`);
     } else if (isMap(item)) {

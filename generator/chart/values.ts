@@ -6,7 +6,9 @@
 import { stringify } from 'yaml';
 import { ADDON_IMAGE_REGISTRY, ADDON_IMAGE_REPOSITORY, PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
 import { DEFAULT_EXCLUDED_NAMESPACES } from '../../src/install/admission-webhooks';
-import { DEFAULT_LICENSE_API_SERVICE, OPERATOR_IMAGE, restrictedSecurityContext } from '../../src/install/stash-operator';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../src/core/security-context';
+import { DEFAULT_LICENSE_API_SERVICE, WEBHOOKLESS_LICENSE_API_SERVICE } from '../../src/install/operator-api-services';
+import { OPERATOR_IMAGE } from '../../src/install/stash-operator';
 import { PUSHGATEWAY_IMAGE } from '../../src/install/pushgateway';
 
 /** A JSON schema fragment (draft-07, as Helm validates it). */
@@ -88,13 +90,13 @@ export const VALUES: { [key: string]: ValueNode } = {
   operator: group('The Stash Enterprise operator container.', {
     image: image('operator', OPERATOR_IMAGE.registry, OPERATOR_IMAGE.repository, '', 'Image tag; empty means the chart\'s appVersion. The operator also runs this image in backup sidecars and Jobs.'),
     resources: obj({ requests: { cpu: '100m' } }, 'Compute resources of the operator container.'),
-    securityContext: obj(restrictedSecurityContext(), 'Security context of the operator container; must stay Pod Security Standard "restricted" (the schema checks).', RESTRICTED_CONTAINER),
+    securityContext: obj(restrictedContainerSecurityContext(), 'Security context of the operator container; must stay Pod Security Standard "restricted" (the schema checks).', RESTRICTED_CONTAINER),
   }),
   pushgateway: group('The Prometheus Pushgateway that backup and restore Jobs push metrics to.', {
     externalUrl: str('', 'URL of a Pushgateway you already run (http(s)://host:port). Empty runs a Pushgateway sidecar in the operator Pod.', { pattern: '^(https?://\\S+)?$' }),
     image: image('Pushgateway sidecar', PUSHGATEWAY_IMAGE.registry, PUSHGATEWAY_IMAGE.repository, PUSHGATEWAY_IMAGE.tag, 'Image tag (upstream\'s pinned version).'),
     resources: obj({}, 'Compute resources of the Pushgateway sidecar.'),
-    securityContext: obj(restrictedSecurityContext(), 'Security context of the Pushgateway sidecar; must stay "restricted".', RESTRICTED_CONTAINER),
+    securityContext: obj(restrictedContainerSecurityContext(), 'Security context of the Pushgateway sidecar; must stay "restricted".', RESTRICTED_CONTAINER),
   }),
   imagePullPolicy: oneOf(['Always', 'IfNotPresent', 'Never'], 'IfNotPresent', 'Pull policy of every container.'),
   imagePullSecrets: list([], 'Secrets to pull images with, as `[{name: ...}]`; the operator passes them on to the Jobs it creates.', {
@@ -108,12 +110,18 @@ export const VALUES: { [key: string]: ValueNode } = {
   tolerations: list([], 'Tolerations of the operator Pod.', { type: 'object' }),
   affinity: obj({}, 'Affinity of the operator Pod.'),
   priorityClassName: str('', 'PriorityClass of the operator Pod (empty: none).'),
-  podSecurityContext: obj({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, fsGroup: 65535 }, 'Security context of the operator Pod; must keep runAsNonRoot and a RuntimeDefault/Localhost seccomp profile.', RESTRICTED_POD),
-  serviceAccount: group('The operator\'s ServiceAccount (named like the release).', {
-    annotations: obj({}, 'Annotations of the ServiceAccount, e.g. for workload identity.', STRING_MAP),
+  podSecurityContext: obj(restrictedPodSecurityContext(), 'Security context of the operator Pod; must keep runAsNonRoot and a RuntimeDefault/Localhost seccomp profile.', RESTRICTED_POD),
+  serviceAccount: group('The operator\'s ServiceAccount.', {
+    create: bool(true, 'Create the ServiceAccount. Off: the operator runs as `serviceAccount.name`, which must exist in the release namespace; the chart still binds its roles to it.'),
+    name: str('', 'Name of the ServiceAccount; empty: the base name of the objects (`<release>-stash-pxc`).', { pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$', maxLength: 253 }),
+    annotations: obj({}, 'Annotations of the ServiceAccount, e.g. for workload identity (only when the chart creates it).', STRING_MAP),
   }),
+  extraArgs: list([], 'Arguments appended to the operator\'s (flags of `stash-enterprise run`, e.g. `--qps=100`); a flag the chart sets already is overridden by the later one.', { type: 'string', pattern: '^--?[A-Za-z]' }),
+  extraEnv: list([], 'Environment variables added to the operator container (`[{name: ..., value: ...}]`, or `valueFrom`).', { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }),
+  extraVolumes: list([], 'Volumes added to the operator Pod; mount them with `extraVolumeMounts`.', { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } } }),
+  extraVolumeMounts: list([], 'Volume mounts added to the operator container (of `extraVolumes`).', { type: 'object', required: ['name', 'mountPath'], properties: { name: { type: 'string', minLength: 1 }, mountPath: { type: 'string', minLength: 1 } } }),
   rbac: group('Cluster roles besides the operator\'s own.', {
-    createLicenseRoles: bool(true, 'Create the shared ClusterRoles `appscode:license-checker` and `appscode:license-reader` (the operator binds backup Jobs to the reader). Turn off where KubeDB or ace-user-roles already created them.'),
+    createLicenseRoles: bool(true, 'Create the shared ClusterRoles `appscode:license-checker` and `appscode:license-reader` (the operator binds backup Jobs to the reader). Turn off where KubeDB or ace-user-roles already created them: the install then fails when the cluster lacks them.'),
   }),
   certificates: group('The serving certificate of the operator\'s API server (APIServices, metrics).', {
     mode: oneOf(['helm', 'certManager', 'provided'], 'helm', 'Where it comes from: `helm` generates a CA and certificate at install and keeps them on upgrades; `certManager` has cert-manager issue it and inject the CA; `provided` uses your Secret and CA.'),
@@ -133,7 +141,7 @@ export const VALUES: { [key: string]: ValueNode } = {
     if: { properties: { mode: { const: 'provided' } } },
     then: { properties: { provided: { properties: { secretName: { minLength: 1 }, caBundle: { minLength: 1 } } } } },
   }),
-  webhooks: group('The operator\'s admission webhooks. With both off, its APIServices go too (as upstream).', {
+  webhooks: group('The operator\'s admission webhooks. With both off, the webhook configurations and the admission APIServices go (the operator stops serving them); the snapshot APIService stays and carries the license endpoint for backup Jobs.', {
     mutating: bool(true, 'Inject the backup sidecar into workloads (MutatingWebhookConfiguration).'),
     validating: bool(true, 'Validate the Stash resources (ValidatingWebhookConfiguration).'),
     failurePolicy: oneOf(['Ignore', 'Fail'], 'Ignore', 'What the API server does when a webhook cannot be called.'),
@@ -148,7 +156,7 @@ export const VALUES: { [key: string]: ValueNode } = {
   license: group('The Stash Enterprise license. Without one, the operator asks the cluster\'s license proxy server.', {
     key: str('', 'The license text; the chart keeps it in a Secret. Prefer `--set-file license.key=<file>`.'),
     secretName: str('', 'An existing Secret in the release namespace with the license as `key.txt` (wins over `key`).'),
-    apiService: str(DEFAULT_LICENSE_API_SERVICE, 'The APIService that addons ask for license verification.', { minLength: 1 }),
+    apiService: str('', `The APIService that every backup and restore Job looks up to reach the operator's license endpoint (\`--license-apiservice\`). Empty: \`${DEFAULT_LICENSE_API_SERVICE}\` (upstream's) while a webhook is on, else \`${WEBHOOKLESS_LICENSE_API_SERVICE}\`. Another name fails the install: it must be an APIService the chart registers.`),
   }),
   taskQueue: group('The task queue, which limits concurrent BackupSessions. Needs the TaskQueue operator (oci://ghcr.io/appscode-charts/taskqueue).', {
     enabled: bool(false, 'Turn the task queue on.'),

@@ -380,7 +380,19 @@ export abstract class Backend {
     ], () => urlProblems('url', props.url, 'REST server URL', true));
   }
 
-  /** A Kubernetes volume (PVC, NFS or hostPath) mounted into the backup and restore Jobs. */
+  /**
+   * A Kubernetes volume (PVC, NFS or hostPath) mounted into the backup and restore Jobs.
+   *
+   * Works for database backups with the Stash Enterprise operator that `StashOperator` installs:
+   * the operator mounts the volume (as `stash-local`, at `mountPath`) into every container of the
+   * Jobs it builds from the Task, and the addon gets `--provider=local --path=<mountPath>/<subPath>`
+   * (stashed/stash, pkg/controller/backup_session.go and restore_session.go, `AttachLocalBackend`,
+   * until local backends became an enterprise feature: stashed/docs,
+   * docs/guides/backends/local/index.md). A community build of the operator does not mount it.
+   * The Jobs run as non-root, so the volume must be writable by their user (a PVC with `fsGroup`
+   * in the runtime settings; an NFS export for that UID; a hostPath only as root), and namespaces
+   * that enforce Pod Security "baseline" refuse hostPath, "restricted" also NFS.
+   */
   public static local(props: LocalBackendProps): Backend {
     const mountPath = props.mountPath ?? '/safe/data';
     return new ProviderBackend(BackendProvider.LOCAL, () => ({

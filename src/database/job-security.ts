@@ -14,10 +14,11 @@
 import { ApiObject } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { NOBODY_USER, restrictedContainerSecurityContext } from '../core/security-context';
 import { problem } from '../core/validation/problems';
 
 /** User and group the Jobs run as by default: `nobody`, which both the addon and the operator image run as. */
-export const JOB_RUN_AS_USER = 65534;
+export const JOB_RUN_AS_USER = NOBODY_USER;
 
 /** Label of a Namespace that sets the Pod Security level its pods must meet. */
 export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
@@ -38,14 +39,9 @@ export enum PodSecurityLevel {
  * seccomp). Stash gives it to every container of the Job.
  */
 export function restrictedJobContainerSecurityContext(): k8s.SecurityContext {
-  return {
-    runAsNonRoot: true,
-    runAsUser: JOB_RUN_AS_USER,
-    runAsGroup: JOB_RUN_AS_USER,
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
+  // The library's restricted container context, without a read-only root filesystem (not set for Jobs) and with the group.
+  const { readOnlyRootFilesystem: _notForJobs, ...restricted } = restrictedContainerSecurityContext();
+  return { ...restricted, runAsUser: JOB_RUN_AS_USER, runAsGroup: JOB_RUN_AS_USER };
 }
 
 /**

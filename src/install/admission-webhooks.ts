@@ -15,7 +15,9 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { dnsLabelProblem, metadataOf, OperatorIdentity, throwProblems } from './operator-identity';
+import { nameProblems, NameRule } from '../core/validation/names';
+import { problem } from '../core/validation/problems';
+import { metadataOf, OperatorIdentity } from './operator-identity';
 
 /** Upstream's name of both webhook configurations. */
 export const WEBHOOK_CONFIGURATION_NAME = 'admission.stash.appscode.com';
@@ -143,12 +145,10 @@ export class AdmissionWebhooks extends Construct {
   constructor(scope: Construct, id: string, props: AdmissionWebhooksProps) {
     super(scope, id);
     const failurePolicy = props.failurePolicy ?? WebhookFailurePolicy.IGNORE;
-    if (!Object.values(WebhookFailurePolicy).includes(failurePolicy)) {
-      throw new Error(`AdmissionWebhooks "${this.node.path}": failurePolicy ${JSON.stringify(failurePolicy)} is not a WebhookFailurePolicy; use WebhookFailurePolicy.IGNORE or WebhookFailurePolicy.FAIL`);
-    }
-    throwProblems('AdmissionWebhooks', this.node.path, excludedNamespacesProblems(props.excludedNamespaces));
+    this.node.addValidation({ validate: () => admissionWebhooksProblems(props) });
     // The operator's namespace first, then the others, each once.
-    const excludedNamespaces = [...new Set([props.identity.namespace, ...(props.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES)])];
+    const given = Array.isArray(props.excludedNamespaces) ? props.excludedNamespaces : DEFAULT_EXCLUDED_NAMESPACES;
+    const excludedNamespaces = [...new Set([props.identity.namespace, ...given])];
     const metadata = metadataOf(props.identity, WEBHOOK_CONFIGURATION_NAME, false);
     if (props.mutating ?? true) {
       this.mutating = new k8s.KubeMutatingWebhookConfiguration(this, 'Mutating', {
@@ -165,12 +165,19 @@ export class AdmissionWebhooks extends Construct {
   }
 }
 
+/** What is wrong with the webhook options (fields relative to the options). */
+export function admissionWebhooksProblems(options: AdmissionWebhooksOptions): string[] {
+  const out: string[] = [];
+  if (options.failurePolicy !== undefined && !Object.values(WebhookFailurePolicy).includes(options.failurePolicy)) {
+    out.push(problem('failurePolicy', `${JSON.stringify(options.failurePolicy)} is not a WebhookFailurePolicy`, 'use WebhookFailurePolicy.IGNORE or WebhookFailurePolicy.FAIL'));
+  }
+  out.push(...excludedNamespacesProblems(options.excludedNamespaces));
+  return out;
+}
+
 /** What is wrong with `excludedNamespaces` (each must be a namespace name). */
 export function excludedNamespacesProblems(namespaces: readonly string[] | undefined): string[] {
   if (namespaces === undefined) return [];
-  if (!Array.isArray(namespaces)) return [`webhooks.excludedNamespaces must be a list of namespace names, e.g. ['kube-system']`];
-  return namespaces.flatMap((ns) => {
-    const problem = typeof ns === 'string' ? dnsLabelProblem(ns) : 'must be a string';
-    return problem ? [`webhooks.excludedNamespaces entry ${JSON.stringify(ns)} ${problem} (a namespace name)`] : [];
-  });
+  if (!Array.isArray(namespaces)) return [problem('excludedNamespaces', 'is not a list', "give a list of namespace names, e.g. ['kube-system']")];
+  return namespaces.flatMap((ns, i) => nameProblems(`excludedNamespaces[${i}]`, ns, NameRule.DNS_LABEL, 'a namespace name', { helmExpressions: true }));
 }

@@ -5,7 +5,9 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { dnsSubdomainProblem, metadataOf, OperatorIdentity } from './operator-identity';
+import { nameProblems, NameRule } from '../core/validation/names';
+import { problem } from '../core/validation/problems';
+import { metadataOf, OperatorIdentity } from './operator-identity';
 
 /** The Secret key that holds the license. */
 export const LICENSE_SECRET_KEY = 'key.txt';
@@ -21,8 +23,6 @@ export const LICENSE_MOUNT_PATH = '/var/run/secrets/appscode/license';
 export class OperatorLicense {
   /** An existing Secret in the operator's namespace with the license as `key.txt`. */
   public static fromSecret(secretName: string): OperatorLicense {
-    const problem = dnsSubdomainProblem(secretName ?? '');
-    if (problem) throw new Error(`OperatorLicense.fromSecret(${JSON.stringify(secretName)}): the name ${problem}`);
     return new OperatorLicense(secretName, undefined);
   }
 
@@ -31,9 +31,6 @@ export class OperatorLicense {
    * the text then appears in the manifests.
    */
   public static fromKey(key: string): OperatorLicense {
-    if (typeof key !== 'string' || key.trim() === '') {
-      throw new Error('OperatorLicense.fromKey(): the license text is empty; pass the content of the license file');
-    }
     return new OperatorLicense(undefined, key);
   }
 
@@ -44,6 +41,20 @@ export class OperatorLicense {
     public readonly key: string | undefined,
   ) {}
 
+  /**
+   * What is wrong with the license as given (fields relative to `license`); the construct that
+   * binds it reports these at synth.
+   */
+  public problems(): string[] {
+    if (this.key === undefined) {
+      return nameProblems('secretName', this.secretName ?? '', NameRule.DNS_SUBDOMAIN, 'a Secret name', { helmExpressions: true });
+    }
+    if (typeof this.key !== 'string' || this.key.trim() === '') {
+      return [problem('key', 'the license text is empty', 'pass the content of the license file to OperatorLicense.fromKey()')];
+    }
+    return [];
+  }
+
   /** Creates the Secret when needed and returns the name of the Secret to mount. */
   public bind(scope: Construct, identity: OperatorIdentity): string {
     if (this.secretName !== undefined) return this.secretName;
@@ -52,7 +63,7 @@ export class OperatorLicense {
       metadata: metadataOf(identity, name, true),
       type: 'Opaque',
       // Base64 in `data` (not `stringData`): the license spans lines and must reach the file verbatim.
-      data: { [LICENSE_SECRET_KEY]: Buffer.from(this.key!, 'utf8').toString('base64') },
+      data: { [LICENSE_SECRET_KEY]: Buffer.from(String(this.key ?? ''), 'utf8').toString('base64') },
     });
     return name;
   }

@@ -140,6 +140,12 @@ export interface OperatorRbacProps {
    */
   readonly serviceAccountAnnotations?: { [key: string]: string };
   /**
+   * Create the ServiceAccount. Turn off to run the operator as an existing ServiceAccount
+   * (`identity.serviceAccountName`); the bindings still name it.
+   * @default true
+   */
+  readonly createServiceAccount?: boolean;
+  /**
    * Include the task-queue rules.
    * @default false
    */
@@ -159,8 +165,8 @@ export interface OperatorRbacProps {
  * and the license role bindings.
  */
 export class OperatorRbac extends Construct {
-  /** The ServiceAccount the operator runs as. */
-  public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The ServiceAccount the operator runs as, when created. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
   /** The operator's ClusterRole. */
   public readonly clusterRole: k8s.KubeClusterRole;
   /** The shared license ClusterRoles, when created. */
@@ -171,11 +177,13 @@ export class OperatorRbac extends Construct {
     const identity = props.identity;
     const subject: k8s.Subject = { kind: 'ServiceAccount', name: identity.serviceAccountName, namespace: identity.namespace };
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadataOf(identity, identity.serviceAccountName, true, props.serviceAccountAnnotations),
-      // The Pod spec turns the token on for the operator; other Pods using this account get none.
-      automountServiceAccountToken: false,
-    });
+    if (props.createServiceAccount ?? true) {
+      this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+        metadata: metadataOf(identity, identity.serviceAccountName, true, props.serviceAccountAnnotations),
+        // The Pod spec turns the token on for the operator; other Pods using this account get none.
+        automountServiceAccountToken: false,
+      });
+    }
     this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: metadataOf(identity, identity.name, false),
       rules: operatorClusterRoleRules({ taskQueue: props.taskQueue }),

@@ -7,6 +7,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { integerProblems } from '../core/validation/problems';
 import { metadataOf, OperatorIdentity } from './operator-identity';
 
 /** Upstream's name of the Stash TaskQueue (cluster-scoped). */
@@ -35,9 +36,9 @@ export class OperatorTaskQueue extends Construct {
   constructor(scope: Construct, id: string, props: OperatorTaskQueueProps) {
     super(scope, id);
     const max = props.maxConcurrentSessions ?? 10;
-    if (!Number.isInteger(max) || max < 1) {
-      throw new Error(`OperatorTaskQueue "${this.node.path}": maxConcurrentSessions ${JSON.stringify(max)} must be a whole number of at least 1`);
-    }
+    this.node.addValidation({
+      validate: () => integerProblems('maxConcurrentSessions', max, 1, Number.MAX_SAFE_INTEGER, 'use a whole number of at least 1, e.g. 10'),
+    });
     this.taskQueue = new ApiObject(this, 'TaskQueue', {
       apiVersion: 'batch.k8s.appscode.com/v1alpha1',
       kind: 'TaskQueue',

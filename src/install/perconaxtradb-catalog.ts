@@ -9,6 +9,8 @@ import {
   PerconaXtraDbVersion,
   UPDATE_STATUS_FUNCTION,
 } from '../api/perconaxtradb';
+import { literalOf } from '../core/validation/helm-expressions';
+import { labelValueViolation, qualifiedNameViolation } from '../core/validation/metadata';
 import { problem } from '../core/validation/problems';
 
 /** Where the catalog's Functions pull the Percona XtraDB addon image from. */
@@ -100,9 +102,8 @@ export class PerconaXtraDbCatalog extends Construct {
     checkTags(image.tags ?? {}, problems);
     const labels = props.labels ?? CATALOG_LABELS;
     checkLabels(labels, problems);
-    if (problems.length > 0) {
-      throw new Error(`PerconaXtraDbCatalog "${this.node.path}" has invalid props:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    }
+    // Reported at synth with every other construct's problems.
+    this.node.addValidation({ validate: () => problems });
 
     for (const version of this.versions) {
       const tag = image.tags?.[version.line] ?? version.addonImageTag;
@@ -188,21 +189,9 @@ function checkVersions(versions: PerconaXtraDbVersion[] | undefined, problems: s
   return supported.filter((v) => seen.has(v));
 }
 
-/**
- * A value as normal validation sees it: each Helm template expression (`{{ ... }}`, which the
- * chart generator substitutes) becomes the placeholder `x`, so `{{ .Values.registry }}` passes
- * as a registry while `https://{{ .Values.host }}` still fails for its scheme. Anything else
- * with braces (`{{}}`, `{{ .Values.x`, `}`) stays and fails the normal rules.
- */
-function literalOf(value: string): string {
-  return value.replace(/\{\{(?:(?!\}\})[\s\S])*\}\}/g, (expr) => (/^\{\{-?\s*-?\}\}$/.test(expr) ? expr : 'x'));
-}
-
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]{1,5})?$/;
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const LABEL_NAME = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
-const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 
 function checkRegistry(registry: string, problems: string[]): void {
   const field = 'image.registry';
@@ -254,15 +243,12 @@ function checkTags(tags: { [versionLine: string]: string }, problems: string[]):
 function checkLabels(labels: { [key: string]: string }, problems: string[]): void {
   for (const [key, value] of Object.entries(labels)) {
     const field = `labels[${JSON.stringify(key)}]`;
-    const slash = key.lastIndexOf('/');
-    const prefix = slash < 0 ? undefined : key.slice(0, slash);
-    const name = slash < 0 ? key : key.slice(slash + 1);
-    if (!LABEL_NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)))) {
+    if (qualifiedNameViolation(key) !== undefined) {
       problems.push(problem(field, 'has a key that is no label key',
         'use an optional DNS-subdomain prefix and "/", then up to 63 letters, digits, "-", "_" or "." that start and end alphanumeric, e.g. "app.kubernetes.io/name"'));
     }
-    const literal = typeof value === 'string' ? literalOf(value) : undefined;
-    if (literal === undefined || (literal !== '' && !LABEL_NAME.test(literal))) {
+    // A Helm expression counts as one character: its rendered value is only known at install.
+    if (typeof value !== 'string' || labelValueViolation(literalOf(value)) !== undefined) {
       problems.push(problem(field, `${JSON.stringify(value)} is not a label value`,
         'use up to 63 letters, digits, "-", "_" or "." that start and end alphanumeric, or a Helm "{{ ... }}" expression'));
     }

@@ -4,7 +4,8 @@
  * installs it, or one the user already runs.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { literalOf } from './operator-identity';
+import { literalOf } from '../core/validation/helm-expressions';
+import { problem } from '../core/validation/problems';
 
 /** The port the sidecar listens on; upstream's value, which the operator's Service exposes. */
 export const PUSHGATEWAY_PORT = 56789;
@@ -64,10 +65,6 @@ export class Pushgateway {
 
   /** A Pushgateway that already runs elsewhere; no sidecar is added. */
   public static external(url: string): Pushgateway {
-    const literal = literalOf(url ?? '');
-    if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(literal)) {
-      throw new Error(`Pushgateway.external(${JSON.stringify(url)}): the URL must be http(s)://host[:port][/path], e.g. "http://pushgateway.monitoring.svc:9091"`);
-    }
     return new Pushgateway(url, undefined);
   }
 
@@ -77,6 +74,20 @@ export class Pushgateway {
     /** The sidecar's options, when it is one. */
     public readonly sidecarOptions: PushgatewaySidecarOptions | undefined,
   ) {}
+
+  /**
+   * What is wrong with the options as given (fields relative to `pushgateway`); the construct
+   * that uses it reports these at synth.
+   */
+  public problems(): string[] {
+    if (this.sidecarOptions !== undefined) return [];
+    const url = this.externalUrl;
+    if (typeof url !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(literalOf(url))) {
+      return [problem('externalUrl', `${JSON.stringify(url)} is not an http(s)://host[:port][/path] URL`,
+        'give the URL of the Pushgateway, e.g. "http://pushgateway.monitoring.svc:9091", to Pushgateway.external()')];
+    }
+    return [];
+  }
 
   /** True when the Pushgateway runs as a sidecar of the operator. */
   public get isSidecar(): boolean {

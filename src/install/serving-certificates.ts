@@ -6,7 +6,10 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { dnsSubdomainProblem, hasHelmExpression, literalOf, metadataOf, OperatorIdentity } from './operator-identity';
+import { hasHelmExpression, literalOf } from '../core/validation/helm-expressions';
+import { nameProblems, NameRule } from '../core/validation/names';
+import { problem } from '../core/validation/problems';
+import { metadataOf, OperatorIdentity } from './operator-identity';
 
 /** The annotation by which cert-manager's CA injector fills a `caBundle` from a Certificate. */
 export const CERT_MANAGER_INJECT_CA_ANNOTATION = 'cert-manager.io/inject-ca-from';
@@ -107,6 +110,14 @@ export abstract class ServingCertificates {
   /** A short name of the mode, for messages: `certManager`, `provided` or `helmGenerated`. */
   public abstract readonly mode: string;
 
+  /**
+   * What is wrong with the options given to the factory (fields relative to `certificates`); the
+   * construct that binds the certificates reports these at synth.
+   */
+  public problems(): string[] {
+    return [];
+  }
+
   /** Creates what the mode needs under `scope` and says where the certificate is. */
   public abstract bind(scope: Construct, options: ServingCertificatesBindOptions): ServingCertificatesBinding;
 }
@@ -126,13 +137,13 @@ class CertManagerCertificates extends ServingCertificates {
 
   constructor(private readonly options: CertManagerServingCertificatesOptions) {
     super();
-    const issuer = options.issuer;
-    if (issuer !== undefined) {
-      const problem = dnsSubdomainProblem(issuer.name ?? '');
-      if (problem) {
-        throw new Error(`ServingCertificates.certManager(): issuer.name ${JSON.stringify(issuer.name)} ${problem}; give the name of an existing Issuer or ClusterIssuer, or leave issuer out for a self-signed Issuer`);
-      }
-    }
+  }
+
+  public problems(): string[] {
+    const issuer = this.options?.issuer;
+    if (issuer === undefined) return [];
+    return nameProblems('certManager.issuer.name', issuer.name ?? '', NameRule.DNS_SUBDOMAIN,
+      'the name of an existing Issuer or ClusterIssuer; leave issuer out for a self-signed Issuer', { helmExpressions: true });
   }
 
   public bind(scope: Construct, options: ServingCertificatesBindOptions): ServingCertificatesBinding {
@@ -177,18 +188,21 @@ class ProvidedCertificates extends ServingCertificates {
 
   constructor(private readonly options: ProvidedServingCertificatesOptions) {
     super();
-    const problems: string[] = [];
-    const secretProblem = dnsSubdomainProblem(options?.secretName ?? '');
-    if (secretProblem) problems.push(`secretName ${JSON.stringify(options?.secretName)} ${secretProblem}; give the name of the Secret that holds tls.crt and tls.key`);
-    const caBundle = options?.caBundle ?? '';
-    if (!hasHelmExpression(caBundle) && !isBase64Pem(caBundle)) {
-      problems.push('caBundle must be the base64 of a PEM CA certificate ("-----BEGIN CERTIFICATE-----..."), e.g. the output of `base64 -w0 ca.crt`');
+  }
+
+  public problems(): string[] {
+    const out = nameProblems('provided.secretName', this.options?.secretName ?? '', NameRule.DNS_SUBDOMAIN,
+      'the Secret that holds tls.crt and tls.key', { helmExpressions: true });
+    const caBundle = this.options?.caBundle ?? '';
+    if (typeof caBundle !== 'string' || (!hasHelmExpression(caBundle) && !isBase64Pem(caBundle))) {
+      out.push(problem('provided.caBundle', 'is not the base64 of a PEM CA certificate ("-----BEGIN CERTIFICATE-----...")',
+        'give the output of `base64 -w0 ca.crt` for the CA that signed tls.crt'));
     }
-    if (problems.length > 0) throw new Error(`ServingCertificates.provided() has invalid options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    return out;
   }
 
   public bind(): ServingCertificatesBinding {
-    return { secretName: this.options.secretName, caBundle: this.options.caBundle, apiServiceAnnotations: {} };
+    return { secretName: this.options?.secretName ?? '', caBundle: this.options?.caBundle, apiServiceAnnotations: {} };
   }
 }
 

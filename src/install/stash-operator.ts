@@ -7,9 +7,14 @@
  */
 import { ImagePullPolicy, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { AdmissionWebhooks, AdmissionWebhooksOptions, excludedNamespacesProblems, WebhookFailurePolicy } from './admission-webhooks';
-import { OperatorApiServices } from './operator-api-services';
-import { dnsLabelProblem, literalOf, OperatorIdentity, metadataOf, throwProblems } from './operator-identity';
+import { AdmissionWebhooks, AdmissionWebhooksOptions } from './admission-webhooks';
+import { restrictedContainerProblems, restrictedContainerSecurityContext, restrictedPodProblems, restrictedPodSecurityContext } from '../core/security-context';
+import { hasHelmExpression, literalOf } from '../core/validation/helm-expressions';
+import { annotationProblems, labelProblems } from '../core/validation/metadata';
+import { nameProblems, NameRule } from '../core/validation/names';
+import { integerProblems, problem, within } from '../core/validation/problems';
+import { DEFAULT_LICENSE_API_SERVICE, OperatorApiServices, WEBHOOKLESS_LICENSE_API_SERVICE } from './operator-api-services';
+import { OperatorIdentity, metadataOf } from './operator-identity';
 import { LICENSE_MOUNT_PATH, LICENSE_SECRET_KEY, OperatorLicense } from './operator-license';
 import { OperatorRbac } from './operator-rbac';
 import { OperatorMonitoringOptions, OperatorServiceMonitors } from './operator-service-monitors';
@@ -26,27 +31,6 @@ export const OPERATOR_SECURE_PORT = 8443;
 /** Where the operator reads its serving certificate. */
 export const SERVING_CERT_MOUNT_PATH = '/var/serving-cert';
 
-/** The APIService the addons ask for license verification (upstream's default). */
-export const DEFAULT_LICENSE_API_SERVICE = 'v1beta1.admission.stash.appscode.com';
-
-/** The security context of every container unless overridden: Pod Security Standard "restricted". */
-export function restrictedSecurityContext(): k8s.SecurityContext {
-  return {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ['ALL'] },
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    // `nobody`, as upstream; the images run as any non-root user.
-    runAsUser: 65534,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
-
-/** The Pod security context unless overridden. */
-export function defaultPodSecurityContext(): k8s.PodSecurityContext {
-  // fsGroup: upstream's value, so the mounted Secrets and emptyDirs are readable by the group.
-  return { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, fsGroup: 65535 };
-}
 
 /** Props of `StashOperator`. */
 export interface StashOperatorProps {
@@ -66,7 +50,7 @@ export interface StashOperatorProps {
    * choose `ServingCertificates.certManager()` (needs cert-manager) or
    * `ServingCertificates.provided({ secretName, caBundle })`; `ServingCertificates.helmGenerated()`
    * only inside Helm templates.
-   * @default - none: the construct throws and asks for a choice
+   * @default - none: synth fails and asks for a choice
    */
   readonly certificates?: ServingCertificates;
   /**
@@ -96,7 +80,8 @@ export interface StashOperatorProps {
    */
   readonly pushgateway?: Pushgateway;
   /**
-   * The admission webhooks. With both off, the APIServices are not created either (as upstream).
+   * The admission webhooks. With both off, the admission APIServices go too (the operator stops
+   * serving them); the snapshot APIService stays and serves the license endpoint.
    * @default - both on, failure policy Ignore, workloads in the operator's namespace and kube-system skipped
    */
   readonly webhooks?: AdmissionWebhooksOptions;
@@ -117,7 +102,9 @@ export interface StashOperatorProps {
   readonly license?: OperatorLicense;
   /**
    * The APIService that addons use to find the license verification endpoint (`--license-apiservice`).
-   * @default 'v1beta1.admission.stash.appscode.com'
+   * It must be one of the APIServices this construct creates (checked): every backup and restore
+   * Job looks it up before it does anything.
+   * @default - 'v1beta1.admission.stash.appscode.com' (upstream's) while a webhook is on, else 'v1alpha1.repositories.stash.appscode.com'
    */
   readonly licenseApiService?: string;
   /**
@@ -148,12 +135,12 @@ export interface StashOperatorProps {
   readonly resources?: k8s.ResourceRequirements;
   /**
    * Security context of the operator container; must stay "restricted" (checked).
-   * @default - `restrictedSecurityContext()`
+   * @default - `restrictedContainerSecurityContext()`
    */
   readonly securityContext?: k8s.SecurityContext;
   /**
    * Security context of the Pod; must keep `runAsNonRoot` and a RuntimeDefault or Localhost seccomp profile (checked).
-   * @default - `defaultPodSecurityContext()`
+   * @default - `restrictedPodSecurityContext()`
    */
   readonly podSecurityContext?: k8s.PodSecurityContext;
   /**
@@ -207,6 +194,37 @@ export interface StashOperatorProps {
    * @default - none
    */
   readonly serviceAccountAnnotations?: { [key: string]: string };
+  /**
+   * Create the operator's ServiceAccount; turn off to run the operator as an existing one
+   * (`serviceAccountName`), which the bindings and the Deployment then name.
+   * @default true
+   */
+  readonly createServiceAccount?: boolean;
+  /**
+   * Name of the operator's ServiceAccount.
+   * @default - the base name (`name`)
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Arguments appended to the operator's (flags of `stash-enterprise run`, e.g. `--qps=100`).
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+  /**
+   * Environment variables added to the operator container.
+   * @default - none
+   */
+  readonly extraEnv?: k8s.EnvVar[];
+  /**
+   * Volumes added to the operator Pod (mount them with `extraVolumeMounts`).
+   * @default - none
+   */
+  readonly extraVolumes?: k8s.Volume[];
+  /**
+   * Volume mounts added to the operator container.
+   * @default - none
+   */
+  readonly extraVolumeMounts?: k8s.VolumeMount[];
 }
 
 /**
@@ -232,8 +250,10 @@ export class StashOperator extends Construct {
   public readonly rbac: OperatorRbac;
   /** Where the serving certificate is. */
   public readonly certificates: ServingCertificatesBinding;
-  /** The APIServices, when a webhook is on. */
-  public readonly apiServices?: OperatorApiServices;
+  /** The APIServices: the admission ones while a webhook is on, the snapshot one always. */
+  public readonly apiServices: OperatorApiServices;
+  /** The APIService the addons ask for the license (`--license-apiservice`). */
+  public readonly licenseApiService: string;
   /** The webhook configurations. */
   public readonly webhooks: AdmissionWebhooks;
   /** The ServiceMonitors, when any is on. */
@@ -247,8 +267,6 @@ export class StashOperator extends Construct {
     super(scope, id);
     const name = props.name ?? 'stash';
     const namespace = props.namespace ?? 'stash';
-    const problems = checkProps(props, name, namespace);
-    throwProblems('StashOperator', this.node.path, problems);
 
     const selectorLabels = props.selectorLabels ?? { 'app.kubernetes.io/name': 'stash', 'app.kubernetes.io/instance': name };
     this.identity = {
@@ -256,10 +274,10 @@ export class StashOperator extends Construct {
       namespace,
       labels: { ...selectorLabels, 'app.kubernetes.io/component': 'operator', 'app.kubernetes.io/part-of': 'stash-pxc', ...(props.labels ?? {}) },
       selectorLabels,
-      serviceAccountName: name,
+      serviceAccountName: props.serviceAccountName ?? name,
     };
     const identity = this.identity;
-    const pushgateway = props.pushgateway ?? Pushgateway.sidecar();
+    const pushgateway = props.pushgateway instanceof Pushgateway ? props.pushgateway : Pushgateway.sidecar();
     const webhooks = props.webhooks ?? {};
     const mutating = webhooks.mutating ?? true;
     const validating = webhooks.validating ?? true;
@@ -267,19 +285,23 @@ export class StashOperator extends Construct {
     this.rbac = new OperatorRbac(this, 'Rbac', {
       identity,
       serviceAccountAnnotations: props.serviceAccountAnnotations,
+      createServiceAccount: props.createServiceAccount,
       taskQueue: props.taskQueue !== undefined,
       createLicenseRoles: props.createLicenseRoles,
     });
-    this.certificates = props.certificates!.bind(this, { identity, serviceName: name });
-    if (mutating || validating) {
-      this.apiServices = new OperatorApiServices(this, 'ApiServices', {
-        identity,
-        serviceName: name,
-        certificates: this.certificates,
-        groupPriorityMinimum: props.apiServiceGroupPriorityMinimum,
-        versionPriority: props.apiServiceVersionPriority,
-      });
-    }
+    // Without a valid choice, synth fails (see the validation); the objects still get a Secret name.
+    this.certificates = props.certificates instanceof ServingCertificates
+      ? props.certificates.bind(this, { identity, serviceName: name })
+      : { secretName: `${name}-apiserver-cert`, apiServiceAnnotations: {} };
+    this.apiServices = new OperatorApiServices(this, 'ApiServices', {
+      identity,
+      serviceName: name,
+      certificates: this.certificates,
+      admission: mutating || validating,
+      groupPriorityMinimum: props.apiServiceGroupPriorityMinimum,
+      versionPriority: props.apiServiceVersionPriority,
+    });
+    this.licenseApiService = props.licenseApiService ?? (mutating || validating ? DEFAULT_LICENSE_API_SERVICE : WEBHOOKLESS_LICENSE_API_SERVICE);
     this.webhooks = new AdmissionWebhooks(this, 'Webhooks', {
       identity,
       mutating,
@@ -287,6 +309,7 @@ export class StashOperator extends Construct {
       failurePolicy: webhooks.failurePolicy,
       excludedNamespaces: webhooks.excludedNamespaces,
     });
+    this.node.addValidation({ validate: () => operatorProblems(props, name, namespace, this.apiServices.names) });
     const licenseSecret = props.license?.bind(this, identity);
 
     this.pushgatewayUrl = pushgateway.externalUrl ?? `http://${name}.${namespace}.svc:${PUSHGATEWAY_PORT}`;
@@ -353,7 +376,8 @@ export class StashOperator extends Construct {
       '--nva-privileged-mode=false',
       `--enable-task-queue=${props.taskQueue !== undefined}`,
       ...(flags.licenseSecret !== undefined ? [`--license-file=${LICENSE_MOUNT_PATH}/${LICENSE_SECRET_KEY}`] : []),
-      `--license-apiservice=${props.licenseApiService ?? DEFAULT_LICENSE_API_SERVICE}`,
+      `--license-apiservice=${this.licenseApiService}`,
+      ...(props.extraArgs ?? []),
     ];
   }
 
@@ -376,14 +400,16 @@ export class StashOperator extends Construct {
       env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+        ...(props.extraEnv ?? []),
       ],
       resources: props.resources ?? { requests: { cpu: k8s.Quantity.fromString('100m') } },
-      securityContext: props.securityContext ?? restrictedSecurityContext(),
+      securityContext: props.securityContext ?? restrictedContainerSecurityContext(),
       volumeMounts: [
         { name: 'serving-cert', mountPath: SERVING_CERT_MOUNT_PATH, readOnly: true },
         // The root filesystem is read-only: scratch space for the operator.
         { name: 'tmp', mountPath: '/tmp' },
         ...(flags.licenseSecret !== undefined ? [{ name: 'license', mountPath: LICENSE_MOUNT_PATH, readOnly: true }] : []),
+        ...(props.extraVolumeMounts ?? []),
       ],
     };
     const containers: k8s.Container[] = [operator];
@@ -401,7 +427,7 @@ export class StashOperator extends Construct {
         args: [`--web.listen-address=:${PUSHGATEWAY_PORT}`, '--persistence.file=/var/pv/pushgateway.dat'],
         ports: [{ name: 'pushgateway', containerPort: PUSHGATEWAY_PORT, protocol: 'TCP' }],
         resources: options.resources ?? {},
-        securityContext: options.securityContext ?? restrictedSecurityContext(),
+        securityContext: options.securityContext ?? restrictedContainerSecurityContext(),
         volumeMounts: [
           // Metrics survive container restarts (not Pod restarts), as upstream.
           { name: 'pushgateway-data', mountPath: '/var/pv' },
@@ -413,6 +439,7 @@ export class StashOperator extends Construct {
     if (flags.licenseSecret !== undefined) {
       volumes.push({ name: 'license', secret: { secretName: flags.licenseSecret, defaultMode: 0o444 } });
     }
+    volumes.push(...(props.extraVolumes ?? []));
     const pullSecrets = props.imagePullSecrets ?? [];
     const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: metadataOf(identity, identity.name, true, props.annotations),
@@ -433,7 +460,7 @@ export class StashOperator extends Construct {
             ...(pullSecrets.length > 0 ? { imagePullSecrets: pullSecrets.map((n) => ({ name: n })) } : {}),
             containers,
             volumes,
-            securityContext: props.podSecurityContext ?? defaultPodSecurityContext(),
+            securityContext: props.podSecurityContext ?? restrictedPodSecurityContext(),
             nodeSelector: props.nodeSelector ?? { 'kubernetes.io/os': 'linux' },
             ...(props.tolerations && props.tolerations.length > 0 ? { tolerations: props.tolerations } : {}),
             ...(props.affinity ? { affinity: props.affinity } : {}),
@@ -446,53 +473,67 @@ export class StashOperator extends Construct {
   }
 }
 
-function checkProps(props: StashOperatorProps, name: string, namespace: string): string[] {
-  const problems: string[] = [];
+/** The volumes and mounts the operator Pod has of its own (extra ones must not reuse the names). */
+const OWN_VOLUMES = ['serving-cert', 'tmp', 'license', 'pushgateway-data'];
+
+function operatorProblems(props: StashOperatorProps, name: string, namespace: string, apiServices: string[]): string[] {
+  const out: string[] = [];
   if (props.certificates === undefined) {
-    problems.push('certificates is not set: choose ServingCertificates.certManager() (cert-manager issues and injects the certificate) or ServingCertificates.provided({ secretName, caBundle }) (your own Secret); manifests never carry a generated private key');
+    out.push(problem('certificates', 'is not set',
+      'choose ServingCertificates.certManager() (cert-manager issues and injects the certificate) or ServingCertificates.provided({ secretName, caBundle }) (your own Secret); manifests never carry a generated private key'));
   } else if (!(props.certificates instanceof ServingCertificates)) {
-    problems.push('certificates is not a ServingCertificates; use ServingCertificates.certManager() or ServingCertificates.provided({ secretName, caBundle })');
+    out.push(problem('certificates', 'is not a ServingCertificates', 'use ServingCertificates.certManager() or ServingCertificates.provided({ secretName, caBundle })'));
+  } else {
+    out.push(...within('certificates', props.certificates.problems()));
   }
-  const nameProblem = dnsLabelProblem(name);
-  if (nameProblem) problems.push(`name ${JSON.stringify(name)} ${nameProblem} (it names the Service), e.g. "stash"`);
-  const nsProblem = dnsLabelProblem(namespace);
-  if (nsProblem) problems.push(`namespace ${JSON.stringify(namespace)} ${nsProblem}, e.g. "stash"`);
+  const helm = { helmExpressions: true };
+  out.push(...nameProblems('name', name, NameRule.DNS_1035_LABEL, 'it names the Service', helm));
+  out.push(...nameProblems('namespace', namespace, NameRule.DNS_LABEL, undefined, helm));
+  out.push(...nameProblems('serviceAccountName', props.serviceAccountName, NameRule.DNS_SUBDOMAIN, undefined, helm));
   const replicas = props.replicas ?? 1;
   if (replicas !== 0 && replicas !== 1) {
-    problems.push(`replicas ${JSON.stringify(replicas)} must be 1 (or 0 to stop the operator): the Stash operator has no leader election`);
+    out.push(problem('replicas', `${JSON.stringify(replicas)} is neither 1 nor 0`, 'use 1 (or 0 to stop the operator): the Stash operator has no leader election'));
   }
-  const logLevel = props.logLevel ?? 3;
-  if (!Number.isInteger(logLevel) || logLevel < 0 || logLevel > 10) problems.push(`logLevel ${JSON.stringify(logLevel)} must be a whole number from 0 to 10`);
-  if (props.webhooks?.failurePolicy !== undefined && !Object.values(WebhookFailurePolicy).includes(props.webhooks.failurePolicy)) {
-    problems.push(`webhooks.failurePolicy ${JSON.stringify(props.webhooks.failurePolicy)} is not a WebhookFailurePolicy; use WebhookFailurePolicy.IGNORE or WebhookFailurePolicy.FAIL`);
-  }
-  problems.push(...excludedNamespacesProblems(props.webhooks?.excludedNamespaces));
+  out.push(...integerProblems('logLevel', props.logLevel, 0, 10));
   for (const [field, value] of [['image.registry', props.image?.registry], ['image.repository', props.image?.repository], ['image.tag', props.image?.tag]] as const) {
-    if (value !== undefined && (literalOf(value) === '' || /\s/.test(literalOf(value)))) problems.push(`${field} ${JSON.stringify(value)} must be a non-empty string without spaces`);
-  }
-  problems.push(...restrictedProblems('securityContext', props.securityContext));
-  problems.push(...restrictedProblems('pushgateway sidecar securityContext', props.pushgateway?.sidecarOptions?.securityContext));
-  const pod = props.podSecurityContext;
-  if (pod !== undefined) {
-    if (pod.runAsNonRoot !== true) problems.push('podSecurityContext.runAsNonRoot must be true (Pod Security Standard "restricted")');
-    if (pod.seccompProfile !== undefined && !['RuntimeDefault', 'Localhost'].includes(pod.seccompProfile.type)) {
-      problems.push('podSecurityContext.seccompProfile.type must be RuntimeDefault or Localhost (Pod Security Standard "restricted")');
+    if (value !== undefined && (typeof value !== 'string' || literalOf(value) === '' || /\s/.test(literalOf(value)))) {
+      out.push(problem(field, `${JSON.stringify(value)} is empty or has spaces`, 'give a non-empty string without spaces, or leave it out for upstream\'s image'));
     }
   }
-  return problems;
-}
-
-/** What keeps a container security context from the Pod Security Standard "restricted". */
-export function restrictedProblems(field: string, context: k8s.SecurityContext | undefined): string[] {
-  if (context === undefined) return [];
-  const problems: string[] = [];
-  const fix = `start from restrictedSecurityContext() and change only runAsUser/runAsGroup`;
-  if (context.allowPrivilegeEscalation !== false) problems.push(`${field}.allowPrivilegeEscalation must be false; ${fix}`);
-  if (context.privileged === true) problems.push(`${field}.privileged must not be true; ${fix}`);
-  if (context.runAsNonRoot !== true) problems.push(`${field}.runAsNonRoot must be true; ${fix}`);
-  if (context.readOnlyRootFilesystem !== true) problems.push(`${field}.readOnlyRootFilesystem must be true (writable paths are emptyDir volumes); ${fix}`);
-  if (!(context.capabilities?.drop ?? []).includes('ALL')) problems.push(`${field}.capabilities.drop must include ALL; ${fix}`);
-  if ((context.capabilities?.add ?? []).some((c) => c !== 'NET_BIND_SERVICE')) problems.push(`${field}.capabilities.add may only hold NET_BIND_SERVICE; ${fix}`);
-  if (!['RuntimeDefault', 'Localhost'].includes(context.seccompProfile?.type ?? '')) problems.push(`${field}.seccompProfile.type must be RuntimeDefault or Localhost; ${fix}`);
-  return problems;
+  if (props.pushgateway !== undefined && !(props.pushgateway instanceof Pushgateway)) {
+    out.push(problem('pushgateway', 'is not a Pushgateway', 'use Pushgateway.sidecar() or Pushgateway.external(url)'));
+  } else if (props.pushgateway !== undefined) {
+    out.push(...within('pushgateway', props.pushgateway.problems()));
+  }
+  if (props.license !== undefined) out.push(...within('license', props.license.problems()));
+  out.push(...restrictedContainerProblems('securityContext', props.securityContext));
+  out.push(...restrictedContainerProblems('pushgateway.sidecarOptions.securityContext', props.pushgateway?.sidecarOptions?.securityContext));
+  out.push(...restrictedPodProblems('podSecurityContext', props.podSecurityContext));
+  // Every backup and restore Job looks the license APIService up before anything else.
+  const license = props.licenseApiService;
+  if (license !== undefined && !(typeof license === 'string' && hasHelmExpression(license)) && !apiServices.includes(license)) {
+    const webhooksOff = props.webhooks?.mutating === false && props.webhooks?.validating === false;
+    out.push(problem('licenseApiService', `${JSON.stringify(license)} is not one of the APIServices this operator registers (${apiServices.join(', ')}), so every backup and restore Job would fail its license check`,
+      webhooksOff ? `leave it out (with every webhook off the license is served through ${WEBHOOKLESS_LICENSE_API_SERVICE}), or name that APIService`
+        : `leave it out for ${DEFAULT_LICENSE_API_SERVICE}, or name one of the others`));
+  }
+  // Helm expressions (the chart's labels) count as their literal text around them.
+  const literalMap = (map?: { [key: string]: string }) => (map === undefined ? undefined
+    : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, typeof v === 'string' ? literalOf(v) : v])));
+  for (const field of ['labels', 'selectorLabels', 'podLabels'] as const) out.push(...labelProblems(field, literalMap(props[field])));
+  for (const field of ['annotations', 'podAnnotations', 'serviceAccountAnnotations'] as const) out.push(...annotationProblems(field, props[field]));
+  (props.extraArgs ?? []).forEach((arg, i) => {
+    if (typeof arg !== 'string' || !/^--?[A-Za-z]/.test(arg)) out.push(problem(`extraArgs[${i}]`, `${JSON.stringify(arg)} is not a flag`, 'give flags of `stash-enterprise run`, e.g. "--qps=100"'));
+  });
+  (props.extraEnv ?? []).forEach((env, i) => {
+    if (['POD_NAME', 'POD_NAMESPACE'].includes(env?.name)) out.push(problem(`extraEnv[${i}].name`, `${env.name} is set by the construct`, 'use another name'));
+  });
+  (props.extraVolumes ?? []).forEach((v, i) => {
+    if (OWN_VOLUMES.includes(v?.name)) out.push(problem(`extraVolumes[${i}].name`, `"${v.name}" is a volume of the operator Pod already`, 'use another name'));
+  });
+  (props.extraVolumeMounts ?? []).forEach((m, i) => {
+    const known = [...OWN_VOLUMES, ...(props.extraVolumes ?? []).map((v) => v?.name)];
+    if (!known.includes(m?.name)) out.push(problem(`extraVolumeMounts[${i}].name`, `"${m?.name}" is no volume of the operator Pod`, 'add the volume to extraVolumes, or mount one that exists'));
+  });
+  return out;
 }

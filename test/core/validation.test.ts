@@ -7,6 +7,7 @@ import {
   Backend, cronViolation, manifestProblems, nameProblems, NameRule, nameViolation, PerconaXtraDbRestore, Repository, RetentionPolicy, Schedule,
   suggestName, validateTree, Weekday,
 } from '../../src';
+import { hasHelmExpression, literalOf } from '../../src/core/validation/helm-expressions';
 import { goDuration, goDurationProblem, quantity } from '../../src/core/validation/quantities';
 import {
   azureContainerProblems, b2BucketProblems, gcsBucketProblems, prefixProblems, s3BucketProblems, swiftContainerProblems, urlProblems,
@@ -149,6 +150,17 @@ describe('Kubernetes names', () => {
     expect(suggestName('__X__', NameRule.DNS_LABEL)).toBe('x');
     expect(suggestName('1-db', NameRule.DNS_1035_LABEL)).toBe('x1-db');
     expect(nameViolation(suggestName('A'.repeat(80), NameRule.DNS_LABEL), NameRule.DNS_LABEL)).toBeUndefined();
+  });
+
+  test('names with Helm expressions (the chart generator\'s props): the text around them must follow the rule', () => {
+    const helm = { helmExpressions: true };
+    expect(nameProblems('name', '{{ include "x.fullname" . }}-metrics', NameRule.DNS_LABEL, undefined, helm)).toEqual([]);
+    expect(nameProblems('name', '{{ .Values.name }}_Metrics', NameRule.DNS_LABEL, undefined, helm)[0]).toMatch(/^name: "\{\{ \.Values\.name \}\}_Metrics" has upper-case letters/);
+    // An empty action or half-written braces are not expressions; without the option, braces are just invalid.
+    expect(nameProblems('name', '{{}}', NameRule.DNS_LABEL, undefined, helm)).toHaveLength(1);
+    expect(nameProblems('name', '{{ .Values.name }}', NameRule.DNS_LABEL)).toHaveLength(1);
+    expect(literalOf('https://{{ .Values.host }}/x')).toBe('https://x/x');
+    expect(hasHelmExpression('{{- -}}')).toBe(false);
   });
 });
 

@@ -72,6 +72,14 @@ describe('NOTES.txt rendered by Helm', () => {
     expect(options).toContain('oci://ghcr.io/appscode-charts/taskqueue');
     expect(options).toContain('Backup metrics go to http://pg:9091.');
     expect(options).not.toContain('No license was given');
+    // It ends with the three checks that the Jobs can pass their license check.
+    const last = plain.trimEnd().split('\n').slice(-3);
+    expect(last[0]).toBe('  kubectl wait --for=condition=Available --timeout=3m apiservice/v1beta1.admission.stash.appscode.com');
+    expect(last[1]).toBe('  kubectl rollout status deployment/stash-stash-pxc --namespace backup --timeout=3m');
+    expect(last[2]).toMatch(/^  kubectl port-forward --namespace backup service\/stash-stash-pxc 8443:443 .*curl -fsS --cacert <\(kubectl get apiservice v1beta1\.admission\.stash\.appscode\.com -o jsonpath='\{\.spec\.caBundle\}' \| base64 -d\) --resolve stash-stash-pxc\.backup\.svc:8443:127\.0\.0\.1 -H "Authorization: Bearer \$\(kubectl create token stash-stash-pxc --namespace backup\)" https:\/\/stash-stash-pxc\.backup\.svc:8443\/appscode\/license; kill \$!$/);
+    const webhooksOff = await render(['webhooks.mutating=false', 'webhooks.validating=false', 'rbac.createLicenseRoles=false']);
+    expect(webhooksOff).toContain('apiservice/v1alpha1.repositories.stash.appscode.com');
+    expect(webhooksOff).toContain('the chart could not look the ClusterRoles appscode:license-reader');
   });
 });
 
@@ -138,5 +146,26 @@ describe('the chart\'s lookup guards, on stand-in lookup results, rendered by He
     expect(fs.readFileSync(path.join(base, 'templates', 'one-release-per-cluster.yaml'), 'utf8')).toContain('{{- include "stash-pxc.oneReleasePerCluster" . }}');
     expect(fs.readFileSync(path.join(base, 'templates', '_helpers.tpl'), 'utf8'))
       .toMatch(/define "stash-pxc\.oneReleasePerCluster"[\s\S]*lookup "rbac\.authorization\.k8s\.io\/v1" "ClusterRole" "" ""/);
+  });
+
+  test.each([3, 4] as const)('Helm %s: with rbac.createLicenseRoles=false, a cluster without the license ClusterRoles is refused', async (major) => {
+    const require = (connected: unknown, reader: unknown, checker: unknown) => probe(major,
+      `include "stash-pxc.requireLicenseRoles" (dict "connected" ${fromJson(connected)} "reader" ${fromJson(reader)} "checker" ${fromJson(checker)} "Release" .Release)`);
+    const kubeSystem = object('kube-system', {});
+    const [unknown, both, noReader, none, ours, otherRelease] = await Promise.all([
+      require({}, {}, {}), // no cluster to ask (helm template, lint, client dry run): NOTES say so
+      require(kubeSystem, object('appscode:license-reader', {}), object('appscode:license-checker', {})), // e.g. KubeDB's
+      require(kubeSystem, {}, object('appscode:license-checker', {})),
+      require(kubeSystem, {}, {}),
+      // An upgrade to createLicenseRoles=false of the release that created them would delete them.
+      require(kubeSystem, object('appscode:license-reader', {}, owned('stash', 'backup')), object('appscode:license-checker', {}, owned('stash', 'backup'))),
+      require(kubeSystem, object('appscode:license-reader', {}, owned('kubedb', 'kubedb')), object('appscode:license-checker', {}, owned('kubedb', 'kubedb'))),
+    ]);
+    expect([unknown, both, otherRelease]).toEqual(['', '', '']);
+    expect(ours).toMatch(/ClusterRole\(s\) appscode:license-checker, appscode:license-reader belong to this release, so the upgrade would delete them/);
+    expect(noReader).toMatch(/failed: [\s\S]*rbac\.createLicenseRoles=false, but the ClusterRole\(s\) appscode:license-reader do not exist: the operator binds every backup and restore Job to appscode:license-reader .* set rbac\.createLicenseRoles=true/);
+    expect(none).toMatch(/ClusterRole\(s\) appscode:license-checker, appscode:license-reader do not exist/);
+    expect(fs.readFileSync(path.join(base, 'templates', 'license-roles-check.yaml'), 'utf8')).toMatch(
+      /if not \.Values\.rbac\.createLicenseRoles[\s\S]*include "stash-pxc\.requireLicenseRoles" \(dict "connected" \(lookup "v1" "Namespace" "" "kube-system"\) "reader" \(lookup "rbac\.authorization\.k8s\.io\/v1" "ClusterRole" "" "appscode:license-reader"\) "checker" \(lookup "rbac\.authorization\.k8s\.io\/v1" "ClusterRole" "" "appscode:license-checker"\) "Release" \.Release\)/);
   });
 });

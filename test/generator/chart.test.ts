@@ -5,6 +5,7 @@
  * each values file means what it says, and the default render equals the plain install in dist/.
  */
 import { X509Certificate, createPrivateKey } from 'crypto';
+import { parse } from 'yaml';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,7 +15,7 @@ import { resolveKubernetesSchema } from '../../src/api/k8s-openapi';
 import { distInstallManifests } from '../../generator/chart/dist';
 import { writeHelmChart } from '../../generator/chart/helm-chart';
 import { OPERATOR_LABELS } from '../../generator/chart/helm-helpers';
-import { restrictedSecurityContext } from '../../src/install/stash-operator';
+import { restrictedContainerSecurityContext as restrictedSecurityContext } from '../../src/core/security-context';
 import { findHelm, HelmBinary, helmTemplate, TemplateOptions } from '../support/helm';
 import { ModelValidation, validateWithModels } from '../support/kubernetes-models';
 import { missingPermissions, OPERATOR_NEEDS, TASK_QUEUE_NEEDS } from '../support/rbac';
@@ -90,7 +91,22 @@ describe('the chart rendered by Helm', () => {
         failure(helm, 'unknown-key', ['operatr.image.tag=x']),
         failure(helm, 'bad-mode', ['certificates.mode=selfSigned']),
         failure(helm, 'bad-namespace', ['webhooks.excludedNamespaces={Kube_System}']),
+        failure(helm, 'license-admission-without-webhooks', ['webhooks.mutating=false', 'webhooks.validating=false', 'license.apiService=v1beta1.admission.stash.appscode.com']),
+        failure(helm, 'license-not-ours', ['license.apiService=v1.license.example.com']),
       );
+      jobs.push(render(helm, 'existing-service-account', { release: 'stash', namespace: 'stash', set: ['serviceAccount.create=false', 'serviceAccount.name=platform-stash'] }));
+      jobs.push(render(helm, 'stash-defaults', { release: 'stash', namespace: 'stash' }));
+      jobs.push(render(helm, 'license-explicit', { release: 'stash', namespace: 'stash', set: ['license.apiService=v1alpha1.repositories.stash.appscode.com'] }));
+      jobs.push(render(helm, 'extras', {
+        release: 'stash',
+        namespace: 'stash',
+        set: [
+          'extraArgs={--qps=100,--burst=200}',
+          'extraEnv[0].name=HTTPS_PROXY', 'extraEnv[0].value=http://proxy:3128',
+          'extraVolumes[0].name=ca-certs', 'extraVolumes[0].configMap.name=corporate-ca',
+          'extraVolumeMounts[0].name=ca-certs', 'extraVolumeMounts[0].mountPath=/etc/ssl/certs/corporate', 'extraVolumeMounts[0].readOnly=true',
+        ],
+      }));
     }
     await Promise.all(jobs);
     // One validator process for every distinct object of every render.
@@ -290,12 +306,74 @@ describe('the chart rendered by Helm', () => {
       expect(one(rendered(helm, 'overrides'), 'ClusterRole', 'my-stash').metadata.labels).toEqual(expect.objectContaining(OPERATOR_LABELS));
     });
 
-    test('webhooks off: no webhook configurations, no APIServices, the operator told so', () => {
+    test('webhooks off: no webhook configurations or admission APIServices; the snapshot APIService carries the license', () => {
       const objects = rendered(helm, 'webhooks-off.yaml');
-      expect(kindsOf(objects)).not.toEqual(expect.arrayContaining(['APIService']));
+      expect(byKind(objects, 'APIService').map((a) => a.metadata.name)).toEqual(['v1alpha1.repositories.stash.appscode.com']);
+      expect(arg(objects, 'license-apiservice')).toBe('v1alpha1.repositories.stash.appscode.com');
       expect(byKind(objects, 'MutatingWebhookConfiguration')).toEqual([]);
       expect(byKind(objects, 'ValidatingWebhookConfiguration')).toEqual([]);
       expect([arg(objects, 'enable-mutating-webhook'), arg(objects, 'enable-validating-webhook')]).toEqual(['false', 'false']);
+    });
+
+    test.each(VALUES_FILES)('%s: the APIService of --license-apiservice exists, on the operator Service at 443, with a caBundle that verifies the serving certificate', (file) => {
+      const objects = rendered(helm, file);
+      const values = parse(fs.readFileSync(path.join(VALUES_DIR, file), 'utf8')) ?? {};
+      const name = arg(objects, 'license-apiservice')!;
+      const api = one(objects, 'APIService', name);
+      const service = one(objects, 'Service');
+      // The addon calls https://<service>.<namespace>.svc/appscode/license, always on 443.
+      expect(api.spec.service).toEqual({ name: service.metadata.name, namespace: service.metadata.namespace, port: 443 });
+      expect(service.spec.ports.find((p: any) => p.port === 443).targetPort).toBe(8443);
+      const dnsName = `${service.metadata.name}.${service.metadata.namespace}.svc`;
+      const servingSecret = pod(objects).volumes.find((v: any) => v.name === 'serving-cert').secret.secretName;
+      const mode = values.certificates?.mode ?? 'helm';
+      if (mode === 'helm') {
+        const secret = one(objects, 'Secret', servingSecret);
+        const cert = new X509Certificate(b64(secret.data['tls.crt']));
+        expect(cert.verify(new X509Certificate(b64(api.spec.caBundle)).publicKey)).toBe(true);
+        expect(cert.subjectAltName).toContain(`DNS:${dnsName}`);
+      } else if (mode === 'certManager') {
+        expect(api.spec.caBundle).toBeUndefined();
+        const [namespace, certificate] = api.metadata.annotations['cert-manager.io/inject-ca-from'].split('/');
+        const issued = one(objects, 'Certificate', certificate);
+        expect({ namespace, secretName: issued.spec.secretName }).toEqual({ namespace: service.metadata.namespace, secretName: servingSecret });
+        expect(issued.spec.dnsNames).toContain(dnsName);
+      } else {
+        expect(mode).toBe('provided');
+        expect(api.spec.caBundle).toBe(values.certificates.provided.caBundle);
+        expect(servingSecret).toBe(values.certificates.provided.secretName);
+      }
+      // The operator binds every Job to the reader role: the chart creates it, or checked that it exists.
+      if (values.rbac?.createLicenseRoles === false) expect(byKind(objects, 'ClusterRole').map((r) => r.metadata.name)).not.toContain('appscode:license-reader');
+      else expect(one(objects, 'ClusterRole', 'appscode:license-reader').rules).toEqual(expect.arrayContaining([{ nonResourceURLs: ['/appscode/license'], verbs: ['get'] }]));
+    });
+
+    test('license.apiService: an APIService of the chart works; one the chart does not register fails the install, saying what to set', () => {
+      expect(arg(rendered(helm, 'license-explicit'), 'license-apiservice')).toBe('v1alpha1.repositories.stash.appscode.com');
+      expect(failures.get(`${helm}:license-admission-without-webhooks`)).toMatch(
+        /license\.apiService=v1beta1\.admission\.stash\.appscode\.com: the chart registers that APIService only while a webhook is on .*leave license\.apiService empty \(then v1alpha1\.repositories\.stash\.appscode\.com is used\)/);
+      expect(failures.get(`${helm}:license-not-ours`)).toMatch(
+        /license\.apiService=v1\.license\.example\.com is not an APIService of this chart \(v1alpha1\.admission\.stash\.appscode\.com, v1beta1\.admission\.stash\.appscode\.com, v1alpha1\.repositories\.stash\.appscode\.com\), so every backup and restore Job would fail its license check/);
+    });
+
+    test('serviceAccount.create=false: no ServiceAccount; every binding and the Deployment name the given one', () => {
+      const objects = rendered(helm, 'existing-service-account');
+      expect(byKind(objects, 'ServiceAccount').map((a) => a.metadata.name)).not.toContain('platform-stash');
+      expect(byKind(objects, 'ServiceAccount').map((a) => a.metadata.name)).not.toContain('stash-stash-pxc');
+      expect(pod(objects).serviceAccountName).toBe('platform-stash');
+      const bindings = [...byKind(objects, 'ClusterRoleBinding'), ...byKind(objects, 'RoleBinding')];
+      expect(bindings.length).toBeGreaterThanOrEqual(5);
+      for (const binding of bindings) expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'platform-stash', namespace: 'stash' }]);
+    });
+
+    test('extraArgs, extraEnv, extraVolumes and extraVolumeMounts are appended to the operator\'s own', () => {
+      const objects = rendered(helm, 'extras');
+      const operator = container(objects, 'operator');
+      const defaults = container(rendered(helm, 'stash-defaults'), 'operator');
+      expect(operator.args).toEqual([...defaults.args, '--qps=100', '--burst=200']);
+      expect(operator.env).toEqual([...defaults.env, { name: 'HTTPS_PROXY', value: 'http://proxy:3128' }]);
+      expect(operator.volumeMounts).toEqual([...defaults.volumeMounts, { name: 'ca-certs', mountPath: '/etc/ssl/certs/corporate', readOnly: true }]);
+      expect(pod(objects).volumes).toEqual([...pod(rendered(helm, 'stash-defaults')).volumes, { name: 'ca-certs', configMap: { name: 'corporate-ca' } }]);
     });
 
     test('external Pushgateway: no sidecar, volume, port or ServiceMonitor; Jobs push to the URL', () => {
@@ -381,9 +459,9 @@ describe('the chart rendered by Helm', () => {
       expect([plain.tolerations, plain.affinity, plain.priorityClassName, plain.imagePullSecrets]).toEqual([undefined, undefined, undefined, undefined]);
     });
 
-    test('minimal: the optional parts are gone', () => {
+    test('minimal: the optional parts are gone, the license APIService stays', () => {
       const objects = rendered(helm, 'minimal.yaml');
-      expect(kindsOf(objects)).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount']);
+      expect(kindsOf(objects)).toEqual(['APIService', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount']);
       expect(byKind(objects, 'ClusterRole').map((r) => r.metadata.name)).toEqual(['stash-stash-pxc']);
     });
 

@@ -18,10 +18,12 @@ function synth(props?: PerconaXtraDbCatalogProps, namespace?: string): any[] {
 
 const named = (docs: any[], kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name);
 
-/** The error message that constructing a catalog with these props throws. */
+/** The error message that synthesizing a catalog with these props fails with (the constructor does not throw). */
 function errorOf(props: PerconaXtraDbCatalogProps): string {
+  const chart = Testing.chart();
+  new PerconaXtraDbCatalog(chart, 'Catalog', props);
   try {
-    new PerconaXtraDbCatalog(Testing.chart(), 'Catalog', props);
+    Testing.synth(chart);
   } catch (e) {
     return (e as Error).message;
   }
@@ -155,14 +157,14 @@ describe('PerconaXtraDbCatalog', () => {
       ['an invalid label value', { labels: { team: 'not valid!' } }, /labels\["team"\]: "not valid!" is not a label value/],
     ])('%s', (_what, props, message) => {
       const error = errorOf(props);
-      expect(error).toMatch(/^PerconaXtraDbCatalog "test\/Catalog" has invalid props:/);
+      expect(error).toMatch(/^Validation failed with the following errors:\n {2}\[test\/Catalog\] /);
       expect(error).toMatch(message);
     });
 
     test('lists every problem at once', () => {
       const error = errorOf({ versions: [], image: { registry: 'http://x', repository: 'A' } });
 
-      expect(error.split('\n').filter((line) => line.startsWith('  - '))).toHaveLength(3);
+      expect(error.split('\n').filter((line) => line.startsWith('  [test/Catalog] '))).toHaveLength(3);
     });
   });
 });

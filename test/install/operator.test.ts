@@ -13,7 +13,8 @@ import { MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS, WebhookFailurePolicy } from '..
 import { OperatorLicense } from '../../src/install/operator-license';
 import { Pushgateway } from '../../src/install/pushgateway';
 import { ServingCertificates } from '../../src/install/serving-certificates';
-import { restrictedSecurityContext, StashOperator, StashOperatorProps } from '../../src/install/stash-operator';
+import { restrictedContainerSecurityContext as restrictedSecurityContext } from '../../src/core/security-context';
+import { StashOperator, StashOperatorProps } from '../../src/install/stash-operator';
 import { validateWithModels } from '../support/kubernetes-models';
 import { LICENSE_READER_NEEDS, missingPermissions, OPERATOR_NEEDS, TASK_QUEUE_NEEDS } from '../support/rbac';
 import { REPO_ROOT } from '../support/reference';
@@ -23,7 +24,20 @@ const TEST_CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFI
 function synth(props: StashOperatorProps): any[] {
   const chart = new Chart(Testing.app(), 'test');
   new StashOperator(chart, 'Stash', props);
-  return chart.toJson();
+  return Testing.synth(chart);
+}
+
+/** The message synth fails with (every problem of every construct, each with its path). */
+function synthError(props: StashOperatorProps): string {
+  const chart = new Chart(Testing.app(), 'test');
+  // Constructors never throw for bad input: the problems come at synth.
+  new StashOperator(chart, 'Stash', props);
+  try {
+    Testing.synth(chart);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '(synthesized without error)';
 }
 
 const byKind = (objects: any[], kind: string) => objects.filter((o) => o.kind === kind);
@@ -40,7 +54,7 @@ describe('StashOperator', () => {
   const objects = synth({ certificates: ServingCertificates.certManager() });
 
   test('asks for a certificate choice, naming the construct, the field and the fixes', () => {
-    expect(() => synth({})).toThrow(/StashOperator "test\/Stash".*\n.*certificates is not set: choose ServingCertificates\.certManager\(\).*ServingCertificates\.provided/);
+    expect(synthError({})).toMatch(/\[test\/Stash\] certificates: is not set\. Fix: choose ServingCertificates\.certManager\(\).*ServingCertificates\.provided/);
   });
 
   test('runs the upstream operator image with upstream `run` arguments', () => {
@@ -91,8 +105,8 @@ describe('StashOperator', () => {
 
   test('refuses security contexts that break "restricted", saying what to change', () => {
     const props = { certificates: ServingCertificates.certManager(), securityContext: { ...restrictedSecurityContext(), allowPrivilegeEscalation: true, readOnlyRootFilesystem: false } };
-    expect(() => synth(props)).toThrow(/securityContext\.allowPrivilegeEscalation must be false[\s\S]*securityContext\.readOnlyRootFilesystem must be true/);
-    expect(() => synth({ certificates: ServingCertificates.certManager(), replicas: 2 })).toThrow(/replicas 2 must be 1 .*no leader election/);
+    expect(synthError(props)).toMatch(/\[test\/Stash\] securityContext\.allowPrivilegeEscalation: must be false[\s\S]*\[test\/Stash\] securityContext\.readOnlyRootFilesystem: must be true/);
+    expect(synthError({ certificates: ServingCertificates.certManager(), replicas: 2 })).toMatch(/replicas: 2 is neither 1 nor 0\. Fix: .*no leader election/);
   });
 
   test('sets the defaults cdk8s-plus would hide: replicas, pull policy, names without hashes', () => {
@@ -129,7 +143,8 @@ describe('StashOperator', () => {
     expect(byKind(provided, 'Certificate')).toEqual([]);
     const volume = one(provided, 'Deployment').spec.template.spec.volumes.find((v: any) => v.name === 'serving-cert');
     expect(volume.secret.secretName).toBe('my-cert');
-    expect(() => ServingCertificates.provided({ secretName: 'my-cert', caBundle: 'not base64!' })).toThrow(/caBundle must be the base64 of a PEM CA certificate/);
+    expect(synthError({ certificates: ServingCertificates.provided({ secretName: 'my-cert', caBundle: 'not base64!' }) }))
+      .toMatch(/\[test\/Stash\] certificates\.provided\.caBundle: is not the base64 of a PEM CA certificate/);
   });
 
   test('webhooks call the operator through the kube-apiserver, as upstream, and leave the caBundle to the operator', () => {
@@ -169,13 +184,15 @@ describe('StashOperator', () => {
     const custom = synth({ certificates: ServingCertificates.certManager(), namespace: 'backup', webhooks: { failurePolicy: WebhookFailurePolicy.FAIL, excludedNamespaces: ['kube-system', 'backup', 'ingress'] } });
     expect(selectorOf(custom).deployment).toEqual(notIn(['backup', 'kube-system', 'ingress']));
     expect(selectorOf(synth({ certificates: ServingCertificates.certManager(), webhooks: { excludedNamespaces: [] } })).statefulset).toEqual(notIn(['stash']));
-    expect(() => synth({ certificates: ServingCertificates.certManager(), webhooks: { excludedNamespaces: ['Kube_System'] } }))
-      .toThrow(/StashOperator "test\/Stash"[\s\S]*webhooks\.excludedNamespaces entry "Kube_System" must be a DNS-1123 label/);
+    expect(synthError({ certificates: ServingCertificates.certManager(), webhooks: { excludedNamespaces: ['Kube_System'] } }))
+      .toMatch(/\[test\/Stash\/Webhooks\] excludedNamespaces\[0\]: "Kube_System" has upper-case letters; it must be a DNS-1123 label/);
   });
 
   test('turning options off removes their objects', () => {
     const off = synth({ certificates: ServingCertificates.certManager(), webhooks: { mutating: false, validating: false }, createLicenseRoles: false });
-    expect(byKind(off, 'APIService')).toEqual([]);
+    // The operator serves only the snapshot API then, and that APIService carries the license endpoint.
+    expect(byKind(off, 'APIService').map((a) => a.metadata.name)).toEqual(['v1alpha1.repositories.stash.appscode.com']);
+    expect(arg(off, 'license-apiservice')).toBe('v1alpha1.repositories.stash.appscode.com');
     expect(byKind(off, 'MutatingWebhookConfiguration')).toEqual([]);
     expect(byKind(off, 'ValidatingWebhookConfiguration')).toEqual([]);
     expect(arg(off, 'enable-mutating-webhook')).toBe('false');
@@ -187,7 +204,8 @@ describe('StashOperator', () => {
     expect(one(external, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['api']);
     expect(arg(external, 'pushgateway-url')).toBe('http://pg.monitoring.svc:9091');
     expect(byKind(external, 'ServiceMonitor')).toEqual([]);
-    expect(() => Pushgateway.external('pg:9091')).toThrow(/must be http\(s\):\/\/host/);
+    expect(synthError({ certificates: ServingCertificates.certManager(), pushgateway: Pushgateway.external('pg:9091') }))
+      .toMatch(/\[test\/Stash\] pushgateway\.externalUrl: "pg:9091" is not an http\(s\):\/\/host\[:port\]\[\/path\] URL/);
   });
 
   test('license: from a Secret, or from the key kept in a Secret; mounted and passed as --license-file', () => {
@@ -247,8 +265,65 @@ describe('StashOperator', () => {
   });
 
   test('errors name the field and the fix', () => {
-    expect(() => synth({ certificates: ServingCertificates.certManager(), name: 'Stash_Operator' })).toThrow(/name "Stash_Operator" must be a DNS-1123 label/);
-    expect(() => OperatorLicense.fromKey('  ')).toThrow(/license text is empty/);
+    expect(synthError({ certificates: ServingCertificates.certManager(), name: 'Stash_Operator' })).toMatch(/\[test\/Stash\] name: "Stash_Operator" has upper-case letters; it must be a DNS-1035 label \(it names the Service\)\. Fix: use a name like "stash-operator"/);
+    expect(synthError({ certificates: ServingCertificates.certManager(), license: OperatorLicense.fromKey('  ') })).toMatch(/license\.key: the license text is empty/);
+    expect(synthError({ certificates: ServingCertificates.certManager(), podLabels: { team: 'backup ops' }, annotations: { 'bad key!': 'x' } }))
+      .toMatch(/podLabels\.team: "backup ops" must be letters[\s\S]*annotations: key "bad key!"/);
+  });
+
+  test('the license APIService the addons look up is always one this operator registers', () => {
+    const byName = (objs: any[]) => byKind(objs, 'APIService').map((a) => a.metadata.name);
+    expect(byName(objects)).toContain(arg(objects, 'license-apiservice'));
+    const off = synth({ certificates: ServingCertificates.certManager(), webhooks: { mutating: false, validating: false } });
+    expect(byName(off)).toEqual([arg(off, 'license-apiservice')]);
+    // With cert-manager, its CA injector fills the caBundle from the serving Certificate.
+    expect(one(off, 'APIService').metadata.annotations).toEqual({ 'cert-manager.io/inject-ca-from': 'stash/stash-apiserver-cert' });
+    expect(synthError({ certificates: ServingCertificates.certManager(), webhooks: { mutating: false, validating: false }, licenseApiService: 'v1beta1.admission.stash.appscode.com' }))
+      .toMatch(/\[test\/Stash\] licenseApiService: "v1beta1\.admission\.stash\.appscode\.com" is not one of the APIServices this operator registers \(v1alpha1\.repositories\.stash\.appscode\.com\), so every backup and restore Job would fail its license check\. Fix: leave it out/);
+    expect(synthError({ certificates: ServingCertificates.certManager(), licenseApiService: 'v1.license.example.com' }))
+      .toMatch(/licenseApiService: "v1\.license\.example\.com" is not one of the APIServices/);
+  });
+
+  test('an existing ServiceAccount, extra arguments, environment and volumes', () => {
+    const custom = synth({
+      certificates: ServingCertificates.certManager(),
+      createServiceAccount: false,
+      serviceAccountName: 'platform-stash',
+      extraArgs: ['--qps=100'],
+      extraEnv: [{ name: 'HTTPS_PROXY', value: 'http://proxy:3128' }],
+      extraVolumes: [{ name: 'ca-certs', configMap: { name: 'corporate-ca' } }],
+      extraVolumeMounts: [{ name: 'ca-certs', mountPath: '/etc/ssl/certs/corporate', readOnly: true }],
+    });
+    expect(byKind(custom, 'ServiceAccount').map((a) => a.metadata.name)).not.toContain('platform-stash');
+    expect(one(custom, 'Deployment').spec.template.spec.serviceAccountName).toBe('platform-stash');
+    for (const b of [...byKind(custom, 'ClusterRoleBinding'), ...byKind(custom, 'RoleBinding')]) expect(b.subjects[0].name).toBe('platform-stash');
+    expect(argsOf(custom)).toEqual([...argsOf(objects), '--qps=100']);
+    const operator = containersOf(custom).find((c: any) => c.name === 'operator');
+    expect(operator.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'HTTPS_PROXY']);
+    expect(operator.volumeMounts.map((m: any) => m.name)).toEqual(['serving-cert', 'tmp', 'ca-certs']);
+    expect(synthError({ certificates: ServingCertificates.certManager(), extraArgs: ['qps=1'], extraVolumes: [{ name: 'tmp', emptyDir: {} }], extraVolumeMounts: [{ name: 'nope', mountPath: '/x' }] }))
+      .toMatch(/extraArgs\[0\]: "qps=1" is not a flag[\s\S]*extraVolumes\[0\]\.name: "tmp" is a volume of the operator Pod already[\s\S]*extraVolumeMounts\[0\]\.name: "nope" is no volume of the operator Pod/);
+  });
+
+  test('one synth lists every problem of every construct, each with its path', () => {
+    const message = synthError({
+      certificates: ServingCertificates.certManager({ issuer: { name: 'Bad Issuer' } }),
+      namespace: 'Backup',
+      logLevel: 11,
+      license: OperatorLicense.fromSecret('my_license'),
+      taskQueue: { maxConcurrentSessions: 0 },
+      webhooks: { excludedNamespaces: ['ok', 'Not_OK'] },
+    });
+    const lines = message.split('\n').filter((l) => l.trim().startsWith('['));
+    expect(lines.map((l) => l.trim().replace(/:.*/, ''))).toEqual([
+      '[test/Stash] certificates.certManager.issuer.name',
+      '[test/Stash] namespace',
+      '[test/Stash] logLevel',
+      '[test/Stash] license.secretName',
+      '[test/Stash/Webhooks] excludedNamespaces[1]',
+      '[test/Stash/TaskQueue] maxConcurrentSessions',
+    ]);
+    expect(lines.every((l) => / Fix: /.test(l))).toBe(true);
   });
 });
 
@@ -263,6 +338,13 @@ describe('dist/install.yaml', () => {
     expect(byKind(objects, 'Certificate')).toHaveLength(1);
     expect(JSON.stringify(objects)).not.toMatch(/PRIVATE KEY|"tls\.key":/);
     expect(byKind(objects, 'Function').map((f) => f.metadata.name)).toContain('perconaxtradb-backup-8.0');
+  });
+
+  test('keeps the license APIService the addons look up, with its CA injected by cert-manager', () => {
+    const name = containersOf(objects).find((c: any) => c.name === 'operator').args.find((a: string) => a.startsWith('--license-apiservice=')).split('=')[1];
+    const api = one(objects, 'APIService', name);
+    expect(api.spec.service).toEqual({ name: 'stash', namespace: 'stash', port: 443 });
+    expect(api.metadata.annotations['cert-manager.io/inject-ca-from']).toBe(`stash/${one(objects, 'Certificate').metadata.name}`);
   });
 
   test('validates against the Kubernetes, cert-manager and Prometheus Operator schemas', async () => {

@@ -27,6 +27,80 @@ name, else "<release>-<chart>"; at most 63 characters (it names a Service).
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/*
+The labels of every object besides app.kubernetes.io/component (which each object sets before
+them). One list, so every object and the chart's own lookups agree.
+*/}}
+{{- define "stash-pxc.labels" -}}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
+app.kubernetes.io/name: {{ include "stash-pxc.name" . | quote }}
+app.kubernetes.io/part-of: stash-pxc
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+helm.sh/chart: {{ include "stash-pxc.chart" . | quote }}
+{{- end -}}
+
+{{/* The labels that select the operator Pod. */}}
+{{- define "stash-pxc.selectorLabels" -}}
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+app.kubernetes.io/name: {{ include "stash-pxc.name" . | quote }}
+{{- end -}}
+
+{{/* The operator's ServiceAccount: serviceAccount.name, else the base name. */}}
+{{- define "stash-pxc.serviceAccountName" -}}
+{{- default (include "stash-pxc.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{/*
+The APIService the addons ask for the license (the operator's --license-apiservice). Every backup
+and restore Job looks it up first and calls /appscode/license on its Service, so it must be one
+the chart registers: license.apiService, else v1beta1.admission.stash.appscode.com while a webhook is
+on, else v1alpha1.repositories.stash.appscode.com (the operator serves the admission groups only with a
+webhook, the snapshot group always). Fails the install for any other name.
+*/}}
+{{- define "stash-pxc.licenseApiService" -}}
+{{- $webhooks := or .Values.webhooks.mutating .Values.webhooks.validating -}}
+{{- $registered := list "v1alpha1.repositories.stash.appscode.com" -}}
+{{- if $webhooks -}}
+{{- $registered = concat (list "v1alpha1.admission.stash.appscode.com" "v1beta1.admission.stash.appscode.com") $registered -}}
+{{- end -}}
+{{- $name := .Values.license.apiService | default (ternary "v1beta1.admission.stash.appscode.com" "v1alpha1.repositories.stash.appscode.com" $webhooks) -}}
+{{- if not (has $name $registered) -}}
+{{- if has $name (list "v1alpha1.admission.stash.appscode.com" "v1beta1.admission.stash.appscode.com" "v1alpha1.repositories.stash.appscode.com") -}}
+{{- fail (printf "license.apiService=%s: the chart registers that APIService only while a webhook is on (webhooks.mutating or webhooks.validating), and every backup and restore Job looks it up for the license check; leave license.apiService empty (then %s is used) or set it to %s" $name "v1alpha1.repositories.stash.appscode.com" "v1alpha1.repositories.stash.appscode.com") -}}
+{{- else -}}
+{{- fail (printf "license.apiService=%s is not an APIService of this chart (%s), so every backup and restore Job would fail its license check; leave license.apiService empty, or set it to one of those" $name (join ", " $registered)) -}}
+{{- end -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{/*
+With rbac.createLicenseRoles=false, the ClusterRoles appscode:license-reader and appscode:license-checker must
+exist already (the operator binds every backup Job to the reader): fails when the cluster answers
+and one is missing, or is this release's own (the upgrade would delete it).
+(dict "connected" <kube-system lookup> "reader" <lookup> "checker" <lookup> "Release" .Release)
+*/}}
+{{- define "stash-pxc.requireLicenseRoles" -}}
+{{- if .connected -}}
+{{- $release := .Release -}}
+{{- $missing := list -}}
+{{- $ours := list -}}
+{{- range $name, $role := dict "appscode:license-reader" .reader "appscode:license-checker" .checker -}}
+{{- if not $role -}}
+{{- $missing = append $missing $name -}}
+{{- else if and (eq (dig "metadata" "annotations" "meta.helm.sh/release-name" "" $role) $release.Name) (eq (dig "metadata" "annotations" "meta.helm.sh/release-namespace" "" $role) $release.Namespace) -}}
+{{- $ours = append $ours $name -}}
+{{- end -}}
+{{- end -}}
+{{- if $missing -}}
+{{- fail (printf "rbac.createLicenseRoles=false, but the ClusterRole(s) %s do not exist: the operator binds every backup and restore Job to appscode:license-reader for the license check and runs with appscode:license-checker; set rbac.createLicenseRoles=true, or install what provides them (KubeDB, ace-user-roles) first" (join ", " $missing)) -}}
+{{- else if $ours -}}
+{{- fail (printf "rbac.createLicenseRoles=false, but the ClusterRole(s) %s belong to this release, so the upgrade would delete them and every backup and restore Job would fail its license check; keep rbac.createLicenseRoles=true" (join ", " $ours)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The Secret with the operator's serving certificate. */}}
 {{- define "stash-pxc.servingCertSecretName" -}}
 {{- if eq .Values.certificates.mode "provided" -}}

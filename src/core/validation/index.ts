@@ -4,3 +4,4 @@ export * from './cron';
 export * from './quantities';
 export * from './storage-names';
 export * from './crd-check';
+export * from './helm-expressions';

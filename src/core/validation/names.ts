@@ -2,6 +2,7 @@
  * Kubernetes name rules (DNS-1123 labels and subdomains, DNS-1035 labels), with messages that
  * say which rule failed and suggest a valid name.
  */
+import { hasHelmExpression, literalOf } from './helm-expressions';
 import { problem } from './problems';
 
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -39,6 +40,10 @@ export function nameViolation(value: string, rule: NameRule): string | undefined
   if (value.length === 0) return 'is empty';
   const max = MAX[rule];
   if (value.length > max) return `is ${value.length} characters long, more than the ${max} a ${rule} allows`;
+  return patternViolation(value, rule);
+}
+
+function patternViolation(value: string, rule: NameRule): string | undefined {
   const pattern = rule === NameRule.DNS_LABEL ? LABEL : rule === NameRule.DNS_1035_LABEL ? LABEL_1035 : SUBDOMAIN;
   if (pattern.test(value)) return undefined;
   if (/[A-Z]/.test(value)) return 'has upper-case letters';
@@ -47,12 +52,26 @@ export function nameViolation(value: string, rule: NameRule): string | undefined
   return 'has characters other than a-z, 0-9 and "-", or does not start and end with a letter or digit';
 }
 
+/** Options of `nameProblems`. */
+export interface NameCheckOptions {
+  /**
+   * The value may hold Helm template expressions (`{{ ... }}`, the chart generator's props): the
+   * literal text around them (each expression read as `x`) must follow the rule; the length is
+   * only known at install.
+   * @default false
+   */
+  readonly helmExpressions?: boolean;
+}
+
 /** Problems of a name field, with a suggested fix. */
-export function nameProblems(field: string, value: string | undefined, rule: NameRule, why?: string): string[] {
+export function nameProblems(field: string, value: string | undefined, rule: NameRule, why?: string, options: NameCheckOptions = {}): string[] {
   if (value === undefined) return [];
-  const violation = nameViolation(value, rule);
-  if (!violation) return [];
   const reason = why ? ` (${why})` : '';
+  if (typeof value !== 'string') return [problem(field, `${JSON.stringify(value)} is not a string${reason}`, `give a ${rule}`)];
+  const violation = options.helmExpressions === true && hasHelmExpression(value)
+    ? patternViolation(literalOf(value), rule)
+    : nameViolation(value, rule);
+  if (!violation) return [];
   const rulePart = violation.includes(rule) ? '' : `; it must be a ${rule}`;
   return [problem(field, `"${value}" ${violation}${rulePart}${reason}`, `use a name like "${suggestName(value, rule)}"`)];
 }

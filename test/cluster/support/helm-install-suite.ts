@@ -11,6 +11,7 @@
  * kube-apiserver to those APIServices, so with the default `failurePolicy: Ignore` the server
  * admits what they intercept after an immediate 503; `Fail` is tested at the end.
  */
+import { X509Certificate } from 'crypto';
 import * as path from 'path';
 import { Cluster, startCluster } from '../harness';
 import { findHelm, HelmBinary } from '../../support/helm';
@@ -19,7 +20,7 @@ import {
   addedKeys, applyCrds, keysOf, objectKey, ownedByRelease, snapshotObjects, waitEstablished,
 } from './objects';
 import { SERVICE_MONITOR_CRD } from './prerequisite-crds';
-import { CHART_DIR, requireChartTemplates } from './repo';
+import { CHART_DIR, REPO_ROOT, requireChartTemplates } from './repo';
 import { readYamlFile, yamlFilesIn } from './yaml';
 
 const RELEASE = 'stash';
@@ -30,13 +31,23 @@ const FAIL_NS = 'stash-fail-policy';
 /** The values of the upgrade: options off and on, so that objects go away and new ones come. */
 const UPGRADE_VALUES = [
   'webhooks.mutating=false', // no MutatingWebhookConfiguration ...
-  'webhooks.validating=false', // ... no ValidatingWebhookConfiguration, and no APIServices
+  'webhooks.validating=false', // ... no ValidatingWebhookConfiguration, and no admission APIServices
   'monitoring.operator=true', // metrics ServiceAccount, token Secret, ClusterRole(+Binding), ServiceMonitor
   'monitoring.pushgateway=true', // a second ServiceMonitor
   'catalog.versions={8.0}', // the 5.7 and 8.4 Functions and Tasks go
   'license.key=not-a-real-license', // a license Secret, mounted
-  'rbac.createLicenseRoles=false', // the shared license ClusterRoles go
 ];
+
+/** The license ClusterRoles the operator binds every backup and restore Job to. */
+const LICENSE_ROLES = ['appscode:license-reader', 'appscode:license-checker'];
+const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
+
+/** The operator's `--license-apiservice` in a release manifest. */
+function licenseApiServiceOf(manifest: any[]): string | undefined {
+  const deployment = manifest.find((o) => o.kind === 'Deployment');
+  const operator = deployment?.spec.template.spec.containers.find((c: any) => c.name === 'operator');
+  return (operator?.args as string[] | undefined)?.find((a) => a.startsWith('--license-apiservice='))?.split('=')[1];
+}
 
 /** Every release in any namespace and state (Helm 4 dropped `--all`; the state flags work in both). */
 const LIST_ALL = ['list', '--all-namespaces', '--deployed', '--failed', '--pending', '--uninstalling', '-o', 'json'];
@@ -156,6 +167,16 @@ export function describeHelmInstall(major: 3 | 4): void {
         .toEqual({ code: 'refused', stderr: expect.stringMatching(/already installed|one release per cluster|cannot be imported/i) });
     });
 
+    test('an upgrade to rbac.createLicenseRoles=false is refused while the roles are the release\'s own (it would delete them)', async () => {
+      const beforeUpgrade = await snapshotObjects(cluster);
+      const r = await helmOn(cluster, ['upgrade', RELEASE, CHART_DIR, '--namespace', NS, NO_WAIT, '--set', 'rbac.createLicenseRoles=false']);
+      expect({ code: r.code === 0 ? 0 : 'refused', stderr: r.stderr })
+        .toEqual({ code: 'refused', stderr: expect.stringMatching(/ClusterRole\(s\) appscode:license-checker, appscode:license-reader belong to this release, so the upgrade would delete them/) });
+      const after = await snapshotObjects(cluster);
+      for (const role of LICENSE_ROLES) expect(after.has(`ClusterRole.rbac.authorization.k8s.io//${role}`)).toBe(true);
+      expect(addedKeys(beforeUpgrade, after)).toEqual([]);
+    });
+
     test('helm upgrade with changed values: removed objects are gone, new ones exist, the serving certificate is kept', async () => {
       const oldCert = installed.find((o) => o.kind === 'Secret' && o.type === 'kubernetes.io/tls');
       const liveCertBefore = oldCert
@@ -177,7 +198,10 @@ export function describeHelmInstall(major: 3 | 4): void {
       expect(removed.filter((k) => live.has(k))).toEqual([]);
       const kinds = (objs: any[]) => [...new Set(objs.map((o) => o.kind))].sort();
       expect(kinds(upgraded)).toEqual(expect.arrayContaining(['ServiceMonitor']));
-      expect(kinds(upgraded)).not.toEqual(expect.arrayContaining(['APIService']));
+      // Only the snapshot APIService stays, and the addons' license check goes through it.
+      expect(upgraded.filter((o) => o.kind === 'APIService').map((o) => o.metadata.name)).toEqual(['v1alpha1.repositories.stash.appscode.com']);
+      expect(licenseApiServiceOf(upgraded)).toBe('v1alpha1.repositories.stash.appscode.com');
+      expect(live.has('APIService.apiregistration.k8s.io//v1alpha1.repositories.stash.appscode.com')).toBe(true);
       expect(kinds(upgraded)).not.toEqual(expect.arrayContaining(['MutatingWebhookConfiguration']));
       expect(kinds(upgraded)).not.toEqual(expect.arrayContaining(['ValidatingWebhookConfiguration']));
       expect(upgraded.filter((o) => o.kind === 'Function').map((o) => o.metadata.name).sort())
@@ -238,6 +262,55 @@ export function describeHelmInstall(major: 3 | 4): void {
         expect({ code: r.code, stderr: lines(r.stderr) }).toEqual({ code: 0, stderr: [] });
       } finally {
         if (r.code === 0) await helmOnOk(cluster, ['uninstall', release, '--namespace', OTHER_NS]);
+      }
+    });
+
+    test('webhooks off (test/values/webhooks-off.yaml): the license APIService is installed, names the operator Service on 443, and its caBundle verifies the serving certificate', async () => {
+      const release = 'stash-no-webhooks';
+      const r = await helmOn(cluster, ['install', release, CHART_DIR, '--namespace', OTHER_NS, NO_WAIT,
+        '--values', path.join(REPO_ROOT, 'test', 'values', 'webhooks-off.yaml'), '--set', 'crds.appBinding=false']);
+      try {
+        ok(r, 'helm install -f webhooks-off.yaml');
+        const manifest = await releaseManifest(cluster, release, OTHER_NS);
+        expect(manifest.filter((o) => /WebhookConfiguration$/.test(o.kind))).toEqual([]);
+        const name = licenseApiServiceOf(manifest)!;
+        expect(name).toBe('v1alpha1.repositories.stash.appscode.com');
+        // Read back from the API server, as the addon's license check does (GET apiservices/<name>).
+        const api = JSON.parse(await cluster.kubectl(['get', 'apiservice', name, '-o', 'json']));
+        const service = JSON.parse(await cluster.kubectl(['get', 'service', api.spec.service.name, '-n', api.spec.service.namespace, '-o', 'json']));
+        expect(api.spec.service).toEqual({ name: `${release}-stash-pxc`, namespace: OTHER_NS, port: 443 });
+        expect(service.spec.ports.find((p: any) => p.port === 443).targetPort).toBe(8443);
+        const secretName = manifest.find((o) => o.kind === 'Deployment').spec.template.spec.volumes.find((v: any) => v.name === 'serving-cert').secret.secretName;
+        const secret = JSON.parse(await cluster.kubectl(['get', 'secret', secretName, '-n', OTHER_NS, '-o', 'json']));
+        const cert = new X509Certificate(b64(secret.data['tls.crt']));
+        expect(cert.verify(new X509Certificate(b64(api.spec.caBundle)).publicKey)).toBe(true);
+        expect(cert.subjectAltName).toContain(`DNS:${api.spec.service.name}.${api.spec.service.namespace}.svc`);
+        // The reader role the operator binds Jobs to lets them GET the APIService and the license path.
+        for (const role of LICENSE_ROLES) await cluster.kubectl(['get', 'clusterrole', role, '-o', 'name']);
+      } finally {
+        if (r.code === 0) await helmOnOk(cluster, ['uninstall', release, '--namespace', OTHER_NS]);
+      }
+    });
+
+    test('rbac.createLicenseRoles=false: refused while the cluster lacks the license ClusterRoles, installed once someone else created them', async () => {
+      const release = 'stash-shared-roles';
+      const args = ['install', release, CHART_DIR, '--namespace', OTHER_NS, NO_WAIT, '--set', 'rbac.createLicenseRoles=false', '--set', 'crds.appBinding=false'];
+      for (const role of LICENSE_ROLES) expect(await cluster.kubectl(['get', 'clusterrole', role, '--ignore-not-found', '-o', 'name'])).toBe('');
+      const refused = await helmOn(cluster, args);
+      expect({ code: refused.code === 0 ? 0 : 'refused', stderr: refused.stderr })
+        .toEqual({ code: 'refused', stderr: expect.stringMatching(/rbac\.createLicenseRoles=false, but the ClusterRole\(s\) appscode:license-checker, appscode:license-reader do not exist/) });
+      if (refused.code === 0) await helmOnOk(cluster, ['uninstall', release, '--namespace', OTHER_NS]);
+      // As KubeDB or ace-user-roles would have them (not Helm-owned by this release).
+      const roles = LICENSE_ROLES.map((name) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: [] }));
+      await cluster.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: roles }) });
+      const r = await helmOn(cluster, args);
+      try {
+        ok(r, 'helm install --set rbac.createLicenseRoles=false');
+        expect(r.stdout).toContain('rbac.createLicenseRoles=false: the ClusterRoles appscode:license-reader and appscode:license-checker');
+        expect(r.stdout).not.toContain('could not look');
+      } finally {
+        if (r.code === 0) await helmOnOk(cluster, ['uninstall', release, '--namespace', OTHER_NS]);
+        await cluster.kubectl(['delete', 'clusterrole', ...LICENSE_ROLES, '--ignore-not-found']);
       }
     });
 
