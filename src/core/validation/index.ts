@@ -4,3 +4,6 @@ export * from './cron';
 export * from './quantities';
 export * from './storage-names';
 export * from './crd-check';
+export * from './metadata';
+export * from './kubernetes';
+export * from './pod-settings';
