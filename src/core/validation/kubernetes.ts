@@ -177,7 +177,11 @@ export function topologySpreadProblems(field: string, constraints: unknown): str
   if (constraints === undefined) return [];
   if (!Array.isArray(constraints)) return [problem(field, 'is not a list', 'pass a list of constraints')];
   const out: string[] = [];
+  const seen = new Set<string>();
   constraints.forEach((c: any, i) => {
+    const key = `${c?.topologyKey}/${c?.whenUnsatisfiable}`;
+    if (seen.has(key)) out.push(problem(`${field}[${i}]`, `repeats topologyKey "${c?.topologyKey}" with whenUnsatisfiable "${c?.whenUnsatisfiable}"`, 'keep one constraint per topology key and policy'));
+    seen.add(key);
     const f = `${field}[${i}]`;
     const schema = kubernetesSchemaProblems(f, c, 'io.k8s.api.core.v1.TopologySpreadConstraint');
     if (schema.length > 0) {
@@ -213,6 +217,13 @@ function seccompProblems(field: string, profile: any): string[] {
   return [];
 }
 
+/** runAsNonRoot with runAsUser 0: accepted by the API server, but the kubelet refuses to start the container. */
+function nonRootProblems(field: string, c: any): string[] {
+  return c.runAsNonRoot === true && c.runAsUser === 0
+    ? [problem(`${field}.runAsUser`, 'is 0 (root) while runAsNonRoot is true, so the kubelet would refuse to start the container', 'use a non-zero user ID such as 1000, or drop runAsNonRoot')]
+    : [];
+}
+
 /** Problems of a container's security context. */
 export function containerSecurityContextProblems(field: string, context: unknown): string[] {
   const out = kubernetesSchemaProblems(field, context, 'io.k8s.api.core.v1.SecurityContext');
@@ -220,6 +231,7 @@ export function containerSecurityContextProblems(field: string, context: unknown
   const c = context as any;
   out.push(...idProblems(`${field}.runAsUser`, c.runAsUser), ...idProblems(`${field}.runAsGroup`, c.runAsGroup));
   out.push(...seccompProblems(`${field}.seccompProfile`, c.seccompProfile));
+  out.push(...nonRootProblems(field, c));
   if (c.privileged === true && c.allowPrivilegeEscalation === false) {
     out.push(problem(`${field}.allowPrivilegeEscalation`, 'is false while privileged is true, which the API server refuses', 'drop privileged'));
   }
@@ -237,6 +249,7 @@ export function podSecurityContextProblems(field: string, context: unknown): str
   out.push(...idProblems(`${field}.runAsUser`, c.runAsUser), ...idProblems(`${field}.runAsGroup`, c.runAsGroup), ...idProblems(`${field}.fsGroup`, c.fsGroup));
   list(c.supplementalGroups).forEach((g, i) => out.push(...idProblems(`${field}.supplementalGroups[${i}]`, g)));
   out.push(...seccompProblems(`${field}.seccompProfile`, c.seccompProfile));
+  out.push(...nonRootProblems(field, c));
   if (c.fsGroupChangePolicy !== undefined && !['OnRootMismatch', 'Always'].includes(c.fsGroupChangePolicy)) {
     out.push(problem(`${field}.fsGroupChangePolicy`, `"${c.fsGroupChangePolicy}" is not OnRootMismatch or Always`, 'use OnRootMismatch'));
   }
