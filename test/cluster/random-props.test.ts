@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { caseSpec, derivePod, PRIORITY_CLASSES, SERVICE_ACCOUNTS, synthesize } from '../support/properties';
+import { caseSpec, CaseSpec, derivePod, PRIORITY_CLASSES, runtimeCaseSpec, SERVICE_ACCOUNTS, synthesize } from '../support/properties';
 import { hasReference, REFERENCE_DIR } from '../support/reference';
 import { Cluster, startCluster } from './harness';
 import { waitEstablished } from './support/objects';
@@ -19,6 +19,8 @@ const SEED = Number(process.env.PROPERTY_SEED ?? 20261130);
 /** How many accepted prop sets the server judges. */
 const ACCEPTED = Number(process.env.SERVER_PROPERTY_CASES ?? 300);
 const POD_NAMESPACE = 'derived-pods';
+/** How many more pods, from backups that always carry runtime settings. */
+const PODS = Number(process.env.SERVER_PROPERTY_PODS ?? 200);
 
 const describeIfReference = hasReference ? describe : describe.skip;
 if (!hasReference) {
@@ -40,6 +42,15 @@ function acceptedObjects(): { objects: any[]; pods: any[]; cases: number; tried:
     cases++;
     for (const m of outcome.manifests) {
       objects.push(m);
+      const pod = derivePod(m, `derived-${pods.length}`);
+      if (pod) pods.push({ ...pod, metadata: { ...pod.metadata, namespace: POD_NAMESPACE } });
+    }
+  }
+  for (const spec of fc.sample(runtimeCaseSpec, { seed: SEED, numRuns: PODS * 4 }) as CaseSpec[]) {
+    if (pods.length >= PODS) break;
+    const outcome = synthesize(spec);
+    if (outcome.kind !== 'accepted') continue;
+    for (const m of outcome.manifests) {
       const pod = derivePod(m, `derived-${pods.length}`);
       if (pod) pods.push({ ...pod, metadata: { ...pod.metadata, namespace: POD_NAMESPACE } });
     }
@@ -91,11 +102,19 @@ describeIfReference('random accepted prop sets on a real API server', () => {
   }, 300000);
 
   test('the pods Stash would derive from their runtime settings are admitted', async () => {
-    expect(pods.length).toBeGreaterThan(20);
+    expect(pods.length).toBeGreaterThanOrEqual(PODS);
     const { created, refusals } = await dryRunRefusals(cluster, pods);
     // eslint-disable-next-line no-console
     console.log(`random-props: ${pods.length} derived pods, ${created} admitted, ${refusals.length} refused`);
     expect(refusals).toEqual([]);
     expect(created).toBe(pods.length);
+  }, 300000);
+
+  test('the judge can refuse: a pod with a negative user ID and an object with a bad label key are refused', async () => {
+    const pod = { ...pods[0], metadata: { name: 'control', namespace: POD_NAMESPACE }, spec: { ...pods[0].spec, securityContext: { runAsUser: -1 } } };
+    const object = { ...objects[0], metadata: { ...objects[0].metadata, labels: { 'bad key': 'x' } } };
+    const { created, refusals } = await dryRunRefusals(cluster, [pod, object]);
+    expect(created).toBe(0);
+    expect(refusals.join('\n')).toMatch(/runAsUser[\s\S]*bad key|bad key[\s\S]*runAsUser/);
   }, 300000);
 });

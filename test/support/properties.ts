@@ -315,6 +315,12 @@ export const caseSpec: fc.Arbitrary<CaseSpec> = fc.oneof(
   fc.record({ construct: fc.constant('fleet'), props: fc.record({ databases: fc.array(fc.record({ name, namespace: name, version: fc.constantFrom(...VERSIONS) }), { maxLength: 3 }), retention: retentionSpec, storageSecretName: name, runtimeSettings: maybe(runtimeSpec) }) }),
 ).chain((c) => fc.record({ chartNamespace: maybe(fc.oneof(label, fc.constantFrom('my_ns', 'Demo')), 2) }).map((n) => ({ ...c, ...n }) as CaseSpec));
 
+/** Backups that always carry runtime settings (for the pods the cluster suite derives). */
+export const runtimeCaseSpec: fc.Arbitrary<CaseSpec> = fc.record({
+  database: label, repository: fc.constant({ kind: 'own' }), version: fc.constant('8.0.36'),
+  options: fc.record({ schedule: fc.constant({ kind: 'daily', hour: 2, minute: 0 }), retentionPolicy: fc.constant({ kind: 'keepLast', n: 5 }), runtimeSettings: runtimeSpec }),
+}).map((props) => ({ construct: 'backup', props, chartNamespace: 'demo' }));
+
 function without(obj: any, key: string | undefined): any {
   if (!key) return obj;
   const { [key]: _drop, ...rest } = obj;
