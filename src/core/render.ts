@@ -17,7 +17,7 @@ import { ApiObject, ApiObjectMetadata, App, ImplicitTokenResolver, JsonPatch, La
 import { Construct } from 'constructs';
 import type { ResourceDefinition } from '../api/crd';
 import { openApiSchemaOf } from '../api/crd';
-import type { JSONSchemaProps } from '../api/schema';
+import type { JSONSchemaProps } from '../api/json-schema';
 
 /** How one schema node orders its keys. */
 type Plan =
@@ -68,7 +68,10 @@ function ordered(value: any, plan: Plan, strict: boolean, sortMaps: boolean): an
   };
   if (plan.t === 'struct') {
     for (const [name, child] of plan.fields) put(name, child);
-    for (const key of Object.keys(value).sort()) if (!plan.known.has(key)) put(key, FREE);
+    // Unknown keys are rare (the validations report them): collect them without sorting every node.
+    let unknown: string[] | undefined;
+    for (const key in value) if (!plan.known.has(key)) (unknown ??= []).push(key);
+    if (unknown) for (const key of unknown.sort()) put(key, FREE);
   } else {
     const keys = Object.keys(value);
     for (const key of sortMaps ? keys.sort() : keys) put(key, FREE);

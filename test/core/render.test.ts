@@ -13,7 +13,7 @@ import {
   RetentionPolicy, Schedule, ScheduleWindow, SecretTransform, Snapshot, TempDirMedium, UsagePolicy,
 } from '../../src';
 import { openApiSchemaOf, REPOSITORY, STASH_RESOURCES } from '../../src/api';
-import type { JSONSchemaProps } from '../../src/api/schema';
+import type { JSONSchemaProps } from '../../src/api/json-schema';
 import { StashApiObject } from '../../src/core/render';
 import { EXAMPLES } from '../../generator/chart/examples';
 
