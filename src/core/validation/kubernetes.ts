@@ -6,7 +6,7 @@
  * cannot say: operators and their values, qualified keys, ID ranges, weights.
  */
 import { resolveKubernetesSchema } from '../../api/k8s-openapi';
-import type { JSONSchemaProps } from '../../api/schema';
+import type { JSONSchemaProps } from '../../api/json-schema';
 import { validateValue } from '../../api/structural';
 import { labelProblems, labelValueViolation, qualifiedNameViolation } from './metadata';
 import { problem } from './problems';
