@@ -50,6 +50,9 @@ function check(spec: CaseSpec): void {
     return;
   }
   stats.accepted++;
+  const keys = outcome.manifests.map((m) => `${m.apiVersion} ${m.kind} ${m.metadata?.namespace ?? ''}/${m.metadata?.name}`);
+  const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
+  if (duplicates.length > 0) throw new Error(`accepted objects that kubectl apply would overwrite: ${duplicates.join(', ')}`);
   for (const m of outcome.manifests) {
     stats.objects++;
     const issues = manifestIssues(m, crds);

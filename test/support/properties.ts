@@ -310,8 +310,8 @@ export const caseSpec: fc.Arbitrary<CaseSpec> = fc.oneof(
     annotate: maybe(fc.record({ blueprint: name, schedule: maybe(scheduleSpec), params: maybe(fc.dictionary(fc.constantFrom('args', 'bad name'), fc.string({ maxLength: 5 }), { maxKeys: 2 })) })),
     ...metadataSpec,
   }, { requiredKeys: ['name', 'authSecretName'] }), drop: maybe(fc.constant('authSecretName'), 1) }),
-  fc.record({ construct: fc.constant('plan'), props: fc.record({ database: name, version: fc.constantFrom(...VERSIONS), backend: backendSpec, storageSecretName: name, repositoryName: maybe(name, 1), extraRepository: maybe(name, 1), options: backupOptions, ...metadataSpec }, { requiredKeys: ['database', 'version', 'backend', 'storageSecretName', 'options'] }), drop: maybe(fc.constantFrom('retentionPolicy', 'backend'), 1) }),
-  fc.record({ construct: fc.constant('duplicates'), props: fc.record({ first: name, second: name }) }),
+  fc.record({ construct: fc.constant('plan'), props: fc.record({ database: name, version: fc.constantFrom(...VERSIONS), backend: backendSpec, storageSecretName: name, repositoryName: maybe(name, 1), extraRepository: maybe(fc.oneof(name, fc.constant('<default>')), 1), options: backupOptions, ...metadataSpec }, { requiredKeys: ['database', 'version', 'backend', 'storageSecretName', 'options'] }), drop: maybe(fc.constantFrom('retentionPolicy', 'backend'), 1) }),
+  fc.record({ construct: fc.constant('duplicates'), props: fc.record({ first: name, second: name, same: fc.boolean() }) }),
   fc.record({ construct: fc.constant('fleet'), props: fc.record({ databases: fc.array(fc.record({ name, namespace: name, version: fc.constantFrom(...VERSIONS) }), { maxLength: 3 }), retention: retentionSpec, storageSecretName: name, runtimeSettings: maybe(runtimeSpec) }) }),
 ).chain((c) => fc.record({ chartNamespace: maybe(fc.oneof(label, fc.constantFrom('my_ns', 'Demo')), 2) }).map((n) => ({ ...c, ...n }) as CaseSpec));
 
@@ -375,11 +375,12 @@ export function build(spec: CaseSpec): Chart {
       break;
     case 'plan':
       new PerconaXtraDbBackupPlan(chart, 'plan', without({ ...p, ...options(p.options), options: undefined, extraRepository: undefined, backend: backend(p.backend) }, drop));
-      if (p.extraRepository) new Repository(chart, 'extra', { name: p.extraRepository, namespace: p.namespace, backend: Backend.gcs({ bucket: 'backups' }), storageSecretName: 'gcs-secret' });
+      // '<default>': the plan's default repository name, `<database>-repo`.
+      if (p.extraRepository) new Repository(chart, 'extra', { name: p.extraRepository === '<default>' ? `${p.database}-repo` : p.extraRepository, namespace: p.namespace, backend: Backend.gcs({ bucket: 'backups' }), storageSecretName: 'gcs-secret' });
       break;
     case 'duplicates':
       new Repository(chart, 'one', { name: p.first, backend: Backend.gcs({ bucket: 'backups', prefix: 'one' }), storageSecretName: 'gcs-secret' });
-      new Repository(chart, 'two', { name: p.second, backend: Backend.gcs({ bucket: 'backups', prefix: 'two' }), storageSecretName: 'gcs-secret' });
+      new Repository(chart, 'two', { name: p.same ? p.first : p.second, backend: Backend.gcs({ bucket: 'backups', prefix: 'two' }), storageSecretName: 'gcs-secret' });
       break;
     case 'fleet':
       new PerconaXtraDbBackupFleet(chart, 'fleet', {
