@@ -181,6 +181,7 @@ describe('references Stash or the scheduler would refuse later', () => {
     ['an upper-case priority class', { runtimeSettings: { pod: { priorityClassName: 'High' } } }, /runtimeSettings\.pod\.priorityClassName: "High" has upper-case letters/],
     ['an image pull secret with an underscore', { runtimeSettings: { pod: { imagePullSecrets: ['reg_creds'] } } }, /runtimeSettings\.pod\.imagePullSecrets\[0\]: "reg_creds"/],
     ['a secret env key with a space', { runtimeSettings: { container: { secretEnv: { TOKEN: { secretName: 'tokens', key: 'a b' } } } } }, /runtimeSettings\.container\.secretEnv\.TOKEN\.key: "a b" may only contain/],
+    ['root with runAsNonRoot', { runtimeSettings: { container: { securityContext: { runAsNonRoot: true, runAsUser: 0 } } } }, /container\.securityContext\.runAsUser: is 0 \(root\) while runAsNonRoot is true/],
     ['a toleration with Exists and a value', { runtimeSettings: { pod: { tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] } } }, /tolerations\[0\]\.value: is set with operator Exists/],
   ])('refuses %s', (_name, extra, message) => {
     expect(backupWith(extra)).toMatch(message);

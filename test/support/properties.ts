@@ -165,8 +165,13 @@ const topologySpread = fc.record({
   whenUnsatisfiable: mostly(fc.constantFrom('DoNotSchedule', 'ScheduleAnyway'), fc.constant('Never')),
   labelSelector: maybe(fc.record({ matchLabels: labels })),
 });
+/**
+ * A user ID. Never 0: the Pod Security restricted defaults (runAsNonRoot) may be added to the
+ * runtime settings, and root with runAsNonRoot is refused (tested on its own).
+ */
+const userId = mostly(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(-1, 1.5, NaN, 2 ** 31));
 const containerSecurity = fc.record({
-  runAsUser: maybe(int(0, 65535)),
+  runAsUser: maybe(userId),
   runAsGroup: maybe(int(0, 65535)),
   runAsNonRoot: maybe(fc.boolean()),
   allowPrivilegeEscalation: maybe(fc.boolean()),
@@ -175,7 +180,7 @@ const containerSecurity = fc.record({
   seccompProfile: maybe(mostly(fc.constant({ type: 'RuntimeDefault' }), fc.constantFrom({ type: 'Localhost' }, { type: 'Bogus' }))),
 }, { requiredKeys: [] });
 const podSecurity = fc.record({
-  runAsUser: maybe(int(0, 65535)),
+  runAsUser: maybe(userId),
   fsGroup: maybe(int(0, 65535)),
   runAsNonRoot: maybe(fc.boolean()),
   supplementalGroups: maybe(fc.array(int(0, 65535), { maxLength: 2 })),
