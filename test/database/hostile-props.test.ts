@@ -169,6 +169,12 @@ describe('raw errors become problems', () => {
     expect(errorsOf(c)).toMatch(/\[c\/r\] database: is missing[\s\S]*\[c\/r\] repository: is missing/);
   });
 
+  test('a backend without props', () => {
+    const c = chart();
+    expect(() => new Repository(c, 'r', { name: 'r', backend: Backend.s3(undefined as any), storageSecretName: 's' })).not.toThrow();
+    expect(errorsOf(c)).toMatch(/\[c\/r\] backend\.s3\.bucket: is missing/);
+  });
+
   test('a hook without a command', () => {
     expect(backupWith({ preBackupHook: Hook.exec(undefined as any) })).toMatch(/preBackupHook\.exec\.command: is empty/);
   });
