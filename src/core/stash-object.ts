@@ -7,8 +7,10 @@ import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ResourceDefinition } from '../api/crd';
 import { StashApiObject } from './render';
+import { duplicateObjectProblems, registerObject } from './validation/app-checks';
 import { annotationProblems, labelProblems } from './validation/metadata';
 import { nameProblems, NameRule } from './validation/names';
+import { guarded, problem } from './validation/problems';
 
 /** Metadata props of every construct that emits one object. */
 export interface StashObjectOptions {
@@ -84,11 +86,23 @@ export abstract class StashObject extends Construct implements IStashObjectRef {
 
   protected constructor(scope: Construct, id: string, identity: StashObjectIdentity) {
     super(scope, id);
+    // Props may be missing altogether from JavaScript; validation reports the required ones.
+    identity = { ...identity, options: identity.options ?? {} };
     this.identity = identity;
     this.kind = identity.kind;
     this.name = identity.name;
     this.namespace = identity.clusterScoped ? undefined : identity.namespace ?? identity.options.namespace ?? Chart.of(this).namespace;
-    this.node.addValidation({ validate: () => this.metadataProblems() });
+    this.addProblems(() => this.metadataProblems());
+    registerObject(this, () => ({ kind: this.kind, name: this.name, namespace: this.namespace }));
+    this.node.addValidation({ validate: () => guarded(() => duplicateObjectProblems(this)) });
+  }
+
+  /**
+   * Adds a validation; a crash inside it (a prop of the wrong type from JavaScript) is reported
+   * as a problem instead of a raw error.
+   */
+  protected addProblems(check: () => string[]): void {
+    this.node.addValidation({ validate: () => guarded(check) });
   }
 
   /** The object's metadata: name, the explicit namespace (cdk8s adds the chart's), labels, annotations. */
@@ -112,6 +126,7 @@ export abstract class StashObject extends Construct implements IStashObjectRef {
   private metadataProblems(): string[] {
     const { options, nameRule, nameReason } = this.identity;
     const chartNamespace = this.namespace !== undefined && this.namespace !== (this.identity.namespace ?? options.namespace);
+    if (typeof this.name !== 'string') return [problem('name', `${JSON.stringify(this.name)} is not a string`, 'pass the name of the object')];
     return [
       ...nameProblems('name', this.name, nameRule, nameReason),
       ...nameProblems('namespace', this.namespace, NameRule.DNS_LABEL, chartNamespace ? "the chart's namespace" : undefined),

@@ -296,6 +296,7 @@ const SWIFT_KEYS: { [auth: string]: string[] } = {
 export abstract class Backend {
   /** Amazon S3 or an S3-compatible store. */
   public static s3(props: S3BackendProps): Backend {
+    props = props ?? ({} as S3BackendProps);
     return new ProviderBackend(BackendProvider.S3, () => ({
       bucket: props.bucket,
       endpoint: props.endpoint ?? 's3.amazonaws.com',
@@ -307,7 +308,7 @@ export abstract class Backend {
       key('AWS_SECRET_ACCESS_KEY', 'secret access key'),
       ...(props.customCaCertificate ? [CA_CERT_DATA] : []),
     ], (options) => [
-      ...s3BucketProblems('bucket', props.bucket),
+      ...(typeof props.bucket !== 'string' ? [problem('bucket', 'is missing', 'pass the bucket name')] : s3BucketProblems('bucket', props.bucket)),
       ...urlProblems('endpoint', props.endpoint ?? 's3.amazonaws.com', 'S3 endpoint', false),
       ...prefixProblems('prefix', props.prefix, !!options.blueprint),
       ...(props.region !== undefined && !/^[a-z0-9-]+$/.test(props.region)
@@ -321,13 +322,14 @@ export abstract class Backend {
 
   /** Google Cloud Storage. */
   public static gcs(props: GcsBackendProps): Backend {
+    props = props ?? ({} as GcsBackendProps);
     return new ProviderBackend(BackendProvider.GCS, () => ({
       bucket: props.bucket, prefix: props.prefix, maxConnections: props.maxConnections,
     }), [
       key('GOOGLE_PROJECT_ID', 'id of the Google Cloud project'),
       key('GOOGLE_SERVICE_ACCOUNT_JSON_KEY', 'JSON key of a service account that can write the bucket'),
     ], (options) => [
-      ...gcsBucketProblems('bucket', props.bucket),
+      ...(typeof props.bucket !== 'string' ? [problem('bucket', 'is missing', 'pass the bucket name')] : gcsBucketProblems('bucket', props.bucket)),
       ...prefixProblems('prefix', props.prefix, !!options.blueprint),
       ...integerProblems('maxConnections', props.maxConnections, 1, 1000),
     ]);
@@ -335,13 +337,14 @@ export abstract class Backend {
 
   /** Azure Blob Storage. */
   public static azure(props: AzureBackendProps): Backend {
+    props = props ?? ({} as AzureBackendProps);
     return new ProviderBackend(BackendProvider.AZURE, () => ({
       container: props.container, prefix: props.prefix, maxConnections: props.maxConnections,
     }), [
       key('AZURE_ACCOUNT_NAME', 'storage account name'),
       key('AZURE_ACCOUNT_KEY', 'storage account key'),
     ], (options) => [
-      ...azureContainerProblems('container', props.container),
+      ...(typeof props.container !== 'string' ? [problem('container', 'is missing', 'pass the container name')] : azureContainerProblems('container', props.container)),
       ...prefixProblems('prefix', props.prefix, !!options.blueprint),
       ...integerProblems('maxConnections', props.maxConnections, 1, 1000),
     ]);
@@ -349,24 +352,26 @@ export abstract class Backend {
 
   /** OpenStack Swift. */
   public static swift(props: SwiftBackendProps): Backend {
+    props = props ?? ({} as SwiftBackendProps);
     const auth = props.auth ?? SwiftAuth.KEYSTONE_V3;
     return new ProviderBackend(BackendProvider.SWIFT, () => ({
       container: props.container, prefix: props.prefix,
     }), (SWIFT_KEYS[auth] ?? []).map((k) => key(k, `Swift ${auth} authentication`)), (options) => [
-      ...swiftContainerProblems('container', props.container),
+      ...(typeof props.container !== 'string' ? [problem('container', 'is missing', 'pass the container name')] : swiftContainerProblems('container', props.container)),
       ...prefixProblems('prefix', props.prefix, !!options.blueprint),
     ]);
   }
 
   /** Backblaze B2. */
   public static b2(props: B2BackendProps): Backend {
+    props = props ?? ({} as B2BackendProps);
     return new ProviderBackend(BackendProvider.B2, () => ({
       bucket: props.bucket, prefix: props.prefix, maxConnections: props.maxConnections,
     }), [
       key('B2_ACCOUNT_ID', 'account id (or application key id)'),
       key('B2_ACCOUNT_KEY', 'account key (or application key)'),
     ], (options) => [
-      ...b2BucketProblems('bucket', props.bucket),
+      ...(typeof props.bucket !== 'string' ? [problem('bucket', 'is missing', 'pass the bucket name')] : b2BucketProblems('bucket', props.bucket)),
       ...prefixProblems('prefix', props.prefix, !!options.blueprint),
       ...integerProblems('maxConnections', props.maxConnections, 1, 1000),
     ]);
@@ -374,10 +379,11 @@ export abstract class Backend {
 
   /** A restic REST server. */
   public static rest(props: RestBackendProps): Backend {
+    props = props ?? ({} as RestBackendProps);
     return new ProviderBackend(BackendProvider.REST, () => ({ url: props.url }), [
       ...(props.basicAuth ? [key('REST_SERVER_USERNAME', 'basic auth user'), key('REST_SERVER_PASSWORD', 'basic auth password')] : []),
       ...(props.customCaCertificate ? [CA_CERT_DATA] : []),
-    ], () => urlProblems('url', props.url, 'REST server URL', true));
+    ], () => (typeof props.url !== 'string' ? [problem('url', 'is missing', 'pass the REST server URL')] : urlProblems('url', props.url, 'REST server URL', true)));
   }
 
   /**
@@ -394,11 +400,12 @@ export abstract class Backend {
    * that enforce Pod Security "baseline" refuse hostPath, "restricted" also NFS.
    */
   public static local(props: LocalBackendProps): Backend {
+    props = props ?? ({} as LocalBackendProps);
     const mountPath = props.mountPath ?? '/safe/data';
     return new ProviderBackend(BackendProvider.LOCAL, () => ({
-      ...props.volume.toJson(), mountPath, subPath: props.subPath,
+      ...(props.volume instanceof LocalVolume ? props.volume.toJson() : {}), mountPath, subPath: props.subPath,
     }), [], (options) => [
-      ...props.volume.problems(),
+      ...(props.volume instanceof LocalVolume ? props.volume.problems() : [problem('volume', 'is missing', 'pass LocalVolume.persistentVolumeClaim("name") or another LocalVolume')]),
       ...absolutePathProblems('mountPath', mountPath),
       ...(mountPath === '/' || mountPath.startsWith('/tmp') || mountPath.startsWith('/etc/repository')
         ? [problem('mountPath', `"${mountPath}" collides with a directory the backup Job uses`, 'use a dedicated path such as "/safe/data"')] : []),

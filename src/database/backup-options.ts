@@ -7,8 +7,9 @@ import { JobKind, jobRuntimeSettings, jobSecurityProblems } from './job-security
 import { RetentionPolicy } from './retention-policy';
 import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from './runtime-settings';
 import { Schedule, ScheduleTarget } from './schedule';
-import { integerProblems, problem } from '../core/validation/problems';
-import { goDuration } from '../core/validation/quantities';
+import { stringMapProblems } from '../core/validation/metadata';
+import { instanceProblems, integerProblems, problem, requiredProblems } from '../core/validation/problems';
+import { durationProblems, goDuration, wholeSeconds } from '../core/validation/quantities';
 
 /** How a failed backup session is retried. */
 export interface BackupRetryOptions {
@@ -109,7 +110,7 @@ export interface PerconaXtraDbBackupOptions {
 export function backupTaskParams(options: PerconaXtraDbBackupOptions): Array<{ name: string; value: string }> {
   const params: { [name: string]: string } = { ...(options.taskParams ?? {}) };
   if (options.args !== undefined) params.args = options.args;
-  if (options.waitTimeout !== undefined) params.waitTimeout = String(Math.round(options.waitTimeout.toMilliseconds() / 1000));
+  if (options.waitTimeout !== undefined) params.waitTimeout = wholeSeconds(options.waitTimeout);
   return Object.keys(params).sort().map((name) => ({ name, value: params[name] }));
 }
 
@@ -121,14 +122,15 @@ type BackupOptionsSpec = Pick<BackupConfigurationSpec, 'schedule' | 'paused' | '
  * @internal
  */
 export function renderBackupOptions(options: PerconaXtraDbBackupOptions, target: ScheduleTarget): BackupOptionsSpec {
+  // Props of the wrong type (possible from JavaScript) render as nothing; validation reports them.
   const hooks = compact({
-    preBackup: options.preBackupHook?.toJson(),
-    postBackup: options.postBackupHook?.toJson(),
+    preBackup: options.preBackupHook instanceof Hook ? options.preBackupHook.toJson() : undefined,
+    postBackup: options.postBackupHook instanceof Hook ? options.postBackupHook.toJson() : undefined,
   });
   const runtimeSettings = backupRuntimeSettings(options);
   const tempDir = options.tempDir ? renderTempDir(options.tempDir) : undefined;
   return compact({
-    schedule: options.schedule.expressionFor(target),
+    schedule: options.schedule instanceof Schedule ? options.schedule.expressionFor(target) : '',
     paused: options.paused,
     timeOut: options.timeout ? goDuration(options.timeout) : undefined,
     backupHistoryLimit: options.backupHistoryLimit,
@@ -137,7 +139,7 @@ export function renderBackupOptions(options: PerconaXtraDbBackupOptions, target:
     tempDir: tempDir && Object.keys(tempDir).length ? tempDir : undefined,
     hooks: Object.keys(hooks).length ? hooks : undefined,
     // toJson() is typed loosely for other jsii languages; RetentionPolicy builds exactly this shape.
-    retentionPolicy: options.retentionPolicy.toJson() as BackupConfigurationSpec['retentionPolicy'],
+    retentionPolicy: (options.retentionPolicy instanceof RetentionPolicy ? options.retentionPolicy.toJson() : { name: '' }) as BackupConfigurationSpec['retentionPolicy'],
   });
 }
 
@@ -156,6 +158,17 @@ export function backupRuntimeSettings(options: PerconaXtraDbBackupOptions): { [k
  * @internal
  */
 export function backupOptionsProblems(options: PerconaXtraDbBackupOptions, target: ScheduleTarget): string[] {
+  const missing = [
+    ...requiredProblems(options, [
+      ['schedule', "pass schedule, e.g. Schedule.daily({ hour: 2 })"],
+      ['retentionPolicy', 'pass retentionPolicy, e.g. RetentionPolicy.keepLast(5)'],
+    ]),
+    ...instanceProblems('schedule', options.schedule, Schedule, 'pass Schedule.cron("...") or another Schedule factory'),
+    ...instanceProblems('retentionPolicy', options.retentionPolicy, RetentionPolicy, 'pass RetentionPolicy.keepLast(n) or RetentionPolicy.of({...})'),
+    ...instanceProblems('preBackupHook', options.preBackupHook, Hook, 'pass Hook.exec([...]) or another Hook factory'),
+    ...instanceProblems('postBackupHook', options.postBackupHook, Hook, 'pass Hook.exec([...]) or another Hook factory'),
+  ];
+  if (missing.length > 0) return missing;
   const out = [
     ...options.schedule.problems('schedule', target),
     ...options.retentionPolicy.problems('retentionPolicy'),
@@ -166,13 +179,14 @@ export function backupOptionsProblems(options: PerconaXtraDbBackupOptions, targe
     ...(options.preBackupHook?.problems('preBackupHook', true, true) ?? []),
     ...(options.postBackupHook?.problems('postBackupHook', false, true) ?? []),
   ];
-  if (options.retry) out.push(...integerProblems('retry.maxRetry', options.retry.maxRetry, 1, 100));
-  if (options.timeout && options.timeout.toMilliseconds() < 60000) {
-    out.push(problem('timeout', `${goDuration(options.timeout)} is shorter than a backup Job takes to start`, 'give at least Duration.minutes(1), usually hours'));
+  if (options.retry) {
+    out.push(...requiredProblems(options.retry, [['maxRetry', 'pass retry.maxRetry, e.g. 3']]).map((p) => `retry.${p}`));
+    out.push(...integerProblems('retry.maxRetry', options.retry.maxRetry, 1, 100));
+    out.push(...durationProblems('retry.delay', options.retry.delay, { wholeSeconds: true, minMs: 1000, minReason: 'shorter than a second' }));
   }
-  if (options.waitTimeout && (options.waitTimeout.toMilliseconds() % 1000 !== 0 || options.waitTimeout.toMilliseconds() < 1000)) {
-    out.push(problem('waitTimeout', `${goDuration(options.waitTimeout)} is not a whole number of seconds`, 'use Duration.seconds(n) with n >= 1'));
-  }
+  out.push(...durationProblems('timeout', options.timeout, { minMs: 60000, minReason: 'shorter than a backup Job takes to start' }));
+  out.push(...durationProblems('waitTimeout', options.waitTimeout, { wholeSeconds: true, minMs: 1000 }));
+  out.push(...taskParamProblems('taskParams', options.taskParams));
   if (options.args !== undefined && options.args.trim() === '') {
     out.push(problem('args', 'is empty, so mysqldump would get no database to dump', 'leave args out for --all-databases, or pass e.g. "--databases mydb"'));
   }
@@ -194,4 +208,18 @@ export function versionOf(version: string): { line?: PerconaXtraDbVersion; probl
     const supported = PerconaXtraDbVersion.all().map((v) => v.line).join(', ');
     return { problem: problem('version', `"${version}" is not a Percona XtraDB version the Stash addon supports`, `use the database's version, which must be in a supported line (${supported}), e.g. "8.0.36"`) };
   }
+}
+
+/**
+ * Problems of Task parameters passed by name.
+ * @internal
+ */
+export function taskParamProblems(field: string, params: { [name: string]: string } | undefined): string[] {
+  const out = stringMapProblems(field, params);
+  for (const name of Object.keys(params ?? {})) {
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) {
+      out.push(problem(field, `"${name}" is not a Task parameter name`, 'use the parameter name of the addon Task, e.g. "args"'));
+    }
+  }
+  return out;
 }

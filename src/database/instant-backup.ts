@@ -32,13 +32,14 @@ export class InstantBackup extends StashObject {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: InstantBackupProps) {
-    const invoker = props.backup?.name;
+    const invoker = props?.backup?.name;
     super(scope, id, {
-      kind: BACKUP_SESSION.kind, name: props.name ?? `${invoker}-instant`,
+      kind: BACKUP_SESSION.kind, name: props?.name ?? `${invoker}-instant`,
       nameRule: NameRule.DNS_LABEL, nameReason: 'Stash puts it in label values', options: props,
       // A BackupSession must live next to its BackupConfiguration: Stash looks the invoker up there.
-      namespace: props.namespace ?? props.backup?.namespace ?? Chart.of(scope).namespace,
+      namespace: props?.namespace ?? props?.backup?.namespace ?? Chart.of(scope).namespace,
     });
+    props = props ?? ({} as InstantBackupProps);
     const spec: BackupSessionSpec = {
       invoker: { apiGroup: 'stash.appscode.com', kind: BACKUP_CONFIGURATION.kind, name: invoker },
     };
@@ -47,18 +48,18 @@ export class InstantBackup extends StashObject {
       'stash.appscode.com/invoker-name': invoker,
     });
 
-    this.node.addValidation({
-      validate: () => {
+    this.addProblems(() => {
         const kind = referenceKindProblems('backup', props.backup, BACKUP_CONFIGURATION.kind);
         if (kind.length > 0) return kind;
+        if (typeof invoker !== 'string') return [problem('backup.name', 'is not a string', 'pass PerconaXtraDbBackup.fromBackupConfigurationName("name")')];
         const out = nameProblems('backup', invoker, NameRule.DNS_LABEL);
+        out.push(...nameProblems('backup.namespace', props.backup.namespace, NameRule.DNS_LABEL));
         const home = props.backup.namespace;
         if (home !== undefined && this.namespace !== home) {
           out.push(problem('namespace', `"${this.namespace}" differs from the BackupConfiguration's namespace "${home}"; Stash only finds the invoker in its own namespace`,
             'leave namespace out (it follows the backup) or create the InstantBackup in the same namespace'));
         }
         return out;
-      },
     });
   }
 }

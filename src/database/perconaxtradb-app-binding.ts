@@ -6,7 +6,12 @@ import { compact } from '../core/metadata';
 import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { IAppBindingRef } from './references';
 import { nameProblems, NameRule } from '../core/validation/names';
-import { integerProblems, problem } from '../core/validation/problems';
+import { instanceProblems, integerProblems, problem, requiredProblems } from '../core/validation/problems';
+
+/** The most members `statefulSetPeers()` lists (a Galera cluster has a handful). */
+const MAX_PEERS = 1000;
+/** Problems of the peer lists `statefulSetPeers()` could not build, reported by the AppBinding. */
+const PEER_PROBLEMS = new WeakMap<string[], string[]>();
 
 /** apiVersion of the parameters the addon reads to start the Galera arbitrator (kubedb.dev/apimachinery). */
 export const GARBD_CONFIG_API_VERSION = 'config.kubedb.com/v1alpha1';
@@ -189,8 +194,17 @@ export class PerconaXtraDbAppBinding extends StashObject implements IAppBindingR
 
   /** The stable pod host names of a StatefulSet: `<sts>-<i>.<service>[.<namespace>]`. */
   public static statefulSetPeers(options: StatefulSetPeersOptions): string[] {
-    const suffix = options.namespace ? `.${options.namespace}` : '';
-    return Array.from({ length: Math.max(0, options.replicas) }, (_, i) => `${options.statefulSet}-${i}.${options.governingService}${suffix}`);
+    const o = options ?? ({} as StatefulSetPeersOptions);
+    const suffix = o.namespace ? `.${o.namespace}` : '';
+    const replicas = o.replicas;
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_PEERS) {
+      // Not thrown here (the caller could not tell which construct): the AppBinding that gets
+      // these peers reports it under galera.peers.
+      const peers: string[] = [];
+      PEER_PROBLEMS.set(peers, [problem('galera.peers', `PerconaXtraDbAppBinding.statefulSetPeers(): replicas ${replicas} is not a whole number between 1 and ${MAX_PEERS}`, 'pass the number of members of the cluster, e.g. 3')]);
+      return peers;
+    }
+    return Array.from({ length: replicas }, (_, i) => `${o.statefulSet}-${i}.${o.governingService}${suffix}`);
   }
 
   /**
@@ -220,9 +234,10 @@ export class PerconaXtraDbAppBinding extends StashObject implements IAppBindingR
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbAppBindingProps) {
     super(scope, id, {
-      kind: APP_BINDING.kind, name: props.name, nameRule: NameRule.DNS_LABEL,
+      kind: APP_BINDING.kind, name: props?.name, nameRule: NameRule.DNS_LABEL,
       nameReason: 'Stash puts the target name in label values', options: props,
     });
+    props = props ?? ({} as PerconaXtraDbAppBindingProps);
     this.isCluster = props.galera !== undefined;
     const version = props.version !== undefined ? versionOf(props.version) : undefined;
 
@@ -231,7 +246,7 @@ export class PerconaXtraDbAppBinding extends StashObject implements IAppBindingR
     const parameters = (props.galera || version?.line) ? compact({
       apiVersion: props.galera ? GARBD_CONFIG_API_VERSION : STASH_ADDON_API_VERSION,
       kind: props.galera ? GARBD_CONFIG_KIND : STASH_ADDON_KIND,
-      address: props.galera ? `gcomm://${props.galera.peers.join(',')}` : undefined,
+      address: props.galera ? `gcomm://${(Array.isArray(props.galera.peers) ? props.galera.peers : []).join(',')}` : undefined,
       group: props.galera?.clusterName,
       sstMethod: props.galera ? (props.galera.sstMethod ?? SstMethod.XTRABACKUP_V2) : undefined,
       stash: version?.line ? {
@@ -255,15 +270,22 @@ export class PerconaXtraDbAppBinding extends StashObject implements IAppBindingR
         url: props.url,
       }),
       secret: { kind: 'Secret', name: props.authSecretName },
-      secretTransforms: props.secretTransforms?.length ? props.secretTransforms.map((t) => t.toJson()) : undefined,
+      secretTransforms: Array.isArray(props.secretTransforms) && props.secretTransforms.length
+        ? props.secretTransforms.filter((t) => t instanceof SecretTransform).map((t) => t.toJson()) : undefined,
       parameters,
     });
     this.apiObject = this.customResource(APP_BINDING, spec);
 
-    this.node.addValidation({ validate: () => this.problems(props, version?.problem) });
+    this.addProblems(() => this.problems(props, version?.problem));
   }
 
   private problems(props: PerconaXtraDbAppBindingProps, versionProblem: string | undefined): string[] {
+    const missing = [
+      ...requiredProblems(props, ['name', ['authSecretName', 'pass the name of the Secret with the database credentials']]),
+      ...(props.secretTransforms ?? []).flatMap((t) => instanceProblems('secretTransforms', t, SecretTransform, 'pass SecretTransform.renameKey(...) or another factory')),
+      ...(props.galera && !Array.isArray(props.galera.peers) ? [problem('galera.peers', 'is missing', 'list the cluster members')] : []),
+    ];
+    if (missing.length > 0) return missing;
     const out = [
       ...nameProblems('service', props.service, NameRule.DNS_1035_LABEL),
       ...nameProblems('serviceNamespace', props.serviceNamespace, NameRule.DNS_LABEL),
@@ -295,14 +317,15 @@ export class PerconaXtraDbAppBinding extends StashObject implements IAppBindingR
     }
     const g = props.galera;
     if (g) {
-      if (!/^[A-Za-z0-9_.-]+$/.test(g.clusterName)) {
+      out.push(...(PEER_PROBLEMS.get(g.peers) ?? []));
+      if (typeof g.clusterName !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(g.clusterName)) {
         out.push(problem('galera.clusterName', `"${g.clusterName}" is not a wsrep_cluster_name garbd can join (empty, or has spaces or special characters)`, "use the cluster's exact wsrep_cluster_name"));
       }
       if (g.peers.length === 0) {
         out.push(problem('galera.peers', 'is empty, so garbd has no member to join', 'list the cluster members, e.g. PerconaXtraDbAppBinding.statefulSetPeers({ statefulSet, governingService, replicas })'));
       }
       for (const peer of g.peers) {
-        if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/.test(peer)) {
+        if (typeof peer !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?$/.test(peer)) {
           out.push(problem('galera.peers', `"${peer}" is not a host or host:port`, 'use the stable DNS name of each member, e.g. "cluster-0.cluster-headless"'));
         }
       }

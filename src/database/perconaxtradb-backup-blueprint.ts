@@ -4,10 +4,10 @@ import { BACKUP_BLUEPRINT, BackupBlueprintSpec } from '../api';
 import { compact } from '../core/metadata';
 import { StashObject } from '../core/stash-object';
 import { nameProblems, NameRule } from '../core/validation/names';
-import { problem, within } from '../core/validation/problems';
+import { instanceProblems, problem, requiredProblems, within } from '../core/validation/problems';
 import { Backend, BackendProvider } from './backend';
 import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
-import { UsagePolicy } from './repository';
+import { backendJsonOf, UsagePolicy } from './repository';
 import { Schedule } from './schedule';
 
 /** Annotation that opts a database (or AppBinding) in to auto-backup with a blueprint. */
@@ -53,9 +53,10 @@ export interface AutoBackupAnnotationOptions {
  * BackupConfiguration (named `app-<database>`) from the blueprint.
  */
 export function autoBackupAnnotations(blueprintName: string, options: AutoBackupAnnotationOptions = {}): { [key: string]: string } {
+  options = options ?? {};
   const out: { [key: string]: string } = { [BACKUP_BLUEPRINT_ANNOTATION]: blueprintName };
   if (options.schedule) {
-    out[SCHEDULE_ANNOTATION] = options.schedule.expressionFor({ namespace: options.databaseNamespace, name: options.databaseName ?? blueprintName });
+    out[SCHEDULE_ANNOTATION] = !(options.schedule instanceof Schedule) ? String(options.schedule) : options.schedule.expressionFor({ namespace: options.databaseNamespace, name: options.databaseName ?? blueprintName });
   }
   const params: { [name: string]: string } = { ...(options.params ?? {}), ...(options.args !== undefined ? { args: options.args } : {}) };
   for (const name of Object.keys(params).sort()) out[`${PARAMS_ANNOTATION_PREFIX}${name}`] = params[name];
@@ -141,9 +142,11 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupBlueprintProps) {
     super(scope, id, {
-      kind: BACKUP_BLUEPRINT.kind, name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, clusterScoped: true,
-      options: { labels: props.labels, annotations: props.annotations },
+      kind: BACKUP_BLUEPRINT.kind, name: props?.name, nameRule: NameRule.DNS_SUBDOMAIN, clusterScoped: true,
+      options: { labels: props?.labels, annotations: props?.annotations },
     });
+    props = props ?? ({} as PerconaXtraDbBackupBlueprintProps);
+    const backendJson = backendJsonOf(props.backend);
     const version = props.version !== undefined ? versionOf(props.version) : undefined;
     const params = backupTaskParams(props);
     const target = { name: props.name };
@@ -151,9 +154,9 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
       ? compact({ name: version?.line?.backupTaskName ?? (version ? `perconaxtradb-backup-${props.version}` : undefined), params: params.length ? params : undefined })
       : undefined;
     const spec: BackupBlueprintSpec = compact({
-      backend: { ...props.backend.toJson(), storageSecretName: props.storageSecretName },
+      backend: { ...backendJson, storageSecretName: props.storageSecretName },
       wipeOut: props.wipeOut,
-      usagePolicy: props.usagePolicy?.toJson(),
+      usagePolicy: props.usagePolicy instanceof UsagePolicy ? props.usagePolicy.toJson() : undefined,
       repoNamespace: props.repositoryNamespace,
       backupNamespace: props.backupNamespace,
       task,
@@ -163,8 +166,13 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
     });
     this.apiObject = this.customResource(BACKUP_BLUEPRINT, spec);
 
-    this.node.addValidation({
-      validate: () => {
+    this.addProblems(() => {
+        const missing = [
+          ...requiredProblems(props, ['name', ['backend', 'pass backend, e.g. Backend.s3({...})'], ['storageSecretName', 'pass the name of the storage Secret']]),
+          ...instanceProblems('backend', props.backend, Backend, 'pass Backend.s3({...}) or another Backend factory'),
+          ...instanceProblems('usagePolicy', props.usagePolicy, UsagePolicy, 'pass UsagePolicy.sameNamespace() or another UsagePolicy factory'),
+        ];
+        if (missing.length > 0) return [...missing, ...backupOptionsProblems(props, target)];
         const out = [
           ...nameProblems('storageSecretName', props.storageSecretName, NameRule.DNS_SUBDOMAIN),
           ...nameProblems('repositoryNamespace', props.repositoryNamespace, NameRule.DNS_LABEL),
@@ -188,7 +196,6 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
             'make it unique per database, e.g. "stash/${TARGET_NAMESPACE}/${TARGET_APP_RESOURCE}/${TARGET_NAME}"'));
         }
         return out;
-      },
     });
   }
 

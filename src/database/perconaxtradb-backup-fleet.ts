@@ -6,7 +6,7 @@ import { RetentionPolicy } from './retention-policy';
 import { RuntimeSettings } from './runtime-settings';
 import { Schedule } from './schedule';
 import { ScheduleWindow } from './schedule-window';
-import { problem } from '../core/validation/problems';
+import { problem, requiredProblems } from '../core/validation/problems';
 
 /** One database of a `PerconaXtraDbBackupFleet`. */
 export interface FleetDatabase {
@@ -89,28 +89,31 @@ export class PerconaXtraDbBackupFleet extends Construct {
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupFleetProps) {
     super(scope, id);
+    props = props ?? ({} as PerconaXtraDbBackupFleetProps);
+    const databases = Array.isArray(props.databases) ? props.databases : [];
     const seen = new Set<string>();
     const duplicates: string[] = [];
-    const unique = props.databases.filter((db) => {
-      const key = `${db.namespace}/${db.name}`;
+    const unique = databases.filter((db) => {
+      const key = `${db?.namespace}/${db?.name}`;
       if (seen.has(key)) duplicates.push(key);
       seen.add(key);
       return !duplicates.includes(key);
     });
     this.node.addValidation({
       validate: () => [
-        ...(props.databases.length === 0 ? [problem('databases', 'is empty', 'list at least one database')] : []),
+        ...requiredProblems(props, ['databases', ['window', 'pass a ScheduleWindow, e.g. ScheduleWindow.daily({ start: "01:00", end: "05:00" })'], ['retentionPolicy', 'pass RetentionPolicy.keepLast(n)'], ['storageSecretName', 'pass the name of the storage Secret']]),
+        ...(databases.length === 0 && props.databases !== undefined ? [problem('databases', 'is empty', 'list at least one database')] : []),
         ...(duplicates.length > 0 ? [problem('databases', `lists ${[...new Set(duplicates)].join(', ')} more than once`, 'list each database once')] : []),
       ],
     });
     const schedule = Schedule.spread(props.window);
-    // Namespaces are DNS labels (no dots), so `namespace.name` is a unique construct id.
-    this.plans = unique.map((db) => new PerconaXtraDbBackupPlan(this, `${db.namespace}.${db.name}`, {
-      database: db.name,
-      namespace: db.namespace,
-      version: db.version,
-      backend: db.backend,
-      storageSecretName: db.storageSecretName ?? props.storageSecretName,
+    // Namespaces are DNS labels (no dots), so `namespace.name` is unique; invalid ones (reported) get a suffix.
+    this.plans = unique.map((db, i) => new PerconaXtraDbBackupPlan(this, this.node.tryFindChild(`${db?.namespace}.${db?.name}`) ? `${db?.namespace}.${db?.name}#${i}` : `${db?.namespace}.${db?.name}`, {
+      database: db?.name,
+      namespace: db?.namespace,
+      version: db?.version,
+      backend: db?.backend,
+      storageSecretName: db?.storageSecretName ?? props.storageSecretName,
       schedule,
       retentionPolicy: props.retentionPolicy,
       runtimeSettings: props.runtimeSettings,

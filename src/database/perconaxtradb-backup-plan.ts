@@ -75,6 +75,7 @@ export class PerconaXtraDbBackupPlan extends Construct {
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupPlanProps) {
     super(scope, id);
+    props = props ?? ({} as PerconaXtraDbBackupPlanProps);
     const metadata: StashObjectOptions = { namespace: props.namespace, labels: props.labels, annotations: props.annotations };
     this.repository = new Repository(this, 'Repository', {
       ...metadata,

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BACKUP_CONFIGURATION, BackupConfigurationSpec } from '../api';
 import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { nameProblems, NameRule } from '../core/validation/names';
+import { requiredProblems } from '../core/validation/problems';
 import { Backend } from './backend';
 import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from './backup-network-policy';
 import { backupOptionsProblems, backupRuntimeSettings, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
@@ -90,9 +91,10 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupProps) {
     // Stash copies the name into label values (stash.appscode.com/invoker-name): 63 at most.
     super(scope, id, {
-      kind: BACKUP_CONFIGURATION.kind, name: props.name ?? `${props.database}-backup`,
+      kind: BACKUP_CONFIGURATION.kind, name: props?.name ?? `${props?.database}-backup`,
       nameRule: NameRule.DNS_LABEL, nameReason: 'Stash puts it in label values', options: props,
     });
+    props = props ?? ({} as PerconaXtraDbBackupProps);
     this.database = props.database;
     this.databaseNamespace = props.databaseNamespace ?? this.namespace;
     this.paused = props.paused ?? false;
@@ -132,8 +134,12 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
     const key = targetKey(this.databaseNamespace, props.database);
     byTarget.set(key, [...(byTarget.get(key) ?? []), this]);
 
-    this.node.addValidation({
-      validate: () => [
+    this.addProblems(() => {
+      const missing = requiredProblems(props, [
+        ['database', 'pass the name of the database\'s AppBinding'], ['version', 'pass the database version, e.g. "8.0.36"'],
+        ['repository', 'pass a Repository or Repository.fromRepositoryName()']]);
+      if (missing.length > 0) return [...missing, ...backupOptionsProblems(props, scheduleTarget)];
+      return [
         ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
         ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
         ...(version.problem ? [version.problem] : []),
@@ -141,7 +147,7 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
         ...backupOptionsProblems(props, scheduleTarget),
         ...namespacePodSecurityProblems(this, this.namespace, backupRuntimeSettings(props), JobKind.BACKUP,
           'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),
-      ],
+      ];
     });
   }
 }

@@ -1,13 +1,13 @@
-import { ApiObject, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RESTORE_SESSION, RestoreSessionSpec } from '../api';
 import { compact } from '../core/metadata';
 import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { nameProblems, NameRule, nameViolation } from '../core/validation/names';
-import { integerProblems, problem } from '../core/validation/problems';
-import { goDuration, quantity } from '../core/validation/quantities';
+import { instanceProblems, integerProblems, problem, requiredProblems } from '../core/validation/problems';
+import { durationProblems, goDuration, quantity, sizeProblems, wholeSeconds } from '../core/validation/quantities';
 import { BackupNetworkPolicy, JobNetworkPolicyOptions } from './backup-network-policy';
-import { versionOf } from './backup-options';
+import { taskParamProblems, versionOf } from './backup-options';
 import { Hook } from './hook';
 import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from './job-security';
 import { backendOf, backupsOf, invokerLabels } from './perconaxtradb-backup';
@@ -240,9 +240,10 @@ export class PerconaXtraDbRestore extends StashObject {
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbRestoreProps) {
     super(scope, id, {
-      kind: RESTORE_SESSION.kind, name: props.name ?? `${props.database}-restore`,
+      kind: RESTORE_SESSION.kind, name: props?.name ?? `${props?.database}-restore`,
       nameRule: NameRule.DNS_LABEL, nameReason: 'Stash puts it in label values', options: props,
     });
+    props = props ?? ({} as PerconaXtraDbRestoreProps);
     this.database = props.database;
     const databaseNamespace = props.databaseNamespace ?? this.namespace;
     const version = versionOf(props.version);
@@ -251,15 +252,18 @@ export class PerconaXtraDbRestore extends StashObject {
     const rules = props.rules ?? [cluster
       ? { targetHosts: [], sourceHost: 'host-0', snapshots: [props.snapshot ?? Snapshot.latest()] }
       : { snapshots: [props.snapshot ?? Snapshot.latest()] }];
-    const templates = cluster?.volumeClaimTemplates ?? [];
-    const dataVolume = cluster ? (cluster.dataVolumeName ?? baseName(templates[0]?.name ?? '')) : undefined;
+    const templates = Array.isArray(cluster?.volumeClaimTemplates) ? cluster!.volumeClaimTemplates : [];
+    const dataVolume = cluster ? (cluster.dataVolumeName ?? baseName(String(templates[0]?.name ?? ''))) : undefined;
     const targetNamespace = props.databaseNamespace !== undefined && props.databaseNamespace !== this.namespace ? props.databaseNamespace : undefined;
 
     const params: { [name: string]: string } = { ...(props.taskParams ?? {}) };
     if (props.args !== undefined) params.args = props.args;
-    if (props.waitTimeout !== undefined) params.waitTimeout = String(Math.round(props.waitTimeout.toMilliseconds() / 1000));
+    if (props.waitTimeout !== undefined) params.waitTimeout = wholeSeconds(props.waitTimeout);
     const paramList = Object.keys(params).sort().map((name) => ({ name, value: params[name] }));
-    const hooks = compact({ preRestore: props.preRestoreHook?.toJson(), postRestore: props.postRestoreHook?.toJson() });
+    const hooks = compact({
+      preRestore: props.preRestoreHook instanceof Hook ? props.preRestoreHook.toJson() : undefined,
+      postRestore: props.postRestoreHook instanceof Hook ? props.postRestoreHook.toJson() : undefined,
+    });
     const jobKind = cluster ? JobKind.CLUSTER_RESTORE : JobKind.RESTORE;
     const runtimeSettings = jobRuntimeSettings(props.runtimeSettings ? renderRuntimeSettings(props.runtimeSettings) : {}, jobKind, props.defaultSecurityContext ?? true);
     const tempDir = props.tempDir ? renderTempDir(props.tempDir) : {};
@@ -276,9 +280,9 @@ export class PerconaXtraDbRestore extends StashObject {
         volumeMounts: cluster ? [{ name: dataVolume, mountPath: MYSQL_DATA_DIR }] : undefined,
         volumeClaimTemplates: cluster ? templates.map(renderClaimTemplate) : undefined,
         rules: rules.map((r) => compact({
-          targetHosts: r.targetHosts ? [...r.targetHosts] : undefined,
-          sourceHost: r.sourceHost,
-          snapshots: (r.snapshots ?? [Snapshot.latest()]).map((s) => s.value),
+          targetHosts: r?.targetHosts ? [...r.targetHosts] : undefined,
+          sourceHost: r?.sourceHost,
+          snapshots: (r?.snapshots ?? [Snapshot.latest()]).map((s) => s?.value),
         })),
       }),
       hooks: Object.keys(hooks).length ? hooks : undefined,
@@ -302,8 +306,19 @@ export class PerconaXtraDbRestore extends StashObject {
       });
     }
 
-    this.node.addValidation({
-      validate: () => [
+    this.addProblems(() => {
+      const missing = [
+        ...requiredProblems(props, [
+          ['database', 'pass the name of the AppBinding to restore into'], ['version', 'pass the database version, e.g. "8.0.36"'],
+          ['repository', 'pass a Repository or Repository.fromRepositoryName()']]),
+        ...instanceProblems('snapshot', props.snapshot, Snapshot, 'pass Snapshot.latest() or Snapshot.id("...")'),
+        ...instanceProblems('preRestoreHook', props.preRestoreHook, Hook, 'pass Hook.exec([...]) or another Hook factory'),
+        ...instanceProblems('postRestoreHook', props.postRestoreHook, Hook, 'pass Hook.exec([...]) or another Hook factory'),
+        ...(props.rules !== undefined && !Array.isArray(props.rules) ? [problem('rules', 'is not a list', 'pass a list of rules')] : []),
+        ...(cluster !== undefined && !Array.isArray(cluster.volumeClaimTemplates) ? [problem('cluster.volumeClaimTemplates', 'is missing', 'pass the volume claim templates')] : []),
+      ];
+      if (missing.length > 0) return missing;
+      return [
         ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
         ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
         ...(version.problem ? [version.problem] : []),
@@ -319,11 +334,11 @@ export class PerconaXtraDbRestore extends StashObject {
           ? 'a cluster restore runs the addon\'s restore script as root: restore in a namespace that enforces "baseline" at most (label it pod-security.kubernetes.io/enforce=baseline for the restore), then move to "restricted"'
           : 'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),
         ...tempDirProblems('tempDir', props.tempDir),
-        ...(props.waitTimeout && (props.waitTimeout.toMilliseconds() % 1000 !== 0 || props.waitTimeout.toMilliseconds() < 1000)
-          ? [problem('waitTimeout', `${goDuration(props.waitTimeout)} is not a whole number of seconds`, 'use Duration.seconds(n) with n >= 1')] : []),
+        ...durationProblems('waitTimeout', props.waitTimeout, { wholeSeconds: true, minMs: 1000 }),
+        ...taskParamProblems('taskParams', props.taskParams),
         ...(props.args !== undefined && cluster ? [problem('args', 'is set for a cluster restore, which copies data files and runs no mysql client', 'remove args')] : []),
-        ...(props.timeout && props.timeout.toMilliseconds() < 60000 ? [problem('timeout', `${goDuration(props.timeout)} is shorter than a restore Job takes to start`, 'give at least Duration.minutes(1), usually hours')] : []),
-      ],
+        ...durationProblems('timeout', props.timeout, { minMs: 60000, minReason: 'shorter than a restore Job takes to start' }),
+      ];
     });
   }
 
@@ -336,7 +351,9 @@ export class PerconaXtraDbRestore extends StashObject {
       out.push(problem('rules', 'is empty, so nothing would be restored', 'leave rules out for the latest snapshot, or give at least one rule'));
     }
     rules.forEach((rule, i) => {
-      for (const s of rule.snapshots ?? []) out.push(...s.problems(`rules[${i}].snapshots`));
+      for (const s of rule.snapshots ?? []) {
+        out.push(...(s instanceof Snapshot ? s.problems(`rules[${i}].snapshots`) : instanceProblems(`rules[${i}].snapshots`, s, Snapshot, 'pass Snapshot.latest() or Snapshot.id("...")')));
+      }
       if (rule.snapshots !== undefined && rule.snapshots.length === 0) {
         out.push(problem(`rules[${i}].snapshots`, 'is empty', 'leave it out for the latest snapshot, or name one'));
       }
@@ -383,12 +400,26 @@ function clusterProblems(cluster: ClusterRestoreOptions, dataVolume: string): st
   const out = integerProblems('cluster.replicas', cluster.replicas, 1, 1000,
     'give the number of members of the new cluster (3 for a typical Percona XtraDB Cluster)');
   const templates = cluster.volumeClaimTemplates;
+  if (cluster.dataVolumeName !== undefined && typeof cluster.dataVolumeName !== 'string') {
+    out.push(problem('cluster.dataVolumeName', 'is not a string', 'pass a volume name'));
+    return out;
+  }
   if (templates.length === 0) {
     out.push(problem('cluster.volumeClaimTemplates', 'is empty, so Stash has no volume to restore the data directory into',
       'add the data volume, e.g. { name: "data-<database>-${POD_ORDINAL}", storage: Size.gibibytes(10) }'));
   }
   templates.forEach((t, i) => {
     const field = `cluster.volumeClaimTemplates[${i}].name`;
+    if (typeof t?.name !== 'string') {
+      out.push(problem(field, 'is missing', 'pass the claim name, e.g. "data-<database>-${POD_ORDINAL}"'));
+      return;
+    }
+    out.push(...nameProblems(`cluster.volumeClaimTemplates[${i}].storageClassName`, t.storageClassName, NameRule.DNS_SUBDOMAIN));
+    (t.accessModes ?? []).forEach((m, j) => {
+      if (!Object.values(VolumeAccessMode).includes(m)) out.push(problem(`cluster.volumeClaimTemplates[${i}].accessModes[${j}]`, `${JSON.stringify(m)} is not an access mode`, 'use a VolumeAccessMode value'));
+    });
+    if (t.storage === undefined) out.push(problem(`cluster.volumeClaimTemplates[${i}].storage`, 'is missing', 'pass the size, e.g. Size.gibibytes(10)'));
+    out.push(...sizeProblems(`cluster.volumeClaimTemplates[${i}].storage`, t.storage, 1024, 'the size of the source volume', 'cannot hold a data directory'));
     const variables = [...t.name.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]).filter((v) => v !== 'POD_ORDINAL');
     if (variables.length > 0) {
       out.push(problem(field, `"${t.name}" uses ${variables.map((v) => `\${${v}}`).join(', ')}; only ${POD_ORDINAL} is replaced`, `use ${POD_ORDINAL} for the replica number`));
@@ -401,9 +432,6 @@ function clusterProblems(cluster: ClusterRestoreOptions, dataVolume: string): st
     const longest = t.name.split(POD_ORDINAL).join(String(Math.max(0, cluster.replicas - 1)));
     const violation = nameViolation(longest, NameRule.DNS_SUBDOMAIN);
     if (violation) out.push(problem(field, `"${longest}" (for the last member) ${violation}; claim names must be DNS-1123 subdomains`, 'use lower-case letters, digits and "-"'));
-    if (t.storage.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < 1024) {
-      out.push(problem(`cluster.volumeClaimTemplates[${i}].storage`, `${quantity(t.storage)} cannot hold a data directory`, 'give at least the size of the source volume'));
-    }
   });
   if (templates.length > 0) {
     const violation = nameViolation(dataVolume, NameRule.DNS_LABEL);

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { REPOSITORY, RepositorySpec } from '../api';
 import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { nameProblems, NameRule } from '../core/validation/names';
-import { problem, within } from '../core/validation/problems';
+import { labelProblems } from '../core/validation/metadata';
+import { instanceProblems, problem, requiredProblems, within } from '../core/validation/problems';
 import { Backend } from './backend';
 import { IRepositoryRef, referenceKindProblems } from './references';
 import { StorageSecret } from './storage-secret';
@@ -22,14 +23,14 @@ export class UsagePolicy {
 
   /** Objects in namespaces that carry all these labels. */
   public static namespacesWithLabels(labels: { [key: string]: string }): UsagePolicy {
-    return new UsagePolicy('Selector', { matchLabels: { ...labels } });
+    return new UsagePolicy('Selector', { matchLabels: { ...(labels ?? {}) } });
   }
 
   /** Objects in the named namespaces (matched by their `kubernetes.io/metadata.name` label). */
   public static namespaces(names: string[]): UsagePolicy {
     return new UsagePolicy('Selector', {
-      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...names] }],
-    }, names);
+      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: Array.isArray(names) ? [...names] : [] }],
+    }, Array.isArray(names) ? names : []);
   }
 
   private constructor(
@@ -56,6 +57,8 @@ export class UsagePolicy {
       if (this.names.length === 0) out.push(problem(field, 'UsagePolicy.namespaces() got no namespace', 'name at least one namespace, or use UsagePolicy.sameNamespace()'));
       for (const n of this.names) out.push(...nameProblems(`${field}.namespaces`, n, NameRule.DNS_LABEL));
     }
+    // Namespace labels are labels: the selector's keys and values follow the same rules.
+    out.push(...labelProblems(`${field}.namespacesWithLabels`, this.selector?.matchLabels));
     if (this.selector?.matchLabels && Object.keys(this.selector.matchLabels).length === 0) {
       out.push(problem(field, 'UsagePolicy.namespacesWithLabels() got no label, which would select every namespace', 'pass at least one label, or use UsagePolicy.allNamespaces() if that is meant'));
     }
@@ -127,7 +130,8 @@ export class Repository extends StashObject implements IRepositoryRef {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: RepositoryProps) {
-    super(scope, id, { kind: REPOSITORY.kind, name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, options: props });
+    super(scope, id, { kind: REPOSITORY.kind, name: props?.name, nameRule: NameRule.DNS_SUBDOMAIN, options: props });
+    props = props ?? ({} as RepositoryProps);
     this.backend = props.backend;
     this.usagePolicy = props.usagePolicy ?? UsagePolicy.sameNamespace();
 
@@ -141,18 +145,24 @@ export class Repository extends StashObject implements IRepositoryRef {
     }
 
     const spec: RepositorySpec = {
-      backend: { ...props.backend.toJson(), storageSecretName: props.storageSecretName },
+      backend: { ...backendJsonOf(props.backend), storageSecretName: props.storageSecretName },
       ...(props.wipeOut !== undefined ? { wipeOut: props.wipeOut } : {}),
-      ...(props.usagePolicy ? { usagePolicy: props.usagePolicy.toJson() } : {}),
+      ...(props.usagePolicy instanceof UsagePolicy ? { usagePolicy: props.usagePolicy.toJson() } : {}),
     };
     this.apiObject = this.customResource(REPOSITORY, spec);
 
-    this.node.addValidation({
-      validate: () => [
+    this.addProblems(() => {
+      const missing = [
+        ...requiredProblems(props, ['name', ['backend', 'pass backend, e.g. Backend.s3({...})'], ['storageSecretName', 'pass the name of the storage Secret']]),
+        ...instanceProblems('backend', props.backend, Backend, 'pass Backend.s3({...}) or another Backend factory'),
+        ...instanceProblems('usagePolicy', props.usagePolicy, UsagePolicy, 'pass UsagePolicy.sameNamespace() or another UsagePolicy factory'),
+      ];
+      if (missing.length > 0) return missing;
+      return [
         ...nameProblems('storageSecretName', props.storageSecretName, NameRule.DNS_SUBDOMAIN),
         ...within('backend', props.backend.problems()),
         ...(props.usagePolicy ? props.usagePolicy.problems('usagePolicy') : []),
-      ],
+      ];
     });
   }
 
@@ -175,6 +185,7 @@ export function repositoryUsageProblems(field: string, repo: IRepositoryRef, nam
   const wrongKind = referenceKindProblems(field, repo, REPOSITORY.kind);
   if (wrongKind.length > 0) return wrongKind;
   if (repo instanceof Repository) return repo.usageProblems(field, namespace);
+  if (typeof repo.name !== 'string') return [problem(`${field}.name`, 'is not a string', 'pass Repository.fromRepositoryName("name")')];
   return [...nameProblems(`${field}.name`, repo.name, NameRule.DNS_SUBDOMAIN), ...nameProblems(`${field}.namespace`, repo.namespace, NameRule.DNS_LABEL)];
 }
 
@@ -183,7 +194,21 @@ export function repositoryUsageProblems(field: string, repo: IRepositoryRef, nam
  * @internal
  */
 export function repositoryRef(repo: IRepositoryRef, from: string | undefined): { name: string; namespace?: string } {
-  const ns = repo.namespace;
-  return { name: repo.name, ...(ns !== undefined && ns !== from ? { namespace: ns } : {}) };
+  const ns = repo?.namespace;
+  return { name: repo?.name, ...(ns !== undefined && ns !== from ? { namespace: ns } : {}) };
 }
 
+
+/**
+ * The backend's JSON, or nothing for a backend that cannot render (props of the wrong type
+ * from JavaScript; its validation reports them).
+ * @internal
+ */
+export function backendJsonOf(backend: Backend | undefined): { [key: string]: any } {
+  if (!(backend instanceof Backend)) return {};
+  try {
+    return backend.toJson();
+  } catch {
+    return {};
+  }
+}

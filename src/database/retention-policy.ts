@@ -86,14 +86,17 @@ export class RetentionPolicy {
     return new RetentionPolicy(props);
   }
 
-  private constructor(private readonly props: RetentionPolicyProps) {}
+  private constructor(private readonly props: RetentionPolicyProps) {
+    // From JavaScript, props may be missing: problems() reports the missing rule.
+    this.props = props ?? {};
+  }
 
   /** The policy's name: the given one or one derived from the rules (`keep-last-5-daily-7`). */
   public get name(): string {
     if (this.props.name !== undefined) return this.props.name;
     const parts = RULES.filter((r) => this.props[r] !== undefined)
       .map((r) => `${r.slice(4).toLowerCase()}-${this.props[r]}`);
-    if (this.props.keepTags?.length) parts.push('tags');
+    if (Array.isArray(this.props.keepTags) && this.props.keepTags.length) parts.push('tags');
     return parts.length ? `keep-${parts.join('-')}` : 'keep-none';
   }
 
@@ -107,16 +110,26 @@ export class RetentionPolicy {
     }
     for (const rule of present) {
       const n = this.props[rule]!;
-      if (!Number.isInteger(n) || n < 1) {
-        out.push(problem(`${field}.${rule}`, `${n} is not a whole number of 1 or more`, `pass a positive whole number, or leave ${rule} out`));
+      // restic and Stash read the counts as int32 (int64 in the CRD, but larger ones overflow restic's int).
+      if (!Number.isInteger(n) || n < 1 || n > 2147483647) {
+        out.push(problem(`${field}.${rule}`, `${n} is not a whole number from 1 to 2147483647`, `pass a positive whole number, or leave ${rule} out`));
       }
     }
+    for (const flag of ['prune', 'dryRun'] as const) {
+      if (this.props[flag] !== undefined && typeof this.props[flag] !== 'boolean') {
+        out.push(problem(`${field}.${flag}`, `${JSON.stringify(this.props[flag])} is not true or false`, `pass ${flag}: true or false`));
+      }
+    }
+    if (this.props.keepTags !== undefined && !Array.isArray(this.props.keepTags)) {
+      out.push(problem(`${field}.keepTags`, 'is not a list of tags', 'pass keepTags: ["daily"]'));
+      return out;
+    }
     for (const tag of this.props.keepTags ?? []) {
-      if (tag === '' || /[\s,]/.test(tag)) {
+      if (typeof tag !== 'string' || tag === '' || /[\s,]/.test(tag)) {
         out.push(problem(`${field}.keepTags`, `"${tag}" is not a restic tag (empty, or has spaces or commas)`, 'use tags without spaces or commas'));
       }
     }
-    if (this.name === '' || this.name.length > 253) {
+    if (typeof this.name !== 'string' || this.name === '' || this.name.length > 253) {
       out.push(problem(`${field}.name`, `"${this.name}" must be 1 to 253 characters`, 'pass a short name such as "keep-last-5"'));
     }
     return out;
@@ -128,7 +141,7 @@ export class RetentionPolicy {
     for (const rule of RULES) {
       if (this.props[rule] !== undefined) out[rule] = this.props[rule];
     }
-    if (this.props.keepTags?.length) out.keepTags = [...this.props.keepTags];
+    if (Array.isArray(this.props.keepTags) && this.props.keepTags.length) out.keepTags = [...this.props.keepTags];
     out.prune = this.props.prune ?? true;
     if (this.props.dryRun !== undefined) out.dryRun = this.props.dryRun;
     return out;

@@ -1,8 +1,9 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Size } from 'cdk8s';
 import type { ContainerResources, k8s } from 'cdk8s-plus-28';
 import { compact } from '../core/metadata';
 import { integerProblems, problem } from '../core/validation/problems';
-import { quantity } from '../core/validation/quantities';
+import { podSettingsProblems } from '../core/validation/pod-settings';
+import { quantity, sizeProblems } from '../core/validation/quantities';
 
 /** I/O scheduling class of the backup process (`ionice -c`). */
 export enum IoNiceClass {
@@ -171,7 +172,7 @@ export function renderRuntimeSettings(settings: RuntimeSettings): { [key: string
   const p = settings.pod;
   const env = c && [
     ...Object.entries(c.env ?? {}).map(([name, value]) => ({ name, value })),
-    ...Object.entries(c.secretEnv ?? {}).map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } })),
+    ...Object.entries(c.secretEnv ?? {}).map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: ref?.secretName, key: ref?.key } } })),
   ];
   const container = c && compact({
     resources: c.resources && renderResources(c.resources),
@@ -187,7 +188,7 @@ export function renderRuntimeSettings(settings: RuntimeSettings): { [key: string
     topologySpreadConstraints: p.topologySpreadConstraints && clone(p.topologySpreadConstraints),
     priorityClassName: p.priorityClassName,
     serviceAccountName: p.serviceAccountName,
-    imagePullSecrets: p.imagePullSecrets?.map((name) => ({ name })),
+    imagePullSecrets: Array.isArray(p.imagePullSecrets) ? p.imagePullSecrets.map((name) => ({ name })) : undefined,
     securityContext: p.securityContext && clone(p.securityContext),
     podLabels: p.podLabels && { ...p.podLabels },
     podAnnotations: p.podAnnotations && { ...p.podAnnotations },
@@ -230,26 +231,13 @@ export function runtimeSettingsProblems(field: string, settings: RuntimeSettings
   if (c) {
     out.push(...integerProblems(`${field}.container.nice`, c.nice, -20, 19, 'use a niceness between -20 and 19 (19 is the politest)'));
     if (c.ionice) out.push(...integerProblems(`${field}.container.ionice.classData`, c.ionice.classData, 0, 7));
-    for (const name of [...Object.keys(c.env ?? {}), ...Object.keys(c.secretEnv ?? {})]) {
-      if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
-        out.push(problem(`${field}.container.env`, `"${name}" is not a valid environment variable name`, 'use letters, digits, "_", "-" and ".", not starting with a digit'));
-      }
-    }
     const both = Object.keys(c.env ?? {}).filter((k) => (c.secretEnv ?? {})[k] !== undefined);
     for (const name of both) {
       out.push(problem(`${field}.container.env`, `"${name}" is set both in env and in secretEnv`, 'keep one of them'));
     }
-    const r = c.resources;
-    const pairs: Array<[string, number | undefined, number | undefined]> = [
-      ['memory', r?.memory?.request?.toKibibytes({ rounding: SizeRoundingBehavior.NONE }), r?.memory?.limit?.toKibibytes({ rounding: SizeRoundingBehavior.NONE })],
-      ['ephemeralStorage', r?.ephemeralStorage?.request?.toKibibytes({ rounding: SizeRoundingBehavior.NONE }), r?.ephemeralStorage?.limit?.toKibibytes({ rounding: SizeRoundingBehavior.NONE })],
-    ];
-    for (const [name, request, limit] of pairs) {
-      if (request !== undefined && limit !== undefined && request > limit) {
-        out.push(problem(`${field}.container.resources.${name}`, 'request is larger than limit, which Kubernetes refuses', 'lower the request or raise the limit'));
-      }
-    }
   }
+  // Names, keys, quantities and the Kubernetes structs, as the API server checks the Job's pod.
+  out.push(...podSettingsProblems(field, settings));
   return out;
 }
 
@@ -270,8 +258,10 @@ export function renderTempDir(tempDir: TempDir): { [key: string]: any } {
  * @internal
  */
 export function tempDirProblems(field: string, tempDir: TempDir | undefined): string[] {
-  if (tempDir?.sizeLimit && tempDir.sizeLimit.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) < 1024) {
-    return [problem(`${field}.sizeLimit`, `${quantity(tempDir.sizeLimit)} is too small for restic's scratch files`, 'give at least Size.mebibytes(1), typically Size.gibibytes(1)')];
+  if (!tempDir) return [];
+  const out = sizeProblems(`${field}.sizeLimit`, tempDir.sizeLimit, 1024, 'Size.mebibytes(1), typically Size.gibibytes(1), for restic\'s scratch files');
+  if (tempDir.medium !== undefined && tempDir.medium !== '' && tempDir.medium !== 'Memory') {
+    out.push(problem(`${field}.medium`, `${JSON.stringify(tempDir.medium)} is not a storage medium`, 'use TempDirMedium.DISK or TempDirMedium.MEMORY'));
   }
-  return [];
+  return out;
 }

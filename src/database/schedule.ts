@@ -152,7 +152,7 @@ class FixedSchedule extends Schedule {
   }
 
   public expressionFor(_target: ScheduleTarget): string {
-    return this.expression.trim();
+    return typeof this.expression === 'string' ? this.expression.trim() : '';
   }
 
   public problems(field: string, _target: ScheduleTarget): string[] {
@@ -174,10 +174,13 @@ class SpreadSchedule extends Schedule {
   }
 
   public expressionFor(target: ScheduleTarget): string {
-    return this.window.cronFor(spreadKey(target));
+    return this.window instanceof ScheduleWindow ? this.window.cronFor(spreadKey(target)) : '';
   }
 
-  public problems(_field: string, _target: ScheduleTarget): string[] {
+  public problems(field: string, _target: ScheduleTarget): string[] {
+    if (!(this.window instanceof ScheduleWindow)) {
+      return [problem(field, 'Schedule.spread() got no ScheduleWindow', 'pass ScheduleWindow.daily({ start: "01:00", end: "05:00" }) or another window')];
+    }
     // The window was checked when it was made, and cronFor always yields a valid expression.
     return [];
   }

@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { NameRule } from '../core/validation/names';
-import { problem } from '../core/validation/problems';
+import { stringMapProblems } from '../core/validation/metadata';
+import { instanceProblems, problem, requiredProblems } from '../core/validation/problems';
 import { Backend, StorageSecretKey } from './backend';
 
 /** Props of `StorageSecret`. */
@@ -44,9 +45,11 @@ export class StorageSecret extends StashObject {
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: StorageSecretProps) {
-    super(scope, id, { kind: 'Secret', name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, options: props });
+    super(scope, id, { kind: 'Secret', name: props?.name, nameRule: NameRule.DNS_SUBDOMAIN, options: props });
+    props = props ?? ({} as StorageSecretProps);
+    const values = props.values ?? {};
     // stringData keeps the object readable; the API server stores it as data.
-    const stringData = Object.fromEntries(Object.keys(props.values).sort().map((k) => [k, props.values[k]]));
+    const stringData = Object.fromEntries(Object.keys(values).sort().map((k) => [k, values[k]]));
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -55,9 +58,13 @@ export class StorageSecret extends StashObject {
       stringData,
     });
 
-    this.node.addValidation({
-      validate: () => {
-        const out: string[] = [];
+    this.addProblems(() => {
+        const missing = [
+          ...requiredProblems(props, ['name', ['backend', 'pass the Backend whose keys the Secret holds'], ['values', 'pass the values by key']]),
+          ...instanceProblems('backend', props.backend, Backend, 'pass Backend.s3({...}) or another Backend factory'),
+        ];
+        if (missing.length > 0) return missing;
+        const out: string[] = [...stringMapProblems('values', props.values)];
         const known = new Set(props.backend.secretKeys().map((k) => k.key));
         for (const required of props.backend.requiredSecretKeys) {
           if (!props.values[required]) {
@@ -70,7 +77,6 @@ export class StorageSecret extends StashObject {
           }
         }
         return out;
-      },
     });
   }
 }

@@ -51,7 +51,10 @@ describe('cron expressions', () => {
     ['1-2-3 * * * *', /more than one "-"/],
     ['1/2/3 * * * *', /more than one "\/"/],
     ['@fortnightly', /not a known macro/],
-    ['@every', /needs a duration/],
+    ['@every', /needs one space after "@every"/],
+    ['@every5m', /needs one space after "@every"/],
+    ['@every  5m', /not a Go duration/],
+    ['@every 3000000h', /longer than Go's longest duration/],
     ['@every 5x', /not a Go duration/],
     ['TZ=UTC 0 0 * * *', /time zone/],
     ['0 0 31 2 *', /never fires: no chosen month has day 31/],
@@ -119,7 +122,7 @@ describe('RetentionPolicy', () => {
   });
 
   test('counts must be positive whole numbers, tags without spaces', () => {
-    expect(RetentionPolicy.keepLast(0).problems('r')).toEqual([expect.stringMatching(/^r\.keepLast: 0 is not a whole number of 1 or more/)]);
+    expect(RetentionPolicy.keepLast(0).problems('r')).toEqual([expect.stringMatching(/^r\.keepLast: 0 is not a whole number from 1 to 2147483647/)]);
     expect(RetentionPolicy.of({ keepHourly: 2.5 }).problems('r')[0]).toMatch(/^r\.keepHourly/);
     expect(RetentionPolicy.of({ keepTags: ['a b'] }).problems('r')[0]).toMatch(/^r\.keepTags: "a b" is not a restic tag/);
   });

@@ -92,12 +92,16 @@ function parseField(text: string, spec: FieldSpec): Set<number> {
  * undefined when it is valid.
  */
 export function cronViolation(expression: string): string | undefined {
+  if (typeof expression !== 'string') return `${JSON.stringify(expression)} is not a string`;
   const expr = expression.trim();
   if (expr === '') return 'is empty';
   if (/^(CRON_)?TZ=/.test(expr)) return 'sets a time zone, which Kubernetes refuses in a CronJob schedule (the operator runs it in its own time zone)';
   if (expr.startsWith('@')) {
     if (expr.startsWith('@every')) {
-      const duration = expr.slice('@every'.length).trim();
+      // robfig/cron takes exactly "@every " and hands the rest to time.ParseDuration, which
+      // allows no space: "@every5m" and "@every  5m" are refused by the API server.
+      if (!expr.startsWith('@every ')) return 'needs one space after "@every", such as "@every 6h"';
+      const duration = expr.slice('@every '.length);
       if (!duration) return 'needs a duration after "@every", such as "@every 6h"';
       const bad = goDurationProblem(duration);
       return bad ? `has a duration ${bad}` : undefined;

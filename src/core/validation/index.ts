@@ -5,3 +5,6 @@ export * from './quantities';
 export * from './storage-names';
 export * from './crd-check';
 export * from './helm-expressions';
+export * from './metadata';
+export * from './kubernetes';
+export * from './pod-settings';

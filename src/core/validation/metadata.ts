@@ -2,6 +2,7 @@
  * Object metadata as the API server checks it: label keys and values, annotation keys and the
  * annotations' total size (apimachinery's `ValidateLabels` and `ValidateAnnotations`).
  */
+import { cronViolation } from './cron';
 import { nameViolation, NameRule } from './names';
 import { problem } from './problems';
 
@@ -36,6 +37,7 @@ export function labelValueViolation(value: unknown): string | undefined {
 /** Problems of a label map (object labels, selectors, node selectors). */
 export function labelProblems(field: string, labels: { [key: string]: string } | undefined): string[] {
   if (labels === undefined) return [];
+  if (labels === null || typeof labels !== 'object' || Array.isArray(labels)) return stringMapProblems(field, labels);
   const out: string[] = [];
   for (const [key, value] of Object.entries(labels)) {
     const badKey = qualifiedNameViolation(key);
@@ -49,6 +51,7 @@ export function labelProblems(field: string, labels: { [key: string]: string } |
 /** Problems of an annotation map: qualified-name keys, string values, 256 KiB in all. */
 export function annotationProblems(field: string, annotations: { [key: string]: string } | undefined): string[] {
   if (annotations === undefined) return [];
+  if (annotations === null || typeof annotations !== 'object' || Array.isArray(annotations)) return stringMapProblems(field, annotations);
   const out: string[] = [];
   let size = 0;
   for (const [key, value] of Object.entries(annotations)) {
@@ -60,5 +63,58 @@ export function annotationProblems(field: string, annotations: { [key: string]: 
   if (size > MAX_ANNOTATIONS_BYTES) {
     out.push(problem(field, `total ${size} bytes, more than the ${MAX_ANNOTATIONS_BYTES} the API server allows`, 'keep large data in a ConfigMap and reference it'));
   }
+  out.push(...stashAnnotationProblems(field, annotations));
   return out;
+}
+
+/** Annotation whose value Stash parses as a cron schedule (auto-backup opt-in). */
+const SCHEDULE_ANNOTATION = 'stash.appscode.com/schedule';
+/** Annotation whose value names a BackupBlueprint (auto-backup opt-in). */
+const BLUEPRINT_ANNOTATION = 'stash.appscode.com/backup-blueprint';
+
+/**
+ * Problems of the values of the annotations Stash reads (the auto-backup opt-in): the schedule
+ * must be a cron expression the CronJob API accepts, the blueprint a valid name.
+ */
+export function stashAnnotationProblems(field: string, annotations: { [key: string]: string } | undefined): string[] {
+  if (!annotations || typeof annotations !== 'object') return [];
+  const out: string[] = [];
+  const schedule = annotations[SCHEDULE_ANNOTATION];
+  if (schedule !== undefined) {
+    const bad = cronViolation(schedule);
+    if (bad) out.push(problem(`${field}.${SCHEDULE_ANNOTATION}`, `"${schedule}" ${bad}`, 'use a schedule such as "30 2 * * *" (Schedule.daily({ hour: 2, minute: 30 }))'));
+  }
+  const blueprint = annotations[BLUEPRINT_ANNOTATION];
+  if (blueprint !== undefined) {
+    const bad = typeof blueprint === 'string' ? nameViolation(blueprint, NameRule.DNS_SUBDOMAIN) : 'is not a string';
+    if (bad) out.push(problem(`${field}.${BLUEPRINT_ANNOTATION}`, `"${blueprint}" ${bad}`, 'use the name of a BackupBlueprint'));
+  }
+  return out;
+}
+
+/** Problems of a map that must be `{ [string]: string }` (a JavaScript caller may pass anything). */
+export function stringMapProblems(field: string, map: unknown): string[] {
+  if (map === undefined) return [];
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) {
+    return [problem(field, `${JSON.stringify(map)} is not a map of strings`, 'pass an object such as { team: "payments" }')];
+  }
+  return Object.entries(map as object)
+    .filter(([, v]) => typeof v !== 'string')
+    .map(([k, v]) => problem(`${field}.${k}`, `${JSON.stringify(v) ?? String(v)} is not a string`, 'quote the value'));
+}
+
+/** Why `key` is not a Secret or ConfigMap key (`[-._a-zA-Z0-9]+`, at most 253), or undefined. */
+export function configKeyViolation(key: unknown): string | undefined {
+  if (typeof key !== 'string') return `${JSON.stringify(key)} is not a string`;
+  if (key.length === 0 || key.length > 253) return `"${key}" must be 1 to 253 characters`;
+  if (!/^[-._a-zA-Z0-9]+$/.test(key)) return `"${key}" may only contain letters, digits, "-", "_" and "."`;
+  if (key === '.' || key === '..' || key.startsWith('..')) return `"${key}" must not be "." or start with ".."`;
+  return undefined;
+}
+
+/** Why `name` is not an environment variable name the API server accepts, or undefined. */
+export function envNameViolation(name: unknown): string | undefined {
+  if (typeof name !== 'string') return `${JSON.stringify(name)} is not a string`;
+  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) return `"${name}" is not a valid environment variable name`;
+  return undefined;
 }

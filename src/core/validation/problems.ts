@@ -34,10 +34,43 @@ export function validateTree(scope: IConstruct, nodes: IConstruct[] = scope.node
 
 /** Problems of an integer field that must lie in [min, max]. */
 export function integerProblems(field: string, value: number | undefined, min: number, max: number, fix?: string): string[] {
-  if (value === undefined) return [];
+  if (value === undefined || value === null) return [];
   if (!Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `between ${min} and ${max}`;
     return [problem(field, `${value} is not a whole number ${range}`, fix ?? `use a whole number ${range}`)];
   }
   return [];
+}
+
+/**
+ * Problems of required props that are missing (possible from JavaScript and other jsii
+ * languages, where the type checker does not see the call).
+ */
+export function requiredProblems(props: unknown, fields: ReadonlyArray<string | readonly [string, string]>): string[] {
+  const obj = (props ?? {}) as { [key: string]: unknown };
+  const out: string[] = [];
+  for (const entry of fields) {
+    const [field, fix] = typeof entry === 'string' ? [entry, `pass ${entry}`] : entry;
+    if (obj[field] === undefined || obj[field] === null) out.push(problem(field, 'is missing', fix));
+  }
+  return out;
+}
+
+/** Problems of a prop that must be an instance made by a factory (`Schedule.cron()`, ...). */
+export function instanceProblems(field: string, value: unknown, type: Function, fix: string): string[] {
+  if (value === undefined || value === null || value instanceof type) return [];
+  return [problem(field, `${JSON.stringify(value) ?? String(value)} is not a ${type.name}`, fix)];
+}
+
+/**
+ * Runs `check` and turns a crash (a prop of the wrong type from JavaScript) into a problem,
+ * so that validation reports instead of throwing a raw error.
+ */
+export function guarded(check: () => string[]): string[] {
+  try {
+    return check();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return [problem('props', `could not be checked (${message}): a prop has the wrong type`, 'pass every prop with the type the API reference documents')];
+  }
 }
