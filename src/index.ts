@@ -1,6 +1,7 @@
 /** stash-pxc: cdk8s constructs to back up and restore Percona XtraDB with Stash. */
 export * from './api';
 export * from './database/backend';
+export * from './database/backup-alerts';
 export * from './database/backup-options';
 export * from './core/metadata';
 export * from './database/hook';
@@ -11,6 +12,7 @@ export * from './database/perconaxtradb-backup-blueprint';
 export * from './database/perconaxtradb-backup-plan';
 export * from './database/perconaxtradb-backup-fleet';
 export * from './database/perconaxtradb-restore';
+export * from './database/recovery-point';
 export * from './database/repository';
 export * from './database/retention-policy';
 export * from './database/runtime-settings';

@@ -1,4 +1,4 @@
-import { Chart, JsonPatch } from 'cdk8s';
+import { Chart, Duration, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as stash from '../../imports/stash.appscode.com';
 import { Backend, BackendProvider } from './backend';
@@ -6,7 +6,8 @@ import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, re
 import { compact } from '../core/metadata';
 import { onePass } from '../core/render';
 import { UsagePolicy } from './repository';
-import { Schedule } from './schedule';
+import { Schedule, ScheduleTarget } from './schedule';
+import { recoveryPointObjective } from './recovery-point';
 import { BACKUP_BLUEPRINT_RENAMED, backupBlueprintSpec } from '../core/typed-spec';
 import { nameProblems, NameRule } from '../core/validation/names';
 import { problem, within } from '../core/validation/problems';
@@ -141,10 +142,13 @@ export class PerconaXtraDbBackupBlueprint extends Construct {
   public readonly name: string;
   /** The BackupBlueprint object. */
   public readonly apiObject: stash.BackupBlueprint;
+  /** The schedule of the generated BackupConfigurations (a database's annotation may override it). */
+  public readonly schedule: Schedule;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupBlueprintProps) {
     super(scope, id);
     this.name = props.name;
+    this.schedule = props.schedule;
     const version = props.version !== undefined ? versionOf(props.version) : undefined;
     const params = backupTaskParams(props);
     const target = { name: props.name };
@@ -202,5 +206,13 @@ export class PerconaXtraDbBackupBlueprint extends Construct {
   /** The annotations that opt a database in to this blueprint; see `autoBackupAnnotations()`. */
   public annotationsFor(options: AutoBackupAnnotationOptions = {}): { [key: string]: string } {
     return autoBackupAnnotations(this.name, options);
+  }
+
+  /**
+   * The recovery point objective of the blueprint's schedule for one database (`target`; a spread
+   * schedule differs per database). Zero when the schedule is invalid (which validation reports).
+   */
+  public rpoFor(target: ScheduleTarget): Duration {
+    return recoveryPointObjective(this.schedule.expressionFor(target)) ?? Duration.seconds(0);
   }
 }

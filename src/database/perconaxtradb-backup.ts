@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as stash from '../../imports/stash.appscode.com';
 import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
@@ -6,6 +7,7 @@ import { onePass } from '../core/render';
 import { repositoryRef, repositoryUsageProblems } from './repository';
 import { backupConfigurationSpec } from '../core/typed-spec';
 import { nameProblems, NameRule } from '../core/validation/names';
+import { recoveryPointObjective } from './recovery-point';
 
 /** Props of `PerconaXtraDbBackup`. */
 export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, StashObjectOptions {
@@ -81,6 +83,8 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
   public readonly paused: boolean;
   /** The BackupConfiguration object. */
   public readonly apiObject: stash.BackupConfiguration;
+  /** The cron expression the backup runs on (a spread schedule resolved for this database). */
+  public readonly scheduleExpression: string;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupProps) {
     super(scope, id);
@@ -94,6 +98,7 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
     const scheduleTarget = { namespace: this.databaseNamespace, name: props.database };
     const targetNamespace = props.databaseNamespace !== undefined && props.databaseNamespace !== this.backupConfigurationNamespace
       ? props.databaseNamespace : undefined;
+    this.scheduleExpression = props.schedule.expressionFor(scheduleTarget).trim();
     const params = backupTaskParams(props);
     const spec = {
       repository: repositoryRef(props.repository, this.backupConfigurationNamespace),
@@ -128,5 +133,14 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
         ...backupOptionsProblems(props, scheduleTarget),
       ],
     });
+  }
+
+  /**
+   * The recovery point objective the schedule implies: the longest time between two consecutive
+   * runs (`0 1 * * 1-5` gives 72h, over the weekend). Zero when the schedule is invalid (which
+   * validation reports).
+   */
+  public get rpo(): Duration {
+    return recoveryPointObjective(this.scheduleExpression) ?? Duration.seconds(0);
   }
 }
