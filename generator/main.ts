@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { writeDistCrds } from './chart/crds';
+import { writeDistDashboard } from './chart/dashboard';
 import { writeDistInstall } from './chart/dist';
 import { writeExamples } from './chart/examples';
 import { writeHelmChart } from './chart/helm-chart';
@@ -15,6 +16,7 @@ export function synth(root = REPO_ROOT): void {
   writeDistCrds(dist);
   writeDistInstall(dist);
   writeExamples(dist);
+  writeDistDashboard(dist);
   writeHelmChart(path.join(root, 'charts', 'stash-pxc'));
 }
 

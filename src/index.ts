@@ -42,6 +42,8 @@ export { OperatorIdentity } from './install/operator-identity';
 export * from './install/operator-license';
 export * from './install/operator-rbac';
 export * from './install/operator-service-monitors';
+export * from './install/operator-alerts';
+export * from './install/backup-dashboard';
 export * from './install/operator-task-queue';
 export * from './install/pushgateway';
 export * from './install/serving-certificates';

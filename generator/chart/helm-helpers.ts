@@ -39,6 +39,8 @@ export const WHEN = {
   taskQueue: '.Values.taskQueue.enabled',
   monitorOperator: '.Values.monitoring.operator',
   monitorPushgateway: 'and .Values.monitoring.pushgateway (not .Values.pushgateway.externalUrl)',
+  monitorAlerts: '.Values.monitoring.alerts.enabled',
+  monitorDashboard: '.Values.monitoring.dashboard.enabled',
   licenseRoles: '.Values.rbac.createLicenseRoles',
   catalogVersion: (line: string) => `and .Values.catalog.enabled (has "${line}" .Values.catalog.versions)`,
   appBindingCrd: `and .Values.crds.appBinding (include "${CHART_NAME}.appBindingCrdIsOurs" .)`,

@@ -73,7 +73,12 @@ export function runPromtool(promtool: string, args: string[], files: { [name: st
   }
 }
 
-/** promtool's version line. */
+/**
+ * promtool's version: the stamp install-tools.sh writes next to it (a `go install` build reports
+ * an empty version), else its own version line.
+ */
 export function promtoolVersion(promtool: string): string {
+  const stamp = `${promtool}.version`;
+  if (fs.existsSync(stamp)) return `promtool ${fs.readFileSync(stamp, 'utf8').trim()}`;
   return execFileSync(promtool, ['--version'], { encoding: 'utf8' }).split('\n')[0];
 }
