@@ -9,6 +9,7 @@ import {
   RetentionPolicy, RPO_SERIES, Schedule, ScheduleWindow,
 } from '../../src';
 import { synthExample } from '../../generator/chart/examples';
+import { OperatorAlert, ServingCertificates, StashOperator } from '../../src';
 import { validateWithModels } from '../support/kubernetes-models';
 import { describeWithPromtool, promtoolVersion, runPromtool } from '../support/promtool';
 
@@ -317,6 +318,42 @@ describeWithPromtool('backup alert rules with promtool', (promtool) => {
       }],
     };
     const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'rules.yaml': ruleFile(rule, true), 'tests.yaml': tests });
+    expect(result.output).toMatch(/SUCCESS/);
+    expect(result.code).toBe(0);
+  });
+
+  test('operator-level rules: accepted, and "down" / "backups silent" fire when they should', () => {
+    const chart = new Chart(Testing.app(), 'install');
+    const operator = new StashOperator(chart, 'stash', {
+      certificates: ServingCertificates.certManager(), monitoring: { operator: true, pushgateway: true, alerts: true },
+    });
+    const operatorRules = ruleFile(operator.alerts!.apiObject.toJson(), true);
+    const backups = ruleFile(ruleOf(fleetChart(1).chart), false);
+    const check = runPromtool(promtool, ['check', 'rules', 'operator.yaml'], { 'operator.yaml': operatorRules });
+    expect(check.output).toMatch(/SUCCESS: 3 rules found/);
+    const up = (endpoint: string, values: string) => series('up', { job: 'stash', namespace: 'stash', endpoint, service: 'stash', pod: 'stash-0', instance: '10.0.0.5:1' }, values);
+    const tests = {
+      rule_files: ['operator.yaml', 'backups.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          up('api', steps(2 * DAY, [[0, 1], [60, 0]])),
+          up('pushgateway', steps(2 * DAY, [[0, 1]])),
+          // The last push of any backup group at 00:05; the only database's RPO is 24h.
+          series('push_time_seconds', { ...SCRAPE, job: 'backupconfiguration-team-0-pxc-0-backup' }, steps(2 * DAY, [[0, null], [5, 300]])),
+        ],
+        alert_rule_test: [
+          { eval_time: '69m', alertname: OperatorAlert.OPERATOR_DOWN, exp_alerts: [] },
+          { eval_time: '71m', alertname: OperatorAlert.OPERATOR_DOWN, exp_alerts: [{ exp_labels: { severity: 'critical' } }] },
+          { eval_time: '71m', alertname: OperatorAlert.PUSHGATEWAY_DOWN, exp_alerts: [] },
+          { eval_time: at(DAY + 4), alertname: OperatorAlert.BACKUPS_SILENT, exp_alerts: [] },
+          { eval_time: at(DAY + 6), alertname: OperatorAlert.BACKUPS_SILENT, exp_alerts: [{ exp_labels: { severity: 'critical' } }] },
+        ],
+      }],
+    };
+    const stripped = { groups: operatorRules.groups.map((g: any) => ({ ...g, rules: g.rules.map((r: any) => ({ ...r, annotations: undefined })) })) };
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'operator.yaml': stripped, 'backups.yaml': backups, 'tests.yaml': tests });
     expect(result.output).toMatch(/SUCCESS/);
     expect(result.code).toBe(0);
   });
