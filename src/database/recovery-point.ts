@@ -72,6 +72,16 @@ function daysInMonth(year: number, month: number): number {
  */
 export function recoveryPointObjective(expression: string): Duration | undefined {
   const expr = expression.trim();
+  // A fleet repeats a few hundred crons at most: compute each once.
+  if (!RPO_SECONDS.has(expr)) RPO_SECONDS.set(expr, computeRpo(expr)?.toSeconds());
+  const seconds = RPO_SECONDS.get(expr);
+  return seconds === undefined ? undefined : Duration.seconds(seconds);
+}
+
+/** RPO in seconds by expression (undefined: invalid or never fires). */
+const RPO_SECONDS = new Map<string, number | undefined>();
+
+function computeRpo(expr: string): Duration | undefined {
   if (expr.startsWith('@every')) {
     const duration = expr.slice('@every'.length).trim();
     return goDurationProblem(duration) ? undefined : Duration.seconds(goDurationSeconds(duration));

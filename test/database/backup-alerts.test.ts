@@ -3,6 +3,8 @@
  * alerts; the rules checked and unit-tested with the real promtool, on series named and
  * labelled the way Stash pushes them (docs/monitoring.md).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   Backend, BackupAlert, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan,
@@ -11,6 +13,7 @@ import {
 import { synthExample } from '../../generator/chart/examples';
 import { OperatorAlert, ServingCertificates, StashOperator } from '../../src';
 import { validateWithModels } from '../support/kubernetes-models';
+import { REPO_ROOT } from '../support/reference';
 import { describeWithPromtool, promtoolVersion, runPromtool } from '../support/promtool';
 
 const DAY = 1440; // minutes
@@ -113,6 +116,15 @@ describe('PerconaXtraDbBackupAlerts', () => {
     const empty = new Chart(Testing.app(), 'empty');
     new PerconaXtraDbBackupAlerts(empty, 'alerts');
     expect(() => Testing.synth(empty)).toThrow(/databases: none is watched/);
+  });
+
+  test('docs/runbook.md has a section for every alert, with meaning, first checks and commands', () => {
+    const runbook = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'runbook.md'), 'utf8');
+    const sections = new Map(runbook.split(/^## /m).slice(1).map((s) => [s.split('\n')[0].trim(), s]));
+    for (const alert of [...Object.values(BackupAlert), ...Object.values(OperatorAlert)]) {
+      expect({ alert, section: sections.has(alert) }).toEqual({ alert, section: true });
+      expect(sections.get(alert)).toMatch(/\*\*Meaning\.\*\*[\s\S]*\*\*First checks\.\*\*[\s\S]*\*\*Commands\.\*\*[\s\S]*```sh/);
+    }
   });
 
   test('the PrometheusRule conforms to the Prometheus Operator schema', async () => {
