@@ -11,7 +11,7 @@
  * (see docs/monitoring.md).
  */
 import { ApiObject, Duration, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { namespaceOf } from '../core/metadata';
 import { nameProblems, NameRule } from '../core/validation/names';
 import { problem } from '../core/validation/problems';
@@ -152,6 +152,9 @@ interface Enrolled {
   readonly source: string;
 }
 
+/** Which alerts construct watches each BackupConfiguration, per app: a database in two would be recorded twice. */
+const WATCHED = new WeakMap<IConstruct, Map<string, string>>();
+
 /** Blueprint databases that are not listed: series derived from the reported sessions. */
 interface Derived {
   readonly backupNamespace?: string;
@@ -237,6 +240,13 @@ export class PerconaXtraDbBackupAlerts extends Construct {
         check('sizeDropRatio', props.sizeDropRatio, props.sizeDropRatio === undefined || (props.sizeDropRatio > 0 && props.sizeDropRatio < 1), 'set a fraction between 0 and 1, e.g. 0.5');
         if (props.pausedLimit && props.pausedLimit.toSeconds() < 60) out.push(problem('pausedLimit', 'is shorter than a minute', 'set at least Duration.minutes(1)'));
         if (props.sizeDropWindow && props.sizeDropWindow.toSeconds() < 60) out.push(problem('sizeDropWindow', 'is shorter than a minute', 'set at least Duration.minutes(1)'));
+        const watched = WATCHED.get(this.node.root) ?? new Map<string, string>();
+        for (const key of this.enrolled.keys()) {
+          const owner = watched.get(key);
+          if (owner && owner !== this.node.path) {
+            out.push(problem('databases', `BackupConfiguration ${key} is also watched by ${owner}, so its RPO series would be recorded twice`, 'add each database to one PerconaXtraDbBackupAlerts only'));
+          }
+        }
         if (this.enrolled.size === 0 && this.derived.length === 0) {
           out.push(problem('databases', 'none is watched, so the rules would be empty', 'add backups with addBackup(), addPlan(), addFleet() or addBlueprint()'));
         }
@@ -336,6 +346,10 @@ export class PerconaXtraDbBackupAlerts extends Construct {
       return;
     }
     this.enrolled.set(key, { ...db, ...resolved });
+    const root = this.node.root;
+    if (!WATCHED.has(root)) WATCHED.set(root, new Map());
+    const watched = WATCHED.get(root)!;
+    if (!watched.has(key)) watched.set(key, this.node.path);
   }
 
   /** The label names the alerts copy from the series. */

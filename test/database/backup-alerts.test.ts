@@ -113,6 +113,11 @@ describe('PerconaXtraDbBackupAlerts', () => {
     expect(() => Testing.synth(chart)).toThrow(/sizeDropRatio/);
     expect(() => Testing.synth(chart)).toThrow(/"bad-name" is not a label name/);
     expect(() => Testing.synth(chart)).toThrow(/"severity" is not a label name/);
+    const twice = new Chart(Testing.app(), 'twice');
+    const orders = plan(twice, 'orders', '0 1 * * *');
+    new PerconaXtraDbBackupAlerts(twice, 'a').addPlan(orders);
+    new PerconaXtraDbBackupAlerts(twice, 'b', { name: 'b' }).addPlan(orders);
+    expect(() => Testing.synth(twice)).toThrow(/BackupConfiguration shop\/orders-backup is also watched by twice\/a.*Fix: add each database to one PerconaXtraDbBackupAlerts only/);
     const empty = new Chart(Testing.app(), 'empty');
     new PerconaXtraDbBackupAlerts(empty, 'alerts');
     expect(() => Testing.synth(empty)).toThrow(/databases: none is watched/);
@@ -276,6 +281,17 @@ function alertTests(): any[] {
   ];
 }
 
+/** A blueprint's rules whose series come from the reported sessions. */
+function blueprintRule(): any {
+  const chart = new Chart(Testing.app(), 'blueprint');
+  const blueprint = new PerconaXtraDbBackupBlueprint(chart, 'bp', {
+    name: 'pxc-nightly', backend: Backend.gcs({ bucket: 'backups', prefix: 'stash/${TARGET_NAMESPACE}/${TARGET_NAME}' }),
+    storageSecretName: 's', schedule: Schedule.cron('0 2 * * *'), retentionPolicy: RetentionPolicy.keepLast(5),
+  });
+  new PerconaXtraDbBackupAlerts(chart, 'alerts').addBlueprint(blueprint, { labels: { team: 'platform' } }, 'backups');
+  return ruleOf(chart);
+}
+
 /** The rule file promtool reads: the PrometheusRule's spec, with annotations optionally dropped. */
 function ruleFile(rule: any, annotations: boolean): any {
   return { groups: rule.spec.groups.map((g: any) => ({ ...g, rules: g.rules.map((r: any) => (annotations ? r : { ...r, annotations: undefined })) })) };
@@ -287,6 +303,7 @@ describeWithPromtool('backup alert rules with promtool', (promtool) => {
       'example.yaml': ruleFile(synthExample('backup-alerts').find((o) => o.kind === 'PrometheusRule'), true),
       'fleet.yaml': ruleFile(ruleOf(fleetChart(500).chart), true),
       'scenario.yaml': ruleFile(scenario().rule, true),
+      'blueprint.yaml': ruleFile(blueprintRule(), true),
     };
     const result = runPromtool(promtool, ['check', 'rules', ...Object.keys(files)], files);
     // 500 constant series and 7 alerts (every database has the same RPO and tolerance).
@@ -366,6 +383,29 @@ describeWithPromtool('backup alert rules with promtool', (promtool) => {
     };
     const stripped = { groups: operatorRules.groups.map((g: any) => ({ ...g, rules: g.rules.map((r: any) => ({ ...r, annotations: undefined })) })) };
     const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'operator.yaml': stripped, 'backups.yaml': backups, 'tests.yaml': tests });
+    expect(result.output).toMatch(/SUCCESS/);
+    expect(result.code).toBe(0);
+  });
+
+  test('a blueprint without a database list: series derived from the sessions of app-* BackupConfigurations', () => {
+    const labels = { ...SCRAPE, job: 'backupconfiguration-backups-app-orders', namespace: 'backups', invoker_kind: 'BackupConfiguration', invoker_name: 'app-orders', driver: 'Restic', repository: 'app-orders' };
+    const other = { ...labels, job: 'backupconfiguration-backups-manual', invoker_name: 'manual' };
+    const tests = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          series('stash_backup_session_success', labels, steps(60, [[0, 1], [20, 0]])),
+          series('stash_backup_session_success', other, steps(60, [[0, 0]])),
+        ],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: BackupAlert.FAILED, exp_alerts: [] },
+          { eval_time: '25m', alertname: BackupAlert.FAILED, exp_alerts: [{ exp_labels: { ...labels, database: 'orders', severity: 'warning', tolerance: '1.5', team: 'platform' } }] },
+        ],
+      }],
+    };
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'rules.yaml': ruleFile(blueprintRule(), false), 'tests.yaml': tests });
     expect(result.output).toMatch(/SUCCESS/);
     expect(result.code).toBe(0);
   });
