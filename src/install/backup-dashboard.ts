@@ -55,7 +55,7 @@ function count(title: string, expr: string, description: string, red: number | n
 export function backupDashboardModel(): dashboard.Dashboard {
   // Headroom: how long until the last success is older than the RPO (negative: overdue).
   const headroom = `sort(${'stash_pxc:backup_rpo_seconds'} - on (namespace, invoker_name) (time() - stash_backup_last_success_time_seconds{${BC}}))`;
-  return new dashboard.DashboardBuilder('Stash backups (Percona XtraDB)')
+  const model = new dashboard.DashboardBuilder('Stash backups (Percona XtraDB)')
     .uid(BACKUP_DASHBOARD_UID)
     .description('Backups of Percona XtraDB databases by Stash, against the RPO each schedule implies (stash-pxc).')
     .tags(['stash', 'backup', 'percona-xtradb', 'stash-pxc'])
@@ -84,7 +84,7 @@ export function backupDashboardModel(): dashboard.Dashboard {
       .thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
         { value: null, color: 'red' }, { value: 0, color: 'orange' }, { value: 3600, color: 'green' },
       ]))
-      .cellOptions({ type: common.TableCellDisplayMode.ColorBackground } as common.TableCellOptions))
+      .cellOptions({ type: common.TableCellDisplayMode.ColorBackground }))
     .withRow(new dashboard.RowBuilder('Per database'))
     .withPanel(series('Last success age against the RPO', 's', 'Age of the last successful backup (rises until the next success) and the RPO its schedule implies.',
       query('A', `time() - stash_backup_last_success_time_seconds{${SELECTED}}`, `${LEGEND} age`),
@@ -103,6 +103,9 @@ export function backupDashboardModel(): dashboard.Dashboard {
       query('A', `stash_repository_snapshot_count{${SELECTED}}`, `${LEGEND} kept`),
       query('B', `stash_repository_snapshot_cleaned{${SELECTED}}`, `${LEGEND} removed`)))
     .build();
+  // Unique, stable panel ids (links and Grafana's state refer to them; rows would all be 0).
+  (model.panels ?? []).forEach((panel, i) => { panel.id = i + 1; });
+  return model;
 }
 
 /** The dashboard as the JSON text Grafana imports. */
