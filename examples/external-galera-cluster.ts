@@ -27,7 +27,7 @@ export function build(app: App): Chart {
   });
 
   new PerconaXtraDbBackupPlan(chart, 'orders-db', {
-    database: binding.appBindingName,
+    database: binding.name,
     version: '8.0.36',
     backend: Backend.s3({ bucket: 'orders-backups', region: 'eu-west-1', prefix: 'orders-db' }),
     storageSecretName: 's3-secret',

@@ -1,49 +1,79 @@
-/** stash-pxc: cdk8s constructs to back up and restore Percona XtraDB with Stash. */
-export * from './api';
-export * from './database/backend';
-export * from './database/backup-alerts';
-export * from './database/backup-options';
-export * from './core/metadata';
-export * from './database/hook';
-export * from './database/instant-backup';
-export * from './database/perconaxtradb-app-binding';
-export * from './database/perconaxtradb-backup';
-export * from './database/perconaxtradb-backup-blueprint';
-export * from './database/perconaxtradb-backup-plan';
-export * from './database/perconaxtradb-backup-fleet';
-export * from './database/perconaxtradb-restore';
-export * from './database/recovery-point';
-export * from './database/repository';
-export * from './database/retention-policy';
-export * from './database/runtime-settings';
-export * from './database/schedule';
-export * from './database/schedule-window';
-export * from './database/storage-secret';
-export * from './core/validation';
+/**
+ * stash-pxc: cdk8s constructs to back up and restore Percona XtraDB with Stash.
+ *
+ * Named exports only, by room. The Stash API's wire types (and the schema DSL our CRDs come
+ * from) are the `api` namespace, so their names never clash with the constructs'.
+ */
 
-// The constructs' names win over the same names of the wire types in './api' (which stay
-// reachable as `api.Backend`, `api.RetentionPolicy`, ...).
+// The Stash and AppCatalog API as stash-pxc models it.
 export * as api from './api';
-export { Backend } from './database/backend';
-export { SecretTransform } from './database/perconaxtradb-app-binding';
-export { RestoreRule } from './database/perconaxtradb-restore';
-export { UsagePolicy } from './database/repository';
-export { RetentionPolicy } from './database/retention-policy';
-export { ContainerRuntimeSettings, PodRuntimeSettings, RuntimeSettings } from './database/runtime-settings';
 
-// The system install: the CRDs, the Percona XtraDB catalog, the Stash operator and its parts
-// (RBAC, certificates, webhooks, monitoring).
-export * from './install/stash-crds';
-export * from './install/perconaxtradb-catalog';
-export * from './install/stash-operator';
-export * from './install/admission-webhooks';
-export * from './install/operator-api-services';
+// The core every construct stands on.
+export { IStashObjectRef, StashObject, StashObjectIdentity, StashObjectOptions } from './core/stash-object';
+export { manifestProblems, schemaFor } from './core/validation/crd-check';
+export { cronViolation, ParsedCron, parseCron } from './core/validation/cron';
+export { annotationProblems, labelProblems } from './core/validation/metadata';
+export { nameProblems, NameRule, nameViolation, suggestName } from './core/validation/names';
+export { problem, validateTree, within } from './core/validation/problems';
+
+// The per-database objects.
+export {
+  AzureBackendProps, B2BackendProps, Backend, BackendCheckOptions, BackendProvider, BucketBackendOptions, GcsBackendProps,
+  HostPathType, HostPathVolumeOptions, LocalBackendProps, LocalVolume, LocalVolumeOptions, LocalVolumeType, NfsVolumeProps,
+  RestBackendProps, S3BackendProps, StorageSecretKey, SwiftAuth, SwiftBackendProps,
+} from './database/backend';
+export {
+  BackupAlert, BackupAlertOptions, BlueprintAlertOptions, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupAlertsProps, promDuration, RPO_SERIES,
+} from './database/backup-alerts';
+export { BackupRetryOptions, PerconaXtraDbBackupOptions } from './database/backup-options';
+export { Hook, HookExecutionPolicy, HookOptions, HttpHookOptions, HttpPostHookOptions, HttpScheme, TcpHookOptions } from './database/hook';
+export { InstantBackup, InstantBackupProps } from './database/instant-backup';
+export {
+  GaleraClusterOptions, GARBD_CONFIG_API_VERSION, GARBD_CONFIG_KIND, PerconaXtraDbAppBinding, PerconaXtraDbAppBindingProps,
+  SecretTransform, SstMethod, STASH_ADDON_API_VERSION, STASH_ADDON_KIND, StatefulSetPeersOptions,
+} from './database/perconaxtradb-app-binding';
+export { PerconaXtraDbBackup, PerconaXtraDbBackupProps } from './database/perconaxtradb-backup';
+export {
+  AutoBackupAnnotationOptions, BACKUP_BLUEPRINT_ANNOTATION, PARAMS_ANNOTATION_PREFIX, PerconaXtraDbBackupBlueprint,
+  PerconaXtraDbBackupBlueprintProps, SCHEDULE_ANNOTATION,
+} from './database/perconaxtradb-backup-blueprint';
+export { FleetDatabase, PerconaXtraDbBackupFleet, PerconaXtraDbBackupFleetProps } from './database/perconaxtradb-backup-fleet';
+export { PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps } from './database/perconaxtradb-backup-plan';
+export {
+  ClusterRestoreOptions, MYSQL_DATA_DIR, PerconaXtraDbRestore, PerconaXtraDbRestoreOptions, PerconaXtraDbRestoreProps, POD_ORDINAL,
+  RestoreRule, Snapshot, VolumeAccessMode, VolumeClaimTemplate,
+} from './database/perconaxtradb-restore';
+export { recoveryPointObjective } from './database/recovery-point';
+export { APP_BINDING_API_VERSION, APP_BINDING_KIND, IAppBindingRef, IBackupConfigurationRef, IRepositoryRef } from './database/references';
+export { Repository, RepositoryProps, UsagePolicy } from './database/repository';
+export { RetentionOptions, RetentionPolicy, RetentionPolicyProps } from './database/retention-policy';
+export {
+  ContainerRuntimeSettings, IoNice, IoNiceClass, PodRuntimeSettings, RuntimeSettings, SecretKeyRef, TempDir, TempDirMedium,
+} from './database/runtime-settings';
+export { DailyScheduleOptions, HourlyScheduleOptions, MonthlyScheduleOptions, Schedule, ScheduleTarget, WeeklyScheduleOptions } from './database/schedule';
+export { DailyWindowOptions, ScheduleWindow, Weekday, WeeklyWindowOptions } from './database/schedule-window';
+export { StorageSecret, StorageSecretProps } from './database/storage-secret';
+
+// The once-per-cluster install: the CRDs, the Percona XtraDB catalog, the Stash operator and its
+// parts (RBAC, certificates, webhooks, API services, Pushgateway, license, monitoring).
+export {
+  AdmissionWebhooks, AdmissionWebhooksOptions, AdmissionWebhooksProps, WebhookDefinition, WebhookFailurePolicy,
+} from './install/admission-webhooks';
+export {
+  BACKUP_DASHBOARD_UID, BackupDashboard, BackupDashboardProps, backupDashboardJson, backupDashboardModel, GRAFANA_DASHBOARD_LABEL,
+} from './install/backup-dashboard';
+export { OperatorAlert, OperatorAlerts, OperatorAlertsProps } from './install/operator-alerts';
+export { OperatorApiServices, OperatorApiServicesProps } from './install/operator-api-services';
 export { OperatorIdentity } from './install/operator-identity';
-export * from './install/operator-license';
-export * from './install/operator-rbac';
-export * from './install/operator-service-monitors';
-export * from './install/operator-alerts';
-export * from './install/backup-dashboard';
-export * from './install/operator-task-queue';
-export * from './install/pushgateway';
-export * from './install/serving-certificates';
+export { OperatorLicense } from './install/operator-license';
+export { OperatorRbac, OperatorRbacProps } from './install/operator-rbac';
+export { OperatorMonitoringOptions, OperatorServiceMonitors, OperatorServiceMonitorsProps } from './install/operator-service-monitors';
+export { OperatorTaskQueue, OperatorTaskQueueProps, TaskQueueOptions } from './install/operator-task-queue';
+export { PerconaXtraDbAddonImage, PerconaXtraDbCatalog, PerconaXtraDbCatalogProps } from './install/perconaxtradb-catalog';
+export { ImageReference, Pushgateway, PushgatewaySidecarOptions } from './install/pushgateway';
+export {
+  CertManagerIssuerReference, CertManagerServingCertificatesOptions, ProvidedServingCertificatesOptions, ServingCertificates,
+  ServingCertificatesBinding, ServingCertificatesBindOptions,
+} from './install/serving-certificates';
+export { StashCrds, StashCrdsProps } from './install/stash-crds';
+export { StashOperator, StashOperatorProps } from './install/stash-operator';

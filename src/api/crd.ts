@@ -1,7 +1,8 @@
 /**
  * The description of one custom resource kind, from which its CustomResourceDefinition is built.
  */
-import { JSONSchemaProps, Schema } from './schema';
+import type { JSONSchemaProps } from './json-schema';
+import { Schema } from './schema';
 
 /** One `additionalPrinterColumns` entry. */
 export interface PrinterColumn {

@@ -10,6 +10,7 @@ import { RESTORE_SESSION } from './stash/v1beta1/restoresession';
 import { TASK } from './stash/v1beta1/task';
 
 export * from './crd';
+export * from './json-schema';
 export * from './schema';
 export * from './structural';
 export * from './stash/common';

@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { JSONSchemaProps } from './schema';
+import type { JSONSchemaProps } from './json-schema';
 
 /** `imports/` at the package root (this file runs from `lib/src/api/`). */
 const OPENAPI_FILE = path.join(__dirname, '..', '..', '..', 'imports', 'k8s-openapi.json');

@@ -5,35 +5,8 @@
  * (via `toJson()`) and, through `Infer<>`, the TypeScript type of the same object, so the two
  * can never disagree.
  */
+import type { JSONSchemaProps } from './json-schema';
 import { resolveKubernetesSchema } from './k8s-openapi';
-
-/** The subset of apiextensions.k8s.io/v1 JSONSchemaProps that our CRDs use. */
-export interface JSONSchemaProps {
-  type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
-  format?: string;
-  description?: string;
-  properties?: { [name: string]: JSONSchemaProps };
-  required?: string[];
-  items?: JSONSchemaProps;
-  additionalProperties?: JSONSchemaProps | boolean;
-  enum?: unknown[];
-  default?: unknown;
-  pattern?: string;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  minItems?: number;
-  maxItems?: number;
-  anyOf?: JSONSchemaProps[];
-  nullable?: boolean;
-  'x-kubernetes-int-or-string'?: boolean;
-  'x-kubernetes-preserve-unknown-fields'?: boolean;
-  'x-kubernetes-embedded-resource'?: boolean;
-  'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
-  'x-kubernetes-list-map-keys'?: string[];
-  'x-kubernetes-map-type'?: 'atomic' | 'granular';
-}
 
 /** A schema node that carries the TypeScript type `T` of the values it accepts. */
 export class Schema<T> {

@@ -3,7 +3,7 @@
  * custom resources it stores. Used by the tests (our CRDs against upstream's, our objects
  * against upstream's schemas) and available to users who want the same checks in their CI.
  */
-import type { JSONSchemaProps } from './schema';
+import type { JSONSchemaProps } from './json-schema';
 
 /** One finding, at a dotted path (`spec.target.ref.name`, `[]` for items, `{}` for map values). */
 export interface SchemaFinding {

@@ -1,194 +1,160 @@
 /**
- * One-pass rendering of the objects whose classes `cdk8s import` generated (imports/).
+ * How our custom resources become JSON: `StashApiObject`, a cdk8s `ApiObject` that holds its
+ * spec as wire JSON (the shape the CRD schema describes, typed by `src/api`'s `Infer<>` types)
+ * and renders it with the keys in the order of the CRD schema, the order `kubectl get -o yaml`
+ * and the upstream examples use.
  *
- * Rendering such an object normally takes two full copies: cdk8s's `ApiObject.toJson()`
- * (resolve, then sanitize with sorted keys), then the generated `toJson()` (`{ ...GVK,
- * ...toJson_XProps(resolved) }`, which rebuilds every nested object with one spread per key).
- * Our constructs already hold the spec as plain wire JSON, so `onePass()` subclasses a generated
- * class (types, GVK and `instanceof` stay those of imports/) and renders `{ apiVersion, kind,
- * metadata, spec }` straight from that JSON, with the very result of the two-pass chain:
+ * Every field is kept: a field the schema does not know is rendered after the known ones (the
+ * API server would prune it, and the validations report it before that), so no field is lost
+ * to a naming rule of a code generator (`volumeID`, `insecureTLS`).
  *
- * - `metadata` is `this.metadata.toJson()` (resolved and sanitized, keys sorted);
- * - in an object with declared properties, keys come in the order of the CRD schema (the order
- *   of the generated `toJson_*` functions), and a property the generated interface lacks is
- *   dropped, as the generated code drops it (the generator camel-cases names like `volumeID` to
- *   `volumeId` and then reads a field our wire JSON does not have, unless typed-spec.ts renamed
- *   it: those are listed in `keep`);
- * - maps (`additionalProperties`) and free-form objects: keys sorted, values sanitized;
- * - `null` and `undefined` dropped, arrays element by element.
- *
- * Anything unusual falls back to the two-pass chain (`super.toJson()`): JSON patches
- * (`addJsonPatch`), custom resolvers on the App, a value that is not plain JSON (a `Lazy`, a
- * class instance), `CDK8S_DISABLE_SORT`, or a change in cdk8s internals.
+ * Fast path: when the object has no JSON patch, the App has only cdk8s's own resolvers and the
+ * spec is plain JSON, the object renders in one pass over the spec. Anything else takes cdk8s's
+ * own `toJson()` (resolve, patches, sanitize) and only the key order is applied to its result,
+ * so both paths give the same JSON for the same object.
  */
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
-import { openApiSchemaOf, STASH_RESOURCES } from '../api';
-import { JSONSchemaProps } from '../api/schema';
+import type { ResourceDefinition } from '../api/crd';
+import { openApiSchemaOf } from '../api/crd';
+import type { JSONSchemaProps } from '../api/json-schema';
 
-/** How one schema node renders. */
+/** How one schema node orders its keys. */
 type Plan =
-  | { readonly t: 'struct'; readonly fields: ReadonlyArray<readonly [string, Plan]> }
+  | { readonly t: 'struct'; readonly fields: ReadonlyArray<readonly [string, Plan]>; readonly known: ReadonlySet<string> }
   | { readonly t: 'array'; readonly items: Plan }
   | { readonly t: 'free' };
 
 const FREE: Plan = { t: 'free' };
 
-/** Thrown when the value is not plain JSON: the caller falls back to the two-pass chain. */
+/** Thrown when a value is not plain JSON: the object then takes cdk8s's own rendering. */
 class NotPlain extends Error {}
 
-/**
- * Whether `cdk8s import` (json2jsii, through `camelcase`) gives the property another
- * TypeScript name (`insecureTLS` -> `insecureTls`, `volumeID` -> `volumeId`). The generated
- * `toJson_*` then reads the TypeScript name, which our wire JSON does not carry.
- */
-export function generatorRenames(name: string): boolean {
-  return !/^[a-z][a-zA-Z0-9]*$/.test(name) || /[A-Z]{2}/.test(name);
-}
-
-function planOf(schema: JSONSchemaProps | undefined, path: string, keep: ReadonlySet<string>): Plan {
+function planOf(schema: JSONSchemaProps | undefined): Plan {
   if (!schema) return FREE;
-  const s = schema as any;
-  if (s.type === 'array') return { t: 'array', items: planOf(s.items, path, keep) };
-  if (s.properties && Object.keys(s.properties).length > 0) {
-    const fields: Array<readonly [string, Plan]> = [];
-    for (const name of Object.keys(s.properties)) {
-      const at = path ? `${path}.${name}` : name;
-      if (generatorRenames(name) && !keep.has(at)) continue;
-      fields.push([name, planOf(s.properties[name], at, keep)]);
-    }
-    return { t: 'struct', fields };
-  }
-  return FREE;
+  if (schema.type === 'array') return { t: 'array', items: planOf(schema.items) };
+  const properties = schema.properties ?? {};
+  const names = Object.keys(properties);
+  if (names.length === 0) return FREE;
+  return { t: 'struct', fields: names.map((name) => [name, planOf(properties[name])] as const), known: new Set(names) };
 }
 
-/** `sanitizeValue(value, { sortKeys: true })` of cdk8s, for plain JSON only. */
-function sanitize(value: any): any {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(sanitize);
-  if (value.constructor !== Object) throw new NotPlain();
-  const out: any = {};
-  for (const key of Object.keys(value).sort()) {
-    const v = sanitize(value[key]);
-    if (v !== null && v !== undefined) out[key] = v;
-  }
-  return out;
-}
+const PLANS = new WeakMap<ResourceDefinition, Plan>();
 
-function render(value: any, plan: Plan): any {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const items = plan.t === 'array' ? plan.items : FREE;
-    return value.map((v) => render(v, items));
-  }
-  if (value.constructor !== Object) throw new NotPlain();
-  if (plan.t !== 'struct') return sanitize(value);
-  const out: any = {};
-  for (const [name, child] of plan.fields) {
-    const v = render(value[name], child);
-    if (v !== null && v !== undefined) out[name] = v;
-  }
-  return out;
-}
-
-const PLANS = new Map<string, Plan>();
-
-function specPlan(apiVersion: string, kind: string, keep: readonly string[]): Plan {
-  const key = `${apiVersion}/${kind}|${keep.join(',')}`;
-  let plan = PLANS.get(key);
+/** The key order of a kind's `spec`, computed once per kind. */
+function specPlan(def: ResourceDefinition): Plan {
+  let plan = PLANS.get(def);
   if (!plan) {
-    const def = STASH_RESOURCES.find((d) => `${d.group}/${d.version}` === apiVersion && d.kind === kind);
-    if (!def) throw new Error(`one-pass rendering: no API model for ${apiVersion} ${kind}`);
-    plan = planOf(openApiSchemaOf(def).properties!.spec, '', new Set(keep));
-    PLANS.set(key, plan);
+    plan = planOf(openApiSchemaOf(def).properties?.spec);
+    PLANS.set(def, plan);
   }
   return plan;
 }
 
-/** Whether cdk8s would resolve plain JSON to itself: only its own three resolvers. */
-function defaultResolvers(obj: ApiObject): boolean {
-  const resolvers = App.of(obj).resolvers;
-  return resolvers.length === 3 && resolvers.every((r) => ['LazyResolver', 'ImplicitTokenResolver', 'NumberStringUnionResolver'].includes(r.constructor.name));
-}
-
-/** The object rendered in one pass, or `undefined` when it must take the two-pass chain. */
-function renderOnePass(obj: ApiObject, spec: unknown, keep: readonly string[]): any {
-  if (process.env.CDK8S_DISABLE_SORT) return undefined;
-  const patches = (obj as any).patches;
-  if (!Array.isArray(patches) || patches.length > 0) return undefined;
-  if (!defaultResolvers(obj)) return undefined;
-  try {
-    const out: any = { apiVersion: obj.apiVersion, kind: obj.kind };
-    const metadata = obj.metadata.toJson();
-    if (metadata !== null && metadata !== undefined) out.metadata = metadata;
-    const rendered = render(spec, specPlan(obj.apiVersion, obj.kind, keep));
-    if (rendered !== undefined) out.spec = rendered;
-    return out;
-  } catch (e) {
-    if (e instanceof NotPlain) return undefined;
-    throw e;
+/**
+ * `value` with the keys of every object in schema order (unknown keys after, sorted), maps and
+ * free-form objects sorted, and `null`/`undefined` dropped: cdk8s's sanitize, in schema order.
+ * `strict` throws `NotPlain` on anything that is not plain JSON (a token, a class instance).
+ */
+function ordered(value: any, plan: Plan, strict: boolean, sortMaps: boolean): any {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => ordered(v, plan.t === 'array' ? plan.items : FREE, strict, sortMaps));
+  if (strict && value.constructor !== Object) throw new NotPlain();
+  const out: any = {};
+  const put = (key: string, child: Plan) => {
+    const v = ordered(value[key], child, strict, sortMaps);
+    if (v !== undefined) out[key] = v;
+  };
+  if (plan.t === 'struct') {
+    for (const [name, child] of plan.fields) put(name, child);
+    // Unknown keys are rare (the validations report them): collect them without sorting every node.
+    let unknown: string[] | undefined;
+    for (const key in value) if (!plan.known.has(key)) (unknown ??= []).push(key);
+    if (unknown) for (const key of unknown.sort()) put(key, FREE);
+  } else {
+    const keys = Object.keys(value);
+    for (const key of sortMaps ? keys.sort() : keys) put(key, FREE);
   }
+  return out;
 }
 
-/** A generated class: `new X(scope, id, props)`. */
-type GeneratedClass<P> = new (scope: Construct, id: string, props: P) => ApiObject;
+/** cdk8s's own resolvers, the only ones under which plain JSON resolves to itself. */
+const BUILT_IN_RESOLVERS = [LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver];
 
-/** An object of a one-pass subclass. */
-export interface OnePassObject {
-  /** What the generated class renders (the two-pass chain), for tests and comparisons. */
-  toJsonViaImport(): any;
-  /** The one-pass rendering, or `undefined` when the object takes the two-pass chain. */
-  toJsonOnePass(): any;
+/** Props of `StashApiObject`. */
+export interface StashApiObjectProps {
+  /** The kind, as `src/api` models it. */
+  readonly resource: ResourceDefinition;
+  /** The object's metadata. */
+  readonly metadata: ApiObjectMetadata;
+  /** The spec, as wire JSON. */
+  readonly spec: object;
 }
-
-const CLASSES = new Map<unknown, unknown>();
 
 /**
- * Creates the object as `new Generated(scope, id, props)` would, from a one-pass subclass that
- * renders `spec` (the wire JSON `props.spec` was built from). `keep` lists the renamed
- * properties (`backend.s3.insecureTLS`) that typed-spec.ts carries over under their TypeScript
- * name, so the generated class renders them.
+ * A custom resource of the Stash API, rendered in the key order of its CRD schema.
+ * @internal
  */
-export function onePass<T extends ApiObject, P extends { spec?: unknown }>(
-  Generated: new (scope: Construct, id: string, props: P) => T,
-  scope: Construct, id: string, props: P, spec: unknown, keep: readonly string[] = [],
-): T & OnePassObject {
-  let Sub = CLASSES.get(Generated) as (new (scope: Construct, id: string, props: P, spec: unknown, keep: readonly string[]) => T & OnePassObject) | undefined;
-  if (!Sub) {
-    const Base = Generated as unknown as GeneratedClass<P>;
-    class OnePass extends Base implements OnePassObject {
-      private readonly wireSpec: unknown;
-      private readonly keep: readonly string[];
-      constructor(s: Construct, i: string, p: P, w: unknown, k: readonly string[]) {
-        super(s, i, p);
-        this.wireSpec = w;
-        this.keep = k;
-      }
-      public override toJson(): any {
-        return renderOnePass(this, this.wireSpec, this.keep) ?? super.toJson();
-      }
-      public toJsonViaImport(): any {
-        return super.toJson();
-      }
-      public toJsonOnePass(): any {
-        return renderOnePass(this, this.wireSpec, this.keep);
-      }
-    }
-    Object.defineProperty(OnePass, 'name', { value: Generated.name });
-    Sub = OnePass as any;
-    CLASSES.set(Generated, Sub);
+export class StashApiObject extends ApiObject {
+  private readonly resource: ResourceDefinition;
+  private readonly spec: object;
+  private patched = false;
+
+  constructor(scope: Construct, id: string, props: StashApiObjectProps) {
+    super(scope, id, {
+      apiVersion: `${props.resource.group}/${props.resource.version}`,
+      kind: props.resource.kind,
+      metadata: props.metadata,
+      spec: props.spec,
+    });
+    this.resource = props.resource;
+    this.spec = props.spec;
+    // A cluster-scoped object has no namespace, whatever the chart's.
+    if (props.resource.scope === 'Cluster' && this.metadata.namespace !== undefined) this.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
-  return new Sub!(scope, id, props, spec, keep);
-}
 
-/** Whether an object renders through `onePass()`. */
-export function isOnePass(obj: unknown): obj is ApiObject & OnePassObject {
-  return obj instanceof ApiObject && typeof (obj as any).toJsonViaImport === 'function';
-}
+  public override addJsonPatch(...ops: JsonPatch[]): void {
+    if (ops.length > 0) this.patched = true;
+    super.addJsonPatch(...ops);
+  }
 
-/** The one-pass rendering of an object, or `undefined` when it takes the two-pass chain. */
-export function onePassJson(obj: unknown): any {
-  return isOnePass(obj) ? obj.toJsonOnePass() : undefined;
+  public override toJson(): any {
+    return this.toJsonOnePass() ?? this.reorder(super.toJson());
+  }
+
+  /**
+   * The one-pass rendering, or undefined when the object needs cdk8s's own rendering.
+   * @internal
+   */
+  public toJsonOnePass(): any {
+    if (process.env.CDK8S_DISABLE_SORT || this.patched) return undefined;
+    if (!App.of(this).resolvers.every((r) => BUILT_IN_RESOLVERS.some((builtIn) => r instanceof builtIn))) return undefined;
+    try {
+      const spec = ordered(this.spec, specPlan(this.resource), true, true);
+      const out: any = { apiVersion: this.apiVersion, kind: this.kind };
+      const metadata = this.metadata.toJson();
+      if (metadata !== undefined && metadata !== null) out.metadata = metadata;
+      if (spec !== undefined) out.spec = spec;
+      return out;
+    } catch (e) {
+      if (e instanceof NotPlain) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * cdk8s's own rendering (resolved, patched, sanitized), with the spec in schema order.
+   * @internal
+   */
+  public toJsonViaCdk8s(): any {
+    return this.reorder(super.toJson());
+  }
+
+  private reorder(json: any): any {
+    if (json?.spec === undefined) return json;
+    const spec = ordered(json.spec, specPlan(this.resource), false, !process.env.CDK8S_DISABLE_SORT);
+    const { apiVersion, kind, metadata, spec: _spec, ...rest } = json;
+    return { apiVersion, kind, ...(metadata !== undefined ? { metadata } : {}), ...(spec !== undefined ? { spec } : {}), ...rest };
+  }
 }

@@ -257,7 +257,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
 
   /** Watches one scheduled backup (options given again for the same backup replace the earlier ones). */
   public addBackup(backup: PerconaXtraDbBackup, options: BackupAlertOptions = {}): void {
-    const namespace = backup.backupConfigurationNamespace;
+    const namespace = backup.namespace;
     const field = `backups[${backup.node.path}]`;
     if (namespace === undefined) {
       this.optionProblems.push(problem(field, 'has no namespace, and Stash\'s metrics always carry one', 'give the backup (or its chart) a namespace'));
@@ -265,7 +265,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     }
     this.enroll({
       namespace,
-      invokerName: backup.backupConfigurationName,
+      invokerName: backup.name,
       database: backup.database,
       rpoSeconds: backup.rpo.toSeconds(),
       source: field,

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { BackupConfigurationSpec } from '../api';
 import { PerconaXtraDbVersion } from '../api/perconaxtradb';
 import { compact } from '../core/metadata';
 import { Hook } from './hook';
@@ -100,11 +101,14 @@ export function backupTaskParams(options: PerconaXtraDbBackupOptions): Array<{ n
   return Object.keys(params).sort().map((name) => ({ name, value: params[name] }));
 }
 
+/** The spec fields that a BackupConfiguration and a BackupBlueprint share. */
+type BackupOptionsSpec = Pick<BackupConfigurationSpec, 'schedule' | 'paused' | 'timeOut' | 'backupHistoryLimit' | 'retryConfig' | 'runtimeSettings' | 'tempDir' | 'hooks' | 'retentionPolicy'>;
+
 /**
  * The spec fields these options set (wire JSON), besides `task`.
  * @internal
  */
-export function renderBackupOptions(options: PerconaXtraDbBackupOptions, target: ScheduleTarget): { [key: string]: any } {
+export function renderBackupOptions(options: PerconaXtraDbBackupOptions, target: ScheduleTarget): BackupOptionsSpec {
   const hooks = compact({
     preBackup: options.preBackupHook?.toJson(),
     postBackup: options.postBackupHook?.toJson(),
@@ -120,7 +124,8 @@ export function renderBackupOptions(options: PerconaXtraDbBackupOptions, target:
     runtimeSettings: runtimeSettings && Object.keys(runtimeSettings).length ? runtimeSettings : undefined,
     tempDir: tempDir && Object.keys(tempDir).length ? tempDir : undefined,
     hooks: Object.keys(hooks).length ? hooks : undefined,
-    retentionPolicy: options.retentionPolicy.toJson(),
+    // toJson() is typed loosely for other jsii languages; RetentionPolicy builds exactly this shape.
+    retentionPolicy: options.retentionPolicy.toJson() as BackupConfigurationSpec['retentionPolicy'],
   });
 }
 

@@ -1,9 +1,10 @@
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as stash from '../../imports/stash.appscode.com';
-import { IBackupConfigurationRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
-import { onePass } from '../core/render';
+import { BACKUP_CONFIGURATION, BACKUP_SESSION, BackupSessionSpec } from '../api';
+import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { nameProblems, NameRule } from '../core/validation/names';
 import { problem } from '../core/validation/problems';
+import { IBackupConfigurationRef, referenceKindProblems } from './references';
 
 /** Props of `InstantBackup`. */
 export interface InstantBackupProps extends StashObjectOptions {
@@ -26,43 +27,32 @@ export interface InstantBackupProps extends StashObjectOptions {
  * new InstantBackup(chart, 'before-upgrade', { backup, name: 'sample-xtradb-before-upgrade' });
  * ```
  */
-export class InstantBackup extends Construct {
-  /** Name of the BackupSession. */
-  public readonly name: string;
-  /** Namespace of the BackupSession. */
-  public readonly namespace?: string;
+export class InstantBackup extends StashObject {
   /** The BackupSession object. */
-  public readonly apiObject: stash.BackupSession;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: InstantBackupProps) {
-    super(scope, id);
-    const invoker = props.backup.backupConfigurationName;
-    this.name = props.name ?? `${invoker}-instant`;
-    // A BackupSession must live next to its BackupConfiguration: Stash looks the invoker up there.
-    this.namespace = props.namespace ?? props.backup.backupConfigurationNamespace ?? namespaceOf(this);
-    const spec = {
-      invoker: { apiGroup: 'stash.appscode.com', kind: 'BackupConfiguration', name: invoker },
+    const invoker = props.backup?.name;
+    super(scope, id, {
+      kind: BACKUP_SESSION.kind, name: props.name ?? `${invoker}-instant`,
+      nameRule: NameRule.DNS_LABEL, nameReason: 'Stash puts it in label values', options: props,
+      // A BackupSession must live next to its BackupConfiguration: Stash looks the invoker up there.
+      namespace: props.namespace ?? props.backup?.namespace ?? Chart.of(scope).namespace,
+    });
+    const spec: BackupSessionSpec = {
+      invoker: { apiGroup: 'stash.appscode.com', kind: BACKUP_CONFIGURATION.kind, name: invoker },
     };
-    this.apiObject = onePass(stash.BackupSession, this, 'Resource', {
-      metadata: metadataOf(this.name, {
-        ...props,
-        namespace: this.namespace,
-        labels: {
-          ...(props.labels ?? {}),
-          'stash.appscode.com/invoker-type': 'BackupConfiguration',
-          'stash.appscode.com/invoker-name': invoker,
-        },
-      }),
-      spec,
-    }, spec);
+    this.apiObject = this.customResource(BACKUP_SESSION, spec, {
+      'stash.appscode.com/invoker-type': BACKUP_CONFIGURATION.kind,
+      'stash.appscode.com/invoker-name': invoker,
+    });
 
     this.node.addValidation({
       validate: () => {
-        const out = [
-          ...nameProblems('name', this.name, NameRule.DNS_LABEL, 'Stash puts it in label values'),
-          ...nameProblems('backup', invoker, NameRule.DNS_LABEL),
-        ];
-        const home = props.backup.backupConfigurationNamespace;
+        const kind = referenceKindProblems('backup', props.backup, BACKUP_CONFIGURATION.kind);
+        if (kind.length > 0) return kind;
+        const out = nameProblems('backup', invoker, NameRule.DNS_LABEL);
+        const home = props.backup.namespace;
         if (home !== undefined && this.namespace !== home) {
           out.push(problem('namespace', `"${this.namespace}" differs from the BackupConfiguration's namespace "${home}"; Stash only finds the invoker in its own namespace`,
             'leave namespace out (it follows the backup) or create the InstantBackup in the same namespace'));

@@ -1,8 +1,10 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as appcatalog from '../../imports/appcatalog.appscode.com';
 import { versionOf } from './backup-options';
-import { compact, IAppBindingRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
-import { onePass } from '../core/render';
+import { APP_BINDING, AppBindingSpec } from '../api';
+import { compact } from '../core/metadata';
+import { StashObject, StashObjectOptions } from '../core/stash-object';
+import { IAppBindingRef } from './references';
 import { nameProblems, NameRule } from '../core/validation/names';
 import { integerProblems, problem } from '../core/validation/problems';
 
@@ -157,10 +159,10 @@ export interface PerconaXtraDbAppBindingProps extends StashObjectOptions {
  * });
  * ```
  */
-export class PerconaXtraDbAppBinding extends Construct implements IAppBindingRef {
+export class PerconaXtraDbAppBinding extends StashObject implements IAppBindingRef {
   /** An AppBinding that exists already (e.g. KubeDB's), by name. */
   public static fromAppBindingName(name: string, namespace?: string): IAppBindingRef {
-    return { appBindingName: name, appBindingNamespace: namespace };
+    return { kind: APP_BINDING.kind, name, namespace };
   }
 
   /** The stable pod host names of a StatefulSet: `<sts>-<i>.<service>[.<namespace>]`. */
@@ -169,19 +171,16 @@ export class PerconaXtraDbAppBinding extends Construct implements IAppBindingRef
     return Array.from({ length: Math.max(0, options.replicas) }, (_, i) => `${options.statefulSet}-${i}.${options.governingService}${suffix}`);
   }
 
-  /** Name of the AppBinding. */
-  public readonly appBindingName: string;
-  /** Namespace of the AppBinding. */
-  public readonly appBindingNamespace?: string;
   /** Whether the AppBinding describes a Galera cluster. */
   public readonly isCluster: boolean;
   /** The AppBinding object. */
-  public readonly apiObject: appcatalog.AppBinding;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbAppBindingProps) {
-    super(scope, id);
-    this.appBindingName = props.name;
-    this.appBindingNamespace = namespaceOf(this, props.namespace);
+    super(scope, id, {
+      kind: APP_BINDING.kind, name: props.name, nameRule: NameRule.DNS_LABEL,
+      nameReason: 'Stash puts the target name in label values', options: props,
+    });
     this.isCluster = props.galera !== undefined;
     const version = props.version !== undefined ? versionOf(props.version) : undefined;
 
@@ -201,7 +200,7 @@ export class PerconaXtraDbAppBinding extends Construct implements IAppBindingRef
       } : undefined,
     }) : undefined;
 
-    const spec = compact({
+    const spec: AppBindingSpec = compact({
       type: props.type ?? 'kubedb.com/perconaxtradb',
       version: props.version,
       clientConfig: compact({
@@ -212,20 +211,18 @@ export class PerconaXtraDbAppBinding extends Construct implements IAppBindingRef
           scheme: 'mysql',
         }) : undefined,
         url: props.url,
-      }) as appcatalog.AppBindingSpecClientConfig,
+      }),
       secret: { kind: 'Secret', name: props.authSecretName },
       secretTransforms: props.secretTransforms?.length ? props.secretTransforms.map((t) => t.toJson()) : undefined,
       parameters,
     });
-    this.apiObject = onePass(appcatalog.AppBinding, this, 'Resource', { metadata: metadataOf(props.name, props), spec }, spec);
+    this.apiObject = this.customResource(APP_BINDING, spec);
 
     this.node.addValidation({ validate: () => this.problems(props, version?.problem) });
   }
 
   private problems(props: PerconaXtraDbAppBindingProps, versionProblem: string | undefined): string[] {
     const out = [
-      ...nameProblems('name', props.name, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
-      ...nameProblems('namespace', props.namespace, NameRule.DNS_LABEL),
       ...nameProblems('service', props.service, NameRule.DNS_1035_LABEL),
       ...nameProblems('serviceNamespace', props.serviceNamespace, NameRule.DNS_LABEL),
       ...nameProblems('authSecretName', props.authSecretName, NameRule.DNS_SUBDOMAIN),

@@ -1,16 +1,15 @@
-import { Chart, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as stash from '../../imports/stash.appscode.com';
-import { Backend, BackendProvider } from './backend';
-import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
+import { BACKUP_BLUEPRINT, BackupBlueprintSpec } from '../api';
 import { compact } from '../core/metadata';
-import { onePass } from '../core/render';
-import { UsagePolicy } from './repository';
-import { Schedule, ScheduleTarget } from './schedule';
-import { recoveryPointObjective } from './recovery-point';
-import { BACKUP_BLUEPRINT_RENAMED, backupBlueprintSpec } from '../core/typed-spec';
+import { StashObject } from '../core/stash-object';
 import { nameProblems, NameRule } from '../core/validation/names';
 import { problem, within } from '../core/validation/problems';
+import { Backend, BackendProvider } from './backend';
+import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
+import { UsagePolicy } from './repository';
+import { recoveryPointObjective } from './recovery-point';
+import { Schedule, ScheduleTarget } from './schedule';
 
 /** Annotation that opts a database (or AppBinding) in to auto-backup with a blueprint. */
 export const BACKUP_BLUEPRINT_ANNOTATION = 'stash.appscode.com/backup-blueprint';
@@ -132,22 +131,22 @@ export interface PerconaXtraDbBackupBlueprintProps extends PerconaXtraDbBackupOp
  * blueprint.annotationsFor({ schedule: Schedule.daily({ hour: 3 }) }); // for a database object
  * ```
  */
-export class PerconaXtraDbBackupBlueprint extends Construct {
+export class PerconaXtraDbBackupBlueprint extends StashObject {
   /** The annotations that opt a database in to the blueprint `blueprintName` (one defined elsewhere). */
   public static autoBackupAnnotations(blueprintName: string, options: AutoBackupAnnotationOptions = {}): { [key: string]: string } {
     return autoBackupAnnotations(blueprintName, options);
   }
 
-  /** Name of the blueprint. */
-  public readonly name: string;
   /** The BackupBlueprint object. */
-  public readonly apiObject: stash.BackupBlueprint;
+  public readonly apiObject: ApiObject;
   /** The schedule of the generated BackupConfigurations (a database's annotation may override it). */
   public readonly schedule: Schedule;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupBlueprintProps) {
-    super(scope, id);
-    this.name = props.name;
+    super(scope, id, {
+      kind: BACKUP_BLUEPRINT.kind, name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, clusterScoped: true,
+      options: { labels: props.labels, annotations: props.annotations },
+    });
     this.schedule = props.schedule;
     const version = props.version !== undefined ? versionOf(props.version) : undefined;
     const params = backupTaskParams(props);
@@ -155,7 +154,7 @@ export class PerconaXtraDbBackupBlueprint extends Construct {
     const task = version?.line || params.length
       ? compact({ name: version?.line?.backupTaskName ?? (version ? `perconaxtradb-backup-${props.version}` : undefined), params: params.length ? params : undefined })
       : undefined;
-    const spec = compact({
+    const spec: BackupBlueprintSpec = compact({
       backend: { ...props.backend.toJson(), storageSecretName: props.storageSecretName },
       wipeOut: props.wipeOut,
       usagePolicy: props.usagePolicy?.toJson(),
@@ -166,17 +165,11 @@ export class PerconaXtraDbBackupBlueprint extends Construct {
       // BackupBlueprint has no `paused` (validation reports it).
       paused: undefined,
     });
-    this.apiObject = onePass(stash.BackupBlueprint, this, 'Resource', {
-      metadata: compact({ name: props.name, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } }),
-      spec: backupBlueprintSpec(spec),
-    }, spec, BACKUP_BLUEPRINT_RENAMED);
-    // A cluster-scoped object has no namespace, even in a chart that sets one.
-    if (Chart.of(this).namespace !== undefined) this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    this.apiObject = this.customResource(BACKUP_BLUEPRINT, spec);
 
     this.node.addValidation({
       validate: () => {
         const out = [
-          ...nameProblems('name', props.name, NameRule.DNS_SUBDOMAIN),
           ...nameProblems('storageSecretName', props.storageSecretName, NameRule.DNS_SUBDOMAIN),
           ...nameProblems('repositoryNamespace', props.repositoryNamespace, NameRule.DNS_LABEL),
           ...nameProblems('backupNamespace', props.backupNamespace, NameRule.DNS_LABEL),

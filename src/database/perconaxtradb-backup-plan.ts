@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend } from './backend';
 import { PerconaXtraDbBackupOptions } from './backup-options';
-import { StashObjectOptions } from '../core/metadata';
+import { StashObjectOptions } from '../core/stash-object';
 import { PerconaXtraDbBackup } from './perconaxtradb-backup';
 import { PerconaXtraDbRestore, PerconaXtraDbRestoreOptions } from './perconaxtradb-restore';
 import { Repository, UsagePolicy } from './repository';

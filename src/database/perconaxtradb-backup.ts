@@ -1,13 +1,12 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import * as stash from '../../imports/stash.appscode.com';
-import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
-import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
-import { onePass } from '../core/render';
-import { repositoryRef, repositoryUsageProblems } from './repository';
-import { backupConfigurationSpec } from '../core/typed-spec';
+import { BACKUP_CONFIGURATION, BackupConfigurationSpec } from '../api';
+import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { nameProblems, NameRule } from '../core/validation/names';
+import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
+import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef } from './references';
 import { recoveryPointObjective } from './recovery-point';
+import { repositoryRef, repositoryUsageProblems } from './repository';
 
 /** Props of `PerconaXtraDbBackup`. */
 export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, StashObjectOptions {
@@ -65,16 +64,12 @@ export function backupsOf(scope: IConstruct, namespace: string | undefined, name
  * });
  * ```
  */
-export class PerconaXtraDbBackup extends Construct implements IBackupConfigurationRef {
+export class PerconaXtraDbBackup extends StashObject implements IBackupConfigurationRef {
   /** A BackupConfiguration that exists already, by name (for `InstantBackup`). */
   public static fromBackupConfigurationName(name: string, namespace?: string): IBackupConfigurationRef {
-    return { backupConfigurationName: name, backupConfigurationNamespace: namespace };
+    return { kind: BACKUP_CONFIGURATION.kind, name, namespace };
   }
 
-  /** Name of the BackupConfiguration. */
-  public readonly backupConfigurationName: string;
-  /** Namespace of the BackupConfiguration. */
-  public readonly backupConfigurationNamespace?: string;
   /** Name of the targeted AppBinding. */
   public readonly database: string;
   /** Namespace of the targeted AppBinding. */
@@ -82,26 +77,28 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
   /** Whether the configuration is created paused. */
   public readonly paused: boolean;
   /** The BackupConfiguration object. */
-  public readonly apiObject: stash.BackupConfiguration;
+  public readonly apiObject: ApiObject;
   /** The cron expression the backup runs on (a spread schedule resolved for this database). */
   public readonly scheduleExpression: string;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupProps) {
-    super(scope, id);
-    this.backupConfigurationName = props.name ?? `${props.database}-backup`;
-    this.backupConfigurationNamespace = namespaceOf(this, props.namespace);
+    // Stash copies the name into label values (stash.appscode.com/invoker-name): 63 at most.
+    super(scope, id, {
+      kind: BACKUP_CONFIGURATION.kind, name: props.name ?? `${props.database}-backup`,
+      nameRule: NameRule.DNS_LABEL, nameReason: 'Stash puts it in label values', options: props,
+    });
     this.database = props.database;
-    this.databaseNamespace = props.databaseNamespace ?? this.backupConfigurationNamespace;
+    this.databaseNamespace = props.databaseNamespace ?? this.namespace;
     this.paused = props.paused ?? false;
 
     const version = versionOf(props.version);
     const scheduleTarget = { namespace: this.databaseNamespace, name: props.database };
-    const targetNamespace = props.databaseNamespace !== undefined && props.databaseNamespace !== this.backupConfigurationNamespace
+    const targetNamespace = props.databaseNamespace !== undefined && props.databaseNamespace !== this.namespace
       ? props.databaseNamespace : undefined;
     this.scheduleExpression = props.schedule.expressionFor(scheduleTarget).trim();
     const params = backupTaskParams(props);
-    const spec = {
-      repository: repositoryRef(props.repository, this.backupConfigurationNamespace),
+    const spec: BackupConfigurationSpec = {
+      repository: repositoryRef(props.repository, this.namespace),
       target: { ref: appBindingTargetRef(props.database, targetNamespace) },
       task: {
         // Unsupported versions fail validation before anything is written; the name is a placeholder.
@@ -110,10 +107,7 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
       },
       ...renderBackupOptions(props, scheduleTarget),
     };
-    this.apiObject = onePass(stash.BackupConfiguration, this, 'Resource', {
-      metadata: metadataOf(this.backupConfigurationName, props),
-      spec: backupConfigurationSpec(spec),
-    }, spec);
+    this.apiObject = this.customResource(BACKUP_CONFIGURATION, spec);
 
     const root = this.node.root;
     if (!TARGETS.has(root)) TARGETS.set(root, new Map());
@@ -123,13 +117,10 @@ export class PerconaXtraDbBackup extends Construct implements IBackupConfigurati
 
     this.node.addValidation({
       validate: () => [
-        // Stash copies the name into label values (stash.appscode.com/invoker-name): 63 at most.
-        ...nameProblems('name', this.backupConfigurationName, NameRule.DNS_LABEL, 'Stash puts it in label values'),
-        ...nameProblems('namespace', props.namespace, NameRule.DNS_LABEL),
         ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
         ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
         ...(version.problem ? [version.problem] : []),
-        ...repositoryUsageProblems('repository', props.repository, this.backupConfigurationNamespace),
+        ...repositoryUsageProblems('repository', props.repository, this.namespace),
         ...backupOptionsProblems(props, scheduleTarget),
       ],
     });

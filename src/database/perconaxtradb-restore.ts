@@ -1,17 +1,17 @@
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as stash from '../../imports/stash.appscode.com';
-import { versionOf } from './backup-options';
-import { appBindingTargetRef, compact, IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
-import { Hook } from './hook';
-import { onePass } from '../core/render';
-import { backupsOf } from './perconaxtradb-backup';
-import { repositoryRef, repositoryUsageProblems } from './repository';
-import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from './runtime-settings';
-import { restoreSessionSpec } from '../core/typed-spec';
+import { RESTORE_SESSION, RestoreSessionSpec } from '../api';
+import { compact } from '../core/metadata';
+import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { nameProblems, NameRule, nameViolation } from '../core/validation/names';
 import { integerProblems, problem } from '../core/validation/problems';
 import { goDuration, quantity } from '../core/validation/quantities';
+import { versionOf } from './backup-options';
+import { Hook } from './hook';
+import { backupsOf } from './perconaxtradb-backup';
+import { appBindingTargetRef, IRepositoryRef } from './references';
+import { repositoryRef, repositoryUsageProblems } from './repository';
+import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from './runtime-settings';
 
 /** Mount path of the data volume in a cluster restore: where Percona XtraDB keeps its data. */
 export const MYSQL_DATA_DIR = '/var/lib/mysql';
@@ -211,20 +211,17 @@ export interface PerconaXtraDbRestoreProps extends PerconaXtraDbRestoreOptions {
  * });
  * ```
  */
-export class PerconaXtraDbRestore extends Construct {
-  /** Name of the RestoreSession. */
-  public readonly name: string;
-  /** Namespace of the RestoreSession. */
-  public readonly namespace?: string;
+export class PerconaXtraDbRestore extends StashObject {
   /** Name of the targeted AppBinding. */
   public readonly database: string;
   /** The RestoreSession object. */
-  public readonly apiObject: stash.RestoreSession;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbRestoreProps) {
-    super(scope, id);
-    this.name = props.name ?? `${props.database}-restore`;
-    this.namespace = namespaceOf(this, props.namespace);
+    super(scope, id, {
+      kind: RESTORE_SESSION.kind, name: props.name ?? `${props.database}-restore`,
+      nameRule: NameRule.DNS_LABEL, nameReason: 'Stash puts it in label values', options: props,
+    });
     this.database = props.database;
     const databaseNamespace = props.databaseNamespace ?? this.namespace;
     const version = versionOf(props.version);
@@ -245,7 +242,7 @@ export class PerconaXtraDbRestore extends Construct {
     const runtimeSettings = props.runtimeSettings ? renderRuntimeSettings(props.runtimeSettings) : {};
     const tempDir = props.tempDir ? renderTempDir(props.tempDir) : {};
 
-    const spec = compact({
+    const spec: RestoreSessionSpec = compact({
       repository: repositoryRef(props.repository, this.namespace),
       task: {
         name: version.line?.restoreTaskName ?? `perconaxtradb-restore-${props.version}`,
@@ -268,15 +265,10 @@ export class PerconaXtraDbRestore extends Construct {
       timeOut: props.timeout ? goDuration(props.timeout) : undefined,
     });
 
-    this.apiObject = onePass(stash.RestoreSession, this, 'Resource', {
-      metadata: metadataOf(this.name, props),
-      spec: restoreSessionSpec(spec),
-    }, spec);
+    this.apiObject = this.customResource(RESTORE_SESSION, spec);
 
     this.node.addValidation({
       validate: () => [
-        ...nameProblems('name', this.name, NameRule.DNS_LABEL, 'Stash puts it in label values'),
-        ...nameProblems('namespace', props.namespace, NameRule.DNS_LABEL),
         ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
         ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
         ...(version.problem ? [version.problem] : []),

@@ -1,12 +1,12 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as stash from '../../imports/stash.appscode.com';
-import { Backend } from './backend';
-import { IRepositoryRef, metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
-import { onePass } from '../core/render';
-import { StorageSecret } from './storage-secret';
-import { REPOSITORY_RENAMED, repositorySpec } from '../core/typed-spec';
+import { REPOSITORY, RepositorySpec } from '../api';
+import { StashObject, StashObjectOptions } from '../core/stash-object';
 import { nameProblems, NameRule } from '../core/validation/names';
 import { problem, within } from '../core/validation/problems';
+import { Backend } from './backend';
+import { IRepositoryRef, referenceKindProblems } from './references';
+import { StorageSecret } from './storage-secret';
 
 /** Which namespaces may use a Repository (`spec.usagePolicy.allowedNamespaces`). */
 export class UsagePolicy {
@@ -111,16 +111,12 @@ export interface RepositoryProps extends StashObjectOptions {
  * });
  * ```
  */
-export class Repository extends Construct implements IRepositoryRef {
+export class Repository extends StashObject implements IRepositoryRef {
   /** A Repository that exists already (created elsewhere), by name. */
   public static fromRepositoryName(name: string, namespace?: string): IRepositoryRef {
-    return { repositoryName: name, repositoryNamespace: namespace };
+    return { kind: REPOSITORY.kind, name, namespace };
   }
 
-  /** Name of the Repository. */
-  public readonly repositoryName: string;
-  /** Namespace of the Repository. */
-  public readonly repositoryNamespace?: string;
   /** The backend. */
   public readonly backend: Backend;
   /** The usage policy. */
@@ -128,12 +124,10 @@ export class Repository extends Construct implements IRepositoryRef {
   /** The storage Secret, when `storageSecretValues` was passed. */
   public readonly storageSecret?: StorageSecret;
   /** The Repository object. */
-  public readonly apiObject: stash.Repository;
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: RepositoryProps) {
-    super(scope, id);
-    this.repositoryName = props.name;
-    this.repositoryNamespace = namespaceOf(this, props.namespace);
+    super(scope, id, { kind: REPOSITORY.kind, name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, options: props });
     this.backend = props.backend;
     this.usagePolicy = props.usagePolicy ?? UsagePolicy.sameNamespace();
 
@@ -146,20 +140,15 @@ export class Repository extends Construct implements IRepositoryRef {
       });
     }
 
-    const spec = {
+    const spec: RepositorySpec = {
       backend: { ...props.backend.toJson(), storageSecretName: props.storageSecretName },
       ...(props.wipeOut !== undefined ? { wipeOut: props.wipeOut } : {}),
       ...(props.usagePolicy ? { usagePolicy: props.usagePolicy.toJson() } : {}),
     };
-    this.apiObject = onePass(stash.Repository, this, 'Resource', {
-      metadata: metadataOf(props.name, props),
-      spec: repositorySpec(spec),
-    }, spec, REPOSITORY_RENAMED);
+    this.apiObject = this.customResource(REPOSITORY, spec);
 
     this.node.addValidation({
       validate: () => [
-        ...nameProblems('name', props.name, NameRule.DNS_SUBDOMAIN),
-        ...nameProblems('namespace', props.namespace, NameRule.DNS_LABEL),
         ...nameProblems('storageSecretName', props.storageSecretName, NameRule.DNS_SUBDOMAIN),
         ...within('backend', props.backend.problems()),
         ...(props.usagePolicy ? props.usagePolicy.problems('usagePolicy') : []),
@@ -172,8 +161,8 @@ export class Repository extends Construct implements IRepositoryRef {
    * construct to report under `field`.
    */
   public usageProblems(field: string, namespace: string | undefined): string[] {
-    if (this.usagePolicy.allows(this.repositoryNamespace, namespace) !== false) return [];
-    return [problem(field, `Repository "${this.repositoryName}" is in namespace "${this.repositoryNamespace ?? '(none)'}" and its usage policy does not allow namespace "${namespace ?? '(none)'}"`,
+    if (this.usagePolicy.allows(this.namespace, namespace) !== false) return [];
+    return [problem(field, `Repository "${this.name}" is in namespace "${this.namespace ?? '(none)'}" and its usage policy does not allow namespace "${namespace ?? '(none)'}"`,
       'create the Repository in the same namespace, or give it usagePolicy: UsagePolicy.namespaces([...]) or UsagePolicy.allNamespaces()')];
   }
 }
@@ -183,7 +172,10 @@ export class Repository extends Construct implements IRepositoryRef {
  * @internal
  */
 export function repositoryUsageProblems(field: string, repo: IRepositoryRef, namespace: string | undefined): string[] {
-  return repo instanceof Repository ? repo.usageProblems(field, namespace) : nameProblems(`${field}.name`, repo.repositoryName, NameRule.DNS_SUBDOMAIN);
+  const wrongKind = referenceKindProblems(field, repo, REPOSITORY.kind);
+  if (wrongKind.length > 0) return wrongKind;
+  if (repo instanceof Repository) return repo.usageProblems(field, namespace);
+  return [...nameProblems(`${field}.name`, repo.name, NameRule.DNS_SUBDOMAIN), ...nameProblems(`${field}.namespace`, repo.namespace, NameRule.DNS_LABEL)];
 }
 
 /**
@@ -191,7 +183,7 @@ export function repositoryUsageProblems(field: string, repo: IRepositoryRef, nam
  * @internal
  */
 export function repositoryRef(repo: IRepositoryRef, from: string | undefined): { name: string; namespace?: string } {
-  const ns = repo.repositoryNamespace;
-  return { name: repo.repositoryName, ...(ns !== undefined && ns !== from ? { namespace: ns } : {}) };
+  const ns = repo.namespace;
+  return { name: repo.name, ...(ns !== undefined && ns !== from ? { namespace: ns } : {}) };
 }
 

@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Backend, StorageSecretKey } from './backend';
-import { metadataOf, namespaceOf, StashObjectOptions } from '../core/metadata';
-import { nameProblems, NameRule } from '../core/validation/names';
+import { StashObject, StashObjectOptions } from '../core/stash-object';
+import { NameRule } from '../core/validation/names';
 import { problem } from '../core/validation/problems';
+import { Backend, StorageSecretKey } from './backend';
 
 /** Props of `StorageSecret`. */
 export interface StorageSecretProps extends StashObjectOptions {
@@ -27,7 +27,7 @@ export interface StorageSecretProps extends StashObjectOptions {
  * use External Secrets / Sealed Secrets). This construct is for the cases where the caller
  * explicitly passes the values, and it checks that every key the backend needs is there.
  */
-export class StorageSecret extends Construct {
+export class StorageSecret extends StashObject {
   /** Every key `backend` can use, with whether it is required and what it holds. */
   public static keysFor(backend: Backend): StorageSecretKey[] {
     return backend.secretKeys();
@@ -40,30 +40,24 @@ export class StorageSecret extends Construct {
     return `kubectl create secret generic${ns} ${name}${files}`;
   }
 
-  /** Name of the Secret. */
-  public readonly name: string;
-  /** Namespace of the Secret. */
-  public readonly namespace?: string;
   /** The Secret object. */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: StorageSecretProps) {
-    super(scope, id);
-    this.name = props.name;
-    this.namespace = namespaceOf(this, props.namespace);
+    super(scope, id, { kind: 'Secret', name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, options: props });
     // stringData keeps the object readable; the API server stores it as data.
     const stringData = Object.fromEntries(Object.keys(props.values).sort().map((k) => [k, props.values[k]]));
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: metadataOf(props.name, props),
+      metadata: this.metadata(),
       type: 'Opaque',
       stringData,
     });
 
     this.node.addValidation({
       validate: () => {
-        const out = nameProblems('name', props.name, NameRule.DNS_SUBDOMAIN);
+        const out: string[] = [];
         const known = new Set(props.backend.secretKeys().map((k) => k.key));
         for (const required of props.backend.requiredSecretKeys) {
           if (!props.values[required]) {

@@ -4,10 +4,13 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  azureContainerProblems, b2BucketProblems, cronViolation, gcsBucketProblems, goDuration, goDurationProblem, manifestProblems,
-  nameProblems, NameRule, nameViolation, PerconaXtraDbRestore, prefixProblems, quantity, Repository, RetentionPolicy, s3BucketProblems, Schedule,
-  suggestName, swiftContainerProblems, urlProblems, validateTree, Weekday,
+  Backend, cronViolation, manifestProblems, nameProblems, NameRule, nameViolation, PerconaXtraDbRestore, Repository, RetentionPolicy, Schedule,
+  suggestName, validateTree, Weekday,
 } from '../../src';
+import { goDuration, goDurationProblem, quantity } from '../../src/core/validation/quantities';
+import {
+  azureContainerProblems, b2BucketProblems, gcsBucketProblems, prefixProblems, s3BucketProblems, swiftContainerProblems, urlProblems,
+} from '../../src/core/validation/storage-names';
 
 describe('cron expressions', () => {
   test.each([
@@ -230,5 +233,42 @@ describe('validateTree and manifestProblems', () => {
       { path: 'spec.b', message: 'is unknown to the schema: the API server would prune it' },
     ]);
     expect(manifestProblems({ apiVersion: 'x/v1', kind: 'Other' }, [crd])[0].message).toMatch(/no CRD defines x\/v1 Other/);
+  });
+});
+
+describe('object metadata, checked on every object', () => {
+  const backend = Backend.gcs({ bucket: 'ok-bucket' });
+
+  test.each([
+    ['a label value with a space', { labels: { team: 'has space' } }, /labels\.team: "has space" must be letters, digits/],
+    ['a label key with two slashes', { labels: { 'a/b/c': 'x' } }, /labels: key "a\/b\/c" has more than one "\/"/],
+    ['a label key with a bad prefix', { labels: { 'Example.com/team': 'x' } }, /labels: key "Example.com\/team": the prefix "Example.com" has upper-case letters/],
+    ['a label value of 64 characters', { labels: { team: 'x'.repeat(64) } }, /labels\.team: ".*" is 64 characters long, more than 63/],
+    ['an annotation key with a space', { annotations: { 'bad name': 'x' } }, /annotations: key "bad name": the name part must be/],
+  ])('%s is refused with the field named', (_name, extra, message) => {
+    const chart = new Chart(new App(), 'c', { namespace: 'demo' });
+    new Repository(chart, 'repo', { name: 'repo', backend, storageSecretName: 's', ...extra });
+    expect(() => validateTree(chart)).toThrow(message);
+  });
+
+  test('valid labels and annotations pass, empty label values included', () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'demo' });
+    new Repository(chart, 'repo', {
+      name: 'repo', backend, storageSecretName: 's',
+      labels: { 'app.kubernetes.io/part-of': 'shop', 'empty': '' }, annotations: { 'argocd.argoproj.io/sync-wave': '-1', 'note': 'any text: allowed' },
+    });
+    expect(() => validateTree(chart)).not.toThrow();
+  });
+
+  test("the chart's namespace is checked where the object lands in it", () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'my_ns' });
+    new Repository(chart, 'repo', { name: 'repo', backend, storageSecretName: 's' });
+    expect(() => validateTree(chart)).toThrow(/\[c\/repo\] namespace: "my_ns" has characters other than .* \(the chart's namespace\)\. Fix: use a name like "my-ns"/);
+  });
+
+  test("a referenced namespace is checked too", () => {
+    const chart = new Chart(new App(), 'c', { namespace: 'demo' });
+    new PerconaXtraDbRestore(chart, 'r', { database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('repo', 'Other_NS') });
+    expect(() => validateTree(chart)).toThrow(/repository\.namespace: "Other_NS" has upper-case letters/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import {
-  autoBackupAnnotations, manifestProblems, PerconaXtraDbAppBinding, PerconaXtraDbAppBindingProps, SecretTransform, SstMethod,
+  manifestProblems, PerconaXtraDbBackupBlueprint, PerconaXtraDbAppBinding, PerconaXtraDbAppBindingProps, SecretTransform, SstMethod,
 } from '../../src';
 import { describeWithReference, upstreamCrds } from '../support/reference';
 
@@ -62,7 +62,7 @@ describe('PerconaXtraDbAppBinding', () => {
     const binding = bindingOf({
       service: 'mysql', serviceNamespace: 'db', servicePort: 3307, url: 'tcp(mysql.db.svc:3307)/',
       secretTransforms: [SecretTransform.renameKey('root', 'password'), SecretTransform.addKey('username', 'root'), SecretTransform.addKeysFrom('extra'), SecretTransform.removeKey('tls')],
-      annotations: autoBackupAnnotations('template'),
+      annotations: PerconaXtraDbBackupBlueprint.autoBackupAnnotations('template'),
       type: 'perconaxtradb',
     });
     expect(binding.metadata.annotations).toEqual({ 'stash.appscode.com/backup-blueprint': 'template' });

@@ -4,7 +4,7 @@
  */
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import {
-  autoBackupAnnotations, Backend, BACKUP_BLUEPRINT_ANNOTATION, Hook, HookExecutionPolicy, LocalVolume, manifestProblems,
+  Backend, BACKUP_BLUEPRINT_ANNOTATION, Hook, HookExecutionPolicy, LocalVolume, manifestProblems,
   PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupBlueprintProps, RetentionPolicy, Schedule, TempDirMedium, UsagePolicy,
 } from '../../src';
 import { describeWithReference, upstreamCrds } from '../support/reference';
@@ -106,7 +106,7 @@ describe('auto-backup annotations', () => {
   });
 
   test('override the schedule and pass Task parameters for one database', () => {
-    expect(autoBackupAnnotations('perconaxtradb-backup-template', {
+    expect(PerconaXtraDbBackupBlueprint.autoBackupAnnotations('perconaxtradb-backup-template', {
       schedule: Schedule.cron('*/3 * * * *'),
       args: '--databases shop',
       params: { waitTimeout: '600' },

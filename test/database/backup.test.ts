@@ -7,9 +7,10 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   Backend, Hook, HookExecutionPolicy, HttpScheme, InstantBackup, IoNiceClass, manifestProblems, PerconaXtraDbBackup,
-  PerconaXtraDbBackupPlan, PerconaXtraDbBackupProps, PerconaXtraDbVersion, Repository, RetentionPolicy, Schedule,
+  PerconaXtraDbBackupPlan, PerconaXtraDbBackupProps, Repository, RetentionPolicy, Schedule,
   TempDirMedium, UsagePolicy,
 } from '../../src';
+import { PerconaXtraDbVersion } from '../../src/api';
 import { describeWithReference, upstreamCrds } from '../support/reference';
 
 function setup(namespace = 'demo'): { chart: Chart; repository: Repository } {

@@ -4,7 +4,7 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import {
-  Backend, BackendProvider, HostPathType, LocalVolume, manifestProblems, Repository, StorageSecret, SwiftAuth, UsagePolicy,
+  Backend, BackendProvider, HostPathType, LocalVolume, manifestProblems, PerconaXtraDbBackup, Repository, RetentionPolicy, Schedule, StorageSecret, SwiftAuth, UsagePolicy,
 } from '../../src';
 import { describeWithReference, upstreamCrds } from '../support/reference';
 
@@ -170,7 +170,16 @@ describe('Repository', () => {
   });
 
   test('fromRepositoryName references an existing Repository', () => {
-    expect(Repository.fromRepositoryName('gcs-repo', 'backups')).toEqual({ repositoryName: 'gcs-repo', repositoryNamespace: 'backups' });
+    expect(Repository.fromRepositoryName('gcs-repo', 'backups')).toEqual({ kind: 'Repository', name: 'gcs-repo', namespace: 'backups' });
+  });
+
+  test('a reference of another kind is refused with the field named', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'demo' });
+    const backup = PerconaXtraDbBackup.fromBackupConfigurationName('nightly');
+    new PerconaXtraDbBackup(chart, 'b', {
+      database: 'db', version: '8.0.36', repository: backup, schedule: Schedule.daily({ hour: 1 }), retentionPolicy: RetentionPolicy.keepLast(3),
+    });
+    expect(() => Testing.synth(chart)).toThrow(/repository: is a BackupConfiguration \("nightly"\), not a Repository\. Fix: pass a Repository/);
   });
 });
 

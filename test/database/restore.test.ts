@@ -6,8 +6,9 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import {
   Backend, Hook, HookExecutionPolicy, manifestProblems, PerconaXtraDbBackup, PerconaXtraDbRestore, PerconaXtraDbRestoreProps,
-  PerconaXtraDbVersion, POD_ORDINAL, Repository, RetentionPolicy, Schedule, Snapshot, VolumeAccessMode,
+  POD_ORDINAL, Repository, RetentionPolicy, Schedule, Snapshot, VolumeAccessMode,
 } from '../../src';
+import { PerconaXtraDbVersion } from '../../src/api';
 import { describeWithReference, upstreamCrds } from '../support/reference';
 
 const REPO = Repository.fromRepositoryName('gcs-repo-xtradb-cluster');

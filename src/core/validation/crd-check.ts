@@ -4,7 +4,7 @@
  * tests run every emitted object through it against the upstream Stash CRDs; users can do the
  * same in CI with the CRDs of their cluster.
  */
-import type { JSONSchemaProps } from '../../api/schema';
+import type { JSONSchemaProps } from '../../api/json-schema';
 import { SchemaFinding, validateValue } from '../../api/structural';
 
 /** The schema that `crds` define for the apiVersion and kind of `manifest`, if any. */
