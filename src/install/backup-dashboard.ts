@@ -5,6 +5,7 @@
  * `stash_backup_*` / `stash_repository_*` metrics and the `stash_pxc:backup_rpo_seconds` series
  * of `PerconaXtraDbBackupAlerts`; as a ConfigMap, Grafana's dashboard sidecar loads it.
  */
+/// <reference path="./grafana-foundation-sdk.d.ts" />
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as common from '@grafana/grafana-foundation-sdk/common';
@@ -51,8 +52,15 @@ function count(title: string, expr: string, description: string, red: number | n
     ]));
 }
 
-/** The dashboard as Grafana's JSON model. */
-export function backupDashboardModel(): dashboard.Dashboard {
+/**
+ * The dashboard as Grafana's JSON model. (Built and type-checked with the SDK's types; returned
+ * as plain JSON so that users of this package need not resolve the SDK's subpath modules.)
+ */
+export function backupDashboardModel(): { [key: string]: any } {
+  return buildDashboard();
+}
+
+function buildDashboard(): dashboard.Dashboard {
   // Headroom: how long until the last success is older than the RPO (negative: overdue).
   const headroom = `sort(${'stash_pxc:backup_rpo_seconds'} - on (namespace, invoker_name) (time() - stash_backup_last_success_time_seconds{${BC}}))`;
   const model = new dashboard.DashboardBuilder('Stash backups (Percona XtraDB)')

@@ -18,7 +18,9 @@ import { StashApiObject } from '../../src/core/render';
 import { EXAMPLES } from '../../generator/chart/examples';
 
 function stashObjects(scope: IConstruct): StashApiObject[] {
-  return scope.node.findAll().filter((c): c is StashApiObject => c instanceof StashApiObject);
+  // Not `instanceof`: cdk8s's ApiObject answers it for every ApiObject (Symbol.hasInstance), and
+  // an app may hold others (the backup alerts' PrometheusRule).
+  return scope.node.findAll().filter((c): c is StashApiObject => StashApiObject.prototype.isPrototypeOf(c));
 }
 
 /** Both paths: the same JSON, the same key order at every level (what makes the YAML byte-identical). */
