@@ -8,13 +8,34 @@
 /// <reference path="./grafana-foundation-sdk.d.ts" />
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import * as common from '@grafana/grafana-foundation-sdk/common';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
-import * as stat from '@grafana/grafana-foundation-sdk/stat';
-import * as table from '@grafana/grafana-foundation-sdk/table';
-import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { metadataOf, OperatorIdentity } from './operator-identity';
+
+// The SDK is loaded when a dashboard is built, not when the package is imported (~90 ms).
+type Sdk<M extends string> = M extends 'common' ? typeof import('@grafana/grafana-foundation-sdk/common')
+  : M extends 'dashboard' ? typeof import('@grafana/grafana-foundation-sdk/dashboard')
+    : M extends 'prometheus' ? typeof import('@grafana/grafana-foundation-sdk/prometheus')
+      : M extends 'stat' ? typeof import('@grafana/grafana-foundation-sdk/stat')
+        : M extends 'table' ? typeof import('@grafana/grafana-foundation-sdk/table')
+          : typeof import('@grafana/grafana-foundation-sdk/timeseries');
+let common: Sdk<'common'>;
+let dashboard: Sdk<'dashboard'>;
+let prometheus: Sdk<'prometheus'>;
+let stat: Sdk<'stat'>;
+let table: Sdk<'table'>;
+let timeseries: Sdk<'timeseries'>;
+
+function loadSdk(): void {
+  if (dashboard) return;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  common = require('@grafana/grafana-foundation-sdk/common');
+  dashboard = require('@grafana/grafana-foundation-sdk/dashboard');
+  prometheus = require('@grafana/grafana-foundation-sdk/prometheus');
+  stat = require('@grafana/grafana-foundation-sdk/stat');
+  table = require('@grafana/grafana-foundation-sdk/table');
+  timeseries = require('@grafana/grafana-foundation-sdk/timeseries');
+}
+
+type Query = import('@grafana/grafana-foundation-sdk/prometheus').DataqueryBuilder;
 
 /** The dashboard's uid (stable, so links and provisioning survive updates). */
 export const BACKUP_DASHBOARD_UID = 'stash-pxc-backups';
@@ -27,21 +48,21 @@ const SELECTED = `${BC}, namespace=~"$namespace", invoker_name=~"$backup"`;
 const SELECTED_RPO = 'namespace=~"$namespace", invoker_name=~"$backup"';
 const LEGEND = '{{namespace}}/{{invoker_name}}';
 
-function query(refId: string, expr: string, legend = LEGEND): prometheus.DataqueryBuilder {
+function query(refId: string, expr: string, legend = LEGEND): Query {
   return new prometheus.DataqueryBuilder().refId(refId).expr(expr).legendFormat(legend).datasource(DATASOURCE);
 }
 
-function instant(refId: string, expr: string): prometheus.DataqueryBuilder {
+function instant(refId: string, expr: string): Query {
   return new prometheus.DataqueryBuilder().refId(refId).expr(expr).instant().format(prometheus.PromQueryFormat.Table).datasource(DATASOURCE);
 }
 
-function series(title: string, unit: string, description: string, ...targets: prometheus.DataqueryBuilder[]): timeseries.PanelBuilder {
+function series(title: string, unit: string, description: string, ...targets: Query[]): import('@grafana/grafana-foundation-sdk/timeseries').PanelBuilder {
   const panel = new timeseries.PanelBuilder().title(title).description(description).unit(unit).height(8).span(12).datasource(DATASOURCE);
   for (const t of targets) panel.withTarget(t);
   return panel;
 }
 
-function count(title: string, expr: string, description: string, red: number | null): stat.PanelBuilder {
+function count(title: string, expr: string, description: string, red: number | null): import('@grafana/grafana-foundation-sdk/stat').PanelBuilder {
   return new stat.PanelBuilder().title(title).description(description).height(4).span(6).datasource(DATASOURCE)
     .withTarget(query('A', expr, title))
     .colorMode(common.BigValueColorMode.Background)
@@ -60,7 +81,8 @@ export function backupDashboardModel(): { [key: string]: any } {
   return buildDashboard();
 }
 
-function buildDashboard(): dashboard.Dashboard {
+function buildDashboard(): import('@grafana/grafana-foundation-sdk/dashboard').Dashboard {
+  loadSdk();
   // Headroom: how long until the last success is older than the RPO (negative: overdue).
   const headroom = `sort(${'stash_pxc:backup_rpo_seconds'} - on (namespace, invoker_name) (time() - stash_backup_last_success_time_seconds{${BC}}))`;
   const model = new dashboard.DashboardBuilder('Stash backups (Percona XtraDB)')
