@@ -6,7 +6,8 @@
  * tree, validation, JSON, YAML) against its floor (serializing the very same final objects with
  * the `yaml` library alone), the peak memory of a process that does nothing else, and the YAML
  * bytes per database. It also times the cold `npm run synth` of the default app and counts how
- * many of 500 databases under one daily window start in the same minute. Results go to stdout
+ * many of 500 databases under one daily window start in the same minute, and the synth time and
+ * size of the alert rules of a 500-database fleet (`--alerts`: that alone). Results go to stdout
  * (the last lines, one per fleet size, are the contract) and to BENCHMARKS.md.
  */
 import { execFileSync, spawnSync } from 'child_process';
@@ -16,7 +17,8 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import {
-  Backend, PerconaXtraDbBackup, PerconaXtraDbRestore, Repository, RetentionPolicy, Schedule, ScheduleWindow, Snapshot,
+  Backend, PerconaXtraDbBackup, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupFleet, PerconaXtraDbRestore, Repository, RetentionPolicy,
+  Schedule, ScheduleWindow, Snapshot,
 } from '../src';
 import { manifestsOf, REPO_ROOT, toYamlDocuments } from '../generator/chart/output';
 
@@ -126,6 +128,50 @@ function spreadPeak(): { spread: number; unspread: number } {
   return { spread: Math.max(...perMinute.values()), unspread: 500 };
 }
 
+interface AlertsResult { databases: number; withMs: number; withoutMs: number; ruleBytes: number; rules: number; alerts: number }
+
+/**
+ * The backup alerts of a 500-database fleet: the synth of the fleet with and without its
+ * PerconaXtraDbBackupAlerts (best of 5 each), and the size of the PrometheusRule.
+ */
+function alertsBench(databases = 500): AlertsResult {
+  const build = (withAlerts: boolean): any[] => {
+    const chart = new Chart(new App({ outdir: os.tmpdir() }), 'fleet');
+    const fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
+      window: WINDOW,
+      retentionPolicy: RetentionPolicy.keepDaily(7),
+      storageSecretName: 'gcs-secret',
+      databases: Array.from({ length: databases }, (_, i) => ({
+        name: `pxc-${i}`, namespace: `team-${i % 20}`, version: '8.0.36',
+        backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `team-${i % 20}/pxc-${i}` }),
+      })),
+    });
+    if (withAlerts) new PerconaXtraDbBackupAlerts(chart, 'alerts', { namespace: 'monitoring' }).addFleet(fleet);
+    return manifestsOf(chart);
+  };
+  build(true); // warm up
+  let objects: any[] = [];
+  const best = (withAlerts: boolean) => Math.min(...[1, 2, 3, 4, 5].map(() => {
+    (global as any).gc?.();
+    return timeIt(() => { objects = build(withAlerts); toYamlDocuments(objects); });
+  }));
+  const withoutMs = best(false);
+  const withMs = best(true);
+  const rule = objects.find((o) => o.kind === 'PrometheusRule');
+  const rules = rule.spec.groups.flatMap((g: any) => g.rules);
+  return {
+    databases, withMs, withoutMs,
+    ruleBytes: Buffer.byteLength(toYamlDocuments([rule])),
+    rules: rules.length,
+    alerts: rules.filter((r: any) => r.alert).length,
+  };
+}
+
+function alertsLine(a: AlertsResult): string {
+  return `alerts ${a.databases}: fleet synth ${a.withoutMs.toFixed(0)} ms, with alerts ${a.withMs.toFixed(0)} ms (+${(a.withMs - a.withoutMs).toFixed(0)} ms), `
+    + `PrometheusRule ${(a.ruleBytes / 1024).toFixed(0)} KiB, ${a.rules} rules (${a.rules - a.alerts} RPO series, ${a.alerts} alerts)`;
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
@@ -138,6 +184,7 @@ function main(): void {
   });
   const cold = coldSynth();
   const spread = spreadPeak();
+  const alerts = alertsBench();
   const lines = results.map((r) => `fleet ${r.size}: synth ${r.synthMs.toFixed(0)} ms, floor ${r.floorMs.toFixed(0)} ms, ratio ${(r.synthMs / r.floorMs).toFixed(2)}, peak ${r.peakMiB.toFixed(0)} MiB, ${r.bytesPerDb} bytes/db`);
 
   const md = [
@@ -162,6 +209,10 @@ function main(): void {
     '',
     `Schedule spreading: 500 databases with the policy "daily 01:00-05:00" start at most ${spread.spread} in any one minute (unspread: ${spread.unspread}).`,
     '',
+    `Backup alerts: a PerconaXtraDbBackupFleet of ${alerts.databases} databases synthesizes in ${alerts.withoutMs.toFixed(0)} ms, ${alerts.withMs.toFixed(0)} ms with its`,
+    `PerconaXtraDbBackupAlerts (best of 5); the PrometheusRule is ${(alerts.ruleBytes / 1024).toFixed(0)} KiB of YAML with ${alerts.rules} rules:`,
+    `${alerts.rules - alerts.alerts} constant RPO series (one per database) and ${alerts.alerts} alerts.`,
+    '',
     'Targets: ratio ≤ 2.0 at fleet 1000, peak memory growing linearly, cold `npm run synth` under 1.5 s.',
     '',
   ].join('\n');
@@ -170,9 +221,11 @@ function main(): void {
   console.log(`machine: ${machine()}`);
   console.log(`cold npm run synth: ${cold.npmMs.toFixed(0)} ms (node lib/generator/main.js: ${cold.nodeMs.toFixed(0)} ms)`);
   console.log(`spread: 500 databases, daily 01:00-05:00: at most ${spread.spread} start in one minute (unspread: ${spread.unspread})`);
+  console.log(alertsLine(alerts));
   for (const line of lines) console.log(line);
 }
 
 const childIndex = process.argv.indexOf('--child');
 if (childIndex >= 0) child(Number(process.argv[childIndex + 1]));
+else if (process.argv.includes('--alerts')) console.log(alertsLine(alertsBench()));
 else main();

@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { writeDistCrds } from './chart/crds';
+import { writeDistDashboard } from './chart/dashboard';
 import { writeDistInstall } from './chart/dist';
 import { writeBackupChart } from './backup-chart/backup-chart';
 import { writeExamples } from './chart/examples';
@@ -16,6 +17,7 @@ export function synth(root = REPO_ROOT): void {
   writeDistCrds(dist);
   writeDistInstall(dist);
   writeExamples(dist);
+  writeDistDashboard(dist);
   writeHelmChart(path.join(root, 'charts', 'stash-pxc'));
   writeBackupChart(path.join(root, 'charts', 'stash-pxc-backup'));
 }

@@ -11,7 +11,7 @@ export * as api from './api';
 // The core every construct stands on.
 export { IStashObjectRef, StashObject, StashObjectIdentity, StashObjectOptions } from './core/stash-object';
 export { manifestProblems, schemaFor } from './core/validation/crd-check';
-export { cronViolation } from './core/validation/cron';
+export { cronViolation, ParsedCron, parseCron } from './core/validation/cron';
 export { annotationProblems, labelProblems } from './core/validation/metadata';
 export { NameCheckOptions, nameProblems, NameRule, nameViolation, suggestName } from './core/validation/names';
 export { problem, validateTree, within } from './core/validation/problems';
@@ -29,6 +29,9 @@ export {
   BackupNetworkPolicy, BackupNetworkPolicyProps, GALERA_PORT, INVOKER_LABEL, JobNetworkPolicyOptions, SST_PORT,
   STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
 } from './database/backup-network-policy';
+export {
+  BackupAlert, BackupAlertOptions, BlueprintAlertOptions, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupAlertsProps, promDuration, RPO_SERIES,
+} from './database/backup-alerts';
 export { BackupRetryOptions, PerconaXtraDbBackupOptions } from './database/backup-options';
 export { Hook, HookExecutionPolicy, HookOptions, HttpHookOptions, HttpPostHookOptions, HttpScheme, TcpHookOptions } from './database/hook';
 export { InstantBackup, InstantBackupProps } from './database/instant-backup';
@@ -51,6 +54,7 @@ export {
   ClusterRestoreOptions, MYSQL_DATA_DIR, PerconaXtraDbRestore, PerconaXtraDbRestoreOptions, PerconaXtraDbRestoreProps, POD_ORDINAL,
   RestoreRule, Snapshot, VolumeAccessMode, VolumeClaimTemplate,
 } from './database/perconaxtradb-restore';
+export { recoveryPointObjective } from './database/recovery-point';
 export { APP_BINDING_API_VERSION, APP_BINDING_KIND, IAppBindingRef, IBackupConfigurationRef, IRepositoryRef } from './database/references';
 export { Repository, RepositoryProps, UsagePolicy } from './database/repository';
 export { RetentionOptions, RetentionPolicy, RetentionPolicyProps } from './database/retention-policy';
@@ -66,6 +70,10 @@ export { StorageSecret, StorageSecretProps } from './database/storage-secret';
 export {
   AdmissionWebhooks, AdmissionWebhooksOptions, AdmissionWebhooksProps, WebhookDefinition, WebhookFailurePolicy,
 } from './install/admission-webhooks';
+export {
+  BACKUP_DASHBOARD_UID, BackupDashboard, BackupDashboardProps, backupDashboardJson, backupDashboardModel, GRAFANA_DASHBOARD_LABEL,
+} from './install/backup-dashboard';
+export { OperatorAlert, OperatorAlerts, OperatorAlertsProps } from './install/operator-alerts';
 export { OperatorApiServices, OperatorApiServicesProps } from './install/operator-api-services';
 export { OperatorIdentity } from './install/operator-identity';
 export { OperatorLicense } from './install/operator-license';

@@ -28,7 +28,7 @@ export const DIST_LABELS = { 'app.kubernetes.io/version': APP_VERSION };
 const KIND_ORDER = [
   'Namespace', 'ServiceAccount', 'Secret', 'ConfigMap', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding',
   'Issuer', 'Certificate', 'Service', 'Deployment', 'APIService', 'MutatingWebhookConfiguration',
-  'ValidatingWebhookConfiguration', 'ServiceMonitor', 'TaskQueue', 'Function', 'Task',
+  'ValidatingWebhookConfiguration', 'ServiceMonitor', 'PrometheusRule', 'TaskQueue', 'Function', 'Task',
 ];
 
 function quantities(map: { [key: string]: unknown } | undefined): { [key: string]: k8s.Quantity } | undefined {
@@ -75,6 +75,9 @@ export function operatorPropsFromValues(values: any = defaultValues(), certifica
       operator: values.monitoring.operator,
       pushgateway: values.monitoring.pushgateway,
       serviceMonitorLabels: values.monitoring.serviceMonitor.labels,
+      alerts: values.monitoring.alerts.enabled,
+      alertRuleLabels: values.monitoring.alerts.labels,
+      dashboard: values.monitoring.dashboard.enabled,
     },
     replicas: values.replicaCount,
     resources: resources(values.operator.resources),

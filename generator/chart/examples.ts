@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as autoBackupBlueprint from '../../examples/auto-backup-blueprint';
+import * as backupAlerts from '../../examples/backup-alerts';
 import * as clusterBackupGcs from '../../examples/cluster-backup-gcs';
 import * as clusterRestore from '../../examples/cluster-restore';
 import * as externalGaleraCluster from '../../examples/external-galera-cluster';
@@ -24,6 +25,7 @@ export const EXAMPLES: { readonly [name: string]: (app: App) => Chart } = {
   'cluster-restore': clusterRestore.build,
   'auto-backup-blueprint': autoBackupBlueprint.build,
   'external-galera-cluster': externalGaleraCluster.build,
+  'backup-alerts': backupAlerts.build,
 };
 
 /** The manifests of one example, validated. */

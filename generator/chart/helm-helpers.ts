@@ -46,6 +46,8 @@ export const WHEN = {
   taskQueue: '.Values.taskQueue.enabled',
   monitorOperator: '.Values.monitoring.operator',
   monitorPushgateway: 'and .Values.monitoring.pushgateway (not .Values.pushgateway.externalUrl)',
+  monitorAlerts: '.Values.monitoring.alerts.enabled',
+  monitorDashboard: '.Values.monitoring.dashboard.enabled',
   licenseRoles: '.Values.rbac.createLicenseRoles',
   createServiceAccount: '.Values.serviceAccount.create',
   catalogVersion: (line: string) => `and .Values.catalog.enabled (has "${line}" .Values.catalog.versions)`,

@@ -21,6 +21,8 @@ import {
   ServingCertificatesBinding,
 } from '../../src/install/serving-certificates';
 import { StashOperator } from '../../src/install/stash-operator';
+import { OperatorAlert } from '../../src/install/operator-alerts';
+import { backupDashboardJson } from '../../src/install/backup-dashboard';
 import { CHART_NAME } from './chart-info';
 import { crdManifests } from './crds';
 import { APP_BINDING_CRD_NAME, chartLabelValues, EXPR, licenseRolesCheckTemplate, oneReleasePerClusterTemplate, servingCertPreamble, WHEN } from './helm-helpers';
@@ -142,7 +144,7 @@ export function chartTemplates(): TemplateFile[] {
     licenseApiService: EXPR.licenseApiService,
     createLicenseRoles: true,
     taskQueue: {},
-    monitoring: { operator: true, pushgateway: true },
+    monitoring: { operator: true, pushgateway: true, alerts: true, dashboard: true },
     priorityClassName: 'from-values',
   });
   const licenseScope = new Construct(chart, 'License');
@@ -250,6 +252,15 @@ export function chartTemplates(): TemplateFile[] {
   place(monitors.metricsReader, { file: 'monitoring.yaml', condition: WHEN.monitorOperator });
   place([monitors.operatorMonitor], { file: 'monitoring.yaml', condition: WHEN.monitorOperator }, monitorLabels);
   place([monitors.pushgatewayMonitor], { file: 'monitoring.yaml', condition: WHEN.monitorPushgateway }, monitorLabels);
+  // Operator-level alerts: each "down" rule only with the ServiceMonitor it reads.
+  const ruleNamed = (name: string) => (r: any) => r.alert === name;
+  place([operator.alerts?.apiObject], { file: 'monitoring.yaml', condition: WHEN.monitorAlerts }, (e) => e
+    .splice(['metadata', 'labels'], '.Values.monitoring.alerts.labels')
+    .when(['spec', 'groups', 0, 'rules', ruleNamed(OperatorAlert.OPERATOR_DOWN)], WHEN.monitorOperator)
+    .when(['spec', 'groups', 0, 'rules', ruleNamed(OperatorAlert.PUSHGATEWAY_DOWN)], WHEN.monitorPushgateway));
+  // The dashboard's JSON holds Grafana's own `{{label}}` legends: Helm must print them as text.
+  place([operator.dashboard?.configMap], { file: 'monitoring.yaml', condition: WHEN.monitorDashboard }, (e) => e
+    .set(['data', 'stash-pxc-backups.json'], backupDashboardJson().replace(/\{\{/g, '{{ `{{` }}')));
 
   // Task queue.
   place([operator.taskQueue?.taskQueue], { file: 'task-queue.yaml', condition: WHEN.taskQueue }, (e) => e

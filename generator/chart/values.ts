@@ -168,6 +168,13 @@ export const VALUES: { [key: string]: ValueNode } = {
     serviceMonitor: group('Settings of the ServiceMonitors.', {
       labels: obj({}, 'Extra labels of the ServiceMonitors, e.g. the ones your Prometheus selects.', STRING_MAP),
     }),
+    alerts: group('Operator-level alert rules (a PrometheusRule): the operator or its Pushgateway down (for the ServiceMonitors that are on), and no backup pushing metrics for longer than the longest RPO. Per-database alerts come from `PerconaXtraDbBackupAlerts`; see docs/runbook.md.', {
+      enabled: bool(false, 'Create the PrometheusRule.'),
+      labels: obj({}, 'Extra labels of the PrometheusRule, e.g. the ones your Prometheus\'s `ruleSelector` selects.', STRING_MAP),
+    }),
+    dashboard: group('The backup dashboard (Grafana).', {
+      enabled: bool(false, 'Create a ConfigMap with the dashboard, labelled `grafana_dashboard: "1"` for Grafana\'s dashboard sidecar.'),
+    }),
   }),
   catalog: group('The Percona XtraDB catalog: backup and restore Functions and Tasks.', {
     enabled: bool(true, 'Install the catalog.'),

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BACKUP_BLUEPRINT, BackupBlueprintSpec } from '../api';
 import { compact } from '../core/metadata';
@@ -7,8 +7,9 @@ import { nameProblems, NameRule } from '../core/validation/names';
 import { instanceProblems, problem, requiredProblems, within } from '../core/validation/problems';
 import { Backend, BackendProvider } from './backend';
 import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
+import { recoveryPointObjective } from './recovery-point';
 import { backendJsonOf, UsagePolicy } from './repository';
-import { Schedule } from './schedule';
+import { Schedule, ScheduleTarget } from './schedule';
 
 /** Annotation that opts a database (or AppBinding) in to auto-backup with a blueprint. */
 export const BACKUP_BLUEPRINT_ANNOTATION = 'stash.appscode.com/backup-blueprint';
@@ -139,6 +140,8 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
 
   /** The BackupBlueprint object. */
   public readonly apiObject: ApiObject;
+  /** The schedule of the generated BackupConfigurations (a database's annotation may override it). */
+  public readonly schedule: Schedule;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupBlueprintProps) {
     super(scope, id, {
@@ -147,6 +150,7 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
     });
     props = props ?? ({} as PerconaXtraDbBackupBlueprintProps);
     const backendJson = backendJsonOf(props.backend);
+    this.schedule = props.schedule;
     const version = props.version !== undefined ? versionOf(props.version) : undefined;
     const params = backupTaskParams(props);
     const target = { name: props.name };
@@ -202,5 +206,13 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
   /** The annotations that opt a database in to this blueprint; see `autoBackupAnnotations()`. */
   public annotationsFor(options: AutoBackupAnnotationOptions = {}): { [key: string]: string } {
     return autoBackupAnnotations(this.name, options);
+  }
+
+  /**
+   * The recovery point objective of the blueprint's schedule for one database (`target`; a spread
+   * schedule differs per database). Zero when the schedule is invalid (which validation reports).
+   */
+  public rpoFor(target: ScheduleTarget): Duration {
+    return recoveryPointObjective(this.schedule.expressionFor(target)) ?? Duration.seconds(0);
   }
 }

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend } from './backend';
 import { JobNetworkPolicyOptions } from './backup-network-policy';
@@ -122,5 +123,10 @@ export class PerconaXtraDbBackupFleet extends Construct {
       paused: props.paused,
       backupHistoryLimit: props.backupHistoryLimit,
     }));
+  }
+
+  /** The longest recovery point objective among the databases (their schedules differ only inside the window). */
+  public get rpo(): Duration {
+    return Duration.minutes(Math.max(0, ...this.plans.map((p) => p.rpo.toMinutes())));
   }
 }

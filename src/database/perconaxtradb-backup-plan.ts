@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Backend } from './backend';
 import { JobNetworkPolicyOptions } from './backup-network-policy';
@@ -101,5 +102,10 @@ export class PerconaXtraDbBackupPlan extends Construct {
         repository: this.repository,
       });
     }
+  }
+
+  /** The recovery point objective of the backup's schedule (see `PerconaXtraDbBackup.rpo`). */
+  public get rpo(): Duration {
+    return this.backup.rpo;
   }
 }

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { BACKUP_CONFIGURATION, BackupConfigurationSpec } from '../api';
 import { StashObject, StashObjectOptions } from '../core/stash-object';
@@ -9,7 +9,9 @@ import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from './b
 import { backupOptionsProblems, backupRuntimeSettings, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
 import { JobKind, namespacePodSecurityProblems } from './job-security';
 import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef } from './references';
+import { recoveryPointObjective } from './recovery-point';
 import { repositoryRef, repositoryUsageProblems } from './repository';
+import { Schedule } from './schedule';
 
 /** Props of `PerconaXtraDbBackup`. */
 export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, StashObjectOptions {
@@ -87,6 +89,8 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
   public readonly paused: boolean;
   /** The BackupConfiguration object. */
   public readonly apiObject: ApiObject;
+  /** The cron expression the backup runs on (a spread schedule resolved for this database). */
+  public readonly scheduleExpression: string;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupProps) {
     // Stash copies the name into label values (stash.appscode.com/invoker-name): 63 at most.
@@ -103,6 +107,8 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
     const scheduleTarget = { namespace: this.databaseNamespace, name: props.database };
     const targetNamespace = props.databaseNamespace !== undefined && props.databaseNamespace !== this.namespace
       ? props.databaseNamespace : undefined;
+    // A wrong-typed schedule (from JavaScript) renders as nothing; validation reports it.
+    this.scheduleExpression = props.schedule instanceof Schedule ? props.schedule.expressionFor(scheduleTarget).trim() : '';
     const params = backupTaskParams(props);
     const spec: BackupConfigurationSpec = {
       repository: repositoryRef(props.repository, this.namespace),
@@ -149,6 +155,15 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
           'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),
       ];
     });
+  }
+
+  /**
+   * The recovery point objective the schedule implies: the longest time between two consecutive
+   * runs (`0 1 * * 1-5` gives 72h, over the weekend). Zero when the schedule is invalid (which
+   * validation reports).
+   */
+  public get rpo(): Duration {
+    return recoveryPointObjective(this.scheduleExpression) ?? Duration.seconds(0);
   }
 }
 

@@ -29,6 +29,22 @@ export interface OperatorMonitoringOptions {
    * @default - none
    */
   readonly serviceMonitorLabels?: { [key: string]: string };
+  /**
+   * Operator-level alert rules (a PrometheusRule, see `OperatorAlerts`): operator or Pushgateway
+   * down (for the ServiceMonitors that are on) and no backup pushing metrics.
+   * @default false
+   */
+  readonly alerts?: boolean;
+  /**
+   * Extra labels of the PrometheusRule, e.g. the ones your Prometheus's `ruleSelector` selects.
+   * @default - none
+   */
+  readonly alertRuleLabels?: { [key: string]: string };
+  /**
+   * The backup dashboard in a ConfigMap for Grafana's dashboard sidecar (see `BackupDashboard`).
+   * @default false
+   */
+  readonly dashboard?: boolean;
 }
 
 /** Props of `OperatorServiceMonitors`. */

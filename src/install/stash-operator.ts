@@ -18,6 +18,8 @@ import { OperatorIdentity, metadataOf } from './operator-identity';
 import { LICENSE_MOUNT_PATH, LICENSE_SECRET_KEY, OperatorLicense } from './operator-license';
 import { OperatorRbac } from './operator-rbac';
 import { OperatorMonitoringOptions, OperatorServiceMonitors } from './operator-service-monitors';
+import { OperatorAlerts } from './operator-alerts';
+import { BackupDashboard } from './backup-dashboard';
 import { OperatorTaskQueue, TaskQueueOptions } from './operator-task-queue';
 import { ImageReference, Pushgateway, PUSHGATEWAY_IMAGE, PUSHGATEWAY_PORT } from './pushgateway';
 import { ServingCertificates, ServingCertificatesBinding } from './serving-certificates';
@@ -260,6 +262,10 @@ export class StashOperator extends Construct {
   public readonly serviceMonitors?: OperatorServiceMonitors;
   /** The TaskQueue, when the task queue is on. */
   public readonly taskQueue?: OperatorTaskQueue;
+  /** The operator-level alert rules, when `monitoring.alerts` is on. */
+  public readonly alerts?: OperatorAlerts;
+  /** The backup dashboard ConfigMap, when `monitoring.dashboard` is on. */
+  public readonly dashboard?: BackupDashboard;
   /** The URL the operator gives Jobs for pushing metrics. */
   public readonly pushgatewayUrl: string;
 
@@ -340,6 +346,18 @@ export class StashOperator extends Construct {
         pushgateway: monitorPushgateway,
         serviceMonitorLabels: monitoring.serviceMonitorLabels,
       });
+    }
+    if (monitoring.alerts) {
+      this.alerts = new OperatorAlerts(this, 'Alerts', {
+        identity,
+        serviceName: name,
+        operator: monitoring.operator,
+        pushgateway: monitorPushgateway,
+        ruleLabels: monitoring.alertRuleLabels,
+      });
+    }
+    if (monitoring.dashboard) {
+      this.dashboard = new BackupDashboard(this, 'Dashboard', { identity });
     }
     if (props.taskQueue !== undefined) {
       this.taskQueue = new OperatorTaskQueue(this, 'TaskQueue', { identity, ...props.taskQueue });

@@ -13,6 +13,7 @@
 import * as path from 'path';
 import { Cluster, startCluster } from './harness';
 import { keysOf, missingFrom, objectKey, serverWarnings, stripServerFields, waitEstablished } from './support/objects';
+import { prerequisiteCrdsFor } from './support/prerequisite-crds';
 import { DIST_DIR, EXAMPLES_DIR, requireArtifact } from './support/repo';
 import { asList, readYamlFile, yamlFilesIn } from './support/yaml';
 
@@ -165,7 +166,10 @@ describe('custom resources of dist/examples on a real kube-apiserver', () => {
     cluster = await startCluster();
     const crds = readYamlFile(crdsFile);
     await cluster.kubectl(['apply', '--server-side', '-f', crdsFile]);
-    await waitEstablished(cluster, crds.map((c) => c.metadata.name));
+    // Kinds of other projects the examples use (the alerts' PrometheusRule): stand-in CRDs.
+    const prerequisites = prerequisiteCrdsFor([...examples.values()].flat());
+    if (prerequisites.length > 0) await cluster.kubectl(['apply', '--server-side', '-f', '-'], { input: asList(prerequisites) });
+    await waitEstablished(cluster, [...crds, ...prerequisites].map((c) => c.metadata.name));
   });
 
   afterAll(async () => {

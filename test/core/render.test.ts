@@ -19,7 +19,9 @@ import { EXAMPLES } from '../../generator/chart/examples';
 
 /** Our custom resources (cdk8s's `instanceof` answers for every ApiObject, so look at the type). */
 function stashObjects(scope: IConstruct): StashApiObject[] {
-  return scope.node.findAll().filter((c): c is StashApiObject => typeof (c as Partial<StashApiObject>).toJsonOnePass === 'function');
+  // Not `instanceof`: cdk8s's ApiObject answers it for every ApiObject (Symbol.hasInstance), and
+  // an app may hold others (the backup alerts' PrometheusRule).
+  return scope.node.findAll().filter((c): c is StashApiObject => StashApiObject.prototype.isPrototypeOf(c));
 }
 
 /** Both paths: the same JSON, the same key order at every level (what makes the YAML byte-identical). */

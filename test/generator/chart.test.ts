@@ -18,6 +18,7 @@ import { OPERATOR_LABELS } from '../../generator/chart/helm-helpers';
 import { restrictedContainerSecurityContext as restrictedSecurityContext } from '../../src/core/security-context';
 import { findHelm, HelmBinary, helmTemplate, TemplateOptions } from '../support/helm';
 import { ModelValidation, validateWithModels } from '../support/kubernetes-models';
+import { OperatorAlert } from '../../src/install/operator-alerts';
 import { missingPermissions, OPERATOR_NEEDS, TASK_QUEUE_NEEDS } from '../support/rbac';
 import { describeWithReference, REPO_ROOT, upstreamCrds } from '../support/reference';
 
@@ -403,6 +404,23 @@ describe('the chart rendered by Helm', () => {
       const binding = byKind(objects, 'ClusterRoleBinding').find((b) => b.subjects[0].name === account);
       expect(one(objects, 'ClusterRole', binding.roleRef.name).rules).toEqual([{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
       expect(byKind(rendered(helm, 'a'), 'ServiceMonitor')).toEqual([]);
+    });
+
+    test('monitoring alerts and dashboard: rules follow the ServiceMonitors that are on; the dashboard for Grafana\'s sidecar', () => {
+      const objects = rendered(helm, 'monitoring-alerts.yaml');
+      const rule = one(objects, 'PrometheusRule', 'stash-stash-pxc-alerts');
+      expect(rule.metadata.labels.release).toBe('prometheus');
+      const rules = rule.spec.groups[0].rules;
+      // The operator is scraped, the Pushgateway is not: no rule on a target that does not exist.
+      expect(rules.map((r: any) => r.alert)).toEqual([OperatorAlert.OPERATOR_DOWN, OperatorAlert.BACKUPS_SILENT]);
+      expect(rules[0].expr).toBe('absent(up{job="stash-stash-pxc", namespace="stash", endpoint="api"} == 1)');
+      const dashboard = one(objects, 'ConfigMap', 'stash-stash-pxc-dashboard');
+      expect(dashboard.metadata.labels.grafana_dashboard).toBe('1');
+      // Grafana's `{{label}}` legends come out of Helm as text, the JSON equal to dist/'s.
+      expect(dashboard.data['stash-pxc-backups.json']).toBe(fs.readFileSync(path.join(REPO_ROOT, 'dist', 'dashboards', 'stash-pxc-backups.json'), 'utf8'));
+      const both = byKind(rendered(helm, 'monitoring.yaml'), 'PrometheusRule');
+      expect(both).toEqual([]);
+      expect(byKind(rendered(helm, 'a'), 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard)).toEqual([]);
     });
 
     test('catalog: one version from a mirror', () => {

@@ -133,3 +133,43 @@ export function cronViolation(expression: string): string | undefined {
   }
   return undefined;
 }
+
+/** A five-field cron expression parsed into the values each field selects. */
+export interface ParsedCron {
+  /** Minutes of the hour, 0-59. */
+  readonly minutes: ReadonlySet<number>;
+  /** Hours of the day, 0-23. */
+  readonly hours: ReadonlySet<number>;
+  /** Days of the month, 1-31. */
+  readonly daysOfMonth: ReadonlySet<number>;
+  /** Months, 1-12. */
+  readonly months: ReadonlySet<number>;
+  /** Days of the week, 0 (Sunday) to 6. */
+  readonly daysOfWeek: ReadonlySet<number>;
+  /**
+   * Whether day-of-month / day-of-week is unrestricted in robfig/cron's sense (a `*` or `?`,
+   * optionally with step 1, in any list item): a day matches when both fields match if either is
+   * unrestricted, and when either matches if both are restricted.
+   */
+  readonly dayOfMonthStar: boolean;
+  /** Whether day-of-week is unrestricted (see `dayOfMonthStar`). */
+  readonly dayOfWeekStar: boolean;
+}
+
+/**
+ * The fields of a valid five-field expression (macros other than `@every` are expanded), or
+ * undefined for `@every` and invalid expressions.
+ */
+export function parseCron(expression: string): ParsedCron | undefined {
+  let expr = expression.trim();
+  if (CRON_MACROS[expr] !== undefined) expr = CRON_MACROS[expr];
+  if (cronViolation(expr) !== undefined || expr.startsWith('@')) return undefined;
+  const fields = expr.split(/\s+/);
+  const parsed = fields.map((f, i) => parseField(f, FIELDS[i]));
+  const star = (field: string) => field.split(',').some((part) => /^[*?](\/0*1)?$/.test(part));
+  return {
+    minutes: parsed[0], hours: parsed[1], daysOfMonth: parsed[2], months: parsed[3], daysOfWeek: parsed[4],
+    dayOfMonthStar: star(fields[2]),
+    dayOfWeekStar: star(fields[4]),
+  };
+}

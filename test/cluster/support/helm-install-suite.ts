@@ -19,7 +19,7 @@ import { helmOn as helmOnWith, helmOnOk as helmOnOkWith, HelmResult, parseManife
 import {
   addedKeys, applyCrds, keysOf, objectKey, ownedByRelease, snapshotObjects, waitEstablished,
 } from './objects';
-import { SERVICE_MONITOR_CRD } from './prerequisite-crds';
+import { PROMETHEUS_RULE_CRD, SERVICE_MONITOR_CRD } from './prerequisite-crds';
 import { CHART_DIR, REPO_ROOT, requireChartTemplates } from './repo';
 import { readYamlFile, yamlFilesIn } from './yaml';
 
@@ -34,6 +34,8 @@ const UPGRADE_VALUES = [
   'webhooks.validating=false', // ... no ValidatingWebhookConfiguration, and no admission APIServices
   'monitoring.operator=true', // metrics ServiceAccount, token Secret, ClusterRole(+Binding), ServiceMonitor
   'monitoring.pushgateway=true', // a second ServiceMonitor
+  'monitoring.alerts.enabled=true', // a PrometheusRule
+  'monitoring.dashboard.enabled=true', // the dashboard ConfigMap
   'catalog.versions={8.0}', // the 5.7 and 8.4 Functions and Tasks go
   'license.key=not-a-real-license', // a license Secret, mounted
 ];
@@ -183,8 +185,8 @@ export function describeHelmInstall(major: 3 | 4): void {
         ? JSON.parse(await cluster.kubectl(['get', 'secret', oldCert.metadata.name, '-n', NS, '-o', 'json']))
         : undefined;
 
-      // ServiceMonitors need the Prometheus Operator's CRD; a stand-in makes the kind exist.
-      await applyCrds(cluster, [SERVICE_MONITOR_CRD]);
+      // ServiceMonitors and PrometheusRules need the Prometheus Operator's CRDs; stand-ins make the kinds exist.
+      await applyCrds(cluster, [SERVICE_MONITOR_CRD, PROMETHEUS_RULE_CRD]);
 
       const r = await helmOn(cluster, ['upgrade', RELEASE, CHART_DIR, '--namespace', NS, NO_WAIT,
         ...UPGRADE_VALUES.flatMap((v) => ['--set', v])]);
@@ -197,7 +199,8 @@ export function describeHelmInstall(major: 3 | 4): void {
       expect(removed.length).toBeGreaterThan(0);
       expect(removed.filter((k) => live.has(k))).toEqual([]);
       const kinds = (objs: any[]) => [...new Set(objs.map((o) => o.kind))].sort();
-      expect(kinds(upgraded)).toEqual(expect.arrayContaining(['ServiceMonitor']));
+      expect(kinds(upgraded)).toEqual(expect.arrayContaining(['ServiceMonitor', 'PrometheusRule']));
+      expect(upgraded.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1')).toHaveLength(1);
       // Only the snapshot APIService stays, and the addons' license check goes through it.
       expect(upgraded.filter((o) => o.kind === 'APIService').map((o) => o.metadata.name)).toEqual(['v1alpha1.repositories.stash.appscode.com']);
       expect(licenseApiServiceOf(upgraded)).toBe('v1alpha1.repositories.stash.appscode.com');
@@ -230,7 +233,8 @@ export function describeHelmInstall(major: 3 | 4): void {
         ...chartCrdNames(),
         ...installed.filter((o) => o.kind === 'CustomResourceDefinition'
           && o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep').map((o) => o.metadata.name),
-        SERVICE_MONITOR_CRD.metadata.name, // the test's own stand-in
+        SERVICE_MONITOR_CRD.metadata.name, // the test's own stand-ins
+        PROMETHEUS_RULE_CRD.metadata.name,
       ];
       // The kube-apiserver registers a Local APIService (no spec.service) for each group/version
       // that a CRD serves; they go when the CRDs go, so they belong to the kept CRDs.

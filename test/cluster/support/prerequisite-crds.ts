@@ -1,7 +1,8 @@
 /**
  * Stand-ins for the CRDs of other projects that some of our manifests need in the cluster:
  * cert-manager (Issuer, Certificate: `dist/install.yaml` and `certificates.mode=certManager`)
- * and the Prometheus Operator (ServiceMonitor: `monitoring.*=true`).
+ * and the Prometheus Operator (ServiceMonitor: `monitoring.*=true`; PrometheusRule: `monitoring.alerts.enabled`
+ * and the backup alerts example).
  *
  * They are minimal on purpose: the same group, version, kind, scope and names as upstream, the
  * fields that upstream requires (so a Certificate without `secretName` or `issuerRef.name` is
@@ -58,10 +59,32 @@ export const CERT_MANAGER_CERTIFICATE_CRD = crd('cert-manager.io', 'Certificate'
 /** monitoring.coreos.com/v1 ServiceMonitor. */
 export const SERVICE_MONITOR_CRD = crd('monitoring.coreos.com', 'ServiceMonitor', 'servicemonitors', 'Namespaced', open);
 
+/**
+ * monitoring.coreos.com/v1 PrometheusRule (upstream requires a name for every group and an
+ * `expr` for every rule).
+ */
+export const PROMETHEUS_RULE_CRD = crd('monitoring.coreos.com', 'PrometheusRule', 'prometheusrules', 'Namespaced', {
+  ...open,
+  properties: {
+    groups: {
+      type: 'array',
+      items: {
+        ...open,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          rules: { type: 'array', items: { ...open, required: ['expr'], properties: { expr: { 'x-kubernetes-int-or-string': true } } } },
+        },
+      },
+    },
+  },
+});
+
 const BY_KIND: Record<string, any> = {
   'Issuer.cert-manager.io': CERT_MANAGER_ISSUER_CRD,
   'Certificate.cert-manager.io': CERT_MANAGER_CERTIFICATE_CRD,
   'ServiceMonitor.monitoring.coreos.com': SERVICE_MONITOR_CRD,
+  'PrometheusRule.monitoring.coreos.com': PROMETHEUS_RULE_CRD,
 };
 
 /** The stand-in CRDs that `objects` need (none when they use no such kind). */
