@@ -14,6 +14,8 @@ set -euo pipefail
 
 K8S_VERSION=v1.34.4
 ETCD_VERSION=v3.6.5
+# The Prometheus Operator whose CRDs (ServiceMonitor, PrometheusRule) the cluster tests install.
+PROMETHEUS_OPERATOR_VERSION=v0.85.0
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -36,6 +38,19 @@ fi
 export GOTOOLCHAIN=local
 export GOFLAGS="-mod=mod -buildvcs=false"
 export CGO_ENABLED=0
+
+# The Prometheus Operator CRDs, from the module's example/ (cheap: the module cache keeps it).
+crds="$bin/crds"
+if [[ ! -f "$crds/.version" || "$(cat "$crds/.version")" != "$PROMETHEUS_OPERATOR_VERSION" ]]; then
+  module_dir="$(cd "$tools" && "$go" mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  mkdir -p "$crds"
+  for plural in servicemonitors prometheusrules; do
+    cp "$module_dir/example/prometheus-operator-crd/monitoring.coreos.com_$plural.yaml" "$crds/"
+  done
+  chmod u+w "$crds"/*.yaml
+  echo "$PROMETHEUS_OPERATOR_VERSION" > "$crds/.version"
+  echo "build-binaries: Prometheus Operator $PROMETHEUS_OPERATOR_VERSION CRDs in $crds"
+fi
 
 want_stamp="kubernetes=$K8S_VERSION etcd=$ETCD_VERSION $("$go" env GOVERSION) $(cat "$tools/go.sum" "$tools/etcd/go.sum" | sha256sum | cut -c1-16)"
 

@@ -233,7 +233,7 @@ export function describeHelmInstall(major: 3 | 4): void {
         ...chartCrdNames(),
         ...installed.filter((o) => o.kind === 'CustomResourceDefinition'
           && o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep').map((o) => o.metadata.name),
-        SERVICE_MONITOR_CRD.metadata.name, // the test's own stand-ins
+        SERVICE_MONITOR_CRD.metadata.name, // the test's own prerequisites
         PROMETHEUS_RULE_CRD.metadata.name,
       ];
       // The kube-apiserver registers a Local APIService (no spec.service) for each group/version

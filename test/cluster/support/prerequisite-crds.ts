@@ -1,16 +1,22 @@
 /**
- * Stand-ins for the CRDs of other projects that some of our manifests need in the cluster:
- * cert-manager (Issuer, Certificate: `dist/install.yaml` and `certificates.mode=certManager`)
- * and the Prometheus Operator (ServiceMonitor: `monitoring.*=true`; PrometheusRule: `monitoring.alerts.enabled`
- * and the backup alerts example).
+ * The CRDs of other projects that some of our manifests need in the cluster.
  *
- * They are minimal on purpose: the same group, version, kind, scope and names as upstream, the
- * fields that upstream requires (so a Certificate without `secretName` or `issuerRef.name` is
- * still refused), and `x-kubernetes-preserve-unknown-fields` for the rest. Their full schemas are
- * upstream's business and the unit tests check our objects against them (kubernetes-models);
- * here they only have to make the kinds exist so that the server accepts our objects at all.
+ * - The Prometheus Operator's own CRDs (ServiceMonitor: `monitoring.*=true`; PrometheusRule:
+ *   `monitoring.alerts.enabled` and the backup alerts), with their full schemas: the server judges
+ *   our objects as a real cluster would. `scripts/cluster/build-binaries.sh` takes them from the
+ *   pinned `github.com/prometheus-operator/prometheus-operator` Go module into the binaries' cache.
+ * - Stand-ins for cert-manager (Issuer, Certificate: `dist/install.yaml` and
+ *   `certificates.mode=certManager`): the same group, version, kind, scope and names as upstream,
+ *   the fields that upstream requires (so a Certificate without `secretName` or `issuerRef.name` is
+ *   still refused), and `x-kubernetes-preserve-unknown-fields` for the rest; the unit tests check
+ *   our objects against cert-manager's schemas (kubernetes-models).
+ *
  * Only what a set of objects needs is installed (`prerequisiteCrdsFor`).
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { binDir } from '../harness';
 
 function crd(group: string, kind: string, plural: string, scope: 'Namespaced' | 'Cluster', spec: object): any {
   return {
@@ -56,29 +62,20 @@ export const CERT_MANAGER_CERTIFICATE_CRD = crd('cert-manager.io', 'Certificate'
   },
 });
 
-/** monitoring.coreos.com/v1 ServiceMonitor. */
-export const SERVICE_MONITOR_CRD = crd('monitoring.coreos.com', 'ServiceMonitor', 'servicemonitors', 'Namespaced', open);
+/** A CRD of the Prometheus Operator, as its pinned Go module ships it. */
+function prometheusOperatorCrd(plural: string): any {
+  const file = path.join(binDir(), 'crds', `monitoring.coreos.com_${plural}.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} is missing: run \`bash scripts/cluster/build-binaries.sh\` (it takes the Prometheus Operator CRDs from their Go module)`);
+  }
+  return parse(fs.readFileSync(file, 'utf8'));
+}
 
-/**
- * monitoring.coreos.com/v1 PrometheusRule (upstream requires a name for every group and an
- * `expr` for every rule).
- */
-export const PROMETHEUS_RULE_CRD = crd('monitoring.coreos.com', 'PrometheusRule', 'prometheusrules', 'Namespaced', {
-  ...open,
-  properties: {
-    groups: {
-      type: 'array',
-      items: {
-        ...open,
-        required: ['name'],
-        properties: {
-          name: { type: 'string', minLength: 1 },
-          rules: { type: 'array', items: { ...open, required: ['expr'], properties: { expr: { 'x-kubernetes-int-or-string': true } } } },
-        },
-      },
-    },
-  },
-});
+/** monitoring.coreos.com/v1 ServiceMonitor (the Prometheus Operator's CRD). */
+export const SERVICE_MONITOR_CRD = prometheusOperatorCrd('servicemonitors');
+
+/** monitoring.coreos.com/v1 PrometheusRule (the Prometheus Operator's CRD). */
+export const PROMETHEUS_RULE_CRD = prometheusOperatorCrd('prometheusrules');
 
 const BY_KIND: Record<string, any> = {
   'Issuer.cert-manager.io': CERT_MANAGER_ISSUER_CRD,
@@ -87,7 +84,7 @@ const BY_KIND: Record<string, any> = {
   'PrometheusRule.monitoring.coreos.com': PROMETHEUS_RULE_CRD,
 };
 
-/** The stand-in CRDs that `objects` need (none when they use no such kind). */
+/** The CRDs of other projects that `objects` need (none when they use no such kind). */
 export function prerequisiteCrdsFor(objects: readonly any[]): any[] {
   const needed = new Map<string, any>();
   for (const o of objects) {
