@@ -15,7 +15,7 @@ import { distInstallManifests } from '../../generator/chart/dist';
 import { writeHelmChart } from '../../generator/chart/helm-chart';
 import { OPERATOR_LABELS } from '../../generator/chart/helm-helpers';
 import { restrictedSecurityContext } from '../../src/install/stash-operator';
-import { findHelm, HelmBinary, helmTemplate, TemplateOptions } from '../support/helm';
+import { describeWithHelm, findHelm, HelmBinary, helmTemplate, TemplateOptions } from '../support/helm';
 import { ModelValidation, validateWithModels } from '../support/kubernetes-models';
 import { missingPermissions, OPERATOR_NEEDS, TASK_QUEUE_NEEDS } from '../support/rbac';
 import { describeWithReference, REPO_ROOT, upstreamCrds } from '../support/reference';
@@ -47,7 +47,7 @@ const arg = (objects: any[], flag: string) => (container(objects, 'operator').ar
 const kindsOf = (objects: any[]) => [...new Set(objects.map((o) => o.kind))].sort();
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
-describe('the chart rendered by Helm', () => {
+describeWithHelm('the chart rendered by Helm', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-chart-'));
   const chartDir = path.join(tmp, 'stash-pxc');
   const helms = new Map<HelmLabel, HelmBinary>();
