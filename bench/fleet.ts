@@ -113,7 +113,7 @@ function coldSynth(): { npmMs: number; nodeMs: number } {
   });
   run('npm', ['run', 'synth']);
   const npm = [1, 2, 3].map(() => run('npm', ['run', 'synth']));
-  const node = [1, 2, 3].map(() => run(process.execPath, ['lib/src/main.js']));
+  const node = [1, 2, 3].map(() => run(process.execPath, ['lib/generator/main.js']));
   return { npmMs: median(npm), nodeMs: median(node) };
 }
 
@@ -158,7 +158,7 @@ function main(): void {
     ...results.map((r) => `| ${r.size} | ${r.synthMs.toFixed(0)} | ${r.floorMs.toFixed(0)} | ${(r.synthMs / r.floorMs).toFixed(2)} | ${r.peakMiB.toFixed(0)} | ${r.bytesPerDb} |`),
     '',
     `Cold \`npm run synth\` of the default app (whole process, median of 3): ${cold.npmMs.toFixed(0)} ms;`,
-    `of which \`node lib/src/main.js\` alone: ${cold.nodeMs.toFixed(0)} ms.`,
+    `of which \`node lib/generator/main.js\` alone: ${cold.nodeMs.toFixed(0)} ms.`,
     '',
     `Schedule spreading: 500 databases with the policy "daily 01:00-05:00" start at most ${spread.spread} in any one minute (unspread: ${spread.unspread}).`,
     '',
@@ -168,7 +168,7 @@ function main(): void {
   fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), md);
 
   console.log(`machine: ${machine()}`);
-  console.log(`cold npm run synth: ${cold.npmMs.toFixed(0)} ms (node lib/src/main.js: ${cold.nodeMs.toFixed(0)} ms)`);
+  console.log(`cold npm run synth: ${cold.npmMs.toFixed(0)} ms (node lib/generator/main.js: ${cold.nodeMs.toFixed(0)} ms)`);
   console.log(`spread: 500 databases, daily 01:00-05:00: at most ${spread.spread} start in one minute (unspread: ${spread.unspread})`);
   for (const line of lines) console.log(line);
 }
