@@ -23,7 +23,8 @@ export interface HelmBinary {
 
 const INSTALL_HINT = 'install it with `bash scripts/install-tools.sh` (Helm 3 and 4 from their Go modules into $STASH_PXC_CACHE/tools/bin, default ~/.cache/stash-pxc/tools/bin), or point HELM_BIN / HELM4_BIN at a binary';
 
-function onPath(name: string): string | undefined {
+/** The path of executable `name` on PATH, if any. */
+export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir, name);
     if (dir && fs.existsSync(candidate)) return candidate;
