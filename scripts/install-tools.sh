@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs the pinned Helm 3 and Helm 4 binaries from their Go modules (through the Go module
-# proxy) into the tools cache, once; later runs only check the version stamps (no Go needed). The
+# Installs the pinned Helm 3, Helm 4 and promtool binaries from their Go modules (through the Go
+# module proxy) into the tools cache, once; later runs only check the version stamps (no Go needed). The
 # tests look for them there (or on PATH).
 #   --optional       without a Go toolchain, say so in one line and exit 0 (`npm test` runs this
-#                    before the tests; the Helm suites then skip with the same hint). Without it
+#                    before the tests; the suites that need the tools then skip with the same hint). Without it
 #                    (CI), a missing Go is an error.
 #   STASH_PXC_CACHE  cache root (default: $HOME/.cache/stash-pxc)
 #   GO               the go binary (default: go on PATH, else /usr/local/go/bin/go)
 set -euo pipefail
 HELM3_VERSION=v3.19.0
 HELM4_VERSION=v4.3.1
+# promtool checks the emitted PrometheusRules; Prometheus 3.x modules are tagged v0.3xx.
+PROMTOOL_VERSION=v0.316.0
 CACHE="${STASH_PXC_CACHE:-$HOME/.cache/stash-pxc}"
 BIN="$CACHE/tools/bin"
 optional=false
@@ -41,6 +43,7 @@ go_install() { # module@version command target version
 TOOLS=(
   "helm   helm.sh/helm/v3@$HELM3_VERSION  cmd/helm"
   "helm4  helm.sh/helm/v4@$HELM4_VERSION  cmd/helm"
+  "promtool  github.com/prometheus/prometheus@$PROMTOOL_VERSION  cmd/promtool"
 )
 
 needed=()
@@ -52,7 +55,7 @@ done
 if [ ${#needed[@]} -gt 0 ]; then
   GO=$(find_go || true)
   if [ -z "$GO" ]; then
-    echo "install-tools: no Go toolchain, so Helm 3/4 cannot be built: install Go (https://go.dev/dl/, or set GO=/path/to/go) and run \`bash scripts/install-tools.sh\`" >&2
+    echo "install-tools: no Go toolchain, so Helm 3/4 and promtool cannot be built: install Go (https://go.dev/dl/, or set GO=/path/to/go) and run \`bash scripts/install-tools.sh\`" >&2
     $optional && exit 0
     exit 1
   fi
@@ -62,4 +65,5 @@ if [ ${#needed[@]} -gt 0 ]; then
     go_install "$module" "$cmd" "$target" "${module#*@}"
   done
 fi
-echo "install-tools: helm $("$BIN/helm" version --short), helm4 $("$BIN/helm4" version --short) in $BIN"
+echo "install-tools: helm $("$BIN/helm" version --short), helm4 $("$BIN/helm4" version --short)," \
+  "promtool $(cat "$BIN/promtool.version") (module version; a go-installed promtool reports none) in $BIN"
