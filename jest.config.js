@@ -6,4 +6,6 @@ module.exports = {
   testMatch: ['**/*.test.js'],
   testPathIgnorePatterns: ['/cluster/'],
   testTimeout: 120000,
+  // Prints one line per skipped group (no upstream reference, no Helm and no Go to build it).
+  globalSetup: '<rootDir>/lib/test/support/global-setup.js',
 };

@@ -1,33 +1,69 @@
 #!/usr/bin/env bash
 # Installs the pinned Helm 3, Helm 4 and promtool binaries from their Go modules (through the Go
-# module proxy) into the tools cache, once. The tests look for them there (or on PATH).
+# module proxy) into the tools cache, once; later runs only check the version stamps (no Go needed). The
+# tests look for them there (or on PATH).
+#   --optional       without a Go toolchain, say so in one line and exit 0 (`npm test` runs this
+#                    before the tests; the suites that need the tools then skip with the same hint). Without it
+#                    (CI), a missing Go is an error.
 #   STASH_PXC_CACHE  cache root (default: $HOME/.cache/stash-pxc)
+#   GO               the go binary (default: go on PATH, else /usr/local/go/bin/go)
 set -euo pipefail
 HELM3_VERSION=v3.19.0
 HELM4_VERSION=v4.3.1
-# promtool (check/test the emitted PrometheusRules); Prometheus 3.x modules are tagged v0.3xx.
+# promtool checks the emitted PrometheusRules; Prometheus 3.x modules are tagged v0.3xx.
 PROMTOOL_VERSION=v0.316.0
 CACHE="${STASH_PXC_CACHE:-$HOME/.cache/stash-pxc}"
 BIN="$CACHE/tools/bin"
-mkdir -p "$BIN"
-export PATH="/usr/local/go/bin:$PATH" GOTOOLCHAIN=local GOFLAGS=-mod=mod
+optional=false
+[ "${1:-}" = --optional ] && optional=true
+export GOTOOLCHAIN=local GOFLAGS=-mod=mod
 
-install_tool() { # module version command target
-  local module=$1 version=$2 command=$3 target=$4
-  if [ -x "$BIN/$target" ] && [ "$(cat "$BIN/$target.version" 2>/dev/null)" = "$version" ]; then
-    return
+up_to_date() { # target version
+  [ -x "$BIN/$1" ] && [ "$(cat "$BIN/$1.version" 2>/dev/null)" = "$2" ]
+}
+
+find_go() {
+  if [ -n "${GO:-}" ]; then [ -x "$GO" ] && echo "$GO"
+  elif command -v go >/dev/null 2>&1; then command -v go
+  elif [ -x /usr/local/go/bin/go ]; then echo /usr/local/go/bin/go
   fi
-  echo "installing $module@$version as $BIN/$target"
+}
+
+go_install() { # module@version command target version
   local tmp
   tmp=$(mktemp -d)
-  GOBIN="$tmp" go install "$module/cmd/$command@$version"
-  mv "$tmp/$command" "$BIN/$target"
-  echo "$version" > "$BIN/$target.version"
+  echo "install-tools: building $1 (cmd $2) as $BIN/$3"
+  GOBIN="$tmp" "$GO" install "${1%@*}/$2@${1#*@}"
+  mv "$tmp/$(basename "$2")" "$BIN/$3"
+  echo "$4" > "$BIN/$3.version"
   rm -rf "$tmp"
 }
 
-install_tool helm.sh/helm/v3 "$HELM3_VERSION" helm helm
-install_tool helm.sh/helm/v4 "$HELM4_VERSION" helm helm4
-install_tool github.com/prometheus/prometheus "$PROMTOOL_VERSION" promtool promtool
-echo "helm: $("$BIN/helm" version --short) helm4: $("$BIN/helm4" version --short)" \
-  "promtool: $("$BIN/promtool" --version 2>&1 | head -n 1) in $BIN"
+# target  module@version  command path in the module
+TOOLS=(
+  "helm   helm.sh/helm/v3@$HELM3_VERSION  cmd/helm"
+  "helm4  helm.sh/helm/v4@$HELM4_VERSION  cmd/helm"
+  "promtool  github.com/prometheus/prometheus@$PROMTOOL_VERSION  cmd/promtool"
+)
+
+needed=()
+for tool in "${TOOLS[@]}"; do
+  read -r target module cmd <<<"$tool"
+  up_to_date "$target" "${module#*@}" || needed+=("$tool")
+done
+
+if [ ${#needed[@]} -gt 0 ]; then
+  GO=$(find_go || true)
+  if [ -z "$GO" ]; then
+    echo "install-tools: no Go toolchain, so Helm 3/4 and promtool cannot be built: install Go (https://go.dev/dl/, or set GO=/path/to/go) and run \`bash scripts/install-tools.sh\`" >&2
+    $optional && exit 0
+    exit 1
+  fi
+  mkdir -p "$BIN"
+  for tool in "${needed[@]}"; do
+    read -r target module cmd <<<"$tool"
+    go_install "$module" "$cmd" "$target" "${module#*@}"
+  done
+fi
+echo "install-tools: helm $("$BIN/helm" version --short), helm4 $("$BIN/helm4" version --short)," \
+  "promtool $(cat "$BIN/promtool.version") (module version; a go-installed promtool reports none) in $BIN"

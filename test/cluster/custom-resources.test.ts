@@ -12,7 +12,7 @@
  */
 import * as path from 'path';
 import { Cluster, startCluster } from './harness';
-import { keysOf, missingFrom, objectKey, serverWarnings, stripServerFields, waitEstablished } from './support/objects';
+import { keysOf, missingFrom, objectKey, serverWarnings, stripServerFields, waitEstablished, withoutClientNoise } from './support/objects';
 import { prerequisiteCrdsFor } from './support/prerequisite-crds';
 import { DIST_DIR, EXAMPLES_DIR, requireArtifact } from './support/repo';
 import { asList, readYamlFile, yamlFilesIn } from './support/yaml';
@@ -202,7 +202,7 @@ describe('custom resources of dist/examples on a real kube-apiserver', () => {
     const r = await cluster.kubectlResult(['create', '-f', '-'], { input: asList(objects) });
     // Examples are alternatives for the same database and share names: each goes after its test.
     cleanups.push(() => cluster.kubectl(['delete', '--ignore-not-found', '-f', '-'], { input: asList(objects) }));
-    expect({ code: r.code, stderr: r.stderr.trim(), warnings: serverWarnings(r.stderr) }).toEqual({ code: 0, stderr: '', warnings: [] });
+    expect({ code: r.code, stderr: withoutClientNoise(r.stderr).trim(), warnings: serverWarnings(r.stderr) }).toEqual({ code: 0, stderr: '', warnings: [] });
 
     const live = JSON.parse(await cluster.kubectl(['get', '-f', '-', '-o', 'json'], { input: asList(objects) })).items;
     expect(keysOf(live)).toEqual(keysOf(objects));

@@ -14,7 +14,7 @@
  */
 import * as path from 'path';
 import { Cluster, startCluster } from './harness';
-import { applyCrds, keysOf, missingFrom, objectKey, serverWarnings, withoutDiscoveryNoise } from './support/objects';
+import { applyCrds, keysOf, missingFrom, objectKey, serverWarnings, withoutClientNoise } from './support/objects';
 import { prerequisiteCrdsFor } from './support/prerequisite-crds';
 import { DIST_DIR, requireArtifact } from './support/repo';
 import { readYamlFile, yamlFilesIn } from './support/yaml';
@@ -44,7 +44,7 @@ describe('kubectl apply --server-side of dist/ (real kube-apiserver)', () => {
   /** `kubectl apply --server-side` of files; resolves stdout, fails with stderr on errors or warnings. */
   async function apply(paths: string[]): Promise<string> {
     const r = await cluster.kubectlResult(['apply', '--server-side', ...paths.flatMap((f) => ['-f', f])]);
-    expect({ code: r.code, errors: withoutDiscoveryNoise(r.stderr).trim().split('\n').filter(Boolean), warnings: serverWarnings(r.stderr) })
+    expect({ code: r.code, errors: withoutClientNoise(r.stderr).trim().split('\n').filter(Boolean), warnings: serverWarnings(r.stderr) })
       .toEqual({ code: 0, errors: [], warnings: [] });
     return r.stdout;
   }

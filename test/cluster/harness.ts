@@ -122,6 +122,18 @@ function installExitHandlers(): void {
 }
 
 export async function startCluster(options: StartOptions = {}): Promise<Cluster> {
+  // The ports are free when picked, but another process (a suite of another checkout, anything)
+  // may bind one before etcd or the apiserver does: then start again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClusterOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startClusterOnce(options: StartOptions): Promise<Cluster> {
   const bin = binaries();
   installExitHandlers();
   const started = Date.now();

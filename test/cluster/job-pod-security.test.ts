@@ -17,7 +17,7 @@ import { Backend, PerconaXtraDbBackupPlan, PerconaXtraDbRestore, POD_ORDINAL, Re
 import { constructDefaults, INVOKER_KINDS, isClusterRestore } from '../support/job-invokers';
 import { Catalog, catalogOf, jobPodOf } from '../support/stash-job-pod';
 import { Cluster, startCluster } from './harness';
-import { serverWarnings, withoutDiscoveryNoise } from './support/objects';
+import { serverWarnings, withoutClientNoise } from './support/objects';
 import { DIST_DIR, EXAMPLES_DIR, requireArtifact } from './support/repo';
 import { readYamlFile, yamlFilesIn } from './support/yaml';
 
@@ -74,7 +74,7 @@ describe('backup and restore Job pods under Pod Security admission', () => {
 
   async function dryRun(o: any): Promise<{ code: number; errors: string; warnings: string[] }> {
     const r = await cluster.kubectlResult(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(o) });
-    return { code: r.code, errors: r.code === 0 ? '' : withoutDiscoveryNoise(r.stderr).trim(), warnings: serverWarnings(r.stderr) };
+    return { code: r.code, errors: r.code === 0 ? '' : withoutClientNoise(r.stderr).trim(), warnings: serverWarnings(r.stderr) };
   }
 
   async function outcomes(invokers: Invoker[], namespace: string): Promise<Array<{ source: string; admitted: boolean; errors: string }>> {

@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Cluster, startCluster } from './harness';
 import { renderChart } from './support/helm';
-import { objectKey, serverWarnings, withoutDiscoveryNoise } from './support/objects';
+import { objectKey, serverWarnings, withoutClientNoise } from './support/objects';
 import { DIST_DIR, EXAMPLES_DIR, REPO_ROOT, requireArtifact, requireChartTemplates } from './support/repo';
 import { readYamlFile, yamlFilesIn } from './support/yaml';
 
@@ -100,7 +100,7 @@ describe('Pod Security "restricted" on a real kube-apiserver', () => {
 
   async function dryRun(o: any): Promise<{ code: number; errors: string; warnings: string[] }> {
     const r = await cluster.kubectlResult(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(o) });
-    return { code: r.code, errors: r.code === 0 ? '' : withoutDiscoveryNoise(r.stderr).trim(), warnings: serverWarnings(r.stderr) };
+    return { code: r.code, errors: r.code === 0 ? '' : withoutClientNoise(r.stderr).trim(), warnings: serverWarnings(r.stderr) };
   }
 
   test('we emit workloads: the operator Deployment of the chart and of dist', () => {

@@ -13,7 +13,7 @@ import { Cluster, startCluster } from './harness';
 import { LICENSE_READER_NEEDS, OPERATOR_NEEDS } from '../support/rbac';
 import { Access, accessesOf, describeAccess, reviewAccess, serviceAccountUser } from './support/access';
 import { helmOnOk, releaseManifest } from './support/helm';
-import { withoutDiscoveryNoise } from './support/objects';
+import { withoutClientNoise } from './support/objects';
 import { CHART_DIR, requireChartTemplates } from './support/repo';
 import { upstreamRuntimeRbac } from './support/upstream-job-rbac';
 import { asList } from './support/yaml';
@@ -114,7 +114,7 @@ describe('operator RBAC on a real kube-apiserver (helm install, kubectl auth can
     // Exit code 1 means "no"; the answer is on stdout either way.
     const r = await cluster.kubectlResult(['auth', 'can-i', ...args, as]);
     // (The harness adds "Command failed: ..." to an otherwise empty stderr on a non-zero exit.)
-    const stderr = withoutDiscoveryNoise(r.stderr).split('\n').filter((l) => !l.startsWith('Command failed:')).join('\n').trim();
+    const stderr = withoutClientNoise(r.stderr).split('\n').filter((l) => !l.startsWith('Command failed:')).join('\n').trim();
     if (r.code > 1 || (stderr && !/^Warning: resource '.*' is not namespace scoped/.test(stderr))) {
       throw new Error(`kubectl auth can-i ${args.join(' ')} failed (${r.code}): ${stderr}`);
     }
@@ -168,7 +168,7 @@ describe('operator RBAC on a real kube-apiserver (helm install, kubectl auth can
     expect(licenseReader).toBeDefined();
     const objects = upstreamRuntimeRbac(DB, REPO_NS, licenseReader.metadata.name);
     const r = await cluster.kubectlResult(['create', '-f', '-', as], { input: asList(objects) });
-    expect({ code: r.code, stderr: withoutDiscoveryNoise(r.stderr).trim() }).toEqual({ code: 0, stderr: '' });
+    expect({ code: r.code, stderr: withoutClientNoise(r.stderr).trim() }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout.trim().split('\n')).toHaveLength(objects.length);
   });
 

@@ -6,14 +6,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { writeHelmChart } from '../../generator/chart/helm-chart';
-import { findHelm, HelmBinary, HelmResult, runHelm } from '../support/helm';
+import { describeWithHelm, findHelm, HelmBinary, HelmResult, runHelm } from '../support/helm';
 import { REPO_ROOT } from '../support/reference';
 
 const VALUES_DIR = path.join(REPO_ROOT, 'test', 'values');
 const CASES = ['(default values)', ...fs.readdirSync(VALUES_DIR).filter((f) => f.endsWith('.yaml')).sort()];
 const MAJORS = [3, 4] as const;
 
-describe('helm lint --strict', () => {
+describeWithHelm('helm lint --strict', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-lint-'));
   const chartDir = path.join(tmp, 'stash-pxc');
   const results = new Map<string, HelmResult>();

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { writeHelmChart } from '../../generator/chart/helm-chart';
 import { formatScalar, HelmValue, named, ObjectEdits, renderTemplateFile, startsWith } from '../../generator/chart/helm-template';
-import { findHelm, helmTemplate } from '../support/helm';
+import { describeWithHelm, findHelm, helmTemplate } from '../support/helm';
 
 describe('helm-template', () => {
   test('strings with expressions become quoted scalars with the actions inside', () => {
@@ -47,7 +47,7 @@ describe('helm-template', () => {
   });
 });
 
-describe('NOTES.txt rendered by Helm', () => {
+describeWithHelm('NOTES.txt rendered by Helm', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-notes-'));
   const chartDir = path.join(tmp, 'stash-pxc');
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -83,7 +83,7 @@ describe('NOTES.txt rendered by Helm', () => {
   });
 });
 
-describe('the chart\'s lookup guards, on stand-in lookup results, rendered by Helm', () => {
+describeWithHelm('the chart\'s lookup guards, on stand-in lookup results, rendered by Helm', () => {
   // `lookup` finds nothing under `helm template`; the guards' checks are named templates that take
   // the found objects, so a probe template can hand them stand-ins (the cluster suite has the real thing).
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-guards-'));

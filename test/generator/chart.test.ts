@@ -16,7 +16,7 @@ import { distInstallManifests } from '../../generator/chart/dist';
 import { writeHelmChart } from '../../generator/chart/helm-chart';
 import { OPERATOR_LABELS } from '../../generator/chart/helm-helpers';
 import { restrictedContainerSecurityContext as restrictedSecurityContext } from '../../src/core/security-context';
-import { findHelm, HelmBinary, helmTemplate, TemplateOptions } from '../support/helm';
+import { describeWithHelm, findHelm, HelmBinary, helmTemplate, TemplateOptions } from '../support/helm';
 import { ModelValidation, validateWithModels } from '../support/kubernetes-models';
 import { OperatorAlert } from '../../src/install/operator-alerts';
 import { missingPermissions, OPERATOR_NEEDS, TASK_QUEUE_NEEDS } from '../support/rbac';
@@ -49,7 +49,7 @@ const arg = (objects: any[], flag: string) => (container(objects, 'operator').ar
 const kindsOf = (objects: any[]) => [...new Set(objects.map((o) => o.kind))].sort();
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
-describe('the chart rendered by Helm', () => {
+describeWithHelm('the chart rendered by Helm', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-chart-'));
   const chartDir = path.join(tmp, 'stash-pxc');
   const helms = new Map<HelmLabel, HelmBinary>();

@@ -30,9 +30,15 @@ function goAvailable(): boolean {
   return fs.existsSync('/usr/local/go/bin/go') || onPath('go') !== undefined;
 }
 
+/** Why the promtool suites are skipped here (neither promtool nor Go), or undefined. */
+export function promtoolUnavailable(): string | undefined {
+  return findPromtool() || goAvailable() ? undefined : `no promtool and no Go to build it (${INSTALL_HINT})`;
+}
+
 /**
- * `describe` when promtool can run here; a skipped `describe` (with one console line) when there
- * is neither promtool nor Go. With Go but no promtool, the suite fails with the install command.
+ * `describe` when promtool can run here; one skipped test that says why (the body is not run)
+ * when there is neither promtool nor Go. With Go but no promtool, the suite fails with the
+ * install command.
  */
 export function describeWithPromtool(name: string, body: (promtool: string) => void): void {
   const promtool = findPromtool();
@@ -40,10 +46,9 @@ export function describeWithPromtool(name: string, body: (promtool: string) => v
     describe(name, () => body(promtool));
     return;
   }
-  if (!goAvailable()) {
-    describe.skip(name, () => body(''));
-    // eslint-disable-next-line no-console
-    console.log(`SKIPPED ${name}: no promtool and no Go to build it (${INSTALL_HINT})`);
+  const why = promtoolUnavailable();
+  if (why) {
+    describe(name, () => test.skip(`skipped: ${why}`, () => undefined));
     return;
   }
   describe(name, () => {

@@ -7,7 +7,7 @@
  *
  * Nothing runs the operator here (no kubelet), so Helm must not wait (`--wait=false`, in Helm 4
  * `--wait=hookOnly`): its Deployment never becomes ready, and its three APIServices stay
- * Available=False (see `withoutDiscoveryNoise`). The webhook configurations go through the
+ * Available=False (see `withoutClientNoise`). The webhook configurations go through the
  * kube-apiserver to those APIServices, so with the default `failurePolicy: Ignore` the server
  * admits what they intercept after an immediate 503; `Fail` is tested at the end.
  */
@@ -60,7 +60,7 @@ const RESTRICTED = {
   'pod-security.kubernetes.io/audit': 'restricted',
 };
 
-/** The non-empty lines of Helm's stderr (discovery noise already removed by helmOn). */
+/** The non-empty lines of Helm's stderr (client noise already removed by helmOn: `withoutClientNoise`). */
 function lines(stderr: string): string[] {
   return stderr.split('\n').map((l) => l.trim()).filter(Boolean);
 }

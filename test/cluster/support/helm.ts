@@ -6,7 +6,7 @@
 import { Cluster } from '../harness';
 import { findHelm, helmTemplate, HelmBinary, HelmResult, parseManifests, runHelm } from '../../support/helm';
 import { CHART_DIR, requireChartTemplates } from './repo';
-import { withoutDiscoveryNoise } from './objects';
+import { withoutClientNoise } from './objects';
 
 export { HelmResult, parseManifests };
 
@@ -16,12 +16,13 @@ export function helm3(): HelmBinary {
 }
 
 /**
- * Runs Helm against the cluster (`--kubeconfig`), with the aggregated-discovery noise of the
- * operator's unavailable APIServices removed from stderr (see `withoutDiscoveryNoise`).
+ * Runs Helm against the cluster (`--kubeconfig`), with client noise (discovery of the operator's
+ * unavailable APIServices, client-go's throttling and own-watch log lines) removed from stderr
+ * (see `withoutClientNoise`).
  */
 export async function helmOn(cluster: Cluster, args: string[], helm: HelmBinary = helm3()): Promise<HelmResult> {
   const r = await runHelm(helm, ['--kubeconfig', cluster.kubeconfig, ...args]);
-  return { ...r, stderr: withoutDiscoveryNoise(r.stderr) };
+  return { ...r, stderr: withoutClientNoise(r.stderr) };
 }
 
 /** Like `helmOn`, but throws with Helm's output when it fails. */

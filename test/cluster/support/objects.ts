@@ -72,26 +72,36 @@ export function missingFrom(applied: unknown, live: unknown, path = ''): string[
 // stderr of kubectl and helm
 
 /**
- * The operator's APIServices (admission.stash.appscode.com, repositories.stash.appscode.com)
- * point at its Service, whose Pods never run here (there is no kubelet). The kube-apiserver marks
- * them Available=False (EndpointsNotFound), and clients that walk discovery report those groups
- * as errors on stderr ("couldn't get resource list for admission.stash.appscode.com/v1alpha1: the
- * server is currently unable to handle the request", "stale GroupVersion discovery: ..."). On a
- * real cluster the operator serves them within seconds; here they are expected and meaningless,
- * so these lines are dropped before stderr is inspected. Nothing else is.
+ * What clients print on stderr that says nothing about the server's answer, dropped before stderr
+ * is inspected (exit codes, server warnings and every other line still count):
+ *
+ * - Discovery of the operator's APIServices (admission.stash.appscode.com,
+ *   repositories.stash.appscode.com). They point at its Service, whose Pods never run here (no
+ *   kubelet), so the kube-apiserver marks them Available=False (EndpointsNotFound) and clients that
+ *   walk discovery report those groups ("couldn't get resource list for
+ *   admission.stash.appscode.com/v1alpha1: the server is currently unable to handle the request",
+ *   "stale GroupVersion discovery: ..."). On a real cluster the operator serves them within seconds.
+ * - client-go's own log lines at level 0: its rate limiter held a request back for over a second
+ *   ("Waited before sending request ... client-side throttling"; depends on the machine's load),
+ *   and a watch the client itself cancelled on its way out ("Warning: watch ended with error ...
+ *   context canceled"; Helm 4 logs it when it stops watching the release's objects).
  */
 const OPERATOR_API_GROUPS = /(admission|repositories)\.stash\.appscode\.com\/v1(alpha1|beta1)/;
 const DISCOVERY_ERROR = /couldn't get resource list|unable to retrieve the complete list of server APIs|stale GroupVersion discovery|the server is currently unable to handle the request/;
+const CLIENT_THROTTLING = /Waited before sending request|Waited for \S+ due to client-side throttling/;
+const OWN_WATCH_CANCELLED = /watch ended with error.*context canceled/;
 
-export function withoutDiscoveryNoise(stderr: string): string {
+/** `stderr` without the client noise described above. */
+export function withoutClientNoise(stderr: string): string {
   return stderr.split('\n')
     .filter((line) => !(OPERATOR_API_GROUPS.test(line) && DISCOVERY_ERROR.test(line)))
+    .filter((line) => !CLIENT_THROTTLING.test(line) && !OWN_WATCH_CANCELLED.test(line))
     .join('\n');
 }
 
 /** Warnings the API server returned (kubectl prints `Warning: ...`; client-go's klog form too). */
 export function serverWarnings(stderr: string): string[] {
-  return withoutDiscoveryNoise(stderr).split('\n')
+  return withoutClientNoise(stderr).split('\n')
     .map((l) => l.trim())
     .filter((l) => /^Warning:/.test(l) || /warnings\.go:\d+\]/.test(l));
 }
@@ -110,7 +120,7 @@ const UNSNAPSHOTTED = new Set(['events', 'events.events.k8s.io', 'componentstatu
 export async function listableResources(cluster: Cluster): Promise<string[]> {
   // Exits 1 while the operator's APIServices are unavailable, but lists every other type.
   const r = await cluster.kubectlResult(['api-resources', '--verbs=list', '-o', 'name']);
-  const rest = withoutDiscoveryNoise(r.stderr).trim();
+  const rest = withoutClientNoise(r.stderr).trim();
   if (r.code !== 0 && rest) throw new Error(`kubectl api-resources failed: ${rest}`);
   return r.stdout.split('\n').map((s) => s.trim()).filter((s) => s && !UNSNAPSHOTTED.has(s));
 }
@@ -119,7 +129,7 @@ export async function listableResources(cluster: Cluster): Promise<string[]> {
 export async function snapshotObjects(cluster: Cluster): Promise<Map<string, any>> {
   const types = await listableResources(cluster);
   const r: KubectlResult = await cluster.kubectlResult(['get', types.join(','), '--all-namespaces', '-o', 'json'], { timeoutMs: 120_000 });
-  const rest = withoutDiscoveryNoise(r.stderr).trim();
+  const rest = withoutClientNoise(r.stderr).trim();
   if (r.code !== 0 || rest) throw new Error(`kubectl get (all types) failed (${r.code}): ${rest}`);
   const out = new Map<string, any>();
   for (const item of JSON.parse(r.stdout).items) out.set(objectKey(item), item);
