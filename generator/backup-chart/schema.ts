@@ -22,7 +22,9 @@ const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a
 const QUANTITY = '^[0-9]+(Ki|Mi|Gi|Ti)$';
 const CPU = '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
-const CRON = `^(${Object.keys(CRON_MACROS).join('|')}|@every [0-9hms.]+|[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+)$`;
+// Macros, "@every" (its duration the templates check, with a fix) or five fields; surrounding
+// whitespace is trimmed, as the constructs trim it.
+const CRON = `^\\s*(${Object.keys(CRON_MACROS).join('|')}|@every.*|[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+)\\s*$`;
 
 const d = (description: string, schema: JsonSchema): JsonSchema => ({ description, ...schema });
 const str = (description: string, extra: JsonSchema = {}): JsonSchema => d(description, { type: 'string', ...extra });

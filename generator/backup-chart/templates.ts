@@ -7,6 +7,7 @@
  * objects must equal what `fromValues` builds with the constructs.
  */
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
+import { MAX_GO_DURATION_MS } from '../../src/core/validation/quantities';
 import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/database/backend';
 import {
   clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
@@ -122,37 +123,60 @@ the cron as given (checked), or the spread window's start for this key (Schedule
 {{- end -}}
 
 {{/*
-What a schema cannot say about a cron (dict "cron" expression "path" values path): numbers,
-ranges and steps out of their field's range, words that are no month or weekday name, and a
-plain day-of-month that none of the chosen months has (it never fires).
+What a schema cannot say about a cron (dict "cron" expression "path" values path), checked as
+src/core/validation/cron.ts checks it: "@every" with exactly one space and a positive Go duration
+within Go's range; numbers, ranges and steps out of their field's range, words that are no month
+or weekday name, and a day-of-month (lists, ranges, steps) that none of the chosen months (lists,
+ranges, steps, names) has: such a schedule never fires.
 */}}
 {{- define "${N}.checkCron" -}}
 {{- $fix := "write five fields \\"minute hour day-of-month month day-of-week\\" (for example \\"*/5 * * * *\\" or \\"30 2 * * MON-FRI\\") or a macro such as \\"@daily\\"" -}}
-{{- $f := splitList " " (regexReplaceAll "\\\\s+" (trim .cron) " ") -}}
+{{- $cron := trim .cron -}}
+{{- if hasPrefix "@every" $cron -}}
+{{- $everyFix := "write \\"@every <duration>\\" with one space and a positive Go duration such as \\"6h\\" or \\"1h30m\\"" -}}
+{{- if not (hasPrefix "@every " $cron) }}{{ include "${N}.fail" (list .path (printf "%q needs one space after \\"@every\\"" $cron) $everyFix) }}{{ end -}}
+{{- $d := trimPrefix "@every " $cron -}}
+{{- if not (regexMatch "^[+-]?(([0-9]+(\\\\.[0-9]*)?|\\\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$" $d) }}{{ include "${N}.fail" (list .path (printf "%q has a duration %q that is not a Go duration such as \\"30m\\" or \\"1h30m\\"" $cron $d) $everyFix) }}{{ end -}}
+{{- if or (hasPrefix "-" $d) (not (regexMatch "[1-9]" $d)) }}{{ include "${N}.fail" (list .path (printf "%q has a duration %q that is not positive" $cron $d) $everyFix) }}{{ end -}}
+{{- $unitMs := dict "ns" 0.000001 "us" 0.001 "µs" 0.001 "μs" 0.001 "ms" 1.0 "s" 1000.0 "m" 60000.0 "h" 3600000.0 -}}
+{{- $ms := 0.0 -}}
+{{- range $term := regexFindAll "([0-9]+(\\\\.[0-9]*)?|\\\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)" $d -1 -}}
+{{- $num := regexFind "^[0-9.]+" $term -}}
+{{- $ms = addf $ms (mulf (float64 $num) (get $unitMs (trimPrefix $num $term))) -}}
+{{- end -}}
+{{- if gt $ms ${MAX_GO_DURATION_MS}.0 }}{{ include "${N}.fail" (list .path (printf "%q has a duration %q longer than Go's longest duration (about 2562047h)" $cron $d) $everyFix) }}{{ end -}}
+{{- else -}}
+{{- $f := splitList " " (regexReplaceAll "\\\\s+" $cron " ") -}}
 {{- if eq (len $f) 5 -}}
 {{- $max := list 59 23 31 12 6 -}}
 {{- $min := list 0 0 1 1 0 -}}
 {{- $names := list "minute" "hour" "day-of-month" "month" "day-of-week" -}}
 {{- $words := list list list list (list "jan" "feb" "mar" "apr" "may" "jun" "jul" "aug" "sep" "oct" "nov" "dec") (list "sun" "mon" "tue" "wed" "thu" "fri" "sat") -}}
+{{- $domMin := 99 -}}
+{{- $months := list -}}
 {{- range $i, $field := $f -}}
 {{- $name := index $names $i -}}
 {{- range $part := splitList "," $field -}}
 {{- $slash := splitList "/" $part -}}
 {{- if gt (len $slash) 2 }}{{ include "${N}.fail" (list $.path (printf "%q %s field: %q has more than one \\"/\\"" $.cron $name $part) $fix) }}{{ end -}}
+{{- $step := 1 -}}
 {{- if eq (len $slash) 2 -}}
-{{- $step := index $slash 1 -}}
+{{- $s := index $slash 1 -}}
 {{- $span := add (sub (index $max $i) (index $min $i)) 1 -}}
-{{- if not (regexMatch "^[0-9]+$" $step) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %q in %q is not a positive number" $.cron $name $step $part) $fix) }}{{ end -}}
-{{- if or (eq (atoi $step) 0) (gt (atoi $step) $span) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %s in %q is out of range 1-%d" $.cron $name $step $part $span) $fix) }}{{ end -}}
+{{- if not (regexMatch "^[0-9]+$" $s) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %q in %q is not a positive number" $.cron $name $s $part) $fix) }}{{ end -}}
+{{- if or (gt (len $s) 9) (eq (atoi $s) 0) (gt (atoi $s) $span) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %s in %q is out of range 1-%d" $.cron $name $s $part $span) $fix) }}{{ end -}}
+{{- $step = atoi $s -}}
 {{- end -}}
 {{- $range := index $slash 0 -}}
+{{- $start := index $min $i -}}
+{{- $end := index $max $i -}}
 {{- if not (has $range (list "*" "?")) -}}
 {{- $ends := splitList "-" $range -}}
 {{- if gt (len $ends) 2 }}{{ include "${N}.fail" (list $.path (printf "%q %s field: %q has more than one \\"-\\"" $.cron $name $part) $fix) }}{{ end -}}
 {{- $nums := list -}}
 {{- range $v := $ends -}}
 {{- if regexMatch "^[0-9]+$" $v -}}
-{{- if or (gt (atoi $v) (index $max $i)) (lt (atoi $v) (index $min $i)) -}}
+{{- if or (gt (len $v) 9) (gt (atoi $v) (index $max $i)) (lt (atoi $v) (index $min $i)) -}}
 {{- include "${N}.fail" (list $.path (printf "%q %s field: %s is out of range %d-%d" $.cron $name $v (index $min $i) (index $max $i)) $fix) -}}
 {{- end -}}
 {{- $nums = append $nums (atoi $v) -}}
@@ -165,17 +189,21 @@ plain day-of-month that none of the chosen months has (it never fires).
 {{- if and (eq (len $nums) 2) (gt (index $nums 0) (index $nums 1)) -}}
 {{- include "${N}.fail" (list $.path (printf "%q %s field: range %q starts after it ends" $.cron $name $part) $fix) -}}
 {{- end -}}
+{{- $start = index $nums 0 -}}
+{{- $end = index $nums (sub (len $nums) 1) -}}
+{{- if and (eq (len $nums) 1) (eq (len $slash) 2) }}{{ $end = index $max $i }}{{ end -}}
+{{- end -}}
+{{- if eq $i 2 }}{{ $domMin = min $domMin $start }}{{ end -}}
+{{- if eq $i 3 }}{{ $months = concat $months (untilStep (int $start) (int (add $end 1)) (int $step)) }}{{ end -}}
 {{- end -}}
 {{- end -}}
-{{- end -}}
-{{- $dom := index $f 2 -}}
-{{- $month := index $f 3 -}}
-{{- if and (regexMatch "^[0-9]+$" $dom) (regexMatch "^[*?]$" (index $f 4)) (regexMatch "^[0-9]+(,[0-9]+)*$" $month) -}}
+{{- if and (not (regexMatch "^[*?]$" (index $f 2))) (regexMatch "^[*?]$" (index $f 4)) -}}
 {{- $days := list 31 29 31 30 31 30 31 31 30 31 30 31 -}}
 {{- $longest := 0 -}}
-{{- range (splitList "," $month) }}{{ $longest = max $longest (index $days (sub (atoi .) 1)) }}{{ end -}}
-{{- if gt (atoi $dom) $longest -}}
-{{- include "${N}.fail" (list $.path (printf "%q never fires: no chosen month has day %s" $.cron $dom) $fix) -}}
+{{- range $months }}{{ $longest = max $longest (index $days (sub . 1)) }}{{ end -}}
+{{- if gt $domMin $longest -}}
+{{- include "${N}.fail" (list $.path (printf "%q never fires: no chosen month has day %d" $.cron $domMin) "choose a day-of-month that the chosen months have (February has at most 29 days; April, June, September and November have 30)") -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
