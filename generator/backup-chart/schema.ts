@@ -17,7 +17,8 @@ import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_
 export type JsonSchema = { [key: string]: any };
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** A DNS-1123 subdomain (claim, Secret, ServiceAccount names). */
+export const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 const QUANTITY = '^[0-9]+(Ki|Mi|Gi|Ti)$';
 const CPU = '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$';

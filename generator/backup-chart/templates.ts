@@ -12,9 +12,12 @@ import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/data
 import {
   clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src/database/job-security';
+import { DNS_SUBDOMAIN } from './schema';
 import { BACKUP_CHART_NAME, KEEP_ANNOTATION, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES } from './values-model';
 
 const N = BACKUP_CHART_NAME;
+/** DNS_SUBDOMAIN as a Go string literal's content. */
+const DNS_SUBDOMAIN_RE = DNS_SUBDOMAIN.replace(/\\/g, '\\\\');
 
 /** The library's Pod Security defaults of each Job kind, which the chart puts under the values' runtimeSettings. */
 function jobSecurityDefaults(): { [kind: string]: { container: object; pod: object } } {
@@ -290,11 +293,42 @@ ranges, steps, names) has: such a schedule never fires.
 {{- end -}}
 
 {{/*
+What resourceProblems (src/core/validation/pod-settings.ts) says beyond the schema's patterns
+(dict "r" runtimeSettings values "path" their values path): a CPU amount under 1m, which the API
+server rounds up, and a request larger than its limit, which Kubernetes refuses.
+*/}}
+{{- define "${N}.checkResources" -}}
+{{- $res := ((.r | default dict).container | default dict).resources | default dict -}}
+{{- $requests := $res.requests | default dict -}}
+{{- $limits := $res.limits | default dict -}}
+{{- $at := printf "%s.container.resources" .path -}}
+{{- $m := dict -}}
+{{- range $which, $amounts := dict "request" $requests "limit" $limits -}}
+{{- if hasKey $amounts "cpu" -}}
+{{- $cpu := toString $amounts.cpu -}}
+{{- $v := ternary (float64 (trimSuffix "m" $cpu)) (mulf (float64 $cpu) 1000) (hasSuffix "m" $cpu) -}}
+{{- if and (gt $v 0.0) (lt $v 1.0) }}{{ include "${N}.fail" (list (printf "%s.cpu.%s" $at $which) (printf "%q is less than 1m, which the API server rounds up" $cpu) "use at least 1m") }}{{ end -}}
+{{- $_ := set $m $which $v -}}
+{{- end -}}
+{{- end -}}
+{{- if and (hasKey $m "request") (hasKey $m "limit") (gt $m.request $m.limit) -}}
+{{- include "${N}.fail" (list (printf "%s.cpu" $at) (printf "request %s is larger than limit %s, which Kubernetes refuses" (toString $requests.cpu) (toString $limits.cpu)) "lower the request or raise the limit") -}}
+{{- end -}}
+{{- if and (hasKey $requests "memory") (hasKey $limits "memory") -}}
+{{- if gt (include "${N}.kibibytes" $requests.memory | atoi) (include "${N}.kibibytes" $limits.memory | atoi) -}}
+{{- include "${N}.fail" (list (printf "%s.memory" $at) "request is larger than limit, which Kubernetes refuses" "lower the request or raise the limit") -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 The runtimeSettings of a Job as JSON: the values' (runtimeSettingsOf) with the library's Pod
 Security defaults for the Job's kind under them, unless defaultSecurityContext is false. Takes
-dict "r" (the values), "kind" (backup, restore, cluster-restore), "defaults" (the switch).
+dict "r" (the values), "path" (their values path), "kind" (backup, restore, cluster-restore),
+"defaults" (the switch).
 */}}
 {{- define "${N}.runtimeSettings" -}}
+{{- include "${N}.checkResources" (dict "r" .r "path" .path) -}}
 {{- $out := include "${N}.runtimeSettingsOf" .r | fromJson -}}
 {{- if ne (toString .defaults) "false" -}}
 {{- $d := get (\`${JSON.stringify(jobSecurityDefaults())}\` | fromJson) .kind -}}
@@ -362,11 +396,84 @@ dict "r" (the values), "kind" (backup, restore, cluster-restore), "defaults" (th
 {{- end -}}
 
 {{/*
+What urlProblems (src/core/validation/storage-names.ts) says of an endpoint or REST URL (dict "u"
+value "path" values path "what" "S3 endpoint" "scheme" true when a scheme is required): a URL the
+WHATWG parser takes (a host without spaces or reserved characters, a numeric port up to 65535),
+with the scheme http or https and no user or password in it.
+*/}}
+{{- define "${N}.checkUrl" -}}
+{{- $u := trim (toString .u) -}}
+{{- $hasScheme := regexMatch "^[a-zA-Z][a-zA-Z0-9+.-]*://" $u -}}
+{{- $full := ternary $u (printf "https://%s" $u) (or $hasScheme .scheme) -}}
+{{- $invalidFix := ternary "use a URL such as \\"https://host:8000/\\"" "use a host such as \\"s3.amazonaws.com\\" or a URL such as \\"https://minio.storage.svc:9000\\"" (eq (toString .scheme) "true") -}}
+{{- if not (regexMatch "^[a-zA-Z][a-zA-Z0-9+.-]*://" $full) }}{{ include "${N}.fail" (list .path (printf "%q is not a valid %s" .u .what) $invalidFix) }}{{ end -}}
+{{- $scheme := regexFind "^[a-zA-Z][a-zA-Z0-9+.-]*" $full | lower -}}
+{{- $authority := regexReplaceAll "[/?#].*$" (regexReplaceAll "^[a-zA-Z][a-zA-Z0-9+.-]*://" $full "") "" -}}
+{{- $userinfo := "" -}}
+{{- $hostport := $authority -}}
+{{- if contains "@" $authority -}}
+{{- $at := splitList "@" $authority -}}
+{{- $hostport = last $at -}}
+{{- $userinfo = trimSuffix (printf "@%s" $hostport) $authority -}}
+{{- end -}}
+{{- if has $scheme (list "http" "https") -}}
+{{- $host := regexReplaceAll ":[^:\\\\]]*$" $hostport "" -}}
+{{- $port := trimPrefix ":" (trimPrefix $host $hostport) -}}
+{{- $badHost := ternary (not (regexMatch "^\\\\[[0-9a-fA-F:.]+\\\\]$" $host)) (regexMatch "[\\\\s#%/:<>?@\\\\[\\\\\\\\\\\\]^|]" $host) (hasPrefix "[" $host) -}}
+{{- if or (eq $host "") $badHost (not (regexMatch "^[0-9]*$" $port)) (gt (len $port) 5) (gt (atoi $port) 65535) -}}
+{{- include "${N}.fail" (list .path (printf "%q is not a valid %s" .u .what) $invalidFix) -}}
+{{- end -}}
+{{- else -}}
+{{- include "${N}.fail" (list .path (printf "%q uses the scheme %q; %s must be http or https" .u $scheme .what) "use an http:// or https:// URL") -}}
+{{- end -}}
+{{- if and $userinfo (ne $userinfo ":") -}}
+{{- include "${N}.fail" (list .path (printf "%q embeds credentials" .u) "remove them from the URL; put them in the storage Secret instead") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What the storage-name rules (src/core/validation/storage-names.ts) say beyond the schema's
+patterns (dict "b" backend values "path" values path of the backend "ns" and "name" of the
+database, which a REST URL may hold).
+*/}}
+{{- define "${N}.checkStorageNames" -}}
+{{- $b := .b | default dict -}}
+{{- $p := get $b (toString $b.provider) | default dict -}}
+{{- $name := toString ($p.bucket | default $p.container | default "") -}}
+{{- $exact := "use the exact name of an existing bucket" -}}
+{{- if eq $b.provider "s3" -}}
+{{- if or (contains ".." $name) (contains ".-" $name) (contains "-." $name) -}}
+{{- include "${N}.fail" (list (printf "%s.s3.bucket" .path) (printf "%q has adjacent \\".\\" and \\".\\" or \\"-\\", which S3 refuses" $name) $exact) -}}
+{{- else if regexMatch "^[0-9]{1,3}(\\\\.[0-9]{1,3}){3}$" $name -}}
+{{- include "${N}.fail" (list (printf "%s.s3.bucket" .path) (printf "%q looks like an IP address, which S3 refuses as a bucket name" $name) "use the bucket name, and put the server address in endpoint") -}}
+{{- end -}}
+{{- include "${N}.checkUrl" (dict "u" ($p.endpoint | default "s3.amazonaws.com") "path" (printf "%s.s3.endpoint" .path) "what" "S3 endpoint" "scheme" false) -}}
+{{- else if eq $b.provider "gcs" -}}
+{{- if and (not (contains "." $name)) (gt (len $name) 63) -}}
+{{- include "${N}.fail" (list (printf "%s.gcs.bucket" .path) (printf "%q is %d characters long; GCS bucket names are 3 to 63 characters" $name (len $name)) "use a GCS bucket name of 3 to 63 characters") -}}
+{{- end -}}
+{{- range (splitList "." $name) }}{{ if gt (len .) 63 }}{{ include "${N}.fail" (list (printf "%s.gcs.bucket" $.path) (printf "%q has a dot-separated part longer than 63 characters" $name) $exact) }}{{ end }}{{ end -}}
+{{- if or (hasPrefix "goog" $name) (contains "google" $name) -}}
+{{- include "${N}.fail" (list (printf "%s.gcs.bucket" .path) (printf "%q starts with \\"goog\\" or contains \\"google\\", which GCS refuses" $name) $exact) -}}
+{{- end -}}
+{{- else if eq $b.provider "azure" -}}
+{{- if contains "--" $name }}{{ include "${N}.fail" (list (printf "%s.azure.container" .path) (printf "%q has consecutive \\"-\\", which Azure refuses" $name) "use the exact name of an existing container") }}{{ end -}}
+{{- else if eq $b.provider "b2" -}}
+{{- if hasPrefix "b2-" (lower $name) }}{{ include "${N}.fail" (list (printf "%s.b2.bucket" .path) (printf "%q starts with \\"b2-\\", which Backblaze reserves" $name) $exact) }}{{ end -}}
+{{- else if eq $b.provider "swift" -}}
+{{- if contains "/" $name }}{{ include "${N}.fail" (list (printf "%s.swift.container" .path) (printf "%q contains \\"/\\", which Swift refuses in a container name" $name) "put the directory part in prefix instead") }}{{ end -}}
+{{- else if eq $b.provider "rest" -}}
+{{- include "${N}.checkUrl" (dict "u" (toString $p.url | replace "${NAMESPACE_VAR}" ($.ns | default "") | replace "${NAME_VAR}" ($.name | default "")) "path" (printf "%s.rest.url" .path) "what" "REST server URL" "scheme" true) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 The backend object (dict "b" backend "prefix" expanded prefix "path" values path "ns" namespace
 "name" database) as JSON, without storageSecretName.
 */}}
 {{- define "${N}.backend" -}}
 {{- $b := .b | default dict -}}
+{{- include "${N}.checkStorageNames" (dict "b" $b "path" .path "ns" .ns "name" .name) -}}
 {{- $p := get $b ($b.provider | default "none") | default dict -}}
 {{- $out := dict -}}
 {{- $prefix := .prefix -}}
@@ -522,7 +629,7 @@ spec:
 {{- if .delay }}{{ $_ = set $r "delay" (include "${N}.duration" .delay) }}{{ end -}}
 {{- $_ = set $spec "retryConfig" $r -}}
 {{- end -}}
-{{- $rs := include "${N}.runtimeSettings" (dict "r" $s.runtimeSettings "kind" "backup" "defaults" $s.defaultSecurityContext) | fromJson -}}
+{{- $rs := include "${N}.runtimeSettings" (dict "r" $s.runtimeSettings "path" (printf "%s.runtimeSettings" $src.runtimeSettings) "kind" "backup" "defaults" $s.defaultSecurityContext) | fromJson -}}
 {{- if $rs }}{{ $_ = set $spec "runtimeSettings" $rs }}{{ end -}}
 {{- if and $s.preBackupHook $s.preBackupHook.executionPolicy -}}
 {{- include "${N}.fail" (list (printf "%s.preBackupHook.executionPolicy" $src.preBackupHook) "is set on a pre hook, which always runs (the API server would drop the field)" "remove executionPolicy, or move the hook to the post position") -}}
@@ -605,8 +712,18 @@ export function restoresYaml(): string {
 {{- $templates := list -}}
 {{- range $j, $t := $c.volumeClaimTemplates -}}
 {{- $path := printf "%s.cluster.volumeClaimTemplates[%d].name" $at $j -}}
+{{- $vars := without (regexFindAll "\\\\$\\\\{[^}]*\\\\}" $t.name -1) "\${POD_ORDINAL}" -}}
+{{- if $vars -}}
+{{- include "${N}.fail" (list $path (printf "%q uses %s; only \${POD_ORDINAL} is replaced" $t.name (join ", " $vars)) "use \${POD_ORDINAL} for the replica number") -}}
+{{- end -}}
 {{- if and (gt (int $c.replicas) 1) (not (contains "\${POD_ORDINAL}" $t.name)) -}}
 {{- include "${N}.fail" (list $path (printf "%q has no \${POD_ORDINAL}, so all %d members would get the same claim" $t.name (int $c.replicas)) (printf "append -\${POD_ORDINAL}, e.g. \\"%s-\${POD_ORDINAL}\\"" $t.name)) -}}
+{{- end -}}
+{{- $last := $t.name | replace "\${POD_ORDINAL}" (toString (max 0 (sub (int $c.replicas) 1))) -}}
+{{- if gt (len $last) 253 -}}
+{{- include "${N}.fail" (list $path (printf "%q (for the last member) is %d characters long, more than the 253 a DNS-1123 subdomain allows; claim names must be DNS-1123 subdomains" $last (len $last)) "use lower-case letters, digits and \\"-\\"") -}}
+{{- else if not (regexMatch "${DNS_SUBDOMAIN_RE}" $last) -}}
+{{- include "${N}.fail" (list $path (printf "%q (for the last member) is not a DNS-1123 subdomain; claim names must be DNS-1123 subdomains" $last) "use lower-case letters, digits and \\"-\\"") -}}
 {{- end -}}
 {{- if lt (include "${N}.kibibytes" $t.storage | atoi) 1024 -}}
 {{- include "${N}.fail" (list (printf "%s.cluster.volumeClaimTemplates[%d].storage" $at $j) (printf "%s cannot hold a data directory" (include "${N}.quantity" $t.storage)) "give at least the size of the source volume") -}}
@@ -641,7 +758,7 @@ export function restoresYaml(): string {
 {{- with $r.preRestoreHook }}{{ $_ := set $hooks "preRestore" (include "${N}.hook" . | fromJson) }}{{ end -}}
 {{- with $r.postRestoreHook }}{{ $_ := set $hooks "postRestore" (include "${N}.hook" . | fromJson) }}{{ end -}}
 {{- if $hooks }}{{ $_ := set $spec "hooks" $hooks }}{{ end -}}
-{{- $rs := include "${N}.runtimeSettings" (dict "r" $r.runtimeSettings "kind" (ternary "cluster-restore" "restore" (not (empty $r.cluster))) "defaults" $r.defaultSecurityContext) | fromJson -}}
+{{- $rs := include "${N}.runtimeSettings" (dict "r" $r.runtimeSettings "path" (printf "%s.runtimeSettings" $at) "kind" (ternary "cluster-restore" "restore" (not (empty $r.cluster))) "defaults" $r.defaultSecurityContext) | fromJson -}}
 {{- if $rs }}{{ $_ := set $spec "runtimeSettings" $rs }}{{ end -}}
 {{- if $r.timeout }}{{ $_ := set $spec "timeOut" (include "${N}.timeout" (dict "d" $r.timeout "path" (printf "%s.timeout" $at) "what" "restore")) }}{{ end }}
 ---
@@ -691,7 +808,7 @@ export function blueprintYaml(): string {
 {{- $_ := set $spec "schedule" (include "${N}.schedule" (dict "s" $b.schedule "key" (printf "/%s" $b.name) "path" "blueprint.schedule")) -}}
 {{- if $b.timeout }}{{ $_ = set $spec "timeOut" (include "${N}.timeout" (dict "d" $b.timeout "path" "blueprint.timeout" "what" "backup")) }}{{ end -}}
 {{- if hasKey $b "backupHistoryLimit" }}{{ $_ = set $spec "backupHistoryLimit" (int $b.backupHistoryLimit) }}{{ end -}}
-{{- $rs := include "${N}.runtimeSettings" (dict "r" $b.runtimeSettings "kind" "backup" "defaults" $b.defaultSecurityContext) | fromJson -}}
+{{- $rs := include "${N}.runtimeSettings" (dict "r" $b.runtimeSettings "path" "blueprint.runtimeSettings" "kind" "backup" "defaults" $b.defaultSecurityContext) | fromJson -}}
 {{- if $rs }}{{ $_ = set $spec "runtimeSettings" $rs }}{{ end -}}
 {{- $_ = set $spec "retentionPolicy" (include "${N}.retention" (dict "r" $b.retentionPolicy "path" "blueprint.retentionPolicy") | fromJson) }}
 ---
