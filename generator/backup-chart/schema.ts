@@ -22,6 +22,8 @@ export const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-
 const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 const QUANTITY = '^[0-9]+(Ki|Mi|Gi|Ti)$';
 const CPU = '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$';
+const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
+const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
 // Macros, "@every" (its duration the templates check, with a fix) or five fields; surrounding
 // whitespace is trimmed, as the constructs trim it.
@@ -111,7 +113,11 @@ function runtimeSchema(): JsonSchema {
         classData: int('Priority within the class, 0 to 7.', 0, 7),
       }, { required: ['class'] }),
       securityContext: free('Container securityContext.'),
-      env: d('Literal environment variables (never credentials).', { type: 'object', patternProperties: { '^[-._a-zA-Z][-._a-zA-Z0-9]*$': { type: 'string' } }, additionalProperties: false }),
+      env: d('Literal environment variables (never credentials).', { type: 'object', patternProperties: { [ENV_NAME]: { type: 'string' } }, additionalProperties: false }),
+      secretEnv: d('Environment variables read from Secret keys: NAME: { secretName, key } (a name not also in env).', {
+        type: 'object', additionalProperties: false,
+        patternProperties: { [ENV_NAME]: object('A Secret key.', { secretName: str('Secret (same namespace).', { pattern: DNS_SUBDOMAIN }), key: str('Key in the Secret.', { pattern: '^[-._a-zA-Z0-9]+$' }) }, { required: ['secretName', 'key'] }) },
+      }),
     }),
     pod: object('The backup pod.', {
       nodeSelector: stringMap('Node labels.'),
@@ -128,7 +134,11 @@ function runtimeSchema(): JsonSchema {
 function hookSchema(what: string): JsonSchema {
   const http = (extra: { [k: string]: JsonSchema } = {}) => object('HTTP request.', {
     port: int('Port.', 1, 65535), path: str('Path.'), host: str('Host (default the pod IP).'),
-    scheme: str('Scheme.', { enum: Object.values(HttpScheme) }), ...extra,
+    scheme: str('Scheme.', { enum: Object.values(HttpScheme) }),
+    headers: d('Request headers, name: value (never credentials: they land in Git).', {
+      type: 'object', additionalProperties: false, patternProperties: { '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$': { type: 'string', pattern: '^[^\\r\\n]*$' } },
+    }),
+    ...extra,
   }, { required: ['port'] });
   return object(`${what} (one of exec, httpGet, httpPost, tcpSocket).`, {
     exec: object('Command in the target pod.', { command: d('Command and arguments.', { type: 'array', minItems: 1, items: { type: 'string' } }) }, { required: ['command'] }),
@@ -141,6 +151,23 @@ function hookSchema(what: string): JsonSchema {
 }
 
 const duration = (what: string) => str(`${what} (Go duration, e.g. 2h or 1h30m).`, { pattern: GO_DURATION_PATTERN, minLength: 2 });
+
+function tempDirSchema(what: string): JsonSchema {
+  return object(`The scratch emptyDir Stash mounts at /tmp of the ${what} Job.`, {
+    medium: str('Storage medium: "" (the node\'s disk) or Memory.', { enum: ['', 'Memory'] }),
+    sizeLimit: str('Size limit, at least 1Mi, e.g. 1Gi.', { pattern: QUANTITY }),
+    disableCaching: bool('Do not keep restic\'s cache in it.'),
+  });
+}
+
+function usagePolicySchema(): JsonSchema {
+  return object('Which namespaces may use the Repository (restore from it): one of the UsagePolicy factories.', {
+    sameNamespace: d('Only its own namespace (Stash\'s default).', { const: true }),
+    allNamespaces: d('Any namespace.', { const: true }),
+    namespaces: d('The named namespaces.', { type: 'array', minItems: 1, items: { type: 'string', pattern: DNS_LABEL } }),
+    namespacesWithLabels: d('Namespaces carrying all these labels.', { type: 'object', minProperties: 1, patternProperties: { [QUALIFIED_NAME]: { type: 'string', pattern: LABEL_VALUE } }, additionalProperties: false }),
+  }, { minProperties: 1, maxProperties: 1 });
+}
 
 /** The settings a database shares with `defaults:`. */
 function settingsProperties(): { [k: string]: JsonSchema } {
@@ -163,6 +190,8 @@ function settingsProperties(): { [k: string]: JsonSchema } {
     args: str('mysqldump arguments (replace --all-databases), e.g. "--databases shop --single-transaction".', { pattern: '\\S' }),
     waitTimeout: int('Seconds the Job waits for the database.', 1),
     wipeOut: bool('Delete the backed-up data when the Repository is deleted.'),
+    tempDir: tempDirSchema('backup'),
+    usagePolicy: usagePolicySchema(),
     keepRepository: bool('Annotate the Repository with helm.sh/resource-policy: keep, so uninstall and removing the database keep it (and the snapshots).'),
   };
 }
@@ -220,6 +249,7 @@ export function backupValuesSchema(): JsonSchema {
           waitTimeout: int('Seconds the Job waits for the database.', 1),
           timeout: duration('Give up after this'),
           runtimeSettings: restoreRuntime,
+          tempDir: tempDirSchema('restore'),
           defaultSecurityContext: bool('Put the library\'s securityContext under runtimeSettings: "restricted" for a standalone restore, root with CHOWN, DAC_OVERRIDE and FOWNER ("baseline") for a cluster restore.'),
           preRestoreHook: hookSchema('Runs before the restore'),
           postRestoreHook: hookSchema('Runs after the restore'),
@@ -239,6 +269,10 @@ export function backupValuesSchema(): JsonSchema {
         timeout: settings.timeout,
         backupHistoryLimit: settings.backupHistoryLimit,
         runtimeSettings: runtimeSchema(),
+        tempDir: settings.tempDir,
+        usagePolicy: settings.usagePolicy,
+        repositoryNamespace: str('Namespace of the generated Repositories (default: each database\'s).', { pattern: DNS_LABEL }),
+        backupNamespace: str('Namespace of the generated BackupConfigurations and Jobs (default: each database\'s).', { pattern: DNS_LABEL }),
         defaultSecurityContext: settings.defaultSecurityContext,
         args: settings.args,
       }, { if: { properties: { enabled: { const: true } }, required: ['enabled'] }, then: { required: ['name', 'backend', 'storageSecretName', 'schedule', 'retentionPolicy'] } }),

@@ -13,7 +13,7 @@ import {
   clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src/database/job-security';
 import { DNS_SUBDOMAIN } from './schema';
-import { BACKUP_CHART_NAME, KEEP_ANNOTATION, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES } from './values-model';
+import { BACKUP_CHART_NAME, KEEP_ANNOTATION, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS } from './values-model';
 
 const N = BACKUP_CHART_NAME;
 /** DNS_SUBDOMAIN as a Go string literal's content. */
@@ -294,10 +294,17 @@ ranges, steps, names) has: such a schedule never fires.
 
 {{/*
 What resourceProblems (src/core/validation/pod-settings.ts) says beyond the schema's patterns
-(dict "r" runtimeSettings values "path" their values path): a CPU amount under 1m, which the API
-server rounds up, and a request larger than its limit, which Kubernetes refuses.
+(dict "r" runtimeSettings values "path" their values path): a variable in both env and secretEnv,
+a CPU amount under 1m, which the API server rounds up, and a request larger than its limit,
+which Kubernetes refuses.
 */}}
 {{- define "${N}.checkResources" -}}
+{{- $container := (.r | default dict).container | default dict -}}
+{{- range $name, $_ := $container.env | default dict -}}
+{{- if hasKey ($container.secretEnv | default dict) $name -}}
+{{- include "${N}.fail" (list (printf "%s.container.env" $.path) (printf "%q is set both in env and in secretEnv" $name) "keep one of them") -}}
+{{- end -}}
+{{- end -}}
 {{- $res := ((.r | default dict).container | default dict).resources | default dict -}}
 {{- $requests := $res.requests | default dict -}}
 {{- $limits := $res.limits | default dict -}}
@@ -364,11 +371,10 @@ dict "r" (the values), "path" (their values path), "kind" (backup, restore, clus
 {{- if hasKey . "nice" }}{{ $_ := set $c "nice" (dict "adjustment" (int .nice)) }}{{ end -}}
 {{- with .ionice }}{{ $i := dict "class" (int .class) }}{{ if hasKey . "classData" }}{{ $_ := set $i "classData" (int .classData) }}{{ end }}{{ $_ := set $c "ionice" $i }}{{ end -}}
 {{- with .securityContext }}{{ $_ := set $c "securityContext" . }}{{ end -}}
-{{- with .env -}}
 {{- $env := list -}}
-{{- range $name, $value := . }}{{ $env = append $env (dict "name" $name "value" $value) }}{{ end -}}
-{{- $_ := set $c "env" $env -}}
-{{- end -}}
+{{- range $name, $value := .env | default dict }}{{ $env = append $env (dict "name" $name "value" $value) }}{{ end -}}
+{{- range $name, $ref := .secretEnv | default dict }}{{ $env = append $env (dict "name" $name "valueFrom" (dict "secretKeyRef" (dict "name" $ref.secretName "key" $ref.key))) }}{{ end -}}
+{{- if $env }}{{ $_ := set $c "env" $env }}{{ end -}}
 {{- if $c }}{{ $_ := set $out "container" $c }}{{ end -}}
 {{- end -}}
 {{- with $r.pod -}}
@@ -386,13 +392,53 @@ dict "r" (the values), "path" (their values path), "kind" (backup, restore, clus
 {{- toJson $out -}}
 {{- end -}}
 
-{{/* A hook (values, as Stash writes it) as JSON. */}}
+{{/* A hook (values, as Stash writes it, with HTTP headers as a map) as JSON. */}}
 {{- define "${N}.hook" -}}
 {{- $out := dict -}}
 {{- range $k := list "exec" "httpGet" "httpPost" "tcpSocket" "containerName" "executionPolicy" -}}
-{{- if hasKey $ $k }}{{ $_ := set $out $k (get $ $k) }}{{ end -}}
+{{- if hasKey $ $k }}{{ $_ := set $out $k (get $ $k | deepCopy) }}{{ end -}}
+{{- end -}}
+{{- range $k := list "httpGet" "httpPost" -}}
+{{- with get $out $k -}}
+{{- $headers := list -}}
+{{- range $name, $value := .headers | default dict }}{{ $headers = append $headers (dict "name" $name "value" $value) }}{{ end -}}
+{{- $_ := unset . "headers" -}}
+{{- if $headers }}{{ $_ := set . "httpHeaders" $headers }}{{ end -}}
+{{- end -}}
 {{- end -}}
 {{- toJson $out -}}
+{{- end -}}
+
+{{/* The tempDir (dict "t" values "path" values path) as JSON, "{}" when empty; sizeLimit at least 1Mi. */}}
+{{- define "${N}.tempDir" -}}
+{{- $t := .t | default dict -}}
+{{- $out := dict -}}
+{{- if $t.medium }}{{ $_ := set $out "medium" $t.medium }}{{ end -}}
+{{- if hasKey $t "sizeLimit" -}}
+{{- if lt (include "${N}.kibibytes" $t.sizeLimit | atoi) 1024 -}}
+{{- include "${N}.fail" (list (printf "%s.sizeLimit" .path) (printf "%s is too small" (include "${N}.quantity" $t.sizeLimit)) "give at least 1Mi, typically 1Gi, for restic's scratch files") -}}
+{{- end -}}
+{{- $_ := set $out "sizeLimit" (include "${N}.quantity" $t.sizeLimit) -}}
+{{- end -}}
+{{- if hasKey $t "disableCaching" }}{{ $_ := set $out "disableCaching" $t.disableCaching }}{{ end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+The usagePolicy of a Repository (values: one of sameNamespace, allNamespaces, namespaces,
+namespacesWithLabels, as the UsagePolicy factories) as JSON.
+*/}}
+{{- define "${N}.usagePolicy" -}}
+{{- $u := . | default dict -}}
+{{- if $u.allNamespaces -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "All")) -}}
+{{- else if $u.namespaces -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "Selector" "selector" (dict "matchExpressions" (list (dict "key" "kubernetes.io/metadata.name" "operator" "In" "values" $u.namespaces))))) -}}
+{{- else if $u.namespacesWithLabels -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "Selector" "selector" (dict "matchLabels" $u.namespacesWithLabels))) -}}
+{{- else -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "Same")) -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -538,7 +584,7 @@ each top-level key of the entry replaces the default's), src (key -> "databases[
 {{- $s := deepCopy ($.Values.defaults | default dict) -}}
 {{- range $k, $v := $entry }}{{ $_ := set $s $k $v }}{{ end -}}
 {{- $src := dict -}}
-{{- range $k := list "name" "namespace" ${['version', 'backend', 'storageSecretName', 'prefix', 'schedule', 'retentionPolicy', 'runtimeSettings', 'preBackupHook', 'postBackupHook', 'timeout', 'paused', 'backupHistoryLimit', 'retry', 'args', 'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext'].map((k) => `"${k}"`).join(' ')} -}}
+{{- range $k := list "name" "namespace" ${SETTING_KEYS.map((k) => `"${k}"`).join(' ')} -}}
 {{- $_ := set $src $k (ternary (printf "databases[%d]" $i) "defaults" (hasKey $entry $k)) -}}
 {{- end -}}
 {{- $out = append $out (dict "index" $i "name" $entry.name "namespace" ($entry.namespace | default $.Release.Namespace) "s" $s "src" $src) -}}
@@ -592,7 +638,8 @@ export function backupsYaml(): string {
 {{- $_ := set $locations $location $db.index -}}
 {{- $_ = set $backend "storageSecretName" $s.storageSecretName -}}
 {{- $repoSpec := dict "backend" $backend -}}
-{{- if hasKey $s "wipeOut" }}{{ $_ := set $repoSpec "wipeOut" $s.wipeOut }}{{ end }}
+{{- if hasKey $s "wipeOut" }}{{ $_ := set $repoSpec "wipeOut" $s.wipeOut }}{{ end -}}
+{{- with $s.usagePolicy }}{{ $_ := set $repoSpec "usagePolicy" (include "${N}.usagePolicy" . | fromJson) }}{{ end }}
 ---
 apiVersion: stash.appscode.com/v1alpha1
 kind: Repository
@@ -624,6 +671,8 @@ spec:
 {{- if hasKey $s "paused" }}{{ $_ = set $spec "paused" $s.paused }}{{ end -}}
 {{- if $s.timeout }}{{ $_ = set $spec "timeOut" (include "${N}.timeout" (dict "d" $s.timeout "path" (printf "%s.timeout" $src.timeout) "what" "backup")) }}{{ end -}}
 {{- if hasKey $s "backupHistoryLimit" }}{{ $_ = set $spec "backupHistoryLimit" (int $s.backupHistoryLimit) }}{{ end -}}
+{{- $tmp := include "${N}.tempDir" (dict "t" $s.tempDir "path" (printf "%s.tempDir" $src.tempDir)) | fromJson -}}
+{{- if $tmp }}{{ $_ = set $spec "tempDir" $tmp }}{{ end -}}
 {{- with $s.retry -}}
 {{- $r := dict "maxRetry" (int .maxRetry) -}}
 {{- if .delay }}{{ $_ = set $r "delay" (include "${N}.duration" .delay) }}{{ end -}}
@@ -671,10 +720,13 @@ export function restoresYaml(): string {
 {{- if not $source -}}
 {{- include "${N}.fail" (list (printf "%s.from" $at) (printf "%q is not a database this release backs up in namespace %q" $r.from $fromNs) "name an enabled entry of databases (and fromNamespace if it is in another namespace), or give repository: { name, namespace }") -}}
 {{- end -}}
-{{- if ne $fromNs $ns -}}
+{{- $policy := (include "${N}.usagePolicy" $source.s.usagePolicy | fromJson).allowedNamespaces -}}
+{{- $allowed := or (eq $policy.from "All") (and (eq $policy.from "Selector") (not (hasKey (($source.s.usagePolicy | default dict)) "namespaces"))) (has $ns (($source.s.usagePolicy | default dict).namespaces | default list)) -}}
+{{- if and (ne $fromNs $ns) (not $allowed) -}}
 {{- include "${N}.fail" (list (printf "%s.from" $at) (printf "Repository %q is in namespace %q and its usage policy does not allow namespace %q" (printf "%s-repo" $r.from) $fromNs $ns) "restore in the database's namespace, or give repository: { name, namespace } of a Repository whose usage policy allows it") -}}
 {{- end -}}
 {{- $repo = dict "name" (printf "%s-repo" $r.from) -}}
+{{- if ne $fromNs $ns }}{{ $_ := set $repo "namespace" $fromNs }}{{ end -}}
 {{- $version = $version | default $source.s.version -}}
 {{- else if and $r.repository $r.repository.name -}}
 {{- $repo = dict "name" $r.repository.name -}}
@@ -760,6 +812,8 @@ export function restoresYaml(): string {
 {{- if $hooks }}{{ $_ := set $spec "hooks" $hooks }}{{ end -}}
 {{- $rs := include "${N}.runtimeSettings" (dict "r" $r.runtimeSettings "path" (printf "%s.runtimeSettings" $at) "kind" (ternary "cluster-restore" "restore" (not (empty $r.cluster))) "defaults" $r.defaultSecurityContext) | fromJson -}}
 {{- if $rs }}{{ $_ := set $spec "runtimeSettings" $rs }}{{ end -}}
+{{- $tmp := include "${N}.tempDir" (dict "t" $r.tempDir "path" (printf "%s.tempDir" $at)) | fromJson -}}
+{{- if $tmp }}{{ $_ := set $spec "tempDir" $tmp }}{{ end -}}
 {{- if $r.timeout }}{{ $_ := set $spec "timeOut" (include "${N}.timeout" (dict "d" $r.timeout "path" (printf "%s.timeout" $at) "what" "restore")) }}{{ end }}
 ---
 apiVersion: stash.appscode.com/v1beta1
@@ -808,6 +862,11 @@ export function blueprintYaml(): string {
 {{- $_ := set $spec "schedule" (include "${N}.schedule" (dict "s" $b.schedule "key" (printf "/%s" $b.name) "path" "blueprint.schedule")) -}}
 {{- if $b.timeout }}{{ $_ = set $spec "timeOut" (include "${N}.timeout" (dict "d" $b.timeout "path" "blueprint.timeout" "what" "backup")) }}{{ end -}}
 {{- if hasKey $b "backupHistoryLimit" }}{{ $_ = set $spec "backupHistoryLimit" (int $b.backupHistoryLimit) }}{{ end -}}
+{{- $tmp := include "${N}.tempDir" (dict "t" $b.tempDir "path" "blueprint.tempDir") | fromJson -}}
+{{- if $tmp }}{{ $_ = set $spec "tempDir" $tmp }}{{ end -}}
+{{- with $b.usagePolicy }}{{ $_ = set $spec "usagePolicy" (include "${N}.usagePolicy" . | fromJson) }}{{ end -}}
+{{- with $b.repositoryNamespace }}{{ $_ = set $spec "repoNamespace" . }}{{ end -}}
+{{- with $b.backupNamespace }}{{ $_ = set $spec "backupNamespace" . }}{{ end -}}
 {{- $rs := include "${N}.runtimeSettings" (dict "r" $b.runtimeSettings "path" "blueprint.runtimeSettings" "kind" "backup" "defaults" $b.defaultSecurityContext) | fromJson -}}
 {{- if $rs }}{{ $_ = set $spec "runtimeSettings" $rs }}{{ end -}}
 {{- $_ = set $spec "retentionPolicy" (include "${N}.retention" (dict "r" $b.retentionPolicy "path" "blueprint.retentionPolicy") | fromJson) }}

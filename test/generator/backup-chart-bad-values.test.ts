@@ -19,6 +19,7 @@ const BASE = {
   databases: [{ name: 'orders' }],
 };
 
+const BLUEPRINT = { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/${TARGET_NAME}', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } };
 const db = (extra: object) => ({ ...BASE, databases: [{ name: 'orders', ...extra }] });
 const defaults = (extra: object, databases: object[] = BASE.databases) => ({ ...BASE, defaults: { ...BASE.defaults, ...extra }, databases });
 const restore = (r: object, databases: object[] = [{ name: 'orders' }]) => ({ ...BASE, databases, restores: [{ name: 'restore-1', database: 'orders-copy', from: 'orders', ...r }] });
@@ -96,6 +97,19 @@ const CASES: Array<[string, object, string]> = [
   ['cluster restore claim too long for the last member', cluster({ replicas: 10, volumeClaimTemplates: [{ name: `${'d'.repeat(252)}-\${POD_ORDINAL}`, storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
   ['cluster restore claim with upper case', cluster({ volumeClaimTemplates: [{ name: 'Data-${POD_ORDINAL}', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
   ['cluster restore claim with another variable', cluster({ volumeClaimTemplates: [{ name: 'data-${DATABASE_NAME}-${POD_ORDINAL}', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['variable in both env and secretEnv', db({ runtimeSettings: { container: { env: { MYSQL_PWD: 'x' }, secretEnv: { MYSQL_PWD: { secretName: 'auth', key: 'password' } } } } }), 'databases[0].runtimeSettings.container.env'],
+  ['secretEnv without a key', db({ runtimeSettings: { container: { secretEnv: { MYSQL_PWD: { secretName: 'auth' } } } } }), 'databases[0].runtimeSettings.container.secretEnv.MYSQL_PWD'],
+  ['tempDir smaller than 1Mi', db({ tempDir: { sizeLimit: '512Ki' } }), 'databases[0].tempDir.sizeLimit'],
+  ['tempDir medium that is no medium', defaults({ tempDir: { medium: 'Disk' } }), 'defaults.tempDir.medium'],
+  ['restore tempDir smaller than 1Mi', restore({ tempDir: { sizeLimit: '100Ki' } }), 'restores[0].tempDir.sizeLimit'],
+  ['restore from another namespace its usage policy does not allow', restore({ fromNamespace: 'dbs' }, [{ name: 'orders', namespace: 'dbs', usagePolicy: { namespaces: ['other'] } }]), 'restores[0].from'],
+  ['usage policy with two choices', db({ usagePolicy: { allNamespaces: true, namespaces: ['a'] } }), 'databases[0].usagePolicy'],
+  ['usage policy naming no namespace', db({ usagePolicy: { namespaces: [] } }), 'databases[0].usagePolicy'],
+  ['usage policy with no label', db({ usagePolicy: { namespacesWithLabels: {} } }), 'databases[0].usagePolicy'],
+  ['HTTP hook header name with a space', db({ preBackupHook: { httpGet: { port: 80, headers: { 'bad header': 'x' } } } }), 'databases[0].preBackupHook.httpGet.headers'],
+  ['HTTP hook header value over two lines', db({ postBackupHook: { httpPost: { port: 80, headers: { 'X-A': 'a\nb' } } } }), 'databases[0].postBackupHook.httpPost.headers.X-A'],
+  ['blueprint repositoryNamespace with upper case', { blueprint: { ...BLUEPRINT, repositoryNamespace: 'Bad_NS' } }, 'blueprint.repositoryNamespace'],
+  ['blueprint tempDir smaller than 1Mi', { blueprint: { ...BLUEPRINT, tempDir: { sizeLimit: '1Ki' } } }, 'blueprint.tempDir.sizeLimit'],
   ['blueprint prefix without ${TARGET_NAME}', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/all', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } } }, 'blueprint.prefix'],
 ];
 
