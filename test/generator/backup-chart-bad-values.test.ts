@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { backupValuesSchema } from '../../generator/backup-chart/schema';
 import { constructRender, helmRender, normalizeHelmPaths, writeTempBackupChart, writeValuesFile } from '../support/backup-chart';
 import { findHelm, HelmBinary } from '../support/helm';
 
@@ -118,6 +119,19 @@ describe('stash-pxc-backup: bad values are refused by both front ends, naming th
   const dir = path.dirname(chart.dir);
   const helms: HelmBinary[] = [findHelm(3), findHelm(4)];
   afterAll(() => chart.cleanup());
+
+  test('every value with a pattern says the fix in its schema description (Helm prints the path and the pattern only)', () => {
+    const missing: string[] = [];
+    const walk = (node: any, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      if (typeof node.pattern === 'string' && !/Fix if refused: \S/.test(node.description ?? '')) missing.push(`${at}: ${node.pattern}`);
+      for (const [k, v] of Object.entries(node)) walk(v, `${at}/${k}`);
+    };
+    const schema = backupValuesSchema();
+    walk(schema, '');
+    expect(missing).toEqual([]);
+    expect(schema.properties.databases.items.properties.name.description).toContain('Fix if refused: use lower-case letters, digits and "-"');
+  });
 
   test('the table has 20 or more cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(20);

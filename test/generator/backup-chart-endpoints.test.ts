@@ -14,7 +14,7 @@ const S3_ENDPOINTS = [
   'https://host:99999', 'https://host:abc', 'https://', 'https://user@', 'https://[zz]:9000',
 ];
 const REST_URLS = [
-  'https://rest.storage.svc:8000/${DATABASE_NAME}', 'http://rest:8000/', 'https://u:p@rest:8000/', 'https://u@rest/', 'https://rest host/',
+  'https://rest.storage.svc:8000/${DATABASE_NAME}', 'http://rest:8000/', 'HTTPS://rest:8000/', 'ftp://rest:8000/', 'https://u:p@rest:8000/', 'https://u@rest/', 'https://rest host/',
 ];
 
 const CASES: Array<[string, object, string]> = [
