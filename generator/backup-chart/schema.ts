@@ -287,6 +287,14 @@ function rawValuesSchema(): JsonSchema {
             name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
           }, { required: ['name'] }),
           snapshot: str('latest, or a restic snapshot id.', { pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' }),
+          rules: d('Which snapshots go to which restore hosts (instead of snapshot): the RestoreSession\'s target.rules.', {
+            type: 'array',
+            items: object('One rule.', {
+              sourceHost: str('Host whose backup is restored ("host-0" for a cluster backup; default: the restoring host\'s own name).'),
+              targetHosts: d('Restore hosts this rule applies to (host-0 ... host-<replicas-1>); [] for all.', { type: 'array', items: { type: 'string' } }),
+              snapshots: d('Snapshots: latest or restic ids (default [latest]).', { type: 'array', items: { type: 'string', pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' } }),
+            }),
+          }),
           cluster: object('Restore a Percona XtraDB Cluster into new volumes.', {
             replicas: int('Members of the new cluster.', 1, 1000),
             volumeClaimTemplates: d('Claims per member; names carry ${POD_ORDINAL}.', {

@@ -799,6 +799,31 @@ export function restoresYaml(): string {
 {{- else -}}
 {{- $_ := set $target "rules" (list (dict "snapshots" (list $snapshot))) -}}
 {{- end -}}
+{{- if hasKey $r "rules" -}}
+{{- if hasKey $r "snapshot" }}{{ include "${N}.fail" (list (printf "%s.snapshot" $at) "is set together with rules, which carry their own snapshots" "put the snapshot in the rules, or drop rules") }}{{ end -}}
+{{- if not $r.rules }}{{ include "${N}.fail" (list (printf "%s.rules" $at) "is empty, so nothing would be restored" "leave rules out for the latest snapshot, or give at least one rule") }}{{ end -}}
+{{- $replicas := int (($r.cluster | default dict).replicas | default 1) -}}
+{{- $rules := list -}}
+{{- range $k, $rule := $r.rules -}}
+{{- $rule = $rule | default dict -}}
+{{- $out := dict "snapshots" ($rule.snapshots | default (list "latest")) -}}
+{{- if and (hasKey $rule "snapshots") (not $rule.snapshots) }}{{ include "${N}.fail" (list (printf "%s.rules[%d].snapshots" $at $k) "is empty" "leave it out for the latest snapshot, or name one") }}{{ end -}}
+{{- if hasKey $rule "sourceHost" -}}
+{{- if eq (trim (toString $rule.sourceHost)) "" }}{{ include "${N}.fail" (list (printf "%s.rules[%d].sourceHost" $at $k) "is empty" "use the host the backup was taken as, \\"host-0\\" for Percona XtraDB") }}{{ end -}}
+{{- $_ := set $out "sourceHost" $rule.sourceHost -}}
+{{- end -}}
+{{- if hasKey $rule "targetHosts" -}}
+{{- range $host := $rule.targetHosts -}}
+{{- if or (not (regexMatch "^host-[0-9]{1,9}$" (toString $host))) (ge (trimPrefix "host-" (toString $host) | atoi) $replicas) -}}
+{{- include "${N}.fail" (list (printf "%s.rules[%d].targetHosts" $at $k) (printf "%q is not one of the restore hosts host-0 ... host-%d" (toString $host) (sub $replicas 1)) "use host-<n> with n below replicas, or [] for all hosts") -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $out "targetHosts" ($rule.targetHosts | default list) -}}
+{{- end -}}
+{{- $rules = append $rules $out -}}
+{{- end -}}
+{{- $_ := set $target "rules" $rules -}}
+{{- end -}}
 {{- $spec := dict "repository" $repo "task" $task "target" $target -}}
 {{- if and $r.preRestoreHook $r.preRestoreHook.executionPolicy -}}
 {{- include "${N}.fail" (list (printf "%s.preRestoreHook.executionPolicy" $at) "is set on a pre hook, which always runs (the API server would drop the field)" "remove executionPolicy, or move the hook to the post position") -}}

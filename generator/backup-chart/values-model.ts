@@ -256,6 +256,11 @@ export function runtimeSettingsOf(r: any): RuntimeSettings | undefined {
   };
 }
 
+/** A values snapshot: `latest` or a restic id. */
+function snapshotOf(s: any): Snapshot {
+  return s === 'latest' ? Snapshot.latest() : Snapshot.id(String(s));
+}
+
 /** The TempDir of a values `tempDir:` (`medium`, `sizeLimit`, `disableCaching`). */
 export function tempDirOf(t: any): TempDir | undefined {
   if (!t) return undefined;
@@ -441,7 +446,8 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       return;
     }
     const timeout = durationOf(r.timeout, `${entry}.timeout`, problems);
-    renames.set(entry, { entry, fields: { 'repository': 'from', 'rules[0].snapshots': 'snapshot' } });
+    // Without values rules the construct's one rule carries the values `snapshot`.
+    renames.set(entry, { entry, fields: { 'repository': 'from', ...(r.rules === undefined ? { 'rules[0].snapshots': 'snapshot' } : {}) } });
     const c = r.cluster;
     new PerconaXtraDbRestore(chart, entry, {
       name: r.name,
@@ -451,7 +457,10 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       database: r.database,
       version: String(version),
       repository,
-      snapshot: r.snapshot !== undefined ? (r.snapshot === 'latest' ? Snapshot.latest() : Snapshot.id(String(r.snapshot))) : undefined,
+      snapshot: r.snapshot !== undefined ? snapshotOf(r.snapshot) : undefined,
+      rules: Array.isArray(r.rules) ? r.rules.map((rule: any) => ({
+        sourceHost: rule?.sourceHost, targetHosts: rule?.targetHosts, snapshots: Array.isArray(rule?.snapshots) ? rule.snapshots.map(snapshotOf) : undefined,
+      })) : undefined,
       cluster: c ? {
         replicas: c.replicas,
         dataVolumeName: c.dataVolumeName,

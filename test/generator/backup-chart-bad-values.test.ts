@@ -111,6 +111,13 @@ const CASES: Array<[string, object, string]> = [
   ['HTTP hook header value over two lines', db({ postBackupHook: { httpPost: { port: 80, headers: { 'X-A': 'a\nb' } } } }), 'databases[0].postBackupHook.httpPost.headers.X-A'],
   ['blueprint repositoryNamespace with upper case', { blueprint: { ...BLUEPRINT, repositoryNamespace: 'Bad_NS' } }, 'blueprint.repositoryNamespace'],
   ['blueprint tempDir smaller than 1Mi', { blueprint: { ...BLUEPRINT, tempDir: { sizeLimit: '1Ki' } } }, 'blueprint.tempDir.sizeLimit'],
+  ['restore rules together with snapshot', restore({ snapshot: '4bc21d6f', rules: [{ snapshots: ['latest'] }] }), 'restores[0].snapshot'],
+  ['restore rules empty', restore({ rules: [] }), 'restores[0].rules'],
+  ['restore rule with no snapshot', restore({ rules: [{ snapshots: [] }] }), 'restores[0].rules[0].snapshots'],
+  ['restore rule snapshot that is not an id', restore({ rules: [{}, { snapshots: ['abc'] }] }), 'restores[0].rules[1].snapshots'],
+  ['restore rule with an empty sourceHost', restore({ rules: [{ sourceHost: ' ' }] }), 'restores[0].rules[0].sourceHost'],
+  ['cluster restore rule target host beyond replicas', restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }] }, rules: [{ targetHosts: ['host-0', 'host-3'], sourceHost: 'host-0' }] }), 'restores[0].rules[0].targetHosts'],
+  ['restore rule target host that is no host name', restore({ rules: [{ targetHosts: ['orders-0'] }] }), 'restores[0].rules[0].targetHosts'],
   ['blueprint prefix without ${TARGET_NAME}', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/all', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } } }, 'blueprint.prefix'],
 ];
 
