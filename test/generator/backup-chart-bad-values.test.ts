@@ -118,6 +118,10 @@ const CASES: Array<[string, object, string]> = [
   ['restore rule with an empty sourceHost', restore({ rules: [{ sourceHost: ' ' }] }), 'restores[0].rules[0].sourceHost'],
   ['cluster restore rule target host beyond replicas', restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }] }, rules: [{ targetHosts: ['host-0', 'host-3'], sourceHost: 'host-0' }] }), 'restores[0].rules[0].targetHosts'],
   ['restore rule target host that is no host name', restore({ rules: [{ targetHosts: ['orders-0'] }] }), 'restores[0].rules[0].targetHosts'],
+  ['memory request of zero', db({ runtimeSettings: { container: { resources: { requests: { memory: '0Mi' } } } } }), 'databases[0].runtimeSettings.container.resources.memory.request'],
+  ['memory limit beyond a quantity', db({ runtimeSettings: { container: { resources: { limits: { memory: '99999999999Ti' } } } } }), 'databases[0].runtimeSettings.container.resources.memory.limit'],
+  ['CPU limit beyond a quantity', db({ runtimeSettings: { container: { resources: { limits: { cpu: '99999999999999999' } } } } }), 'databases[0].runtimeSettings.container.resources.cpu.limit'],
+  ['tempDir of zero', db({ tempDir: { sizeLimit: '0Mi' } }), 'databases[0].tempDir.sizeLimit'],
   ['blueprint prefix without ${TARGET_NAME}', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/all', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } } }, 'blueprint.prefix'],
 ];
 

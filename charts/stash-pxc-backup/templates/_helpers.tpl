@@ -263,11 +263,21 @@ which Kubernetes refuses.
 {{- $cpu := toString $amounts.cpu -}}
 {{- $v := ternary (float64 (trimSuffix "m" $cpu)) (mulf (float64 $cpu) 1000) (hasSuffix "m" $cpu) -}}
 {{- if and (gt $v 0.0) (lt $v 1.0) }}{{ include "stash-pxc-backup.fail" (list (printf "%s.cpu.%s" $at $which) (printf "%q is less than 1m, which the API server rounds up" $cpu) "use at least 1m") }}{{ end -}}
+{{- if gt $v 9007199254740992.0 }}{{ include "stash-pxc-backup.fail" (list (printf "%s.cpu.%s" $at $which) (printf "%q is more CPU than a quantity holds" $cpu) "use a realistic amount, e.g. 4") }}{{ end -}}
 {{- $_ := set $m $which $v -}}
 {{- end -}}
 {{- end -}}
 {{- if and (hasKey $m "request") (hasKey $m "limit") (gt $m.request $m.limit) -}}
 {{- include "stash-pxc-backup.fail" (list (printf "%s.cpu" $at) (printf "request %s is larger than limit %s, which Kubernetes refuses" (toString $requests.cpu) (toString $limits.cpu)) "lower the request or raise the limit") -}}
+{{- end -}}
+{{- range $which, $amounts := dict "request" $requests "limit" $limits -}}
+{{- if hasKey $amounts "memory" -}}
+{{- $q := toString $amounts.memory -}}
+{{- $unit := regexFind "(Ki|Mi|Gi|Ti)$" $q -}}
+{{- $ki := mulf (float64 (trimSuffix $unit $q)) (get (dict "Ki" 1.0 "Mi" 1024.0 "Gi" 1048576.0 "Ti" 1073741824.0) $unit) -}}
+{{- if le $ki 0.0 }}{{ include "stash-pxc-backup.fail" (list (printf "%s.memory.%s" $at $which) (printf "%q is not a positive size" $q) "give a positive size, e.g. 512Mi") }}{{ end -}}
+{{- if gt (mulf $ki 1024.0) 9223372036854775807.0 }}{{ include "stash-pxc-backup.fail" (list (printf "%s.memory.%s" $at $which) (printf "%q is more bytes than a Kubernetes quantity holds" $q) "give a realistic size, e.g. 10Ti") }}{{ end -}}
+{{- end -}}
 {{- end -}}
 {{- if and (hasKey $requests "memory") (hasKey $limits "memory") -}}
 {{- if gt (include "stash-pxc-backup.kibibytes" $requests.memory | atoi) (include "stash-pxc-backup.kibibytes" $limits.memory | atoi) -}}
@@ -364,7 +374,7 @@ dict "r" (the values), "path" (their values path), "kind" (backup, restore, clus
 {{- if $t.medium }}{{ $_ := set $out "medium" $t.medium }}{{ end -}}
 {{- if hasKey $t "sizeLimit" -}}
 {{- if lt (include "stash-pxc-backup.kibibytes" $t.sizeLimit | atoi) 1024 -}}
-{{- include "stash-pxc-backup.fail" (list (printf "%s.sizeLimit" .path) (printf "%s is too small" (include "stash-pxc-backup.quantity" $t.sizeLimit)) "give at least 1Mi, typically 1Gi, for restic's scratch files") -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.sizeLimit" .path) (printf "%q is too small" (toString $t.sizeLimit)) "give at least 1Mi, typically 1Gi, for restic's scratch files") -}}
 {{- end -}}
 {{- $_ := set $out "sizeLimit" (include "stash-pxc-backup.quantity" $t.sizeLimit) -}}
 {{- end -}}
