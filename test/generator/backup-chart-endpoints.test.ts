@@ -1,9 +1,11 @@
 /**
- * The chart's hand-written URL check against the constructs' (`urlProblems`): for S3 endpoints
- * (a host or a URL) and REST server URLs, valid and broken (other schemes, embedded credentials,
- * spaces, bad ports, IPv6 hosts, upper case, paths with "@"), Helm 3 and Helm 4 refuse exactly
- * the ones the constructs refuse, naming the values path.
+ * The chart's hand-written URL and storage-name checks against the constructs' (`urlProblems`,
+ * the bucket and container rules of storage-names.ts): for S3 endpoints (a host or a URL) and
+ * REST server URLs, valid and broken (other schemes, embedded credentials, spaces, bad ports,
+ * IPv6 hosts, upper case, paths with "@"), Helm 3 and Helm 4 refuse exactly the ones the
+ * constructs refuse, naming the values path; the same for generated bucket and container names.
  */
+import * as fc from 'fast-check';
 import * as path from 'path';
 import { constructRender, helmRender, normalizeHelmPaths, writeTempBackupChart, writeValuesFile } from '../support/backup-chart';
 import { findHelm } from '../support/helm';
@@ -51,3 +53,31 @@ function values(backend: object): object {
     databases: [{ name: 'db' }],
   };
 }
+
+// Names built from pieces that each storage service treats specially; a fixed seed.
+const PIECE = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('acme', 'db', 'backups', '01', '7') },
+  { weight: 4, arbitrary: fc.constantFrom('.', '-', '_', 'A', 'goog', 'google', 'b2-', '..', '.-', '-.', '--', '/', ' ', '192.168.1.1', 'x'.repeat(30), 'y'.repeat(61)) },
+);
+const NAMES = fc.sample(fc.tuple(fc.constantFrom('s3', 'gcs', 'azure', 'b2', 'swift'), fc.array(PIECE, { minLength: 1, maxLength: 4 }).map((a) => a.join(''))), { numRuns: 80, seed: 3 });
+
+describe('stash-pxc-backup: the chart refuses the bucket and container names the constructs refuse', () => {
+  const chart = writeTempBackupChart();
+  afterAll(() => chart.cleanup());
+  const valuesOf = ([provider, name]: [string, string]) => values({ provider, [provider]: { [provider === 'azure' || provider === 'swift' ? 'container' : 'bucket']: name } });
+
+  test('the samples hold both valid and invalid names', () => {
+    const dir = path.dirname(chart.dir);
+    const refused = NAMES.filter((n, i) => constructRender(writeValuesFile(dir, `name-count-${i}.yaml`, valuesOf(n))).error !== undefined).length;
+    expect(refused).toBeGreaterThan(15);
+    expect(NAMES.length - refused).toBeGreaterThan(15);
+  });
+
+  test.each(NAMES)('%s %j', async (provider, name) => {
+    const file = writeValuesFile(path.dirname(chart.dir), `name-${NAMES.findIndex((n) => n[0] === provider && n[1] === name)}.yaml`, valuesOf([provider, name]));
+    const constructs = constructRender(file);
+    const helm = await helmRender(findHelm(4), chart.dir, file);
+    expect({ provider, name, helmRefuses: helm.error !== undefined }).toEqual({ provider, name, helmRefuses: constructs.error !== undefined });
+    if (helm.error) expect(normalizeHelmPaths(helm.error)).toContain(`defaults.backend.${provider}`);
+  }, 30000);
+});
