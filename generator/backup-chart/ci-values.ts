@@ -29,8 +29,9 @@ export function ciValuesFiles(): { [file: string]: any } {
         retentionPolicy: { keepDaily: 7, keepWeekly: 4 },
         runtimeSettings: { container: { nice: 10, ionice: { class: 2, classData: 7 }, resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } } } },
         timeout: '2h',
+        tempDir: { sizeLimit: '2Gi', disableCaching: true },
       },
-      databases: [{ name: 'orders' }, { name: 'billing', args: '--databases billing --single-transaction' }],
+      databases: [{ name: 'orders' }, { name: 'billing', args: '--databases billing --single-transaction', usagePolicy: { namespaces: ['restore-sandbox'] } }],
     },
     'cluster-restore-values.yaml': {
       defaults: {

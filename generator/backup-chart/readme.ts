@@ -78,6 +78,10 @@ restores:
         - { name: "data-restored-xtradb-cluster-\${POD_ORDINAL}", storage: 10Gi, storageClassName: standard }
 \`\`\`
 
+To restore from a database of the release in another namespace, set \`fromNamespace\` and give
+that database a \`usagePolicy\` that allows the restore's namespace (\`namespaces: [shop]\`,
+\`namespacesWithLabels: {...}\` or \`allNamespaces: true\`); the chart refuses it otherwise.
+
 A RestoreSession runs once. Its name comes from the values, so rendering the same values again
 (an upgrade, a GitOps sync) never creates a second restore; to restore again, add an entry with a
 new name. Under Argo CD, give the restore \`annotations: { argocd.argoproj.io/sync-options: "Prune=false" }\`
@@ -100,11 +104,26 @@ helm install shop-backups charts/${BACKUP_CHART_NAME} -f values.yaml --set stora
 
 ## Validation
 
-\`values.schema.json\` checks names, enums, patterns and required keys at \`helm install\`; the
-templates fail, naming the values path and the fix, for what a schema cannot say: a version
-without an addon Task, a cron that never fires, a spread window of zero length, a cluster restore
-claim without \`\${POD_ORDINAL}\`, a restore into a database this release backs up, a restore from
-a database the release does not back up, a database listed twice, missing Secret keys.
+The chart refuses what the constructs refuse, at \`helm install\` / \`helm template\` time, naming
+the values path:
+
+- \`values.schema.json\` checks key names, types, enums, patterns and required keys. Helm prints
+  the path and the reason (\`- at '/databases/0/name': 'Orders' does not match pattern ...\`) but
+  not the fix: the key's description in the schema (and in the table below) ends with
+  "Fix if refused: ...", which says what to write.
+- The templates fail with \`<values path>: <what>. Fix: <how>.\`, as the constructs word it, for
+  what a schema cannot say: a version without an addon Task; a cron that never fires (a
+  day-of-month none of the chosen months has, with months as numbers, ranges, steps or names),
+  numbers, ranges and steps out of range, \`@every\` without exactly one space or with a duration
+  that is not a positive Go duration within range; a spread window of zero length; endpoint and
+  REST URLs that are not http(s) URLs or embed credentials; bucket and container names a storage
+  service refuses (S3 names like IP addresses or with \`..\`, \`.-\`, \`-.\`; GCS names with
+  \`goog\`/\`google\`; Azure \`--\`; B2 \`b2-\`; Swift \`/\`); CPU under 1m and requests above
+  limits; a variable in both \`env\` and \`secretEnv\`; a tempDir under 1Mi; a cluster restore
+  claim without \`\${POD_ORDINAL}\`, with another variable, or whose name for the last member is
+  no DNS-1123 subdomain; a restore into a database this release backs up; a restore from a
+  database the release does not back up, or from another namespace its \`usagePolicy\` does not
+  allow; a database listed twice; missing Secret keys.
 
 ## Values
 

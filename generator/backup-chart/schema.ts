@@ -17,12 +17,24 @@ import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_
 export type JsonSchema = { [key: string]: any };
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** A DNS-1123 subdomain (claim, Secret, ServiceAccount names). */
+export const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 const QUANTITY = '^[0-9]+(Ki|Mi|Gi|Ti)$';
 const CPU = '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$';
+const S3_BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+const GCS_BUCKET = '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$';
+const AZURE_CONTAINER = '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$';
+const B2_BUCKET = '^[A-Za-z0-9-]{6,50}$';
+// The scheme is case-insensitive, as the URL parser the constructs use takes it.
+const REST_URL = '^[hH][tT][tT][pP][sS]?://';
+const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
+const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
+const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
-const CRON = `^(${Object.keys(CRON_MACROS).join('|')}|@every [0-9hms.]+|[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+)$`;
+// Macros, "@every" (its duration the templates check, with a fix) or five fields; surrounding
+// whitespace is trimmed, as the constructs trim it.
+const CRON = `^\\s*(${Object.keys(CRON_MACROS).join('|')}|@every.*|[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+)\\s*$`;
 
 const d = (description: string, schema: JsonSchema): JsonSchema => ({ description, ...schema });
 const str = (description: string, extra: JsonSchema = {}): JsonSchema => d(description, { type: 'string', ...extra });
@@ -43,21 +55,21 @@ function backendSchema(): JsonSchema {
   return object('Where the snapshots go: `provider` and its settings under the provider\'s key (the Backend factories).', {
     provider: str('The storage service.', { enum: providers }),
     s3: object('Amazon S3 or S3-compatible (MinIO, Ceph RGW).', {
-      bucket: str('Bucket name.', { pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' }),
+      bucket: str('Bucket name.', { pattern: S3_BUCKET }),
       endpoint: str('Endpoint host or URL (default s3.amazonaws.com), e.g. https://minio.storage.svc:9000.', { minLength: 1 }),
       region: str('Region of the bucket.', { pattern: '^[a-z0-9-]+$' }),
       insecureTls: bool('Skip TLS verification (prefer customCaCertificate).'),
       customCaCertificate: bool('The endpoint\'s CA is in the storage Secret under CA_CERT_DATA.'),
     }, { required: ['bucket'] }),
-    gcs: object('Google Cloud Storage.', { bucket: str('Bucket name.', { pattern: '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$' }), maxConnections }, { required: ['bucket'] }),
-    azure: object('Azure Blob Storage.', { container: str('Container name.', { pattern: '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$' }), maxConnections }, { required: ['container'] }),
+    gcs: object('Google Cloud Storage.', { bucket: str('Bucket name.', { pattern: GCS_BUCKET }), maxConnections }, { required: ['bucket'] }),
+    azure: object('Azure Blob Storage.', { container: str('Container name.', { pattern: AZURE_CONTAINER }), maxConnections }, { required: ['container'] }),
     swift: object('OpenStack Swift.', {
       container: str('Container name.', { minLength: 1 }),
       auth: str('Authentication (decides the Secret keys).', { enum: Object.values(SwiftAuth) }),
     }, { required: ['container'] }),
-    b2: object('Backblaze B2.', { bucket: str('Bucket name.', { pattern: '^[A-Za-z0-9-]{6,50}$' }), maxConnections }, { required: ['bucket'] }),
+    b2: object('Backblaze B2.', { bucket: str('Bucket name.', { pattern: B2_BUCKET }), maxConnections }, { required: ['bucket'] }),
     rest: object(`restic REST server; \`url\` may hold ${NAMESPACE_VAR} and ${NAME_VAR}.`, {
-      url: str('Server URL with the repository path.', { pattern: '^https?://' }),
+      url: str('Server URL with the repository path.', { pattern: REST_URL }),
       basicAuth: bool('HTTP basic auth (REST_SERVER_USERNAME, REST_SERVER_PASSWORD).'),
       customCaCertificate: bool('The server\'s CA is in the storage Secret under CA_CERT_DATA.'),
     }, { required: ['url'] }),
@@ -108,7 +120,11 @@ function runtimeSchema(): JsonSchema {
         classData: int('Priority within the class, 0 to 7.', 0, 7),
       }, { required: ['class'] }),
       securityContext: free('Container securityContext.'),
-      env: d('Literal environment variables (never credentials).', { type: 'object', patternProperties: { '^[-._a-zA-Z][-._a-zA-Z0-9]*$': { type: 'string' } }, additionalProperties: false }),
+      env: d('Literal environment variables (never credentials).', { type: 'object', patternProperties: { [ENV_NAME]: { type: 'string' } }, additionalProperties: false }),
+      secretEnv: d('Environment variables read from Secret keys: NAME: { secretName, key } (a name not also in env).', {
+        type: 'object', additionalProperties: false,
+        patternProperties: { [ENV_NAME]: object('A Secret key.', { secretName: str('Secret (same namespace).', { pattern: DNS_SUBDOMAIN }), key: str('Key in the Secret.', { pattern: '^[-._a-zA-Z0-9]+$' }) }, { required: ['secretName', 'key'] }) },
+      }),
     }),
     pod: object('The backup pod.', {
       nodeSelector: stringMap('Node labels.'),
@@ -125,7 +141,11 @@ function runtimeSchema(): JsonSchema {
 function hookSchema(what: string): JsonSchema {
   const http = (extra: { [k: string]: JsonSchema } = {}) => object('HTTP request.', {
     port: int('Port.', 1, 65535), path: str('Path.'), host: str('Host (default the pod IP).'),
-    scheme: str('Scheme.', { enum: Object.values(HttpScheme) }), ...extra,
+    scheme: str('Scheme.', { enum: Object.values(HttpScheme) }),
+    headers: d('Request headers, name: value (never credentials: they land in Git).', {
+      type: 'object', additionalProperties: false, patternProperties: { [HEADER_NAME]: { type: 'string', pattern: '^[^\\r\\n]*$' } },
+    }),
+    ...extra,
   }, { required: ['port'] });
   return object(`${what} (one of exec, httpGet, httpPost, tcpSocket).`, {
     exec: object('Command in the target pod.', { command: d('Command and arguments.', { type: 'array', minItems: 1, items: { type: 'string' } }) }, { required: ['command'] }),
@@ -138,6 +158,23 @@ function hookSchema(what: string): JsonSchema {
 }
 
 const duration = (what: string) => str(`${what} (Go duration, e.g. 2h or 1h30m).`, { pattern: GO_DURATION_PATTERN, minLength: 2 });
+
+function tempDirSchema(what: string): JsonSchema {
+  return object(`The scratch emptyDir Stash mounts at /tmp of the ${what} Job.`, {
+    medium: str('Storage medium: "" (the node\'s disk) or Memory.', { enum: ['', 'Memory'] }),
+    sizeLimit: str('Size limit, at least 1Mi, e.g. 1Gi.', { pattern: QUANTITY }),
+    disableCaching: bool('Do not keep restic\'s cache in it.'),
+  });
+}
+
+function usagePolicySchema(): JsonSchema {
+  return object('Which namespaces may use the Repository (restore from it): one of the UsagePolicy factories.', {
+    sameNamespace: d('Only its own namespace (Stash\'s default).', { const: true }),
+    allNamespaces: d('Any namespace.', { const: true }),
+    namespaces: d('The named namespaces.', { type: 'array', minItems: 1, items: { type: 'string', pattern: DNS_LABEL } }),
+    namespacesWithLabels: d('Namespaces carrying all these labels.', { type: 'object', minProperties: 1, patternProperties: { [QUALIFIED_NAME]: { type: 'string', pattern: LABEL_VALUE } }, additionalProperties: false }),
+  }, { minProperties: 1, maxProperties: 1 });
+}
 
 /** The settings a database shares with `defaults:`. */
 function settingsProperties(): { [k: string]: JsonSchema } {
@@ -160,12 +197,63 @@ function settingsProperties(): { [k: string]: JsonSchema } {
     args: str('mysqldump arguments (replace --all-databases), e.g. "--databases shop --single-transaction".', { pattern: '\\S' }),
     waitTimeout: int('Seconds the Job waits for the database.', 1),
     wipeOut: bool('Delete the backed-up data when the Repository is deleted.'),
+    tempDir: tempDirSchema('backup'),
+    usagePolicy: usagePolicySchema(),
     keepRepository: bool('Annotate the Repository with helm.sh/resource-policy: keep, so uninstall and removing the database keep it (and the snapshots).'),
   };
 }
 
+/**
+ * The fix for a value its pattern refuses, by pattern. Helm's schema errors name the values path
+ * and the pattern but not the fix; the description (values.schema.json, the README table, editors
+ * that read the schema) says it, in the constructs' words.
+ */
+function patternFixes(): { [pattern: string]: string } {
+  return {
+    [DNS_LABEL]: 'use lower-case letters, digits and "-", starting and ending with a letter or digit',
+    [DNS_SUBDOMAIN]: 'use lower-case letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit',
+    [`^$|${DNS_SUBDOMAIN}`]: 'use lower-case letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit',
+    [QUANTITY]: 'write a whole number with Ki, Mi, Gi or Ti, e.g. 512Mi or 10Gi',
+    [CPU]: 'write millicores such as 500m, or cores such as 2 or 0.5',
+    [HHMM]: 'write HH:MM from 00:00 to 23:59',
+    [CRON]: 'write five fields "minute hour day-of-month month day-of-week" (e.g. "30 2 * * MON-FRI"), a macro such as "@daily", or "@every 6h"',
+    [GO_DURATION_PATTERN]: 'write hours, minutes and seconds such as 2h, 90m or 1h30m',
+    [ENV_NAME]: 'use letters, digits, "-", "_" and ".", not starting with a digit',
+    [QUALIFIED_NAME]: 'use an optional DNS prefix and "/", then letters, digits, "-", "_" and "." (at most 63), e.g. example.com/team',
+    [LABEL_VALUE]: 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    ['^[0-9]+\\.[0-9]+(\\..+)?$']: 'give the database\'s version, e.g. "8.0.36"',
+    ['^(latest|[0-9a-f]{8}|[0-9a-f]{64})$']: 'write latest, or the 8- or 64-character snapshot id that `kubectl get snapshots` shows',
+    ['^/']: 'give an absolute path, starting with "/"',
+    ['\\S']: 'give the arguments, or remove the key',
+    [REST_URL]: 'write an http:// or https:// URL with the repository path, e.g. "https://rest.storage.svc:8000/${NAME_VAR}"',
+    [S3_BUCKET]: 'use the exact name of an existing bucket: 3 to 63 lower-case letters, digits, "." and "-", starting and ending with a letter or digit',
+    [GCS_BUCKET]: 'use the exact name of an existing bucket: lower-case letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    [AZURE_CONTAINER]: 'use the exact name of an existing container: 3 to 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
+    [B2_BUCKET]: 'use the exact name of an existing bucket: 6 to 50 letters, digits and "-"',
+    ['^[a-z0-9-]+$']: 'use the region name, e.g. us-east-1',
+    ['^[-._a-zA-Z0-9]+$']: 'use the key as it is in the Secret (letters, digits, "-", "_", ".")',
+    ['^[^\\r\\n]*$']: 'write the value on one line',
+    [HEADER_NAME]: 'use a header name such as "X-Token"',
+    ['^[^\\s,]+$']: 'write each tag without spaces or commas',
+  };
+}
+
+/** The schema with "Fix: ..." after the description of every value with a known pattern. */
+function withFixes(schema: JsonSchema, fixes = patternFixes()): JsonSchema {
+  if (Array.isArray(schema)) return schema.map((s) => withFixes(s, fixes));
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: JsonSchema = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === 'enum' || k === 'const' || k === 'default' ? v : withFixes(v, fixes)]));
+  const fix = typeof schema.pattern === 'string' ? fixes[schema.pattern] : undefined;
+  if (fix) out.description = `${schema.description ? `${schema.description} ` : ''}Fix if refused: ${fix}.`;
+  return out;
+}
+
 /** `values.schema.json`. */
 export function backupValuesSchema(): JsonSchema {
+  return withFixes(rawValuesSchema());
+}
+
+function rawValuesSchema(): JsonSchema {
   const settings = settingsProperties();
   const restoreRuntime = runtimeSchema();
   return {
@@ -199,6 +287,14 @@ export function backupValuesSchema(): JsonSchema {
             name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
           }, { required: ['name'] }),
           snapshot: str('latest, or a restic snapshot id.', { pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' }),
+          rules: d('Which snapshots go to which restore hosts (instead of snapshot): the RestoreSession\'s target.rules.', {
+            type: 'array',
+            items: object('One rule.', {
+              sourceHost: str('Host whose backup is restored ("host-0" for a cluster backup; default: the restoring host\'s own name).'),
+              targetHosts: d('Restore hosts this rule applies to (host-0 ... host-<replicas-1>); [] for all.', { type: 'array', items: { type: 'string' } }),
+              snapshots: d('Snapshots: latest or restic ids (default [latest]).', { type: 'array', items: { type: 'string', pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' } }),
+            }),
+          }),
           cluster: object('Restore a Percona XtraDB Cluster into new volumes.', {
             replicas: int('Members of the new cluster.', 1, 1000),
             volumeClaimTemplates: d('Claims per member; names carry ${POD_ORDINAL}.', {
@@ -217,6 +313,7 @@ export function backupValuesSchema(): JsonSchema {
           waitTimeout: int('Seconds the Job waits for the database.', 1),
           timeout: duration('Give up after this'),
           runtimeSettings: restoreRuntime,
+          tempDir: tempDirSchema('restore'),
           defaultSecurityContext: bool('Put the library\'s securityContext under runtimeSettings: "restricted" for a standalone restore, root with CHOWN, DAC_OVERRIDE and FOWNER ("baseline") for a cluster restore.'),
           preRestoreHook: hookSchema('Runs before the restore'),
           postRestoreHook: hookSchema('Runs after the restore'),
@@ -236,6 +333,10 @@ export function backupValuesSchema(): JsonSchema {
         timeout: settings.timeout,
         backupHistoryLimit: settings.backupHistoryLimit,
         runtimeSettings: runtimeSchema(),
+        tempDir: settings.tempDir,
+        usagePolicy: settings.usagePolicy,
+        repositoryNamespace: str('Namespace of the generated Repositories (default: each database\'s).', { pattern: DNS_LABEL }),
+        backupNamespace: str('Namespace of the generated BackupConfigurations and Jobs (default: each database\'s).', { pattern: DNS_LABEL }),
         defaultSecurityContext: settings.defaultSecurityContext,
         args: settings.args,
       }, { if: { properties: { enabled: { const: true } }, required: ['enabled'] }, then: { required: ['name', 'backend', 'storageSecretName', 'schedule', 'retentionPolicy'] } }),

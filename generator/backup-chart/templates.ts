@@ -7,13 +7,17 @@
  * objects must equal what `fromValues` builds with the constructs.
  */
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
+import { MAX_GO_DURATION_MS } from '../../src/core/validation/quantities';
 import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/database/backend';
 import {
   clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src/database/job-security';
-import { BACKUP_CHART_NAME, KEEP_ANNOTATION, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES } from './values-model';
+import { DNS_SUBDOMAIN } from './schema';
+import { BACKUP_CHART_NAME, KEEP_ANNOTATION, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS } from './values-model';
 
 const N = BACKUP_CHART_NAME;
+/** DNS_SUBDOMAIN as a Go string literal's content. */
+const DNS_SUBDOMAIN_RE = DNS_SUBDOMAIN.replace(/\\/g, '\\\\');
 
 /** The library's Pod Security defaults of each Job kind, which the chart puts under the values' runtimeSettings. */
 function jobSecurityDefaults(): { [kind: string]: { container: object; pod: object } } {
@@ -122,37 +126,60 @@ the cron as given (checked), or the spread window's start for this key (Schedule
 {{- end -}}
 
 {{/*
-What a schema cannot say about a cron (dict "cron" expression "path" values path): numbers,
-ranges and steps out of their field's range, words that are no month or weekday name, and a
-plain day-of-month that none of the chosen months has (it never fires).
+What a schema cannot say about a cron (dict "cron" expression "path" values path), checked as
+src/core/validation/cron.ts checks it: "@every" with exactly one space and a positive Go duration
+within Go's range; numbers, ranges and steps out of their field's range, words that are no month
+or weekday name, and a day-of-month (lists, ranges, steps) that none of the chosen months (lists,
+ranges, steps, names) has: such a schedule never fires.
 */}}
 {{- define "${N}.checkCron" -}}
 {{- $fix := "write five fields \\"minute hour day-of-month month day-of-week\\" (for example \\"*/5 * * * *\\" or \\"30 2 * * MON-FRI\\") or a macro such as \\"@daily\\"" -}}
-{{- $f := splitList " " (regexReplaceAll "\\\\s+" (trim .cron) " ") -}}
+{{- $cron := trim .cron -}}
+{{- if hasPrefix "@every" $cron -}}
+{{- $everyFix := "write \\"@every <duration>\\" with one space and a positive Go duration such as \\"6h\\" or \\"1h30m\\"" -}}
+{{- if not (hasPrefix "@every " $cron) }}{{ include "${N}.fail" (list .path (printf "%q needs one space after \\"@every\\"" $cron) $everyFix) }}{{ end -}}
+{{- $d := trimPrefix "@every " $cron -}}
+{{- if not (regexMatch "^[+-]?(([0-9]+(\\\\.[0-9]*)?|\\\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$" $d) }}{{ include "${N}.fail" (list .path (printf "%q has a duration %q that is not a Go duration such as \\"30m\\" or \\"1h30m\\"" $cron $d) $everyFix) }}{{ end -}}
+{{- if or (hasPrefix "-" $d) (not (regexMatch "[1-9]" $d)) }}{{ include "${N}.fail" (list .path (printf "%q has a duration %q that is not positive" $cron $d) $everyFix) }}{{ end -}}
+{{- $unitMs := dict "ns" 0.000001 "us" 0.001 "µs" 0.001 "μs" 0.001 "ms" 1.0 "s" 1000.0 "m" 60000.0 "h" 3600000.0 -}}
+{{- $ms := 0.0 -}}
+{{- range $term := regexFindAll "([0-9]+(\\\\.[0-9]*)?|\\\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)" $d -1 -}}
+{{- $num := regexFind "^[0-9.]+" $term -}}
+{{- $ms = addf $ms (mulf (float64 $num) (get $unitMs (trimPrefix $num $term))) -}}
+{{- end -}}
+{{- if gt $ms ${MAX_GO_DURATION_MS}.0 }}{{ include "${N}.fail" (list .path (printf "%q has a duration %q longer than Go's longest duration (about 2562047h)" $cron $d) $everyFix) }}{{ end -}}
+{{- else -}}
+{{- $f := splitList " " (regexReplaceAll "\\\\s+" $cron " ") -}}
 {{- if eq (len $f) 5 -}}
 {{- $max := list 59 23 31 12 6 -}}
 {{- $min := list 0 0 1 1 0 -}}
 {{- $names := list "minute" "hour" "day-of-month" "month" "day-of-week" -}}
 {{- $words := list list list list (list "jan" "feb" "mar" "apr" "may" "jun" "jul" "aug" "sep" "oct" "nov" "dec") (list "sun" "mon" "tue" "wed" "thu" "fri" "sat") -}}
+{{- $domMin := 99 -}}
+{{- $months := list -}}
 {{- range $i, $field := $f -}}
 {{- $name := index $names $i -}}
 {{- range $part := splitList "," $field -}}
 {{- $slash := splitList "/" $part -}}
 {{- if gt (len $slash) 2 }}{{ include "${N}.fail" (list $.path (printf "%q %s field: %q has more than one \\"/\\"" $.cron $name $part) $fix) }}{{ end -}}
+{{- $step := 1 -}}
 {{- if eq (len $slash) 2 -}}
-{{- $step := index $slash 1 -}}
+{{- $s := index $slash 1 -}}
 {{- $span := add (sub (index $max $i) (index $min $i)) 1 -}}
-{{- if not (regexMatch "^[0-9]+$" $step) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %q in %q is not a positive number" $.cron $name $step $part) $fix) }}{{ end -}}
-{{- if or (eq (atoi $step) 0) (gt (atoi $step) $span) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %s in %q is out of range 1-%d" $.cron $name $step $part $span) $fix) }}{{ end -}}
+{{- if not (regexMatch "^[0-9]+$" $s) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %q in %q is not a positive number" $.cron $name $s $part) $fix) }}{{ end -}}
+{{- if or (gt (len $s) 9) (eq (atoi $s) 0) (gt (atoi $s) $span) }}{{ include "${N}.fail" (list $.path (printf "%q %s field: step %s in %q is out of range 1-%d" $.cron $name $s $part $span) $fix) }}{{ end -}}
+{{- $step = atoi $s -}}
 {{- end -}}
 {{- $range := index $slash 0 -}}
+{{- $start := index $min $i -}}
+{{- $end := index $max $i -}}
 {{- if not (has $range (list "*" "?")) -}}
 {{- $ends := splitList "-" $range -}}
 {{- if gt (len $ends) 2 }}{{ include "${N}.fail" (list $.path (printf "%q %s field: %q has more than one \\"-\\"" $.cron $name $part) $fix) }}{{ end -}}
 {{- $nums := list -}}
 {{- range $v := $ends -}}
 {{- if regexMatch "^[0-9]+$" $v -}}
-{{- if or (gt (atoi $v) (index $max $i)) (lt (atoi $v) (index $min $i)) -}}
+{{- if or (gt (len $v) 9) (gt (atoi $v) (index $max $i)) (lt (atoi $v) (index $min $i)) -}}
 {{- include "${N}.fail" (list $.path (printf "%q %s field: %s is out of range %d-%d" $.cron $name $v (index $min $i) (index $max $i)) $fix) -}}
 {{- end -}}
 {{- $nums = append $nums (atoi $v) -}}
@@ -165,17 +192,21 @@ plain day-of-month that none of the chosen months has (it never fires).
 {{- if and (eq (len $nums) 2) (gt (index $nums 0) (index $nums 1)) -}}
 {{- include "${N}.fail" (list $.path (printf "%q %s field: range %q starts after it ends" $.cron $name $part) $fix) -}}
 {{- end -}}
+{{- $start = index $nums 0 -}}
+{{- $end = index $nums (sub (len $nums) 1) -}}
+{{- if and (eq (len $nums) 1) (eq (len $slash) 2) }}{{ $end = index $max $i }}{{ end -}}
+{{- end -}}
+{{- if eq $i 2 }}{{ $domMin = min $domMin $start }}{{ end -}}
+{{- if eq $i 3 }}{{ $months = concat $months (untilStep (int $start) (int (add $end 1)) (int $step)) }}{{ end -}}
 {{- end -}}
 {{- end -}}
-{{- end -}}
-{{- $dom := index $f 2 -}}
-{{- $month := index $f 3 -}}
-{{- if and (regexMatch "^[0-9]+$" $dom) (regexMatch "^[*?]$" (index $f 4)) (regexMatch "^[0-9]+(,[0-9]+)*$" $month) -}}
+{{- if and (not (regexMatch "^[*?]$" (index $f 2))) (regexMatch "^[*?]$" (index $f 4)) -}}
 {{- $days := list 31 29 31 30 31 30 31 31 30 31 30 31 -}}
 {{- $longest := 0 -}}
-{{- range (splitList "," $month) }}{{ $longest = max $longest (index $days (sub (atoi .) 1)) }}{{ end -}}
-{{- if gt (atoi $dom) $longest -}}
-{{- include "${N}.fail" (list $.path (printf "%q never fires: no chosen month has day %s" $.cron $dom) $fix) -}}
+{{- range $months }}{{ $longest = max $longest (index $days (sub . 1)) }}{{ end -}}
+{{- if gt $domMin $longest -}}
+{{- include "${N}.fail" (list $.path (printf "%q never fires: no chosen month has day %d" $.cron $domMin) "choose a day-of-month that the chosen months have (February has at most 29 days; April, June, September and November have 30)") -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -262,11 +293,59 @@ plain day-of-month that none of the chosen months has (it never fires).
 {{- end -}}
 
 {{/*
+What resourceProblems (src/core/validation/pod-settings.ts) says beyond the schema's patterns
+(dict "r" runtimeSettings values "path" their values path): a variable in both env and secretEnv,
+a CPU amount under 1m, which the API server rounds up, and a request larger than its limit,
+which Kubernetes refuses.
+*/}}
+{{- define "${N}.checkResources" -}}
+{{- $container := (.r | default dict).container | default dict -}}
+{{- range $name, $_ := $container.env | default dict -}}
+{{- if hasKey ($container.secretEnv | default dict) $name -}}
+{{- include "${N}.fail" (list (printf "%s.container.env" $.path) (printf "%q is set both in env and in secretEnv" $name) "keep one of them") -}}
+{{- end -}}
+{{- end -}}
+{{- $res := ((.r | default dict).container | default dict).resources | default dict -}}
+{{- $requests := $res.requests | default dict -}}
+{{- $limits := $res.limits | default dict -}}
+{{- $at := printf "%s.container.resources" .path -}}
+{{- $m := dict -}}
+{{- range $which, $amounts := dict "request" $requests "limit" $limits -}}
+{{- if hasKey $amounts "cpu" -}}
+{{- $cpu := toString $amounts.cpu -}}
+{{- $v := ternary (float64 (trimSuffix "m" $cpu)) (mulf (float64 $cpu) 1000) (hasSuffix "m" $cpu) -}}
+{{- if and (gt $v 0.0) (lt $v 1.0) }}{{ include "${N}.fail" (list (printf "%s.cpu.%s" $at $which) (printf "%q is less than 1m, which the API server rounds up" $cpu) "use at least 1m") }}{{ end -}}
+{{- if gt $v 9007199254740992.0 }}{{ include "${N}.fail" (list (printf "%s.cpu.%s" $at $which) (printf "%q is more CPU than a quantity holds" $cpu) "use a realistic amount, e.g. 4") }}{{ end -}}
+{{- $_ := set $m $which $v -}}
+{{- end -}}
+{{- end -}}
+{{- if and (hasKey $m "request") (hasKey $m "limit") (gt $m.request $m.limit) -}}
+{{- include "${N}.fail" (list (printf "%s.cpu" $at) (printf "request %s is larger than limit %s, which Kubernetes refuses" (toString $requests.cpu) (toString $limits.cpu)) "lower the request or raise the limit") -}}
+{{- end -}}
+{{- range $which, $amounts := dict "request" $requests "limit" $limits -}}
+{{- if hasKey $amounts "memory" -}}
+{{- $q := toString $amounts.memory -}}
+{{- $unit := regexFind "(Ki|Mi|Gi|Ti)$" $q -}}
+{{- $ki := mulf (float64 (trimSuffix $unit $q)) (get (dict "Ki" 1.0 "Mi" 1024.0 "Gi" 1048576.0 "Ti" 1073741824.0) $unit) -}}
+{{- if le $ki 0.0 }}{{ include "${N}.fail" (list (printf "%s.memory.%s" $at $which) (printf "%q is not a positive size" $q) "give a positive size, e.g. 512Mi") }}{{ end -}}
+{{- if gt (mulf $ki 1024.0) 9223372036854775807.0 }}{{ include "${N}.fail" (list (printf "%s.memory.%s" $at $which) (printf "%q is more bytes than a Kubernetes quantity holds" $q) "give a realistic size, e.g. 10Ti") }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- if and (hasKey $requests "memory") (hasKey $limits "memory") -}}
+{{- if gt (include "${N}.kibibytes" $requests.memory | atoi) (include "${N}.kibibytes" $limits.memory | atoi) -}}
+{{- include "${N}.fail" (list (printf "%s.memory" $at) "request is larger than limit, which Kubernetes refuses" "lower the request or raise the limit") -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 The runtimeSettings of a Job as JSON: the values' (runtimeSettingsOf) with the library's Pod
 Security defaults for the Job's kind under them, unless defaultSecurityContext is false. Takes
-dict "r" (the values), "kind" (backup, restore, cluster-restore), "defaults" (the switch).
+dict "r" (the values), "path" (their values path), "kind" (backup, restore, cluster-restore),
+"defaults" (the switch).
 */}}
 {{- define "${N}.runtimeSettings" -}}
+{{- include "${N}.checkResources" (dict "r" .r "path" .path) -}}
 {{- $out := include "${N}.runtimeSettingsOf" .r | fromJson -}}
 {{- if ne (toString .defaults) "false" -}}
 {{- $d := get (\`${JSON.stringify(jobSecurityDefaults())}\` | fromJson) .kind -}}
@@ -302,11 +381,10 @@ dict "r" (the values), "kind" (backup, restore, cluster-restore), "defaults" (th
 {{- if hasKey . "nice" }}{{ $_ := set $c "nice" (dict "adjustment" (int .nice)) }}{{ end -}}
 {{- with .ionice }}{{ $i := dict "class" (int .class) }}{{ if hasKey . "classData" }}{{ $_ := set $i "classData" (int .classData) }}{{ end }}{{ $_ := set $c "ionice" $i }}{{ end -}}
 {{- with .securityContext }}{{ $_ := set $c "securityContext" . }}{{ end -}}
-{{- with .env -}}
 {{- $env := list -}}
-{{- range $name, $value := . }}{{ $env = append $env (dict "name" $name "value" $value) }}{{ end -}}
-{{- $_ := set $c "env" $env -}}
-{{- end -}}
+{{- range $name, $value := .env | default dict }}{{ $env = append $env (dict "name" $name "value" $value) }}{{ end -}}
+{{- range $name, $ref := .secretEnv | default dict }}{{ $env = append $env (dict "name" $name "valueFrom" (dict "secretKeyRef" (dict "name" $ref.secretName "key" $ref.key))) }}{{ end -}}
+{{- if $env }}{{ $_ := set $c "env" $env }}{{ end -}}
 {{- if $c }}{{ $_ := set $out "container" $c }}{{ end -}}
 {{- end -}}
 {{- with $r.pod -}}
@@ -324,13 +402,125 @@ dict "r" (the values), "kind" (backup, restore, cluster-restore), "defaults" (th
 {{- toJson $out -}}
 {{- end -}}
 
-{{/* A hook (values, as Stash writes it) as JSON. */}}
+{{/* A hook (values, as Stash writes it, with HTTP headers as a map) as JSON. */}}
 {{- define "${N}.hook" -}}
 {{- $out := dict -}}
 {{- range $k := list "exec" "httpGet" "httpPost" "tcpSocket" "containerName" "executionPolicy" -}}
-{{- if hasKey $ $k }}{{ $_ := set $out $k (get $ $k) }}{{ end -}}
+{{- if hasKey $ $k }}{{ $_ := set $out $k (get $ $k | deepCopy) }}{{ end -}}
+{{- end -}}
+{{- range $k := list "httpGet" "httpPost" -}}
+{{- with get $out $k -}}
+{{- $headers := list -}}
+{{- range $name, $value := .headers | default dict }}{{ $headers = append $headers (dict "name" $name "value" $value) }}{{ end -}}
+{{- $_ := unset . "headers" -}}
+{{- if $headers }}{{ $_ := set . "httpHeaders" $headers }}{{ end -}}
+{{- end -}}
 {{- end -}}
 {{- toJson $out -}}
+{{- end -}}
+
+{{/* The tempDir (dict "t" values "path" values path) as JSON, "{}" when empty; sizeLimit at least 1Mi. */}}
+{{- define "${N}.tempDir" -}}
+{{- $t := .t | default dict -}}
+{{- $out := dict -}}
+{{- if $t.medium }}{{ $_ := set $out "medium" $t.medium }}{{ end -}}
+{{- if hasKey $t "sizeLimit" -}}
+{{- if lt (include "${N}.kibibytes" $t.sizeLimit | atoi) 1024 -}}
+{{- include "${N}.fail" (list (printf "%s.sizeLimit" .path) (printf "%q is too small" (toString $t.sizeLimit)) "give at least 1Mi, typically 1Gi, for restic's scratch files") -}}
+{{- end -}}
+{{- $_ := set $out "sizeLimit" (include "${N}.quantity" $t.sizeLimit) -}}
+{{- end -}}
+{{- if hasKey $t "disableCaching" }}{{ $_ := set $out "disableCaching" $t.disableCaching }}{{ end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+The usagePolicy of a Repository (values: one of sameNamespace, allNamespaces, namespaces,
+namespacesWithLabels, as the UsagePolicy factories) as JSON.
+*/}}
+{{- define "${N}.usagePolicy" -}}
+{{- $u := . | default dict -}}
+{{- if $u.allNamespaces -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "All")) -}}
+{{- else if $u.namespaces -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "Selector" "selector" (dict "matchExpressions" (list (dict "key" "kubernetes.io/metadata.name" "operator" "In" "values" $u.namespaces))))) -}}
+{{- else if $u.namespacesWithLabels -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "Selector" "selector" (dict "matchLabels" $u.namespacesWithLabels))) -}}
+{{- else -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "Same")) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What urlProblems (src/core/validation/storage-names.ts) says of an endpoint or REST URL (dict "u"
+value "path" values path "what" "S3 endpoint" "scheme" true when a scheme is required): a URL the
+WHATWG parser takes (a host without spaces or reserved characters, a numeric port up to 65535),
+with the scheme http or https and no user or password in it.
+*/}}
+{{- define "${N}.checkUrl" -}}
+{{- $u := trim (toString .u) -}}
+{{- $hasScheme := regexMatch "^[a-zA-Z][a-zA-Z0-9+.-]*://" $u -}}
+{{- $full := ternary $u (printf "https://%s" $u) (or $hasScheme .scheme) -}}
+{{- $invalidFix := ternary "use a URL such as \\"https://host:8000/\\"" "use a host such as \\"s3.amazonaws.com\\" or a URL such as \\"https://minio.storage.svc:9000\\"" (eq (toString .scheme) "true") -}}
+{{- if not (regexMatch "^[a-zA-Z][a-zA-Z0-9+.-]*://" $full) }}{{ include "${N}.fail" (list .path (printf "%q is not a valid %s" .u .what) $invalidFix) }}{{ end -}}
+{{- $scheme := regexFind "^[a-zA-Z][a-zA-Z0-9+.-]*" $full | lower -}}
+{{- $authority := regexReplaceAll "[/?#].*$" (regexReplaceAll "^[a-zA-Z][a-zA-Z0-9+.-]*://" $full "") "" -}}
+{{- $userinfo := "" -}}
+{{- $hostport := $authority -}}
+{{- if contains "@" $authority -}}
+{{- $at := splitList "@" $authority -}}
+{{- $hostport = last $at -}}
+{{- $userinfo = trimSuffix (printf "@%s" $hostport) $authority -}}
+{{- end -}}
+{{- if has $scheme (list "http" "https") -}}
+{{- $host := regexReplaceAll ":[^:\\\\]]*$" $hostport "" -}}
+{{- $port := trimPrefix ":" (trimPrefix $host $hostport) -}}
+{{- $badHost := ternary (not (regexMatch "^\\\\[[0-9a-fA-F:.]+\\\\]$" $host)) (regexMatch "[\\\\s#%/:<>?@\\\\[\\\\\\\\\\\\]^|]" $host) (hasPrefix "[" $host) -}}
+{{- if or (eq $host "") $badHost (not (regexMatch "^[0-9]*$" $port)) (gt (len $port) 5) (gt (atoi $port) 65535) -}}
+{{- include "${N}.fail" (list .path (printf "%q is not a valid %s" .u .what) $invalidFix) -}}
+{{- end -}}
+{{- else -}}
+{{- include "${N}.fail" (list .path (printf "%q uses the scheme %q; %s must be http or https" .u $scheme .what) "use an http:// or https:// URL") -}}
+{{- end -}}
+{{- if and $userinfo (ne $userinfo ":") -}}
+{{- include "${N}.fail" (list .path (printf "%q embeds credentials" .u) "remove them from the URL; put them in the storage Secret instead") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What the storage-name rules (src/core/validation/storage-names.ts) say beyond the schema's
+patterns (dict "b" backend values "path" values path of the backend "ns" and "name" of the
+database, which a REST URL may hold).
+*/}}
+{{- define "${N}.checkStorageNames" -}}
+{{- $b := .b | default dict -}}
+{{- $p := get $b (toString $b.provider) | default dict -}}
+{{- $name := toString ($p.bucket | default $p.container | default "") -}}
+{{- $exact := "use the exact name of an existing bucket" -}}
+{{- if eq $b.provider "s3" -}}
+{{- if or (contains ".." $name) (contains ".-" $name) (contains "-." $name) -}}
+{{- include "${N}.fail" (list (printf "%s.s3.bucket" .path) (printf "%q has adjacent \\".\\" and \\".\\" or \\"-\\", which S3 refuses" $name) $exact) -}}
+{{- else if regexMatch "^[0-9]{1,3}(\\\\.[0-9]{1,3}){3}$" $name -}}
+{{- include "${N}.fail" (list (printf "%s.s3.bucket" .path) (printf "%q looks like an IP address, which S3 refuses as a bucket name" $name) "use the bucket name, and put the server address in endpoint") -}}
+{{- end -}}
+{{- include "${N}.checkUrl" (dict "u" ($p.endpoint | default "s3.amazonaws.com") "path" (printf "%s.s3.endpoint" .path) "what" "S3 endpoint" "scheme" false) -}}
+{{- else if eq $b.provider "gcs" -}}
+{{- if and (not (contains "." $name)) (gt (len $name) 63) -}}
+{{- include "${N}.fail" (list (printf "%s.gcs.bucket" .path) (printf "%q is %d characters long; GCS bucket names are 3 to 63 characters" $name (len $name)) "use a GCS bucket name of 3 to 63 characters") -}}
+{{- end -}}
+{{- range (splitList "." $name) }}{{ if gt (len .) 63 }}{{ include "${N}.fail" (list (printf "%s.gcs.bucket" $.path) (printf "%q has a dot-separated part longer than 63 characters" $name) $exact) }}{{ end }}{{ end -}}
+{{- if or (hasPrefix "goog" $name) (contains "google" $name) -}}
+{{- include "${N}.fail" (list (printf "%s.gcs.bucket" .path) (printf "%q starts with \\"goog\\" or contains \\"google\\", which GCS refuses" $name) $exact) -}}
+{{- end -}}
+{{- else if eq $b.provider "azure" -}}
+{{- if contains "--" $name }}{{ include "${N}.fail" (list (printf "%s.azure.container" .path) (printf "%q has consecutive \\"-\\", which Azure refuses" $name) "use the exact name of an existing container") }}{{ end -}}
+{{- else if eq $b.provider "b2" -}}
+{{- if hasPrefix "b2-" (lower $name) }}{{ include "${N}.fail" (list (printf "%s.b2.bucket" .path) (printf "%q starts with \\"b2-\\", which Backblaze reserves" $name) $exact) }}{{ end -}}
+{{- else if eq $b.provider "swift" -}}
+{{- if contains "/" $name }}{{ include "${N}.fail" (list (printf "%s.swift.container" .path) (printf "%q contains \\"/\\", which Swift refuses in a container name" $name) "put the directory part in prefix instead") }}{{ end -}}
+{{- else if eq $b.provider "rest" -}}
+{{- include "${N}.checkUrl" (dict "u" (toString $p.url | replace "${NAMESPACE_VAR}" ($.ns | default "") | replace "${NAME_VAR}" ($.name | default "")) "path" (printf "%s.rest.url" .path) "what" "REST server URL" "scheme" true) -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -339,6 +529,7 @@ The backend object (dict "b" backend "prefix" expanded prefix "path" values path
 */}}
 {{- define "${N}.backend" -}}
 {{- $b := .b | default dict -}}
+{{- include "${N}.checkStorageNames" (dict "b" $b "path" .path "ns" .ns "name" .name) -}}
 {{- $p := get $b ($b.provider | default "none") | default dict -}}
 {{- $out := dict -}}
 {{- $prefix := .prefix -}}
@@ -403,7 +594,7 @@ each top-level key of the entry replaces the default's), src (key -> "databases[
 {{- $s := deepCopy ($.Values.defaults | default dict) -}}
 {{- range $k, $v := $entry }}{{ $_ := set $s $k $v }}{{ end -}}
 {{- $src := dict -}}
-{{- range $k := list "name" "namespace" ${['version', 'backend', 'storageSecretName', 'prefix', 'schedule', 'retentionPolicy', 'runtimeSettings', 'preBackupHook', 'postBackupHook', 'timeout', 'paused', 'backupHistoryLimit', 'retry', 'args', 'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext'].map((k) => `"${k}"`).join(' ')} -}}
+{{- range $k := list "name" "namespace" ${SETTING_KEYS.map((k) => `"${k}"`).join(' ')} -}}
 {{- $_ := set $src $k (ternary (printf "databases[%d]" $i) "defaults" (hasKey $entry $k)) -}}
 {{- end -}}
 {{- $out = append $out (dict "index" $i "name" $entry.name "namespace" ($entry.namespace | default $.Release.Namespace) "s" $s "src" $src) -}}
@@ -457,7 +648,8 @@ export function backupsYaml(): string {
 {{- $_ := set $locations $location $db.index -}}
 {{- $_ = set $backend "storageSecretName" $s.storageSecretName -}}
 {{- $repoSpec := dict "backend" $backend -}}
-{{- if hasKey $s "wipeOut" }}{{ $_ := set $repoSpec "wipeOut" $s.wipeOut }}{{ end }}
+{{- if hasKey $s "wipeOut" }}{{ $_ := set $repoSpec "wipeOut" $s.wipeOut }}{{ end -}}
+{{- with $s.usagePolicy }}{{ $_ := set $repoSpec "usagePolicy" (include "${N}.usagePolicy" . | fromJson) }}{{ end }}
 ---
 apiVersion: stash.appscode.com/v1alpha1
 kind: Repository
@@ -489,12 +681,14 @@ spec:
 {{- if hasKey $s "paused" }}{{ $_ = set $spec "paused" $s.paused }}{{ end -}}
 {{- if $s.timeout }}{{ $_ = set $spec "timeOut" (include "${N}.timeout" (dict "d" $s.timeout "path" (printf "%s.timeout" $src.timeout) "what" "backup")) }}{{ end -}}
 {{- if hasKey $s "backupHistoryLimit" }}{{ $_ = set $spec "backupHistoryLimit" (int $s.backupHistoryLimit) }}{{ end -}}
+{{- $tmp := include "${N}.tempDir" (dict "t" $s.tempDir "path" (printf "%s.tempDir" $src.tempDir)) | fromJson -}}
+{{- if $tmp }}{{ $_ = set $spec "tempDir" $tmp }}{{ end -}}
 {{- with $s.retry -}}
 {{- $r := dict "maxRetry" (int .maxRetry) -}}
 {{- if .delay }}{{ $_ = set $r "delay" (include "${N}.duration" .delay) }}{{ end -}}
 {{- $_ = set $spec "retryConfig" $r -}}
 {{- end -}}
-{{- $rs := include "${N}.runtimeSettings" (dict "r" $s.runtimeSettings "kind" "backup" "defaults" $s.defaultSecurityContext) | fromJson -}}
+{{- $rs := include "${N}.runtimeSettings" (dict "r" $s.runtimeSettings "path" (printf "%s.runtimeSettings" $src.runtimeSettings) "kind" "backup" "defaults" $s.defaultSecurityContext) | fromJson -}}
 {{- if $rs }}{{ $_ = set $spec "runtimeSettings" $rs }}{{ end -}}
 {{- if and $s.preBackupHook $s.preBackupHook.executionPolicy -}}
 {{- include "${N}.fail" (list (printf "%s.preBackupHook.executionPolicy" $src.preBackupHook) "is set on a pre hook, which always runs (the API server would drop the field)" "remove executionPolicy, or move the hook to the post position") -}}
@@ -536,10 +730,13 @@ export function restoresYaml(): string {
 {{- if not $source -}}
 {{- include "${N}.fail" (list (printf "%s.from" $at) (printf "%q is not a database this release backs up in namespace %q" $r.from $fromNs) "name an enabled entry of databases (and fromNamespace if it is in another namespace), or give repository: { name, namespace }") -}}
 {{- end -}}
-{{- if ne $fromNs $ns -}}
+{{- $policy := (include "${N}.usagePolicy" $source.s.usagePolicy | fromJson).allowedNamespaces -}}
+{{- $allowed := or (eq $policy.from "All") (and (eq $policy.from "Selector") (not (hasKey (($source.s.usagePolicy | default dict)) "namespaces"))) (has $ns (($source.s.usagePolicy | default dict).namespaces | default list)) -}}
+{{- if and (ne $fromNs $ns) (not $allowed) -}}
 {{- include "${N}.fail" (list (printf "%s.from" $at) (printf "Repository %q is in namespace %q and its usage policy does not allow namespace %q" (printf "%s-repo" $r.from) $fromNs $ns) "restore in the database's namespace, or give repository: { name, namespace } of a Repository whose usage policy allows it") -}}
 {{- end -}}
 {{- $repo = dict "name" (printf "%s-repo" $r.from) -}}
+{{- if ne $fromNs $ns }}{{ $_ := set $repo "namespace" $fromNs }}{{ end -}}
 {{- $version = $version | default $source.s.version -}}
 {{- else if and $r.repository $r.repository.name -}}
 {{- $repo = dict "name" $r.repository.name -}}
@@ -577,8 +774,18 @@ export function restoresYaml(): string {
 {{- $templates := list -}}
 {{- range $j, $t := $c.volumeClaimTemplates -}}
 {{- $path := printf "%s.cluster.volumeClaimTemplates[%d].name" $at $j -}}
+{{- $vars := without (regexFindAll "\\\\$\\\\{[^}]*\\\\}" $t.name -1) "\${POD_ORDINAL}" -}}
+{{- if $vars -}}
+{{- include "${N}.fail" (list $path (printf "%q uses %s; only \${POD_ORDINAL} is replaced" $t.name (join ", " $vars)) "use \${POD_ORDINAL} for the replica number") -}}
+{{- end -}}
 {{- if and (gt (int $c.replicas) 1) (not (contains "\${POD_ORDINAL}" $t.name)) -}}
 {{- include "${N}.fail" (list $path (printf "%q has no \${POD_ORDINAL}, so all %d members would get the same claim" $t.name (int $c.replicas)) (printf "append -\${POD_ORDINAL}, e.g. \\"%s-\${POD_ORDINAL}\\"" $t.name)) -}}
+{{- end -}}
+{{- $last := $t.name | replace "\${POD_ORDINAL}" (toString (max 0 (sub (int $c.replicas) 1))) -}}
+{{- if gt (len $last) 253 -}}
+{{- include "${N}.fail" (list $path (printf "%q (for the last member) is %d characters long, more than the 253 a DNS-1123 subdomain allows; claim names must be DNS-1123 subdomains" $last (len $last)) "use lower-case letters, digits and \\"-\\"") -}}
+{{- else if not (regexMatch "${DNS_SUBDOMAIN_RE}" $last) -}}
+{{- include "${N}.fail" (list $path (printf "%q (for the last member) is not a DNS-1123 subdomain; claim names must be DNS-1123 subdomains" $last) "use lower-case letters, digits and \\"-\\"") -}}
 {{- end -}}
 {{- if lt (include "${N}.kibibytes" $t.storage | atoi) 1024 -}}
 {{- include "${N}.fail" (list (printf "%s.cluster.volumeClaimTemplates[%d].storage" $at $j) (printf "%s cannot hold a data directory" (include "${N}.quantity" $t.storage)) "give at least the size of the source volume") -}}
@@ -602,6 +809,31 @@ export function restoresYaml(): string {
 {{- else -}}
 {{- $_ := set $target "rules" (list (dict "snapshots" (list $snapshot))) -}}
 {{- end -}}
+{{- if hasKey $r "rules" -}}
+{{- if hasKey $r "snapshot" }}{{ include "${N}.fail" (list (printf "%s.snapshot" $at) "is set together with rules, which carry their own snapshots" "put the snapshot in the rules, or drop rules") }}{{ end -}}
+{{- if not $r.rules }}{{ include "${N}.fail" (list (printf "%s.rules" $at) "is empty, so nothing would be restored" "leave rules out for the latest snapshot, or give at least one rule") }}{{ end -}}
+{{- $replicas := int (($r.cluster | default dict).replicas | default 1) -}}
+{{- $rules := list -}}
+{{- range $k, $rule := $r.rules -}}
+{{- $rule = $rule | default dict -}}
+{{- $out := dict "snapshots" ($rule.snapshots | default (list "latest")) -}}
+{{- if and (hasKey $rule "snapshots") (not $rule.snapshots) }}{{ include "${N}.fail" (list (printf "%s.rules[%d].snapshots" $at $k) "is empty" "leave it out for the latest snapshot, or name one") }}{{ end -}}
+{{- if hasKey $rule "sourceHost" -}}
+{{- if eq (trim (toString $rule.sourceHost)) "" }}{{ include "${N}.fail" (list (printf "%s.rules[%d].sourceHost" $at $k) "is empty" "use the host the backup was taken as, \\"host-0\\" for Percona XtraDB") }}{{ end -}}
+{{- $_ := set $out "sourceHost" $rule.sourceHost -}}
+{{- end -}}
+{{- if hasKey $rule "targetHosts" -}}
+{{- range $host := $rule.targetHosts -}}
+{{- if or (not (regexMatch "^host-[0-9]{1,9}$" (toString $host))) (ge (trimPrefix "host-" (toString $host) | atoi) $replicas) -}}
+{{- include "${N}.fail" (list (printf "%s.rules[%d].targetHosts" $at $k) (printf "%q is not one of the restore hosts host-0 ... host-%d" (toString $host) (sub $replicas 1)) "use host-<n> with n below replicas, or [] for all hosts") -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $out "targetHosts" ($rule.targetHosts | default list) -}}
+{{- end -}}
+{{- $rules = append $rules $out -}}
+{{- end -}}
+{{- $_ := set $target "rules" $rules -}}
+{{- end -}}
 {{- $spec := dict "repository" $repo "task" $task "target" $target -}}
 {{- if and $r.preRestoreHook $r.preRestoreHook.executionPolicy -}}
 {{- include "${N}.fail" (list (printf "%s.preRestoreHook.executionPolicy" $at) "is set on a pre hook, which always runs (the API server would drop the field)" "remove executionPolicy, or move the hook to the post position") -}}
@@ -613,8 +845,10 @@ export function restoresYaml(): string {
 {{- with $r.preRestoreHook }}{{ $_ := set $hooks "preRestore" (include "${N}.hook" . | fromJson) }}{{ end -}}
 {{- with $r.postRestoreHook }}{{ $_ := set $hooks "postRestore" (include "${N}.hook" . | fromJson) }}{{ end -}}
 {{- if $hooks }}{{ $_ := set $spec "hooks" $hooks }}{{ end -}}
-{{- $rs := include "${N}.runtimeSettings" (dict "r" $r.runtimeSettings "kind" (ternary "cluster-restore" "restore" (not (empty $r.cluster))) "defaults" $r.defaultSecurityContext) | fromJson -}}
+{{- $rs := include "${N}.runtimeSettings" (dict "r" $r.runtimeSettings "path" (printf "%s.runtimeSettings" $at) "kind" (ternary "cluster-restore" "restore" (not (empty $r.cluster))) "defaults" $r.defaultSecurityContext) | fromJson -}}
 {{- if $rs }}{{ $_ := set $spec "runtimeSettings" $rs }}{{ end -}}
+{{- $tmp := include "${N}.tempDir" (dict "t" $r.tempDir "path" (printf "%s.tempDir" $at)) | fromJson -}}
+{{- if $tmp }}{{ $_ := set $spec "tempDir" $tmp }}{{ end -}}
 {{- if $r.timeout }}{{ $_ := set $spec "timeOut" (include "${N}.timeout" (dict "d" $r.timeout "path" (printf "%s.timeout" $at) "what" "restore")) }}{{ end }}
 ---
 apiVersion: stash.appscode.com/v1beta1
@@ -663,7 +897,12 @@ export function blueprintYaml(): string {
 {{- $_ := set $spec "schedule" (include "${N}.schedule" (dict "s" $b.schedule "key" (printf "/%s" $b.name) "path" "blueprint.schedule")) -}}
 {{- if $b.timeout }}{{ $_ = set $spec "timeOut" (include "${N}.timeout" (dict "d" $b.timeout "path" "blueprint.timeout" "what" "backup")) }}{{ end -}}
 {{- if hasKey $b "backupHistoryLimit" }}{{ $_ = set $spec "backupHistoryLimit" (int $b.backupHistoryLimit) }}{{ end -}}
-{{- $rs := include "${N}.runtimeSettings" (dict "r" $b.runtimeSettings "kind" "backup" "defaults" $b.defaultSecurityContext) | fromJson -}}
+{{- $tmp := include "${N}.tempDir" (dict "t" $b.tempDir "path" "blueprint.tempDir") | fromJson -}}
+{{- if $tmp }}{{ $_ = set $spec "tempDir" $tmp }}{{ end -}}
+{{- with $b.usagePolicy }}{{ $_ = set $spec "usagePolicy" (include "${N}.usagePolicy" . | fromJson) }}{{ end -}}
+{{- with $b.repositoryNamespace }}{{ $_ = set $spec "repoNamespace" . }}{{ end -}}
+{{- with $b.backupNamespace }}{{ $_ = set $spec "backupNamespace" . }}{{ end -}}
+{{- $rs := include "${N}.runtimeSettings" (dict "r" $b.runtimeSettings "path" "blueprint.runtimeSettings" "kind" "backup" "defaults" $b.defaultSecurityContext) | fromJson -}}
 {{- if $rs }}{{ $_ = set $spec "runtimeSettings" $rs }}{{ end -}}
 {{- $_ = set $spec "retentionPolicy" (include "${N}.retention" (dict "r" $b.retentionPolicy "path" "blueprint.retentionPolicy") | fromJson) }}
 ---

@@ -20,9 +20,9 @@ import { Hook, HookExecutionPolicy, HttpScheme } from '../../src/database/hook';
 import { PerconaXtraDbBackupBlueprint } from '../../src/database/perconaxtradb-backup-blueprint';
 import { PerconaXtraDbBackupPlan } from '../../src/database/perconaxtradb-backup-plan';
 import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/perconaxtradb-restore';
-import { Repository } from '../../src/database/repository';
+import { Repository, UsagePolicy } from '../../src/database/repository';
 import { RetentionPolicy } from '../../src/database/retention-policy';
-import { IoNiceClass, RuntimeSettings } from '../../src/database/runtime-settings';
+import { IoNiceClass, RuntimeSettings, TempDir, TempDirMedium } from '../../src/database/runtime-settings';
 import { Schedule } from '../../src/database/schedule';
 import { ScheduleWindow } from '../../src/database/schedule-window';
 import { StorageSecret } from '../../src/database/storage-secret';
@@ -45,7 +45,7 @@ export const KEEP_ANNOTATION = { 'helm.sh/resource-policy': 'keep' };
 export const SETTING_KEYS = [
   'version', 'backend', 'storageSecretName', 'prefix', 'schedule', 'retentionPolicy', 'runtimeSettings',
   'preBackupHook', 'postBackupHook', 'timeout', 'paused', 'backupHistoryLimit', 'retry', 'args',
-  'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext',
+  'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext', 'tempDir', 'usagePolicy',
 ] as const;
 
 /** The retention rules in the order restic and the constructs name them. */
@@ -246,6 +246,7 @@ export function runtimeSettingsOf(r: any): RuntimeSettings | undefined {
       ionice: c.ionice ? { ioClass: c.ionice.class as IoNiceClass, classData: c.ionice.classData } : undefined,
       securityContext: c.securityContext,
       env: sortedMap(c.env),
+      secretEnv: sortedMap(c.secretEnv),
     } : undefined,
     pod: p ? {
       nodeSelector: p.nodeSelector, tolerations: p.tolerations, affinity: p.affinity,
@@ -255,12 +256,38 @@ export function runtimeSettingsOf(r: any): RuntimeSettings | undefined {
   };
 }
 
+/** A values snapshot: `latest` or a restic id. */
+function snapshotOf(s: any): Snapshot {
+  return s === 'latest' ? Snapshot.latest() : Snapshot.id(String(s));
+}
+
+/** The TempDir of a values `tempDir:` (`medium`, `sizeLimit`, `disableCaching`). */
+export function tempDirOf(t: any): TempDir | undefined {
+  if (!t) return undefined;
+  return { medium: t.medium as TempDirMedium | undefined, sizeLimit: t.sizeLimit !== undefined ? sizeOf(t.sizeLimit) : undefined, disableCaching: t.disableCaching };
+}
+
+/**
+ * The UsagePolicy of a values `usagePolicy:`, one key named after the factory:
+ * `sameNamespace: true`, `allNamespaces: true`, `namespaces: [...]` or `namespacesWithLabels: {...}`.
+ */
+export function usagePolicyOf(u: any, field: string, problems: string[]): UsagePolicy | undefined {
+  if (!u) return undefined;
+  if (Object.keys(u).length !== 1) {
+    problems.push(problem(field, `has ${Object.keys(u).length} keys`, 'give exactly one of sameNamespace: true, allNamespaces: true, namespaces: [...], namespacesWithLabels: {...}'));
+  }
+  if (u.allNamespaces) return UsagePolicy.allNamespaces();
+  if (u.namespaces) return UsagePolicy.namespaces(u.namespaces);
+  if (u.namespacesWithLabels) return UsagePolicy.namespacesWithLabels(u.namespacesWithLabels);
+  return UsagePolicy.sameNamespace();
+}
+
 /** The Hook of a values hook (`exec`, `httpGet`, `httpPost` or `tcpSocket`, as Stash writes them). */
 export function hookOf(h: any): Hook | undefined {
   if (!h) return undefined;
   const options = { containerName: h.containerName, executionPolicy: h.executionPolicy as HookExecutionPolicy | undefined };
   if (h.exec) return Hook.exec(h.exec.command ?? [], options);
-  const http = (x: any) => ({ ...options, port: x.port, path: x.path, host: x.host, scheme: x.scheme as HttpScheme | undefined });
+  const http = (x: any) => ({ ...options, port: x.port, path: x.path, host: x.host, scheme: x.scheme as HttpScheme | undefined, headers: sortedMap(x.headers) });
   if (h.httpGet) return Hook.httpGet(http(h.httpGet));
   if (h.httpPost) return Hook.httpPost({ ...http(h.httpPost), body: h.httpPost.body });
   if (h.tcpSocket) return Hook.tcpSocket(h.tcpSocket.port, { ...options, host: h.tcpSocket.host });
@@ -359,6 +386,8 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       backend,
       storageSecretName: s.storageSecretName,
       wipeOut: s.wipeOut,
+      usagePolicy: usagePolicyOf(s.usagePolicy, field('usagePolicy'), problems),
+      tempDir: tempDirOf(s.tempDir),
       schedule,
       retentionPolicy: retentionOf(s.retentionPolicy),
       paused: s.paused,
@@ -417,7 +446,8 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       return;
     }
     const timeout = durationOf(r.timeout, `${entry}.timeout`, problems);
-    renames.set(entry, { entry, fields: { 'repository': 'from', 'rules[0].snapshots': 'snapshot' } });
+    // Without values rules the construct's one rule carries the values `snapshot`.
+    renames.set(entry, { entry, fields: { 'repository': 'from', ...(r.rules === undefined ? { 'rules[0].snapshots': 'snapshot' } : {}) } });
     const c = r.cluster;
     new PerconaXtraDbRestore(chart, entry, {
       name: r.name,
@@ -427,7 +457,10 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       database: r.database,
       version: String(version),
       repository,
-      snapshot: r.snapshot !== undefined ? (r.snapshot === 'latest' ? Snapshot.latest() : Snapshot.id(String(r.snapshot))) : undefined,
+      snapshot: r.snapshot !== undefined ? snapshotOf(r.snapshot) : undefined,
+      rules: Array.isArray(r.rules) ? r.rules.map((rule: any) => ({
+        sourceHost: rule?.sourceHost, targetHosts: rule?.targetHosts, snapshots: Array.isArray(rule?.snapshots) ? rule.snapshots.map(snapshotOf) : undefined,
+      })) : undefined,
       cluster: c ? {
         replicas: c.replicas,
         dataVolumeName: c.dataVolumeName,
@@ -441,6 +474,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       waitTimeout: r.waitTimeout !== undefined ? Duration.seconds(r.waitTimeout) : undefined,
       timeout,
       runtimeSettings: runtimeSettingsOf(r.runtimeSettings),
+      tempDir: tempDirOf(r.tempDir),
       defaultSecurityContext: r.defaultSecurityContext,
       preRestoreHook: hookOf(r.preRestoreHook),
       postRestoreHook: hookOf(r.postRestoreHook),
@@ -465,6 +499,10 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
         timeout: durationOf(bp.timeout, 'blueprint.timeout', problems),
         backupHistoryLimit: bp.backupHistoryLimit,
         runtimeSettings: runtimeSettingsOf(bp.runtimeSettings),
+        tempDir: tempDirOf(bp.tempDir),
+        usagePolicy: usagePolicyOf(bp.usagePolicy, 'blueprint.usagePolicy', problems),
+        repositoryNamespace: bp.repositoryNamespace,
+        backupNamespace: bp.backupNamespace,
         defaultSecurityContext: bp.defaultSecurityContext,
         args: bp.args,
       });

@@ -1,7 +1,8 @@
 /**
  * `helm install` of the per-database chart `charts/stash-pxc-backup` next to the install chart
  * `charts/stash-pxc` on a real kube-apiserver (Helm 3 and Helm 4): every object is stored as
- * rendered; an upgrade with a database added and two removed deletes the removed ones'
+ * rendered (with tempDir, usagePolicy, secretEnv, hook headers, restore rules and a cross-namespace
+ * restore the usagePolicy allows); an upgrade with a database added and two removed deletes the removed ones'
  * BackupConfigurations, keeps the Repository annotated `helm.sh/resource-policy: keep` and
  * deletes the one with `keepRepository: false`; `helm uninstall` leaves only the kept Repositories.
  */
@@ -30,9 +31,17 @@ const INSTALL = {
     { name: 'orders' },
     { name: 'billing', schedule: { cron: '0 */6 * * *' } },
     { name: 'scratch', keepRepository: false, wipeOut: true },
-    { name: 'tenant-db', namespace: 'tenant' },
+    // tempDir, secretEnv, an HTTP hook with headers, and a usagePolicy that lets shop restore from it.
+    {
+      name: 'tenant-db', namespace: 'tenant', usagePolicy: { namespaces: ['shop'] }, tempDir: { medium: 'Memory', sizeLimit: '1Gi', disableCaching: true },
+      runtimeSettings: { container: { secretEnv: { MYSQL_PWD: { secretName: 'tenant-auth', key: 'password' } } } },
+      postBackupHook: { httpPost: { host: 'hooks.example.com', port: 443, scheme: 'HTTPS', path: '/done', headers: { 'X-Source': 'stash' } } },
+    },
   ],
   restores: [{
+    name: 'restore-tenant-db', database: 'tenant-copy', from: 'tenant-db', fromNamespace: 'tenant', tempDir: { sizeLimit: '512Mi' },
+    rules: [{ sourceHost: 'tenant-db-0', snapshots: ['latest'] }],
+  }, {
     name: 'restore-orders-cluster', database: 'orders-restored', from: 'orders',
     cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-restored-${POD_ORDINAL}', storage: '1Gi' }] },
   }],
@@ -40,6 +49,7 @@ const INSTALL = {
     enabled: true, name: 'shop-blueprint', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } },
     prefix: 'stash/${TARGET_NAMESPACE}/${TARGET_NAME}', storageSecretName: 'gcs-secret',
     schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 },
+    repositoryNamespace: 'stash', backupNamespace: 'stash', usagePolicy: { namespacesWithLabels: { backups: 'allowed' } }, tempDir: { sizeLimit: '2Gi' },
   },
 };
 /** orders and scratch removed, payments added. */
@@ -80,8 +90,8 @@ describe.each([3, 4] as const)('helm install of charts/stash-pxc-backup next to 
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/STATUS: deployed/);
     const manifest = parseManifests((await helmOnOk(cluster, ['get', 'manifest', 'shop-backups', '--namespace', 'shop'], helm)).stdout);
-    // 4 Repositories, 4 BackupConfigurations, 1 RestoreSession, 1 BackupBlueprint.
-    expect(manifest).toHaveLength(10);
+    // 4 Repositories, 4 BackupConfigurations, 2 RestoreSessions, 1 BackupBlueprint.
+    expect(manifest).toHaveLength(11);
     const live = await snapshotObjects(cluster);
     for (const object of manifest) {
       const stored = live.get(objectKey(object));

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { backupValuesSchema } from '../../generator/backup-chart/schema';
 import { constructRender, helmRender, normalizeHelmPaths, writeTempBackupChart, writeValuesFile } from '../support/backup-chart';
 import { findHelm, HelmBinary } from '../support/helm';
 
@@ -19,6 +20,7 @@ const BASE = {
   databases: [{ name: 'orders' }],
 };
 
+const BLUEPRINT = { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/${TARGET_NAME}', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } };
 const db = (extra: object) => ({ ...BASE, databases: [{ name: 'orders', ...extra }] });
 const defaults = (extra: object, databases: object[] = BASE.databases) => ({ ...BASE, defaults: { ...BASE.defaults, ...extra }, databases });
 const restore = (r: object, databases: object[] = [{ name: 'orders' }]) => ({ ...BASE, databases, restores: [{ name: 'restore-1', database: 'orders-copy', from: 'orders', ...r }] });
@@ -71,6 +73,55 @@ const CASES: Array<[string, object, string]> = [
   ['post-restore hook on final retry failure', restore({ postRestoreHook: { exec: { command: ['/bin/true'] }, executionPolicy: 'OnFinalRetryFailure' } }), 'restores[0].postRestoreHook.executionPolicy'],
   ['restore annotation key with a space', restore({ annotations: { 'bad key': 'x' } }), 'restores[0].annotations'],
   ['storage Secret without a key the backend needs', { ...BASE, storageSecret: { create: true, data: { RESTIC_PASSWORD: 'x' } } }, 'storageSecret.data.GOOGLE_PROJECT_ID'],
+  ['S3 endpoint with an ftp scheme', db({ backend: { provider: 's3', s3: { bucket: 'backups', endpoint: 'ftp://minio:9000' } } }), 'databases[0].backend.s3.endpoint'],
+  ['S3 endpoint with embedded credentials', db({ backend: { provider: 's3', s3: { bucket: 'backups', endpoint: 'https://admin:secret@minio:9000' } } }), 'databases[0].backend.s3.endpoint'],
+  ['S3 endpoint host with credentials and no scheme', defaults({ backend: { provider: 's3', s3: { bucket: 'backups', endpoint: 'admin:secret@minio:9000' } } }), 'defaults.backend.s3.endpoint'],
+  ['S3 endpoint that is no URL', db({ backend: { provider: 's3', s3: { bucket: 'backups', endpoint: 'minio server' } } }), 'databases[0].backend.s3.endpoint'],
+  ['S3 endpoint with a port out of range', db({ backend: { provider: 's3', s3: { bucket: 'backups', endpoint: 'https://minio:99999' } } }), 'databases[0].backend.s3.endpoint'],
+  ['REST URL with a user name', db({ backend: { provider: 'rest', rest: { url: 'https://admin@rest.storage.svc:8000/${DATABASE_NAME}' } } }), 'databases[0].backend.rest.url'],
+  ['S3 bucket that looks like an IP address', db({ backend: { provider: 's3', s3: { bucket: '192.168.1.10' } } }), 'databases[0].backend.s3.bucket'],
+  ['S3 bucket with ".."', db({ backend: { provider: 's3', s3: { bucket: 'acme..backups' } } }), 'databases[0].backend.s3.bucket'],
+  ['S3 bucket with ".-"', db({ backend: { provider: 's3', s3: { bucket: 'acme.-backups' } } }), 'databases[0].backend.s3.bucket'],
+  ['S3 bucket with "-."', defaults({ backend: { provider: 's3', s3: { bucket: 'acme-.backups' } } }), 'defaults.backend.s3.bucket'],
+  ['GCS bucket starting with "goog"', db({ backend: { provider: 'gcs', gcs: { bucket: 'goog-backups' } } }), 'databases[0].backend.gcs.bucket'],
+  ['GCS bucket containing "google"', defaults({ backend: { provider: 'gcs', gcs: { bucket: 'acme-google-backups' } } }), 'defaults.backend.gcs.bucket'],
+  ['GCS bucket of 64 characters without a dot', db({ backend: { provider: 'gcs', gcs: { bucket: 'a'.repeat(64) } } }), 'databases[0].backend.gcs.bucket'],
+  ['GCS bucket with a dot-separated part over 63', db({ backend: { provider: 'gcs', gcs: { bucket: `${'a'.repeat(64)}.example.com` } } }), 'databases[0].backend.gcs.bucket'],
+  ['Azure container with "--"', db({ backend: { provider: 'azure', azure: { container: 'acme--backups' } } }), 'databases[0].backend.azure.container'],
+  ['B2 bucket starting with "b2-"', db({ backend: { provider: 'b2', b2: { bucket: 'b2-backups' } } }), 'databases[0].backend.b2.bucket'],
+  ['Swift container with "/"', db({ backend: { provider: 'swift', swift: { container: 'backups/xtradb' } } }), 'databases[0].backend.swift.container'],
+  ['CPU request above the limit', db({ runtimeSettings: { container: { resources: { requests: { cpu: '2' }, limits: { cpu: '500m' } } } } }), 'databases[0].runtimeSettings.container.resources.cpu'],
+  ['memory request above the limit (defaults)', defaults({ runtimeSettings: { container: { resources: { requests: { memory: '2Gi' }, limits: { memory: '1536Mi' } } } } }), 'defaults.runtimeSettings.container.resources.memory'],
+  ['CPU request under 1m', db({ runtimeSettings: { container: { resources: { requests: { cpu: '0.0005' } } } } }), 'databases[0].runtimeSettings.container.resources.cpu.request'],
+  ['restore CPU request above the limit', restore({ runtimeSettings: { container: { resources: { requests: { cpu: '1500m' }, limits: { cpu: '1' } } } } }), 'restores[0].runtimeSettings.container.resources.cpu'],
+  ['blueprint memory request above the limit', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/${TARGET_NAMESPACE}/${TARGET_NAME}', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 }, runtimeSettings: { container: { resources: { requests: { memory: '1Gi' }, limits: { memory: '512Mi' } } } } } }, 'blueprint.runtimeSettings.container.resources.memory'],
+  ['cluster restore claim too long for the last member', cluster({ replicas: 10, volumeClaimTemplates: [{ name: `${'d'.repeat(252)}-\${POD_ORDINAL}`, storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['cluster restore claim with upper case', cluster({ volumeClaimTemplates: [{ name: 'Data-${POD_ORDINAL}', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['cluster restore claim with another variable', cluster({ volumeClaimTemplates: [{ name: 'data-${DATABASE_NAME}-${POD_ORDINAL}', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['variable in both env and secretEnv', db({ runtimeSettings: { container: { env: { MYSQL_PWD: 'x' }, secretEnv: { MYSQL_PWD: { secretName: 'auth', key: 'password' } } } } }), 'databases[0].runtimeSettings.container.env'],
+  ['secretEnv without a key', db({ runtimeSettings: { container: { secretEnv: { MYSQL_PWD: { secretName: 'auth' } } } } }), 'databases[0].runtimeSettings.container.secretEnv.MYSQL_PWD'],
+  ['tempDir smaller than 1Mi', db({ tempDir: { sizeLimit: '512Ki' } }), 'databases[0].tempDir.sizeLimit'],
+  ['tempDir medium that is no medium', defaults({ tempDir: { medium: 'Disk' } }), 'defaults.tempDir.medium'],
+  ['restore tempDir smaller than 1Mi', restore({ tempDir: { sizeLimit: '100Ki' } }), 'restores[0].tempDir.sizeLimit'],
+  ['restore from another namespace its usage policy does not allow', restore({ fromNamespace: 'dbs' }, [{ name: 'orders', namespace: 'dbs', usagePolicy: { namespaces: ['other'] } }]), 'restores[0].from'],
+  ['usage policy with two choices', db({ usagePolicy: { allNamespaces: true, namespaces: ['a'] } }), 'databases[0].usagePolicy'],
+  ['usage policy naming no namespace', db({ usagePolicy: { namespaces: [] } }), 'databases[0].usagePolicy'],
+  ['usage policy with no label', db({ usagePolicy: { namespacesWithLabels: {} } }), 'databases[0].usagePolicy'],
+  ['HTTP hook header name with a space', db({ preBackupHook: { httpGet: { port: 80, headers: { 'bad header': 'x' } } } }), 'databases[0].preBackupHook.httpGet.headers'],
+  ['HTTP hook header value over two lines', db({ postBackupHook: { httpPost: { port: 80, headers: { 'X-A': 'a\nb' } } } }), 'databases[0].postBackupHook.httpPost.headers.X-A'],
+  ['blueprint repositoryNamespace with upper case', { blueprint: { ...BLUEPRINT, repositoryNamespace: 'Bad_NS' } }, 'blueprint.repositoryNamespace'],
+  ['blueprint tempDir smaller than 1Mi', { blueprint: { ...BLUEPRINT, tempDir: { sizeLimit: '1Ki' } } }, 'blueprint.tempDir.sizeLimit'],
+  ['restore rules together with snapshot', restore({ snapshot: '4bc21d6f', rules: [{ snapshots: ['latest'] }] }), 'restores[0].snapshot'],
+  ['restore rules empty', restore({ rules: [] }), 'restores[0].rules'],
+  ['restore rule with no snapshot', restore({ rules: [{ snapshots: [] }] }), 'restores[0].rules[0].snapshots'],
+  ['restore rule snapshot that is not an id', restore({ rules: [{}, { snapshots: ['abc'] }] }), 'restores[0].rules[1].snapshots'],
+  ['restore rule with an empty sourceHost', restore({ rules: [{ sourceHost: ' ' }] }), 'restores[0].rules[0].sourceHost'],
+  ['cluster restore rule target host beyond replicas', restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }] }, rules: [{ targetHosts: ['host-0', 'host-3'], sourceHost: 'host-0' }] }), 'restores[0].rules[0].targetHosts'],
+  ['restore rule target host that is no host name', restore({ rules: [{ targetHosts: ['orders-0'] }] }), 'restores[0].rules[0].targetHosts'],
+  ['memory request of zero', db({ runtimeSettings: { container: { resources: { requests: { memory: '0Mi' } } } } }), 'databases[0].runtimeSettings.container.resources.memory.request'],
+  ['memory limit beyond a quantity', db({ runtimeSettings: { container: { resources: { limits: { memory: '99999999999Ti' } } } } }), 'databases[0].runtimeSettings.container.resources.memory.limit'],
+  ['CPU limit beyond a quantity', db({ runtimeSettings: { container: { resources: { limits: { cpu: '99999999999999999' } } } } }), 'databases[0].runtimeSettings.container.resources.cpu.limit'],
+  ['tempDir of zero', db({ tempDir: { sizeLimit: '0Mi' } }), 'databases[0].tempDir.sizeLimit'],
   ['blueprint prefix without ${TARGET_NAME}', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/all', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } } }, 'blueprint.prefix'],
 ];
 
@@ -79,6 +130,19 @@ describe('stash-pxc-backup: bad values are refused by both front ends, naming th
   const dir = path.dirname(chart.dir);
   const helms: HelmBinary[] = [findHelm(3), findHelm(4)];
   afterAll(() => chart.cleanup());
+
+  test('every value with a pattern says the fix in its schema description (Helm prints the path and the pattern only)', () => {
+    const missing: string[] = [];
+    const walk = (node: any, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      if (typeof node.pattern === 'string' && !/Fix if refused: \S/.test(node.description ?? '')) missing.push(`${at}: ${node.pattern}`);
+      for (const [k, v] of Object.entries(node)) walk(v, `${at}/${k}`);
+    };
+    const schema = backupValuesSchema();
+    walk(schema, '');
+    expect(missing).toEqual([]);
+    expect(schema.properties.databases.items.properties.name.description).toContain('Fix if refused: use lower-case letters, digits and "-"');
+  });
 
   test('the table has 20 or more cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(20);
