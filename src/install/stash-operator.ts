@@ -531,12 +531,18 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
     if (typeof arg !== 'string' || !/^--?[A-Za-z]/.test(arg)) out.push(problem(`extraArgs[${i}]`, `${JSON.stringify(arg)} is not a flag`, 'give flags of `stash-enterprise run`, e.g. "--qps=100"'));
   });
   out.push(...envVarsProblems('extraEnv', props.extraEnv, ['POD_NAME', 'POD_NAMESPACE']));
-  const ownVolumes = props.pushgateway?.isSidecar === false ? OWN_VOLUMES.filter((v) => v !== 'pushgateway-data') : OWN_VOLUMES;
-  out.push(...volumesProblems('extraVolumes', props.extraVolumes, OWN_VOLUMES));
+  // Mounts may name only the volumes this Pod has: no license volume without a license, no
+  // Pushgateway data without the sidecar (the API server refuses a mount of a missing volume).
+  const ownVolumes = props.pushgateway instanceof Pushgateway && !props.pushgateway.isSidecar ? OWN_VOLUMES.filter((v) => v !== 'pushgateway-data') : OWN_VOLUMES;
+  out.push(...volumesProblems('extraVolumes', props.extraVolumes, OWN_VOLUMES, 'the operator Pod'));
   const volumes = [...(props.license !== undefined ? ownVolumes : ownVolumes.filter((v) => v !== 'license')), ...listOf(props.extraVolumes).map((v) => v?.name)];
-  out.push(...volumeMountsProblems('extraVolumeMounts', props.extraVolumeMounts, volumes, [SERVING_CERT_MOUNT_PATH, '/tmp', ...(props.license !== undefined ? [LICENSE_MOUNT_PATH] : [])]));
+  out.push(...volumeMountsProblems('extraVolumeMounts', props.extraVolumeMounts, volumes, [SERVING_CERT_MOUNT_PATH, '/tmp', ...(props.license !== undefined ? [LICENSE_MOUNT_PATH] : [])], 'the operator Pod'));
   // What the Pod passes through to Kubernetes: checked as the API server checks it.
   out.push(...imagePartsProblems('image', props.image));
+  const policies: string[] = Object.values(ImagePullPolicy);
+  if (props.imagePullPolicy !== undefined && !policies.includes(props.imagePullPolicy)) {
+    out.push(problem('imagePullPolicy', `${JSON.stringify(props.imagePullPolicy)} is not one of ${policies.join(', ')}`, 'use ImagePullPolicy.IF_NOT_PRESENT, ALWAYS or NEVER'));
+  }
   out.push(...resourceRequirementsProblems('resources', props.resources));
   out.push(...containerSecurityContextProblems('securityContext', props.securityContext));
   out.push(...podSecurityContextProblems('podSecurityContext', props.podSecurityContext));

@@ -18,7 +18,7 @@ import { hasReference, REFERENCE_DIR, upstreamCrds } from '../support/reference'
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261130);
 /** Total cases, split over CHUNKS tests (each gets its own timeout and seed). */
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 3200);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 4000);
 const CHUNKS = 4;
 /** Objects checked with kubernetes-models (one Node process for the batch): every Deployment, and this many of each other kind. */
 const MODEL_SAMPLES_PER_KIND = 150;

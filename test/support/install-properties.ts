@@ -55,19 +55,37 @@ function resources(s: any): k8s.ResourceRequirements {
 const labelKey = mostly(fc.oneof(label, fc.tuple(label, label).map(([a, b]) => `${a}.example.com/${b}`)), fc.constantFrom('bad key', '/x', 'a/b/c', 'UPPER.example.com/x'));
 const labelValue = mostly(fc.oneof(label, fc.constant('')), fc.constantFrom('a b', 'x'.repeat(64), '-x'));
 
-const tolerationSpec = fc.record({
-  key: maybe(labelKey),
-  operator: maybe(mostly(fc.constantFrom('Equal', 'Exists'), fc.constantFrom('Gt', 'equal', ''))),
-  value: maybe(labelValue),
-  effect: maybe(mostly(fc.constantFrom('NoSchedule', 'PreferNoSchedule', 'NoExecute'), fc.constantFrom('NoRun', 'noschedule'))),
-  tolerationSeconds: maybe(int(0, 3600)),
-}, { requiredKeys: [] });
+/** Mostly undefined: an optional prop that most users leave out. */
+function rarely<T>(arb: fc.Arbitrary<T>, weight = 3): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ weight, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+}
+const effect = mostly(fc.constantFrom('NoSchedule', 'PreferNoSchedule', 'NoExecute'), fc.constantFrom('NoRun', 'noschedule'));
+const tolerationSpec = mostly(
+  fc.oneof(
+    fc.record({ key: labelKey, operator: fc.constant('Equal'), value: labelValue, effect: maybe(effect) }, { requiredKeys: ['key', 'operator', 'value'] }),
+    fc.record({ key: maybe(labelKey), operator: fc.constant('Exists'), effect: maybe(effect) }, { requiredKeys: ['operator'] }),
+    fc.record({ key: labelKey, effect: fc.constant('NoExecute'), tolerationSeconds: int(0, 3600) }),
+  ),
+  fc.record({
+    key: maybe(labelKey),
+    operator: maybe(mostly(fc.constantFrom('Equal', 'Exists'), fc.constantFrom('Gt', 'equal', ''))),
+    value: maybe(labelValue),
+    effect: maybe(effect),
+    tolerationSeconds: maybe(int(0, 3600)),
+  }, { requiredKeys: [] }),
+);
 
-const requirementSpec = fc.record({
-  key: labelKey,
-  operator: mostly(fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'), fc.constantFrom('Gt', 'in', '')),
-  values: maybe(fc.array(labelValue, { maxLength: 2 })),
-});
+const requirementSpec = mostly(
+  fc.oneof(
+    fc.record({ key: labelKey, operator: fc.constantFrom('In', 'NotIn'), values: fc.array(labelValue, { minLength: 1, maxLength: 2 }) }),
+    fc.record({ key: labelKey, operator: fc.constantFrom('Exists', 'DoesNotExist') }),
+  ),
+  fc.record({
+    key: labelKey,
+    operator: mostly(fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'), fc.constantFrom('Gt', 'in', '')),
+    values: maybe(fc.array(labelValue, { maxLength: 2 })),
+  }),
+);
 const podTermSpec = fc.record({
   topologyKey: mostly(fc.constantFrom('kubernetes.io/hostname', 'topology.kubernetes.io/zone'), fc.constantFrom('', 'bad key')),
   labelSelector: maybe(fc.record({ matchLabels: maybe(fc.dictionary(labelKey, labelValue, { maxKeys: 2 })), matchExpressions: maybe(fc.array(requirementSpec, { maxLength: 2 })) }, { requiredKeys: [] })),
@@ -86,7 +104,7 @@ const affinitySpec = fc.record({
 const containerSecuritySpec = fc.record({
   runAsUser: maybe(int(1, 65535)),
   runAsGroup: maybe(int(1, 65535)),
-  break: maybe(fc.constantFrom('privileged', 'escalation', 'root', 'writable', 'caps', 'seccomp', 'unknownField', 'procMount'), 5),
+  break: rarely(fc.constantFrom('privileged', 'escalation', 'root', 'writable', 'caps', 'seccomp', 'unknownField', 'procMount'), 12),
 }, { requiredKeys: [] });
 function containerSecurity(s: any): k8s.SecurityContext {
   const base: any = { ...restrictedContainerSecurityContext(), ...(s.runAsUser !== undefined ? { runAsUser: s.runAsUser } : {}), ...(s.runAsGroup !== undefined ? { runAsGroup: s.runAsGroup } : {}) };
@@ -105,7 +123,7 @@ function containerSecurity(s: any): k8s.SecurityContext {
 const podSecuritySpec = fc.record({
   fsGroup: maybe(int(1, 65535)),
   supplementalGroups: maybe(fc.array(int(1, 65535), { maxLength: 2 })),
-  break: maybe(fc.constantFrom('root', 'seccomp', 'fsGroupChangePolicy', 'sysctl'), 5),
+  break: rarely(fc.constantFrom('root', 'seccomp', 'fsGroupChangePolicy', 'sysctl'), 12),
 }, { requiredKeys: [] });
 function podSecurity(s: any): k8s.PodSecurityContext {
   const base: any = { ...restrictedPodSecurityContext(), ...(s.fsGroup !== undefined ? { fsGroup: s.fsGroup } : {}), ...(s.supplementalGroups ? { supplementalGroups: s.supplementalGroups } : {}) };
@@ -130,7 +148,7 @@ function envVar(s: any): any {
   if (s === null || typeof s !== 'object' || !('secret' in s)) return s;
   return { name: s.name, ...(s.both ? { value: 'x' } : {}), valueFrom: { secretKeyRef: { name: s.secret, key: s.key } } };
 }
-const volumeName = mostly(fc.constantFrom('cache', 'config', 'certs', 'extra-1'), fc.constantFrom('', 'Cache', 'a.b', 'tmp', 'serving-cert', 'x'.repeat(64)));
+const volumeName = mostly(fc.constantFrom('cache', 'cache', 'config', 'extra-1'), fc.constantFrom('', 'Cache', 'a.b', 'tmp', 'serving-cert', 'x'.repeat(64)));
 const volumeSpec = fc.oneof(
   { weight: 6, arbitrary: fc.record({ name: volumeName, kind: fc.constantFrom('emptyDir', 'secret', 'configMap', 'none', 'two'), ref: mostly(fc.constantFrom('extra', 'my.config'), fc.constantFrom('', 'Bad_Name')), mode: maybe(int(0, 0o777)), sizeLimit: maybe(quantitySpec), medium: maybe(mostly(fc.constantFrom('', 'Memory'), fc.constant('Disk'))) }, { requiredKeys: ['name', 'kind', 'ref'] }) },
   { weight: 1, arbitrary: fc.constantFrom(...WRONG_TYPES) },
@@ -147,7 +165,7 @@ function volume(s: any): any {
 }
 const mountSpec = fc.oneof(
   { weight: 6, arbitrary: fc.record({
-    name: volumeName,
+    name: mostly(fc.constantFrom('cache', 'tmp', 'serving-cert'), volumeName),
     mountPath: mostly(fc.constantFrom('/cache', '/etc/extra', '/var/lib/x'), fc.constantFrom('', 'relative', '/tmp', '/var/serving-cert', '/a:b')),
     readOnly: maybe(fc.boolean()),
     subPath: maybe(mostly(fc.constantFrom('sub', 'a/b'), fc.constantFrom('/abs', '../up'))),
@@ -226,12 +244,12 @@ export const operatorSpec = fc.record({
   taskQueue: maybe(mostly(fc.record({ maxConcurrentSessions: maybe(int(1, 100)) }, { requiredKeys: [] }), fc.constantFrom(null, 5))),
   monitoring: maybe(fc.record({ operator: maybe(fc.boolean()), pushgateway: maybe(fc.boolean()), serviceMonitorLabels: maybe(labelMap) }, { requiredKeys: [] })),
   replicas: maybe(mostly(fc.constantFrom(0, 1), fc.constantFrom(2, -1, 0.5, NaN))),
-  resources: maybe(resourcesSpec),
-  securityContext: maybe(containerSecuritySpec),
-  podSecurityContext: maybe(podSecuritySpec),
+  resources: rarely(resourcesSpec),
+  securityContext: rarely(containerSecuritySpec),
+  podSecurityContext: rarely(podSecuritySpec),
   nodeSelector: maybe(labelMap),
-  tolerations: maybe(listOf(tolerationSpec)),
-  affinity: maybe(affinitySpec),
+  tolerations: rarely(listOf(tolerationSpec)),
+  affinity: rarely(affinitySpec),
   priorityClassName: maybe(name),
   labels: maybe(labelMap),
   selectorLabels: maybe(mostly(fc.dictionary(labelKey, labelValue, { minKeys: 1, maxKeys: 2 }), fc.constantFrom({}, null))),
@@ -241,10 +259,10 @@ export const operatorSpec = fc.record({
   serviceAccountAnnotations: maybe(annotationMap),
   createServiceAccount: maybe(fc.boolean()),
   serviceAccountName: maybe(name),
-  extraArgs: maybe(listOf(argSpec)),
-  extraEnv: maybe(listOf(envSpec)),
-  extraVolumes: maybe(listOf(volumeSpec)),
-  extraVolumeMounts: maybe(listOf(mountSpec)),
+  extraArgs: rarely(listOf(argSpec)),
+  extraEnv: rarely(listOf(envSpec)),
+  extraVolumes: rarely(listOf(volumeSpec)),
+  extraVolumeMounts: rarely(listOf(mountSpec)),
 }, { requiredKeys: ['certificates'] });
 
 const versionSpec = mostly(fc.constantFrom(...PerconaXtraDbVersion.all()), fc.constantFrom('8.0', null, { line: '8.0' }));

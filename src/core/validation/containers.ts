@@ -98,10 +98,20 @@ const MAX_QUANTITY = 2 ** 63 / 1e9;
 /** Problems of a container's compute resources: schema, resource names, quantities, requests within limits. */
 export function resourceRequirementsProblems(field: string, resources: k8s.ResourceRequirements | undefined): string[] {
   if (resources === undefined) return [];
-  const { json, error } = jsonOf(resources, k8s.toJson_ResourceRequirements);
-  if (error !== undefined) return [problem(field, `is not a ResourceRequirements (${error})`, 'pass { requests: { cpu: k8s.Quantity.fromString("100m") }, limits: { ... } }')];
-  const out = kubernetesSchemaProblems(field, json, 'io.k8s.api.core.v1.ResourceRequirements');
-  if (out.length > 0 || !json) return out;
+  let json: any;
+  try {
+    json = k8s.toJson_ResourceRequirements(resources);
+  } catch (e) {
+    return [problem(field, `is not a ResourceRequirements (${e instanceof Error ? e.message : e})`, 'pass { requests: { cpu: k8s.Quantity.fromString("100m") }, limits: { ... } }')];
+  }
+  if (!json) return [];
+  // The quantities get their own, clearer messages below; the schema checks the rest.
+  const out = kubernetesSchemaProblems(field, { ...json, requests: undefined, limits: undefined }, 'io.k8s.api.core.v1.ResourceRequirements');
+  for (const which of ['requests', 'limits']) {
+    const map = json[which];
+    if (map !== undefined && (map === null || typeof map !== 'object' || Array.isArray(map))) out.push(problem(`${field}.${which}`, 'is not a map of resource names to quantities', 'pass { cpu: k8s.Quantity.fromString("100m") }'));
+  }
+  if (out.length > 0) return out;
   const values: { [which: string]: { [name: string]: number } } = { requests: {}, limits: {} };
   for (const which of ['requests', 'limits']) {
     for (const [name, q] of Object.entries<unknown>(json[which] ?? {})) {
@@ -112,7 +122,9 @@ export function resourceRequirementsProblems(field: string, resources: k8s.Resou
         continue;
       }
       const v = quantityValueOf(q);
-      if (Number.isNaN(v) || v < 0) {
+      if (typeof q === 'number' && !Number.isFinite(q)) {
+        out.push(problem(f, `${q} is not a finite number`, 'use a quantity such as "100m", "1", "128Mi" or "1Gi"'));
+      } else if (Number.isNaN(v) || v < 0) {
         out.push(problem(f, `${JSON.stringify(q) ?? String(q)} is not a non-negative Kubernetes quantity`, 'use a quantity such as "100m", "1", "128Mi" or "1Gi"'));
       } else if (v > MAX_QUANTITY) {
         out.push(problem(f, `${JSON.stringify(q)} is more than a Kubernetes quantity holds`, 'use a realistic amount'));
@@ -182,8 +194,8 @@ function modeProblems(field: string, mode: unknown): string[] {
     : [problem(field, `${mode} is not a file mode (0 to 0777)`, 'use a mode such as 0o444 (292)')];
 }
 
-/** Problems of a pod's extra volumes (`taken`: names the pod has already). */
-export function volumesProblems(field: string, volumes: k8s.Volume[] | undefined, taken: readonly string[] = []): string[] {
+/** Problems of a pod's extra volumes (`taken`: names the pod has already; `pod`: how messages call the pod). */
+export function volumesProblems(field: string, volumes: k8s.Volume[] | undefined, taken: readonly string[] = [], pod = 'the Pod'): string[] {
   if (volumes === undefined) return [];
   if (!Array.isArray(volumes)) return [problem(field, 'is not a list', 'pass a list of volumes')];
   const out: string[] = [];
@@ -202,7 +214,7 @@ export function volumesProblems(field: string, volumes: k8s.Volume[] | undefined
     }
     const badName = nameProblems(`${f}.name`, json.name, NameRule.DNS_LABEL, 'a volume name');
     out.push(...badName);
-    if (badName.length === 0 && seen.has(json.name)) out.push(problem(`${f}.name`, `"${json.name}" is a volume of the Pod already`, 'use another name'));
+    if (badName.length === 0 && seen.has(json.name)) out.push(problem(`${f}.name`, `"${json.name}" is a volume of ${pod} already`, 'use another name'));
     seen.add(json.name);
     const sources = VOLUME_SOURCES.filter((s) => json[s] !== undefined);
     if (sources.length !== 1) {
@@ -229,9 +241,10 @@ export function volumesProblems(field: string, volumes: k8s.Volume[] | undefined
 
 /**
  * Problems of a container's extra volume mounts: each names a volume of the Pod (`volumes`) and
- * mounts it at its own absolute path (`takenPaths`: where the container mounts volumes already).
+ * mounts it at its own absolute path (`takenPaths`: where the container mounts volumes already;
+ * `pod`: how messages call the pod).
  */
-export function volumeMountsProblems(field: string, mounts: k8s.VolumeMount[] | undefined, volumes: readonly string[], takenPaths: readonly string[] = []): string[] {
+export function volumeMountsProblems(field: string, mounts: k8s.VolumeMount[] | undefined, volumes: readonly string[], takenPaths: readonly string[] = [], pod = 'the Pod'): string[] {
   if (mounts === undefined) return [];
   if (!Array.isArray(mounts)) return [problem(field, 'is not a list', 'pass a list of { name, mountPath } mounts')];
   const out: string[] = [];
@@ -247,7 +260,7 @@ export function volumeMountsProblems(field: string, mounts: k8s.VolumeMount[] | 
       out.push(...schema);
       return;
     }
-    if (!volumes.includes(m.name)) out.push(problem(`${f}.name`, `"${m.name}" is no volume of the Pod`, 'add the volume to the volumes, or mount one that exists'));
+    if (!volumes.includes(m.name)) out.push(problem(`${f}.name`, `"${m.name}" is no volume of ${pod}`, 'add the volume to the volumes, or mount one that exists'));
     if (!m.mountPath.startsWith('/') || m.mountPath.includes(':')) {
       out.push(problem(`${f}.mountPath`, `${JSON.stringify(m.mountPath)} is not an absolute path without ":"`, 'use a path such as "/cache"'));
     } else if (paths.has(m.mountPath)) {
