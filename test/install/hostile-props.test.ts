@@ -72,7 +72,7 @@ describe('StashOperator refuses what Kubernetes would refuse', () => {
     expect(problems({ extraEnv: [{ name: 'T', value: 'x', valueFrom: { secretKeyRef: { name: 'creds', key: 'token' } } }] }))
       .toEqual([expect.stringContaining('extraEnv[0].value: is set together with valueFrom')]);
     expect(problems({ extraVolumes: [{ name: 'cache', emptyDir: {}, secret: { secretName: 's' } }] })).toEqual([expect.stringContaining('extraVolumes[0]: has 2 volume sources')]);
-    expect(problems({ extraVolumes: [{ name: 'cache', emptyDir: {} }, { name: 'cache', emptyDir: {} }] })).toEqual([expect.stringContaining('extraVolumes[1].name: "cache" is a volume of the Pod already')]);
+    expect(problems({ extraVolumes: [{ name: 'cache', emptyDir: {} }, { name: 'cache', emptyDir: {} }] })).toEqual([expect.stringContaining('extraVolumes[1].name: "cache" is a volume of the operator Pod already')]);
     expect(problems({ extraVolumes: [{ name: 'cache', emptyDir: {} }], extraVolumeMounts: [{ name: 'cache', mountPath: '/tmp' }] }))
       .toEqual([expect.stringContaining('extraVolumeMounts[0].mountPath: "/tmp" is mounted already')]);
     expect(problems({ extraVolumes: [{ name: 'cache', emptyDir: { sizeLimit: q('1Gi') } }], extraVolumeMounts: [{ name: 'cache', mountPath: '/cache' }] })).toEqual([]);
