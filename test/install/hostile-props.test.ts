@@ -6,6 +6,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ServingCertificates } from '../../src/install/serving-certificates';
+import { PerconaXtraDbCatalog } from '../../src/install/perconaxtradb-catalog';
 import { StashCrds } from '../../src/install/stash-crds';
 import { StashOperator, StashOperatorProps } from '../../src/install/stash-operator';
 import { Pushgateway } from '../../src/install/pushgateway';
@@ -103,6 +104,14 @@ describe('StashOperator refuses what Kubernetes would refuse', () => {
       expect.stringContaining('extraVolumes: is not a list'),
       expect.stringContaining('imagePullSecrets: is not a list of Secret names'),
     ]);
+  });
+});
+
+describe('PerconaXtraDbCatalog', () => {
+  test('versions and labels of the wrong type from JavaScript are reported, not a crash', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    new PerconaXtraDbCatalog(chart, 'Catalog', { versions: '8.0' as any, labels: 'a=b' as any });
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/Catalog\] versions: "8.0" is not a list[\s\S]*\[test\/Catalog\] labels: "a=b" is not a map/);
   });
 });
 

@@ -268,11 +268,13 @@ export const operatorSpec = fc.record({
 const versionSpec = mostly(fc.constantFrom(...PerconaXtraDbVersion.all()), fc.constantFrom('8.0', null, { line: '8.0' }));
 /** A PerconaXtraDbCatalog spec. */
 export const catalogSpec = fc.record({
-  versions: maybe(mostly(fc.uniqueArray(fc.constantFrom(...PerconaXtraDbVersion.all()), { minLength: 1, maxLength: 3 }), fc.array(versionSpec, { maxLength: 3 }))),
+  versions: maybe(mostly(fc.uniqueArray(fc.constantFrom(...PerconaXtraDbVersion.all()), { minLength: 1, maxLength: 3 }),
+    fc.oneof(fc.array(versionSpec, { maxLength: 3 }), fc.constantFrom('8.0', 8, {})))),
   image: maybe(fc.record({
     registry: maybe(mostly(fc.constantFrom('docker.io', 'registry.example.com:5000'), fc.constantFrom('', 'https://docker.io', 'docker.io/stashed', 'a b'))),
     repository: maybe(mostly(fc.constantFrom('stashed/stash-percona-xtradb', 'mirror/pxc'), fc.constantFrom('', 'Stash', 'x:1'))),
-    tags: maybe(fc.dictionary(mostly(fc.constantFrom('5.7', '8.0', '8.4'), fc.constant('9.9')), mostly(fc.constantFrom('8.0', 'v1-custom'), fc.constantFrom('', '.x', 'a b')), { maxKeys: 2 })),
+    tags: maybe(mostly(fc.dictionary(mostly(fc.constantFrom('5.7', '8.0', '8.4'), fc.constant('9.9')), mostly(fc.constantFrom('8.0', 'v1-custom'), fc.constantFrom('', '.x', 'a b', 8)), { maxKeys: 2 }),
+      fc.constantFrom('8.0', ['8.0'], 7))),
   }, { requiredKeys: [] })),
   labels: maybe(labelMap),
 }, { requiredKeys: [] });
@@ -286,8 +288,8 @@ export const crdsSpec = fc.record({
 /** One case: an install with any of the three constructs (the operator most of the time). */
 export const installCaseSpec = fc.record({
   operator: maybe(operatorSpec, 8),
-  catalog: maybe(catalogSpec, 1),
-  crds: maybe(crdsSpec, 1),
+  catalog: rarely(catalogSpec, 1),
+  crds: rarely(crdsSpec, 2),
   chartNamespace: maybe(fc.constantFrom('stash', 'ops')),
 }, { requiredKeys: [] });
 /** A case, as generated. */
