@@ -312,7 +312,7 @@ export class StashOperator extends Construct {
       excludedNamespaces: webhooks.excludedNamespaces,
     });
     this.node.addValidation({ validate: () => guarded(() => operatorProblems(props, name, namespace, this.apiServices.names)) });
-    const licenseSecret = props.license?.bind(this, identity);
+    const licenseSecret = props.license instanceof OperatorLicense ? props.license.bind(this, identity) : undefined;
 
     this.pushgatewayUrl = pushgateway.externalUrl ?? `http://${name}.${namespace}.svc:${PUSHGATEWAY_PORT}`;
     this.deployment = this.createDeployment(props, pushgateway, { mutating, validating, licenseSecret });
@@ -507,7 +507,24 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
   } else if (props.pushgateway !== undefined) {
     out.push(...within('pushgateway', props.pushgateway.problems()));
   }
-  if (props.license !== undefined) out.push(...within('license', props.license.problems()));
+  if (props.license !== undefined && !(props.license instanceof OperatorLicense)) {
+    out.push(problem('license', `${JSON.stringify(props.license) ?? String(props.license)} is not an OperatorLicense`, 'use OperatorLicense.fromSecret(name) or OperatorLicense.fromKey(text)'));
+  } else if (props.license !== undefined) out.push(...within('license', props.license.problems()));
+  // An empty selector selects every Pod of the namespace; the API server refuses it for a Deployment.
+  if (props.selectorLabels !== undefined && (props.selectorLabels === null || typeof props.selectorLabels !== 'object' || Object.keys(props.selectorLabels).length === 0)) {
+    out.push(problem('selectorLabels', `${JSON.stringify(props.selectorLabels)} selects no labels, so the Deployment's selector would be empty`, 'give at least one label, or leave selectorLabels out for app.kubernetes.io/name and app.kubernetes.io/instance'));
+  }
+  for (const [field, value] of [['webhooks', props.webhooks], ['monitoring', props.monitoring], ['resources', props.resources]] as const) {
+    if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      out.push(problem(field, `${JSON.stringify(value)} is not an options object`, `pass an object with the fields the API reference lists for ${field}, or leave it out`));
+    }
+  }
+  const flags: Array<[string, unknown]> = [['createServiceAccount', props.createServiceAccount], ['createLicenseRoles', props.createLicenseRoles],
+    ['webhooks.mutating', props.webhooks?.mutating], ['webhooks.validating', props.webhooks?.validating],
+    ['monitoring.operator', props.monitoring?.operator], ['monitoring.pushgateway', props.monitoring?.pushgateway]];
+  for (const [field, value] of flags) {
+    if (value !== undefined && typeof value !== 'boolean') out.push(problem(field, `${JSON.stringify(value)} is not true or false`, 'pass true or false'));
+  }
   out.push(...restrictedContainerProblems('securityContext', props.securityContext));
   out.push(...restrictedContainerProblems('pushgateway.sidecarOptions.securityContext', props.pushgateway?.sidecarOptions?.securityContext));
   out.push(...restrictedPodProblems('podSecurityContext', props.podSecurityContext));
@@ -535,8 +552,8 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
   // Pushgateway data without the sidecar (the API server refuses a mount of a missing volume).
   const ownVolumes = props.pushgateway instanceof Pushgateway && !props.pushgateway.isSidecar ? OWN_VOLUMES.filter((v) => v !== 'pushgateway-data') : OWN_VOLUMES;
   out.push(...volumesProblems('extraVolumes', props.extraVolumes, OWN_VOLUMES, 'the operator Pod'));
-  const volumes = [...(props.license !== undefined ? ownVolumes : ownVolumes.filter((v) => v !== 'license')), ...listOf(props.extraVolumes).map((v) => v?.name)];
-  out.push(...volumeMountsProblems('extraVolumeMounts', props.extraVolumeMounts, volumes, [SERVING_CERT_MOUNT_PATH, '/tmp', ...(props.license !== undefined ? [LICENSE_MOUNT_PATH] : [])], 'the operator Pod'));
+  const volumes = [...(props.license instanceof OperatorLicense ? ownVolumes : ownVolumes.filter((v) => v !== 'license')), ...listOf(props.extraVolumes).map((v) => v?.name)];
+  out.push(...volumeMountsProblems('extraVolumeMounts', props.extraVolumeMounts, volumes, [SERVING_CERT_MOUNT_PATH, '/tmp', ...(props.license instanceof OperatorLicense ? [LICENSE_MOUNT_PATH] : [])], 'the operator Pod'));
   // What the Pod passes through to Kubernetes: checked as the API server checks it.
   out.push(...imagePartsProblems('image', props.image));
   const policies: string[] = Object.values(ImagePullPolicy);

@@ -35,6 +35,7 @@ describe('StashOperator refuses what Kubernetes would refuse', () => {
     expect(problems({ resources: { requests: { memory: q('2Gi') }, limits: { memory: q('1Gi') } } }))
       .toEqual([expect.stringContaining('resources.requests.memory: 2Gi is more than the limit 1Gi')]);
     expect(problems({ resources: { requests: { memory: q('0.5') } } })).toEqual([expect.stringContaining('is not a whole number of bytes')]);
+    expect(problems({ resources: { limits: { cpu: k8s.Quantity.fromNumber(0.5) } } })).toEqual([expect.stringContaining('resources.limits.cpu: 0.5 is a fractional number')]);
     expect(problems({ resources: { requests: { cpu: q('100m'), memory: q('128Mi') }, limits: { memory: q('256Mi') } } })).toEqual([]);
   });
 
@@ -95,6 +96,24 @@ describe('StashOperator refuses what Kubernetes would refuse', () => {
 
   test('ServiceMonitor labels', () => {
     expect(problems({ monitoring: { operator: true, serviceMonitorLabels: { release: 'a b' } } })).toEqual([expect.stringContaining('monitoring.serviceMonitorLabels.release')]);
+  });
+
+  test('an empty selector (the API server refuses it for a Deployment)', () => {
+    expect(problems({ selectorLabels: {} })).toEqual([expect.stringContaining('selectorLabels: {} selects no labels')]);
+  });
+
+  test('a license that is no OperatorLicense is reported, not a crash in the constructor', () => {
+    expect(problems({ license: 'key' as any })).toEqual([expect.stringContaining('license: "key" is not an OperatorLicense')]);
+  });
+
+  test('options and flags of the wrong type are reported, not silently ignored or taken as true', () => {
+    expect(problems({ resources: 'x' as any, monitoring: 'yes' as any, createServiceAccount: 'no' as any, podSecurityContext: 5 as any })).toEqual([
+      expect.stringContaining('monitoring: "yes" is not an options object'),
+      expect.stringContaining('resources: "x" is not an options object'),
+      expect.stringContaining('createServiceAccount: "no" is not true or false'),
+      expect.stringContaining('podSecurityContext: 5 is not a security context'),
+      expect.stringContaining('podSecurityContext: must be object'),
+    ]);
   });
 
   test('lists of the wrong type from JavaScript are reported, not a crash in the constructor', () => {

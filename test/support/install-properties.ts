@@ -238,13 +238,13 @@ export const operatorSpec = fc.record({
   }, { requiredKeys: [] })),
   apiServiceGroupPriorityMinimum: maybe(int(1, 20000)),
   apiServiceVersionPriority: maybe(int(1, 1000)),
-  license: maybe(licenseSpec),
+  license: maybe(mostly(licenseSpec, fc.constant({ kind: 'wrong' }))),
   licenseApiService: maybe(mostly(fc.constantFrom('v1beta1.admission.stash.appscode.com', 'v1alpha1.repositories.stash.appscode.com'), fc.constantFrom('', 'v1.example.com'))),
-  createLicenseRoles: maybe(fc.boolean()),
+  createLicenseRoles: maybe(mostly(fc.boolean(), fc.constantFrom('no', 0, null))),
   taskQueue: maybe(mostly(fc.record({ maxConcurrentSessions: maybe(int(1, 100)) }, { requiredKeys: [] }), fc.constantFrom(null, 5))),
-  monitoring: maybe(fc.record({ operator: maybe(fc.boolean()), pushgateway: maybe(fc.boolean()), serviceMonitorLabels: maybe(labelMap) }, { requiredKeys: [] })),
+  monitoring: maybe(mostly(fc.record({ operator: maybe(fc.boolean()), pushgateway: maybe(fc.boolean()), serviceMonitorLabels: maybe(labelMap) }, { requiredKeys: [] }), fc.constantFrom('yes', null, true))),
   replicas: maybe(mostly(fc.constantFrom(0, 1), fc.constantFrom(2, -1, 0.5, NaN))),
-  resources: rarely(resourcesSpec),
+  resources: rarely(mostly(resourcesSpec, fc.constant({ kind: 'wrong' }))),
   securityContext: rarely(containerSecuritySpec),
   podSecurityContext: rarely(podSecuritySpec),
   nodeSelector: maybe(labelMap),
@@ -257,7 +257,7 @@ export const operatorSpec = fc.record({
   podLabels: maybe(labelMap),
   podAnnotations: maybe(annotationMap),
   serviceAccountAnnotations: maybe(annotationMap),
-  createServiceAccount: maybe(fc.boolean()),
+  createServiceAccount: maybe(mostly(fc.boolean(), fc.constantFrom('no', 0, null))),
   serviceAccountName: maybe(name),
   extraArgs: rarely(listOf(argSpec)),
   extraEnv: rarely(listOf(envSpec)),
@@ -316,8 +316,12 @@ export function operatorProps(spec: any): any {
     switch (k) {
       case 'certificates': props.certificates = certificates(v); break;
       case 'pushgateway': props.pushgateway = pushgateway(v); break;
-      case 'license': props.license = (v as any).kind === 'secret' ? OperatorLicense.fromSecret((v as any).secretName) : OperatorLicense.fromKey((v as any).key); break;
-      case 'resources': props.resources = resources(v); break;
+      case 'license': {
+        const l = v as any;
+        props.license = l.kind === 'secret' ? OperatorLicense.fromSecret(l.secretName) : l.kind === 'key' ? OperatorLicense.fromKey(l.key) : 'license-key-text';
+        break;
+      }
+      case 'resources': props.resources = (v as any).kind === 'wrong' ? '100m' : resources(v); break;
       case 'securityContext': props.securityContext = containerSecurity(v); break;
       case 'podSecurityContext': props.podSecurityContext = podSecurity(v); break;
       case 'extraEnv': props.extraEnv = Array.isArray(v) ? v.map(envVar) : v; break;

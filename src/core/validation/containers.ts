@@ -124,6 +124,9 @@ export function resourceRequirementsProblems(field: string, resources: k8s.Resou
       const v = quantityValueOf(q);
       if (typeof q === 'number' && !Number.isFinite(q)) {
         out.push(problem(f, `${q} is not a finite number`, 'use a quantity such as "100m", "1", "128Mi" or "1Gi"'));
+      } else if (typeof q === 'number' && !Number.isInteger(q)) {
+        // A quantity is an integer or a string in the API's schema: 0.5 must be written "500m".
+        out.push(problem(f, `${q} is a fractional number, which the Kubernetes schema does not take for a quantity`, `use k8s.Quantity.fromString("${q}") or a whole number`));
       } else if (Number.isNaN(v) || v < 0) {
         out.push(problem(f, `${JSON.stringify(q) ?? String(q)} is not a non-negative Kubernetes quantity`, 'use a quantity such as "100m", "1", "128Mi" or "1Gi"'));
       } else if (v > MAX_QUANTITY) {
