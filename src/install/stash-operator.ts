@@ -570,7 +570,11 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
   if (props.imagePullSecrets !== undefined && !Array.isArray(props.imagePullSecrets)) {
     out.push(problem('imagePullSecrets', 'is not a list of Secret names', 'pass ["registry-credentials"]'));
   }
-  listOf(props.imagePullSecrets).forEach((n, i) => out.push(...nameProblems(`imagePullSecrets[${i}]`, n, NameRule.DNS_SUBDOMAIN, 'a Secret name', helm)));
+  listOf(props.imagePullSecrets).forEach((n, i, all) => {
+    out.push(...nameProblems(`imagePullSecrets[${i}]`, n, NameRule.DNS_SUBDOMAIN, 'a Secret name', helm));
+    // The API server warns about a repeated name (and apply may drop it).
+    if (all.indexOf(n) < i) out.push(problem(`imagePullSecrets[${i}]`, `"${n}" is listed twice`, 'list each Secret once'));
+  });
   const sidecar = props.pushgateway instanceof Pushgateway ? props.pushgateway.sidecarOptions : undefined;
   if (sidecar) {
     out.push(...imagePartsProblems('pushgateway.sidecarOptions.image', sidecar.image));

@@ -60,6 +60,9 @@ describe('StashOperator refuses what Kubernetes would refuse', () => {
     expect(problems({ tolerations: [{ key: 'a', tolerationSeconds: 10, effect: 'NoSchedule' }] })).toEqual([expect.stringContaining('tolerations[0].tolerationSeconds: is set without effect NoExecute')]);
     expect(problems({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'a', operator: 'In' }] }] } } } }))
       .toEqual([expect.stringContaining('affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: is empty')]);
+    // The API server only warns about these two, but the term would do nothing.
+    expect(problems({ affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname' }] } } }))
+      .toEqual([expect.stringContaining('affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector: is missing, so the term matches no Pod')]);
     expect(problems({ priorityClassName: 'High_Priority' })).toEqual([expect.stringContaining('priorityClassName: "High_Priority"')]);
   });
 
@@ -71,6 +74,7 @@ describe('StashOperator refuses what Kubernetes would refuse', () => {
 
   test('extra env, volumes and mounts as the API server checks them', () => {
     expect(problems({ extraEnv: [{ name: '1X' }] })).toEqual([expect.stringContaining('extraEnv[0].name: "1X" is not a valid environment variable name')]);
+    expect(problems({ extraEnv: [{ name: 'A', value: '1' }, { name: 'A', value: '2' }] })).toEqual([expect.stringContaining('extraEnv[1].name: A is set twice')]);
     expect(problems({ extraEnv: [{ name: 'T', value: 'x', valueFrom: { secretKeyRef: { name: 'creds', key: 'token' } } }] }))
       .toEqual([expect.stringContaining('extraEnv[0].value: is set together with valueFrom')]);
     expect(problems({ extraVolumes: [{ name: 'cache', emptyDir: {}, secret: { secretName: 's' } }] })).toEqual([expect.stringContaining('extraVolumes[0]: has 2 volume sources')]);
@@ -85,6 +89,10 @@ describe('StashOperator refuses what Kubernetes would refuse', () => {
     expect(problems({ pushgateway: Pushgateway.external('http://pg.monitoring.svc:9091'), extraVolumeMounts: [{ name: 'pushgateway-data', mountPath: '/pg' }] }))
       .toEqual([expect.stringContaining('extraVolumeMounts[0].name: "pushgateway-data" is no volume of the operator Pod')]);
     expect(problems({ extraVolumeMounts: [{ name: 'pushgateway-data', mountPath: '/pg', readOnly: true }] })).toEqual([]);
+  });
+
+  test('a repeated image pull Secret (the API server warns, apply may drop it)', () => {
+    expect(problems({ imagePullSecrets: ['regcred', 'regcred'] })).toEqual([expect.stringContaining('imagePullSecrets[1]: "regcred" is listed twice')]);
   });
 
   test('APIService priorities within the API server\'s ranges', () => {

@@ -154,6 +154,7 @@ export function envVarsProblems(field: string, env: k8s.EnvVar[] | undefined, ta
   if (env === undefined) return [];
   if (!Array.isArray(env)) return [problem(field, 'is not a list', 'pass a list of { name, value } variables')];
   const out: string[] = [];
+  const names = new Set<string>();
   env.forEach((e, i) => {
     const f = `${field}[${i}]`;
     const { json, error } = jsonOf(e, k8s.toJson_EnvVar);
@@ -169,6 +170,9 @@ export function envVarsProblems(field: string, env: k8s.EnvVar[] | undefined, ta
     const badName = envNameViolation(json.name);
     if (badName) out.push(problem(`${f}.name`, badName, 'use letters, digits, "_", "-" and ".", not starting with a digit'));
     else if (taken.includes(json.name)) out.push(problem(`${f}.name`, `${json.name} is set by the construct`, 'use another name'));
+    // The API server warns that the later one hides the earlier, and apply may drop one.
+    else if (names.has(json.name)) out.push(problem(`${f}.name`, `${json.name} is set twice`, 'set each variable once'));
+    names.add(json.name);
     if (json.valueFrom !== undefined) {
       if (json.value !== undefined && json.value !== '') out.push(problem(`${f}.value`, 'is set together with valueFrom', 'keep one of value and valueFrom'));
       const sources = ENV_SOURCES.filter((s) => json.valueFrom[s] !== undefined);
