@@ -581,9 +581,7 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
     out.push(...resourceRequirementsProblems('pushgateway.sidecarOptions.resources', sidecar.resources));
     out.push(...containerSecurityContextProblems('pushgateway.sidecarOptions.securityContext', sidecar.securityContext));
   }
-  out.push(...integerProblems('apiServiceGroupPriorityMinimum', props.apiServiceGroupPriorityMinimum, 1, 20000, 'use a whole number from 1 to 20000 (the API server\'s range), e.g. 10000'));
-  out.push(...integerProblems('apiServiceVersionPriority', props.apiServiceVersionPriority, 1, 1000, 'use a whole number from 1 to 1000 (the API server\'s range), e.g. 15'));
-  if (props.monitoring !== undefined) out.push(...labelProblems('monitoring.serviceMonitorLabels', props.monitoring?.serviceMonitorLabels));
+  // APIService priorities and ServiceMonitor labels: checked by OperatorApiServices and OperatorServiceMonitors.
   if (props.taskQueue !== undefined && (props.taskQueue === null || typeof props.taskQueue !== 'object')) {
     out.push(problem('taskQueue', `${JSON.stringify(props.taskQueue)} is not task queue options`, 'pass {} or { maxConcurrentSessions: 10 }'));
   }

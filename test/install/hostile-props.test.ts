@@ -97,13 +97,13 @@ describe('StashOperator refuses what Kubernetes would refuse', () => {
 
   test('APIService priorities within the API server\'s ranges', () => {
     expect(problems({ apiServiceGroupPriorityMinimum: 0, apiServiceVersionPriority: 1001 })).toEqual([
-      expect.stringContaining('apiServiceGroupPriorityMinimum: 0 is not a whole number between 1 and 20000'),
-      expect.stringContaining('apiServiceVersionPriority: 1001 is not a whole number between 1 and 1000'),
+      expect.stringContaining('[test/Stash/ApiServices] groupPriorityMinimum: 0 is not a whole number between 1 and 20000'),
+      expect.stringContaining('[test/Stash/ApiServices] versionPriority: 1001 is not a whole number between 1 and 1000'),
     ]);
   });
 
   test('ServiceMonitor labels', () => {
-    expect(problems({ monitoring: { operator: true, serviceMonitorLabels: { release: 'a b' } } })).toEqual([expect.stringContaining('monitoring.serviceMonitorLabels.release')]);
+    expect(problems({ monitoring: { operator: true, serviceMonitorLabels: { release: 'a b' } } })).toEqual([expect.stringContaining('[test/Stash/Monitoring] serviceMonitorLabels.release')]);
   });
 
   test('an empty selector (the API server refuses it for a Deployment)', () => {
