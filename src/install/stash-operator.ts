@@ -540,7 +540,8 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
   const literalMap = (map?: { [key: string]: string }) => (map === undefined ? undefined
     : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, typeof v === 'string' ? literalOf(v) : v])));
   for (const field of ['labels', 'selectorLabels', 'podLabels'] as const) out.push(...labelProblems(field, literalMap(props[field])));
-  for (const field of ['annotations', 'podAnnotations', 'serviceAccountAnnotations'] as const) out.push(...annotationProblems(field, props[field]));
+  // serviceAccountAnnotations: checked by OperatorRbac, which uses them when it creates the ServiceAccount.
+  for (const field of ['annotations', 'podAnnotations'] as const) out.push(...annotationProblems(field, props[field]));
   if (props.extraArgs !== undefined && !Array.isArray(props.extraArgs)) {
     out.push(problem('extraArgs', 'is not a list', 'give a list of flags, e.g. ["--qps=100"]'));
   }

@@ -7,6 +7,8 @@ import { Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ServingCertificates } from '../../src/install/serving-certificates';
 import { PerconaXtraDbCatalog } from '../../src/install/perconaxtradb-catalog';
+import { OperatorApiServices } from '../../src/install/operator-api-services';
+import { OperatorRbac } from '../../src/install/operator-rbac';
 import { StashCrds } from '../../src/install/stash-crds';
 import { StashOperator, StashOperatorProps } from '../../src/install/stash-operator';
 import { Pushgateway } from '../../src/install/pushgateway';
@@ -139,6 +141,22 @@ describe('PerconaXtraDbCatalog', () => {
     const chart = new Chart(Testing.app(), 'test');
     new PerconaXtraDbCatalog(chart, 'Catalog', { versions: '8.0' as any, labels: 'a=b' as any });
     expect(() => Testing.synth(chart)).toThrow(/\[test\/Catalog\] versions: "8.0" is not a list[\s\S]*\[test\/Catalog\] labels: "a=b" is not a map/);
+  });
+});
+
+describe('the operator\'s parts check what they take when used on their own', () => {
+  const identity = { name: 'stash', namespace: 'stash', serviceAccountName: 'stash', labels: { app: 'stash' }, selectorLabels: { app: 'stash' } };
+
+  test('OperatorRbac: ServiceAccount annotations', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    new OperatorRbac(chart, 'Rbac', { identity, serviceAccountAnnotations: { 'bad key': 'x' } });
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/Rbac\] serviceAccountAnnotations: key "bad key"/);
+  });
+
+  test('OperatorApiServices: priorities', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    new OperatorApiServices(chart, 'Api', { identity, serviceName: 'stash', certificates: { secretName: 's', apiServiceAnnotations: {} }, versionPriority: 0 });
+    expect(() => Testing.synth(chart)).toThrow(/\[test\/Api\] versionPriority: 0 is not a whole number between 1 and 1000/);
   });
 });
 

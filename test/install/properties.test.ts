@@ -11,7 +11,7 @@
 import * as fc from 'fast-check';
 import { affinityProblems, containerSecurityContextProblems, kubernetesSchemaProblems, podSecurityContextProblems, tolerationProblems } from '../../src/core/validation/kubernetes';
 import { labelProblems } from '../../src/core/validation/metadata';
-import { installCaseSpec, InstallCaseSpec, synthesizeInstall } from '../support/install-properties';
+import { installCaseSpec, InstallCaseSpec, InstallOutcome, partSpec, synthesizeInstall, synthesizePart } from '../support/install-properties';
 import { validateWithModels } from '../support/kubernetes-models';
 import { malformedProblems, manifestIssues } from '../support/properties';
 import { hasReference, REFERENCE_DIR, upstreamCrds } from '../support/reference';
@@ -68,7 +68,10 @@ function outputIssues(m: any): string[] {
 }
 
 function check(spec: InstallCaseSpec): void {
-  const outcome = synthesizeInstall(spec);
+  judge(synthesizeInstall(spec));
+}
+
+function judge(outcome: InstallOutcome): void {
   stats.cases++;
   if (outcome.kind === 'crashed') throw new Error(outcome.error);
   if (outcome.kind === 'refused') {
@@ -105,6 +108,18 @@ describe('every install prop set is a clear error or objects that every checker 
     } catch (e) {
       const cause = (e as any).cause ? `\nCause: ${(e as any).cause?.message ?? (e as any).cause}` : '';
       throw new Error(`${(e as Error).message}${cause}\n\nReplay: PROPERTY_SEED=${seed - chunk} (part ${chunk} uses seed ${seed}), PROPERTY_RUNS=${RUNS}`);
+    } finally {
+      stats.ms += Date.now() - started;
+    }
+  }, 300000);
+
+  test('the operator\'s parts used on their own (AdmissionWebhooks, OperatorApiServices, OperatorRbac, OperatorServiceMonitors, OperatorTaskQueue)', () => {
+    const started = Date.now();
+    try {
+      fc.assert(fc.property(partSpec, (spec) => judge(synthesizePart(spec))), { seed: SEED, numRuns: Math.ceil(RUNS / 5), endOnFailure: false });
+    } catch (e) {
+      const cause = (e as any).cause ? `\nCause: ${(e as any).cause?.message ?? (e as any).cause}` : '';
+      throw new Error(`${(e as Error).message}${cause}\n\nReplay: PROPERTY_SEED=${SEED}, PROPERTY_RUNS=${RUNS}`);
     } finally {
       stats.ms += Date.now() - started;
     }

@@ -9,7 +9,11 @@ import { ImagePullPolicy, k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../src/core/security-context';
-import { WebhookFailurePolicy } from '../../src/install/admission-webhooks';
+import { AdmissionWebhooks, WebhookFailurePolicy } from '../../src/install/admission-webhooks';
+import { OperatorApiServices } from '../../src/install/operator-api-services';
+import { OperatorRbac } from '../../src/install/operator-rbac';
+import { OperatorServiceMonitors } from '../../src/install/operator-service-monitors';
+import { OperatorTaskQueue } from '../../src/install/operator-task-queue';
 import { OperatorLicense } from '../../src/install/operator-license';
 import { PerconaXtraDbCatalog } from '../../src/install/perconaxtradb-catalog';
 import { Pushgateway } from '../../src/install/pushgateway';
@@ -352,6 +356,60 @@ export function synthesizeInstall(spec: InstallCaseSpec): InstallOutcome {
   let chart: Chart;
   try {
     chart = buildInstall(spec);
+  } catch (e) {
+    return { kind: 'crashed', error: `constructor threw: ${(e as Error)?.stack ?? e}` };
+  }
+  try {
+    return { kind: 'accepted', manifests: Testing.synth(chart) };
+  } catch (e) {
+    const message = String((e as Error)?.message ?? e);
+    const [head, ...lines] = message.split('\n  ');
+    if (head !== 'Validation failed with the following errors:') return { kind: 'crashed', error: `synth threw: ${(e as Error)?.stack ?? e}` };
+    return { kind: 'refused', problems: lines };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operator's parts, used directly (each checks the options it takes).
+
+/** The identity StashOperator builds with its defaults. */
+const IDENTITY = {
+  name: 'stash', namespace: 'stash', serviceAccountName: 'stash',
+  labels: { 'app.kubernetes.io/name': 'stash', 'app.kubernetes.io/instance': 'stash' },
+  selectorLabels: { 'app.kubernetes.io/name': 'stash', 'app.kubernetes.io/instance': 'stash' },
+};
+
+/** Options of one part of the operator, used on its own. */
+export const partSpec = fc.oneof(
+  fc.record({ part: fc.constant('apiServices'), admission: maybe(fc.boolean()), groupPriorityMinimum: maybe(int(1, 20000)), versionPriority: maybe(int(1, 1000)), caBundle: maybe(fc.constant(TEST_CA)) }, { requiredKeys: ['part'] }),
+  fc.record({ part: fc.constant('taskQueue'), maxConcurrentSessions: maybe(int(1, 1000)) }, { requiredKeys: ['part'] }),
+  fc.record({ part: fc.constant('serviceMonitors'), operator: maybe(fc.boolean()), pushgateway: maybe(fc.boolean()), serviceMonitorLabels: maybe(labelMap) }, { requiredKeys: ['part'] }),
+  fc.record({
+    part: fc.constant('webhooks'), mutating: maybe(fc.boolean()), validating: maybe(fc.boolean()),
+    failurePolicy: maybe(mostly(fc.constantFrom(WebhookFailurePolicy.IGNORE, WebhookFailurePolicy.FAIL), fc.constant('Retry'))),
+    excludedNamespaces: maybe(listOf(name)),
+  }, { requiredKeys: ['part'] }),
+  fc.record({ part: fc.constant('rbac'), serviceAccountAnnotations: maybe(annotationMap), createServiceAccount: maybe(fc.boolean()), taskQueue: maybe(fc.boolean()), createLicenseRoles: maybe(fc.boolean()) }, { requiredKeys: ['part'] }),
+);
+
+/** One part in a fresh chart, built with StashOperator's default identity. */
+export function synthesizePart(spec: any): InstallOutcome {
+  const { part, ...options } = plain(spec);
+  const props = { identity: IDENTITY, ...options };
+  let chart: Chart;
+  try {
+    chart = new Chart(Testing.app(), 'part');
+    switch (part) {
+      case 'apiServices': {
+        const { caBundle, ...rest } = props;
+        new OperatorApiServices(chart, 'ApiServices', { ...rest, serviceName: 'stash', certificates: { secretName: 'stash-apiserver-cert', caBundle: caBundle ?? TEST_CA, apiServiceAnnotations: {} } });
+        break;
+      }
+      case 'taskQueue': new OperatorTaskQueue(chart, 'TaskQueue', props); break;
+      case 'serviceMonitors': new OperatorServiceMonitors(chart, 'Monitoring', { ...props, serviceName: 'stash', servingCertSecretName: 'stash-apiserver-cert' }); break;
+      case 'webhooks': new AdmissionWebhooks(chart, 'Webhooks', props); break;
+      default: new OperatorRbac(chart, 'Rbac', props);
+    }
   } catch (e) {
     return { kind: 'crashed', error: `constructor threw: ${(e as Error)?.stack ?? e}` };
   }
