@@ -37,7 +37,9 @@ const SECCOMP_TYPES = ['RuntimeDefault', 'Localhost'];
 
 /** What keeps a container security context from Pod Security "restricted" (none when undefined). */
 export function restrictedContainerProblems(field: string, context: k8s.SecurityContext | undefined): string[] {
-  if (context === undefined) return [];
+  // null counts as not given (the default applies); other non-objects fail the schema check.
+  if (context === undefined || context === null) return [];
+  if (typeof context !== 'object') return [problem(field, `${JSON.stringify(context)} is not a security context`, 'start from restrictedContainerSecurityContext()')];
   const fix = 'start from restrictedContainerSecurityContext() and change only runAsUser/runAsGroup';
   const out: string[] = [];
   if (context.allowPrivilegeEscalation !== false) out.push(problem(`${field}.allowPrivilegeEscalation`, 'must be false (Pod Security "restricted")', fix));
@@ -52,7 +54,8 @@ export function restrictedContainerProblems(field: string, context: k8s.Security
 
 /** What keeps a Pod security context from Pod Security "restricted" (none when undefined). */
 export function restrictedPodProblems(field: string, context: k8s.PodSecurityContext | undefined): string[] {
-  if (context === undefined) return [];
+  if (context === undefined || context === null) return [];
+  if (typeof context !== 'object') return [problem(field, `${JSON.stringify(context)} is not a security context`, 'start from restrictedPodSecurityContext()')];
   const fix = 'start from restrictedPodSecurityContext()';
   const out: string[] = [];
   if (context.runAsNonRoot !== true) out.push(problem(`${field}.runAsNonRoot`, 'must be true (Pod Security "restricted")', fix));

@@ -15,6 +15,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { integerProblems } from '../core/validation/problems';
 import { metadataOf, OperatorIdentity } from './operator-identity';
 import { ServingCertificatesBinding } from './serving-certificates';
 
@@ -81,6 +82,13 @@ export class OperatorApiServices extends Construct {
   constructor(scope: Construct, id: string, props: OperatorApiServicesProps) {
     super(scope, id);
     const { identity, certificates } = props;
+    // The API server's ranges (kube-aggregator's APIService validation).
+    this.node.addValidation({
+      validate: () => [
+        ...integerProblems('groupPriorityMinimum', props.groupPriorityMinimum, 1, 20000, 'use a whole number from 1 to 20000 (the API server\'s range), e.g. 10000'),
+        ...integerProblems('versionPriority', props.versionPriority, 1, 1000, 'use a whole number from 1 to 1000 (the API server\'s range), e.g. 15'),
+      ],
+    });
     const define = ({ group, version }: { group: string; version: string }) => new k8s.KubeApiService(this, `${version}.${group}`, {
       metadata: metadataOf(identity, apiServiceName({ group, version }), false, certificates.apiServiceAnnotations),
       spec: {

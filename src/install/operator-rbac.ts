@@ -12,6 +12,8 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { annotationProblems } from '../core/validation/metadata';
+import { guarded } from '../core/validation/problems';
 import { metadataOf, OperatorIdentity } from './operator-identity';
 
 /** The cluster-wide ClusterRole, shared by AppsCode products, that may check the license (upstream's name). */
@@ -178,6 +180,7 @@ export class OperatorRbac extends Construct {
     const subject: k8s.Subject = { kind: 'ServiceAccount', name: identity.serviceAccountName, namespace: identity.namespace };
 
     if (props.createServiceAccount ?? true) {
+      this.node.addValidation({ validate: () => guarded(() => annotationProblems('serviceAccountAnnotations', props.serviceAccountAnnotations)) });
       this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
         metadata: metadataOf(identity, identity.serviceAccountName, true, props.serviceAccountAnnotations),
         // The Pod spec turns the token on for the operator; other Pods using this account get none.

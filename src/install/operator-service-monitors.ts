@@ -9,6 +9,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { labelProblems } from '../core/validation/metadata';
+import { guarded } from '../core/validation/problems';
 import { metadataOf, OperatorIdentity } from './operator-identity';
 
 /** Options of the ServiceMonitors. */
@@ -69,6 +71,7 @@ export class OperatorServiceMonitors extends Construct {
   constructor(scope: Construct, id: string, props: OperatorServiceMonitorsProps) {
     super(scope, id);
     const { identity } = props;
+    this.node.addValidation({ validate: () => guarded(() => labelProblems('serviceMonitorLabels', props.serviceMonitorLabels)) });
     const labels = { ...identity.labels, ...(props.serviceMonitorLabels ?? {}) };
     const spec = (endpoints: unknown[]) => ({
       namespaceSelector: { matchNames: [identity.namespace] },

@@ -171,7 +171,11 @@ function clusterScoped<T extends ApiObject>(obj: T): T {
 function checkVersions(versions: PerconaXtraDbVersion[] | undefined, problems: string[]): PerconaXtraDbVersion[] {
   const supported = PerconaXtraDbVersion.all();
   const lines = supported.map((v) => v.line).join(', ');
-  if (versions === undefined) return supported;
+  if (versions === undefined || versions === null) return supported;
+  if (!Array.isArray(versions)) {
+    problems.push(problem('versions', `${JSON.stringify(versions)} is not a list`, `list versions such as [PerconaXtraDbVersion.V8_0] (supported: ${lines}), or leave versions out to install all of them`));
+    return [];
+  }
   if (versions.length === 0) {
     problems.push(problem('versions', 'is empty', `list at least one of ${lines}, or leave versions out to install all of them`));
     return [];
@@ -241,6 +245,10 @@ function checkTags(tags: { [versionLine: string]: string }, problems: string[]):
 }
 
 function checkLabels(labels: { [key: string]: string }, problems: string[]): void {
+  if (typeof labels !== 'object' || Array.isArray(labels)) {
+    problems.push(problem('labels', `${JSON.stringify(labels)} is not a map of label keys to values`, 'pass { "app.kubernetes.io/name": "stash" }, or leave labels out'));
+    return;
+  }
   for (const [key, value] of Object.entries(labels)) {
     const field = `labels[${JSON.stringify(key)}]`;
     if (qualifiedNameViolation(key) !== undefined) {

@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { crdNameOf, crdSpecOf, ResourceDefinition, STASH_RESOURCES } from '../api';
+import { labelProblems } from '../core/validation/metadata';
+import { guarded, problem } from '../core/validation/problems';
 
 /** Props of `StashCrds`. */
 export interface StashCrdsProps {
@@ -31,6 +33,13 @@ export class StashCrds extends Construct {
   constructor(scope: Construct, id: string, props: StashCrdsProps = {}) {
     super(scope, id);
     const labels = props.labels ?? CRD_LABELS;
+    this.node.addValidation({
+      validate: () => guarded(() => [
+        ...(props.appBinding !== undefined && typeof props.appBinding !== 'boolean'
+          ? [problem('appBinding', `${JSON.stringify(props.appBinding)} is not true or false`, 'pass true or false')] : []),
+        ...labelProblems('labels', props.labels),
+      ]),
+    });
     for (const def of STASH_RESOURCES) {
       if (def.group === 'appcatalog.appscode.com' && props.appBinding === false) continue;
       this.crds[def.kind] = StashCrds.crdObject(this, def, labels);
@@ -41,7 +50,7 @@ export class StashCrds extends Construct {
     return new ApiObject(scope, def.kind, {
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
-      metadata: { name: crdNameOf(def), labels: { ...labels } },
+      metadata: { name: crdNameOf(def), labels: typeof labels === 'object' && labels !== null ? { ...labels } : {} },
       spec: crdSpecOf(def),
     });
   }

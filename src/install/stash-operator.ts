@@ -10,9 +10,11 @@ import { Construct } from 'constructs';
 import { AdmissionWebhooks, AdmissionWebhooksOptions } from './admission-webhooks';
 import { restrictedContainerProblems, restrictedContainerSecurityContext, restrictedPodProblems, restrictedPodSecurityContext } from '../core/security-context';
 import { hasHelmExpression, literalOf } from '../core/validation/helm-expressions';
+import { envVarsProblems, imagePartsProblems, resourceRequirementsProblems, volumeMountsProblems, volumesProblems } from '../core/validation/containers';
+import { affinityProblems, containerSecurityContextProblems, podSecurityContextProblems, tolerationProblems } from '../core/validation/kubernetes';
 import { annotationProblems, labelProblems } from '../core/validation/metadata';
 import { nameProblems, NameRule } from '../core/validation/names';
-import { integerProblems, problem, within } from '../core/validation/problems';
+import { guarded, integerProblems, problem, within } from '../core/validation/problems';
 import { DEFAULT_LICENSE_API_SERVICE, OperatorApiServices, WEBHOOKLESS_LICENSE_API_SERVICE } from './operator-api-services';
 import { OperatorIdentity, metadataOf } from './operator-identity';
 import { LICENSE_MOUNT_PATH, LICENSE_SECRET_KEY, OperatorLicense } from './operator-license';
@@ -315,8 +317,8 @@ export class StashOperator extends Construct {
       failurePolicy: webhooks.failurePolicy,
       excludedNamespaces: webhooks.excludedNamespaces,
     });
-    this.node.addValidation({ validate: () => operatorProblems(props, name, namespace, this.apiServices.names) });
-    const licenseSecret = props.license?.bind(this, identity);
+    this.node.addValidation({ validate: () => guarded(() => operatorProblems(props, name, namespace, this.apiServices.names)) });
+    const licenseSecret = props.license instanceof OperatorLicense ? props.license.bind(this, identity) : undefined;
 
     this.pushgatewayUrl = pushgateway.externalUrl ?? `http://${name}.${namespace}.svc:${PUSHGATEWAY_PORT}`;
     this.deployment = this.createDeployment(props, pushgateway, { mutating, validating, licenseSecret });
@@ -367,7 +369,7 @@ export class StashOperator extends Construct {
   /** The arguments of `stash-enterprise run`, in upstream's order. */
   private operatorArgs(props: StashOperatorProps, flags: { mutating: boolean; validating: boolean; licenseSecret?: string }): string[] {
     const image = { ...OPERATOR_IMAGE, ...(props.image ?? {}) };
-    const pullSecrets = props.imagePullSecrets ?? [];
+    const pullSecrets = listOf(props.imagePullSecrets);
     return [
       'run',
       `--v=${props.logLevel ?? 3}`,
@@ -395,7 +397,7 @@ export class StashOperator extends Construct {
       `--enable-task-queue=${props.taskQueue !== undefined}`,
       ...(flags.licenseSecret !== undefined ? [`--license-file=${LICENSE_MOUNT_PATH}/${LICENSE_SECRET_KEY}`] : []),
       `--license-apiservice=${this.licenseApiService}`,
-      ...(props.extraArgs ?? []),
+      ...listOf(props.extraArgs),
     ];
   }
 
@@ -418,7 +420,7 @@ export class StashOperator extends Construct {
       env: [
         { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
         { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
-        ...(props.extraEnv ?? []),
+        ...listOf(props.extraEnv),
       ],
       resources: props.resources ?? { requests: { cpu: k8s.Quantity.fromString('100m') } },
       securityContext: props.securityContext ?? restrictedContainerSecurityContext(),
@@ -427,7 +429,7 @@ export class StashOperator extends Construct {
         // The root filesystem is read-only: scratch space for the operator.
         { name: 'tmp', mountPath: '/tmp' },
         ...(flags.licenseSecret !== undefined ? [{ name: 'license', mountPath: LICENSE_MOUNT_PATH, readOnly: true }] : []),
-        ...(props.extraVolumeMounts ?? []),
+        ...listOf(props.extraVolumeMounts),
       ],
     };
     const containers: k8s.Container[] = [operator];
@@ -457,8 +459,8 @@ export class StashOperator extends Construct {
     if (flags.licenseSecret !== undefined) {
       volumes.push({ name: 'license', secret: { secretName: flags.licenseSecret, defaultMode: 0o444 } });
     }
-    volumes.push(...(props.extraVolumes ?? []));
-    const pullSecrets = props.imagePullSecrets ?? [];
+    volumes.push(...listOf(props.extraVolumes));
+    const pullSecrets = listOf(props.imagePullSecrets);
     const deployment = new k8s.KubeDeployment(this, 'Deployment', {
       metadata: metadataOf(identity, identity.name, true, props.annotations),
       spec: {
@@ -480,7 +482,7 @@ export class StashOperator extends Construct {
             volumes,
             securityContext: props.podSecurityContext ?? restrictedPodSecurityContext(),
             nodeSelector: props.nodeSelector ?? { 'kubernetes.io/os': 'linux' },
-            ...(props.tolerations && props.tolerations.length > 0 ? { tolerations: props.tolerations } : {}),
+            ...(Array.isArray(props.tolerations) && props.tolerations.length > 0 ? { tolerations: props.tolerations } : {}),
             ...(props.affinity ? { affinity: props.affinity } : {}),
             ...(props.priorityClassName ? { priorityClassName: props.priorityClassName } : {}),
           },
@@ -489,6 +491,11 @@ export class StashOperator extends Construct {
     });
     return deployment;
   }
+}
+
+/** A list prop as given, or none when a JavaScript caller passed something else (reported by the validation). */
+function listOf<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
 }
 
 /** The volumes and mounts the operator Pod has of its own (extra ones must not reuse the names). */
@@ -513,17 +520,29 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
     out.push(problem('replicas', `${JSON.stringify(replicas)} is neither 1 nor 0`, 'use 1 (or 0 to stop the operator): the Stash operator has no leader election'));
   }
   out.push(...integerProblems('logLevel', props.logLevel, 0, 10));
-  for (const [field, value] of [['image.registry', props.image?.registry], ['image.repository', props.image?.repository], ['image.tag', props.image?.tag]] as const) {
-    if (value !== undefined && (typeof value !== 'string' || literalOf(value) === '' || /\s/.test(literalOf(value)))) {
-      out.push(problem(field, `${JSON.stringify(value)} is empty or has spaces`, 'give a non-empty string without spaces, or leave it out for upstream\'s image'));
-    }
-  }
   if (props.pushgateway !== undefined && !(props.pushgateway instanceof Pushgateway)) {
     out.push(problem('pushgateway', 'is not a Pushgateway', 'use Pushgateway.sidecar() or Pushgateway.external(url)'));
   } else if (props.pushgateway !== undefined) {
     out.push(...within('pushgateway', props.pushgateway.problems()));
   }
-  if (props.license !== undefined) out.push(...within('license', props.license.problems()));
+  if (props.license !== undefined && !(props.license instanceof OperatorLicense)) {
+    out.push(problem('license', `${JSON.stringify(props.license) ?? String(props.license)} is not an OperatorLicense`, 'use OperatorLicense.fromSecret(name) or OperatorLicense.fromKey(text)'));
+  } else if (props.license !== undefined) out.push(...within('license', props.license.problems()));
+  // An empty selector selects every Pod of the namespace; the API server refuses it for a Deployment.
+  if (props.selectorLabels !== undefined && (props.selectorLabels === null || typeof props.selectorLabels !== 'object' || Object.keys(props.selectorLabels).length === 0)) {
+    out.push(problem('selectorLabels', `${JSON.stringify(props.selectorLabels)} selects no labels, so the Deployment's selector would be empty`, 'give at least one label, or leave selectorLabels out for app.kubernetes.io/name and app.kubernetes.io/instance'));
+  }
+  for (const [field, value] of [['webhooks', props.webhooks], ['monitoring', props.monitoring], ['resources', props.resources]] as const) {
+    if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      out.push(problem(field, `${JSON.stringify(value)} is not an options object`, `pass an object with the fields the API reference lists for ${field}, or leave it out`));
+    }
+  }
+  const flags: Array<[string, unknown]> = [['createServiceAccount', props.createServiceAccount], ['createLicenseRoles', props.createLicenseRoles],
+    ['webhooks.mutating', props.webhooks?.mutating], ['webhooks.validating', props.webhooks?.validating],
+    ['monitoring.operator', props.monitoring?.operator], ['monitoring.pushgateway', props.monitoring?.pushgateway]];
+  for (const [field, value] of flags) {
+    if (value !== undefined && typeof value !== 'boolean') out.push(problem(field, `${JSON.stringify(value)} is not true or false`, 'pass true or false'));
+  }
   out.push(...restrictedContainerProblems('securityContext', props.securityContext));
   out.push(...restrictedContainerProblems('pushgateway.sidecarOptions.securityContext', props.pushgateway?.sidecarOptions?.securityContext));
   out.push(...restrictedPodProblems('podSecurityContext', props.podSecurityContext));
@@ -539,19 +558,51 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
   const literalMap = (map?: { [key: string]: string }) => (map === undefined ? undefined
     : Object.fromEntries(Object.entries(map).map(([k, v]) => [k, typeof v === 'string' ? literalOf(v) : v])));
   for (const field of ['labels', 'selectorLabels', 'podLabels'] as const) out.push(...labelProblems(field, literalMap(props[field])));
-  for (const field of ['annotations', 'podAnnotations', 'serviceAccountAnnotations'] as const) out.push(...annotationProblems(field, props[field]));
-  (props.extraArgs ?? []).forEach((arg, i) => {
+  // serviceAccountAnnotations: checked by OperatorRbac, which uses them when it creates the ServiceAccount.
+  for (const field of ['annotations', 'podAnnotations'] as const) out.push(...annotationProblems(field, props[field]));
+  if (props.extraArgs !== undefined && !Array.isArray(props.extraArgs)) {
+    out.push(problem('extraArgs', 'is not a list', 'give a list of flags, e.g. ["--qps=100"]'));
+  }
+  listOf(props.extraArgs).forEach((arg, i) => {
     if (typeof arg !== 'string' || !/^--?[A-Za-z]/.test(arg)) out.push(problem(`extraArgs[${i}]`, `${JSON.stringify(arg)} is not a flag`, 'give flags of `stash-enterprise run`, e.g. "--qps=100"'));
   });
-  (props.extraEnv ?? []).forEach((env, i) => {
-    if (['POD_NAME', 'POD_NAMESPACE'].includes(env?.name)) out.push(problem(`extraEnv[${i}].name`, `${env.name} is set by the construct`, 'use another name'));
+  out.push(...envVarsProblems('extraEnv', props.extraEnv, ['POD_NAME', 'POD_NAMESPACE']));
+  // Mounts may name only the volumes this Pod has: no license volume without a license, no
+  // Pushgateway data without the sidecar (the API server refuses a mount of a missing volume).
+  const ownVolumes = props.pushgateway instanceof Pushgateway && !props.pushgateway.isSidecar ? OWN_VOLUMES.filter((v) => v !== 'pushgateway-data') : OWN_VOLUMES;
+  out.push(...volumesProblems('extraVolumes', props.extraVolumes, OWN_VOLUMES, 'the operator Pod'));
+  const volumes = [...(props.license instanceof OperatorLicense ? ownVolumes : ownVolumes.filter((v) => v !== 'license')), ...listOf(props.extraVolumes).map((v) => v?.name)];
+  out.push(...volumeMountsProblems('extraVolumeMounts', props.extraVolumeMounts, volumes, [SERVING_CERT_MOUNT_PATH, '/tmp', ...(props.license instanceof OperatorLicense ? [LICENSE_MOUNT_PATH] : [])], 'the operator Pod'));
+  // What the Pod passes through to Kubernetes: checked as the API server checks it.
+  out.push(...imagePartsProblems('image', props.image));
+  const policies: string[] = Object.values(ImagePullPolicy);
+  if (props.imagePullPolicy !== undefined && !policies.includes(props.imagePullPolicy)) {
+    out.push(problem('imagePullPolicy', `${JSON.stringify(props.imagePullPolicy)} is not one of ${policies.join(', ')}`, 'use ImagePullPolicy.IF_NOT_PRESENT, ALWAYS or NEVER'));
+  }
+  out.push(...resourceRequirementsProblems('resources', props.resources));
+  out.push(...containerSecurityContextProblems('securityContext', props.securityContext));
+  out.push(...podSecurityContextProblems('podSecurityContext', props.podSecurityContext));
+  out.push(...labelProblems('nodeSelector', props.nodeSelector));
+  out.push(...tolerationProblems('tolerations', props.tolerations));
+  out.push(...affinityProblems('affinity', props.affinity));
+  out.push(...nameProblems('priorityClassName', props.priorityClassName, NameRule.DNS_SUBDOMAIN, undefined, helm));
+  if (props.imagePullSecrets !== undefined && !Array.isArray(props.imagePullSecrets)) {
+    out.push(problem('imagePullSecrets', 'is not a list of Secret names', 'pass ["registry-credentials"]'));
+  }
+  listOf(props.imagePullSecrets).forEach((n, i, all) => {
+    out.push(...nameProblems(`imagePullSecrets[${i}]`, n, NameRule.DNS_SUBDOMAIN, 'a Secret name', helm));
+    // The API server warns about a repeated name (and apply may drop it).
+    if (all.indexOf(n) < i) out.push(problem(`imagePullSecrets[${i}]`, `"${n}" is listed twice`, 'list each Secret once'));
   });
-  (props.extraVolumes ?? []).forEach((v, i) => {
-    if (OWN_VOLUMES.includes(v?.name)) out.push(problem(`extraVolumes[${i}].name`, `"${v.name}" is a volume of the operator Pod already`, 'use another name'));
-  });
-  (props.extraVolumeMounts ?? []).forEach((m, i) => {
-    const known = [...OWN_VOLUMES, ...(props.extraVolumes ?? []).map((v) => v?.name)];
-    if (!known.includes(m?.name)) out.push(problem(`extraVolumeMounts[${i}].name`, `"${m?.name}" is no volume of the operator Pod`, 'add the volume to extraVolumes, or mount one that exists'));
-  });
+  const sidecar = props.pushgateway instanceof Pushgateway ? props.pushgateway.sidecarOptions : undefined;
+  if (sidecar) {
+    out.push(...imagePartsProblems('pushgateway.sidecarOptions.image', sidecar.image));
+    out.push(...resourceRequirementsProblems('pushgateway.sidecarOptions.resources', sidecar.resources));
+    out.push(...containerSecurityContextProblems('pushgateway.sidecarOptions.securityContext', sidecar.securityContext));
+  }
+  // APIService priorities and ServiceMonitor labels: checked by OperatorApiServices and OperatorServiceMonitors.
+  if (props.taskQueue !== undefined && (props.taskQueue === null || typeof props.taskQueue !== 'object')) {
+    out.push(problem('taskQueue', `${JSON.stringify(props.taskQueue)} is not task queue options`, 'pass {} or { maxConcurrentSessions: 10 }'));
+  }
   return out;
 }

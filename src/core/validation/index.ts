@@ -8,3 +8,4 @@ export * from './helm-expressions';
 export * from './metadata';
 export * from './kubernetes';
 export * from './pod-settings';
+export * from './containers';

@@ -96,7 +96,10 @@ function weightProblem(field: string, weight: unknown): string[] {
 
 function podTermProblems(field: string, term: any): string[] {
   if (!term || typeof term !== 'object') return [];
-  const out = labelSelectorProblems(`${field}.labelSelector`, term.labelSelector);
+  // The API server warns that a term without a selector matches no Pod: it would do nothing.
+  const out = term.labelSelector === undefined || term.labelSelector === null
+    ? [problem(`${field}.labelSelector`, 'is missing, so the term matches no Pod', 'select the Pods the term is about, e.g. { matchLabels: { "app.kubernetes.io/name": "stash" } }')]
+    : labelSelectorProblems(`${field}.labelSelector`, term.labelSelector);
   if (typeof term.topologyKey !== 'string' || term.topologyKey === '') {
     out.push(problem(`${field}.topologyKey`, 'is empty', 'use a node label key such as "kubernetes.io/hostname"'));
   } else out.push(...keyProblem(`${field}.topologyKey`, term.topologyKey));
