@@ -7,7 +7,7 @@ import {
   ADMISSION_API_SERVICES, apiServiceName, DEFAULT_LICENSE_API_SERVICE, OPERATOR_API_SERVICES, WEBHOOKLESS_LICENSE_API_SERVICE,
 } from '../../src/install/operator-api-services';
 import { LICENSE_CHECKER_CLUSTER_ROLE, LICENSE_READER_CLUSTER_ROLE } from '../../src/install/operator-rbac';
-import { PUSHGATEWAY_PORT } from '../../src/install/pushgateway';
+import { PUSHGATEWAY_PORT } from '../../src/api/stash/operator';
 import { HELM_CERTIFICATE_VARIABLES } from '../../src/install/serving-certificates';
 import { CHART_NAME } from './chart-info';
 

@@ -14,6 +14,7 @@ export * from './json-schema';
 export * from './schema';
 export * from './structural';
 export * from './stash/common';
+export * from './stash/operator';
 export * from './stash/v1alpha1/repository';
 export * from './stash/v1beta1/backupconfiguration';
 export * from './stash/v1beta1/backupsession';

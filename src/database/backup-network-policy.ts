@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Backend, BackendProvider } from './backend';
 import { StashObject } from '../core/stash-object';
-import { PUSHGATEWAY_PORT } from '../install/pushgateway';
+import { PUSHGATEWAY_PORT } from '../api/stash/operator';
 import { nameProblems, NameRule } from '../core/validation/names';
 import { integerProblems, problem } from '../core/validation/problems';
 

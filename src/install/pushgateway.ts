@@ -7,8 +7,6 @@ import { k8s } from 'cdk8s-plus-28';
 import { literalOf } from '../core/validation/helm-expressions';
 import { problem } from '../core/validation/problems';
 
-/** The port the sidecar listens on; upstream's value, which the operator's Service exposes. */
-export const PUSHGATEWAY_PORT = 56789;
 
 /** A container image, split the way the install's values split it. */
 export interface ImageReference {

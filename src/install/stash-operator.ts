@@ -23,7 +23,8 @@ import { OperatorMonitoringOptions, OperatorServiceMonitors } from './operator-s
 import { OperatorAlerts } from './operator-alerts';
 import { BackupDashboard } from './backup-dashboard';
 import { OperatorTaskQueue, TaskQueueOptions } from './operator-task-queue';
-import { ImageReference, Pushgateway, PUSHGATEWAY_IMAGE, PUSHGATEWAY_PORT } from './pushgateway';
+import { PUSHGATEWAY_PORT } from '../api/stash/operator';
+import { ImageReference, Pushgateway, PUSHGATEWAY_IMAGE } from './pushgateway';
 import { ServingCertificates, ServingCertificatesBinding } from './serving-certificates';
 
 /** The operator image upstream publishes; the tag is the chart's appVersion. */
