@@ -5,9 +5,9 @@ import { JobNetworkPolicyOptions } from './backup-network-policy';
 import { PerconaXtraDbBackupPlan } from './perconaxtradb-backup-plan';
 import { RetentionPolicy } from './retention-policy';
 import { RuntimeSettings } from './runtime-settings';
-import { Schedule } from './schedule';
+import { Schedule, spreadKey } from './schedule';
 import { ScheduleWindow } from './schedule-window';
-import { problem, requiredProblems } from '../core/validation/problems';
+import { instanceProblems, problem, requiredProblems } from '../core/validation/problems';
 
 /** One database of a `PerconaXtraDbBackupFleet`. */
 export interface FleetDatabase {
@@ -24,6 +24,13 @@ export interface FleetDatabase {
    * @default - the fleet's `storageSecretName`
    */
   readonly storageSecretName?: string;
+  /**
+   * How long its backup is expected to run (for example by size class: `Duration.minutes(5)`
+   * for small, `Duration.hours(1)` for large). When any database gives one, the fleet also
+   * levels the number of backups running in each minute, not only the starts.
+   * @default - one minute: only starts are levelled
+   */
+  readonly expectedDuration?: Duration;
 }
 
 /** Props of `PerconaXtraDbBackupFleet`. */
@@ -31,8 +38,9 @@ export interface PerconaXtraDbBackupFleetProps {
   /** The databases to back up. */
   readonly databases: FleetDatabase[];
   /**
-   * When the backups may start; each database gets its own start inside the window, from a
-   * stable hash of its namespace and name (see `Schedule.spread`).
+   * When the backups may start. The fleet places its databases jointly (`ScheduleWindow.place`):
+   * at most `ceil(N/M) + 1` of N databases start in any of the window's M minutes, and adding
+   * or removing a database moves few others.
    */
   readonly window: ScheduleWindow;
   /** Which snapshots to keep, for every database. */
@@ -69,8 +77,8 @@ export interface PerconaXtraDbBackupFleetProps {
 
 /**
  * Scheduled backups for many databases under one policy: a `PerconaXtraDbBackupPlan` per
- * database, with starts spread deterministically over one window so that a fleet does not
- * start all its backups in the same minute.
+ * database, with starts placed deterministically over one window (`ScheduleWindow.place`) so
+ * that no minute gets more than its share of the fleet's backups.
  *
  * ```ts
  * new PerconaXtraDbBackupFleet(chart, 'fleet', {
@@ -105,9 +113,16 @@ export class PerconaXtraDbBackupFleet extends Construct {
         ...requiredProblems(props, ['databases', ['window', 'pass a ScheduleWindow, e.g. ScheduleWindow.daily({ start: "01:00", end: "05:00" })'], ['retentionPolicy', 'pass RetentionPolicy.keepLast(n)'], ['storageSecretName', 'pass the name of the storage Secret']]),
         ...(databases.length === 0 && props.databases !== undefined ? [problem('databases', 'is empty', 'list at least one database')] : []),
         ...(duplicates.length > 0 ? [problem('databases', `lists ${[...new Set(duplicates)].join(', ')} more than once`, 'list each database once')] : []),
+        ...unique.flatMap((db, i) => instanceProblems(`databases[${i}].expectedDuration`, db?.expectedDuration, Duration, 'use Duration.minutes(n) or Duration.hours(n)')),
       ],
     });
-    const schedule = Schedule.spread(props.window);
+    // Placed jointly: each database's cron depends on the whole set (not on the list's order).
+    // Without a window (reported above) every plan gets Schedule.spread, which reports it too.
+    const window = props.window instanceof ScheduleWindow ? props.window : undefined;
+    const crons = window?.place(unique.map((db) => ({
+      key: spreadKey({ namespace: db?.namespace, name: db?.name }),
+      expectedDuration: db?.expectedDuration instanceof Duration ? db.expectedDuration : undefined,
+    })));
     // Namespaces are DNS labels (no dots), so `namespace.name` is unique; invalid ones (reported) get a suffix.
     this.plans = unique.map((db, i) => new PerconaXtraDbBackupPlan(this, this.node.tryFindChild(`${db?.namespace}.${db?.name}`) ? `${db?.namespace}.${db?.name}#${i}` : `${db?.namespace}.${db?.name}`, {
       database: db?.name,
@@ -115,7 +130,7 @@ export class PerconaXtraDbBackupFleet extends Construct {
       version: db?.version,
       backend: db?.backend,
       storageSecretName: db?.storageSecretName ?? props.storageSecretName,
-      schedule,
+      schedule: crons ? Schedule.cron(crons[i]) : Schedule.spread(props.window),
       retentionPolicy: props.retentionPolicy,
       runtimeSettings: props.runtimeSettings,
       defaultSecurityContext: props.defaultSecurityContext,

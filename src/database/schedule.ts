@@ -114,6 +114,9 @@ export abstract class Schedule {
    * A start inside `window`, different per database and stable: the minute (and, for weekly
    * windows, the day) comes from a hash of the database's `namespace/name`, so a fleet sharing
    * this policy spreads its backups over the window and every synth gives the same crons.
+   * One backup knows nothing of the others, so some minutes get more than their share (7 of
+   * 500 databases in four hours, where 3 would do); a `PerconaXtraDbBackupFleet` (or
+   * `ScheduleWindow.place`) places a whole fleet jointly, at most `ceil(N/M) + 1` per minute.
    *
    * ```ts
    * Schedule.spread(ScheduleWindow.daily({ start: '01:00', end: '05:00' }))
