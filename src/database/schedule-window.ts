@@ -84,7 +84,7 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-/** A time window in which backups may start; see `cronFor`. */
+/** A time window in which backups may start; see `cronFor` (one database) and `place` (a fleet). */
 export class ScheduleWindow {
   /** Every day, starting between `start` (inclusive) and `end` (exclusive). */
   public static daily(options: DailyWindowOptions): ScheduleWindow {
@@ -189,7 +189,7 @@ export class ScheduleWindow {
     // Weighted: the number of backups running in each minute of the day (weekly: of the week).
     const cycle = this.days.length === 0 ? MINUTES_PER_DAY : 7 * MINUTES_PER_DAY;
     const running = new Int32Array(cycle);
-    const level = Math.ceil(items.reduce((sum, i) => sum + i.duration, 0) / slotCount);
+    const level = Math.ceil(items.reduce((sum, i) => sum + Math.min(i.duration, cycle), 0) / slotCount);
     const peakFrom = (cycleMinute: number, duration: number): number => {
       let peak = 0;
       for (let t = 0; t < duration; t++) peak = Math.max(peak, running[(cycleMinute + t) % cycle]);
