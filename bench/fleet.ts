@@ -112,7 +112,7 @@ function child(size: number): void {
 function coldSynth(): { npmMs: number; nodeMs: number } {
   const run = (cmd: string, args: string[]): number => timeIt(() => {
     const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? r.signal ?? `exit ${r.status}`}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
   });
   run('npm', ['run', 'synth']);
   const npm = [1, 2, 3].map(() => run('npm', ['run', 'synth']));
