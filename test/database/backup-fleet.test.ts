@@ -113,4 +113,13 @@ describe('PerconaXtraDbBackupFleet', () => {
     });
     expect(() => Testing.synth(empty)).toThrow(/databases: is empty\. Fix: list at least one database\./);
   });
+
+  test('an expectedDuration that is not a Duration (from JavaScript) is reported, not thrown', () => {
+    const chart = new Chart(Testing.app(), 'fleet');
+    new PerconaXtraDbBackupFleet(chart, 'sized', {
+      window: nightly, retentionPolicy: RetentionPolicy.keepLast(3), storageSecretName: 's',
+      databases: [{ name: 'orders', namespace: 'shop', version: '8.0.36', backend: Backend.gcs({ bucket: 'b', prefix: 'shop/orders' }), expectedDuration: 30 as any }],
+    });
+    expect(() => Testing.synth(chart)).toThrow(/fleet\/sized.*databases\[0\]\.expectedDuration: 30 is not a Duration\. Fix: use Duration\.minutes\(n\)/);
+  });
 });
