@@ -15,6 +15,7 @@ import { ApiObject } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { NOBODY_USER, restrictedContainerSecurityContext } from '../core/security-context';
+import { registeredObjectCount } from '../core/validation/app-checks';
 import { problem } from '../core/validation/problems';
 
 /** User and group the Jobs run as by default: `nobody`, which both the addon and the operator image run as. */
@@ -187,19 +188,31 @@ export function jobSecurityProblems(field: string, rendered: { [key: string]: an
   return out;
 }
 
+/** The levels the Namespace objects of an app enforce, read once per set of objects (not once per Job). */
+const LEVELS = new WeakMap<IConstruct, { readonly objects: number; readonly levels: Map<string, PodSecurityLevel> }>();
+
 /**
  * The Pod Security level that `namespace` enforces, when a Namespace object in `scope`'s app
- * says so with `pod-security.kubernetes.io/enforce`.
+ * says so with `pod-security.kubernetes.io/enforce`. The app's Namespaces are read in one walk
+ * of the tree, again only when objects were added since.
  * @internal
  */
 export function enforcedPodSecurityLevel(scope: IConstruct, namespace: string | undefined): PodSecurityLevel | undefined {
   if (namespace === undefined) return undefined;
-  for (const c of scope.node.root.node.findAll()) {
-    if (!ApiObject.isApiObject(c) || c.kind !== 'Namespace' || c.metadata.name !== namespace) continue;
-    const level = c.metadata.getLabel(POD_SECURITY_ENFORCE_LABEL);
-    if (level === PodSecurityLevel.RESTRICTED || level === PodSecurityLevel.BASELINE || level === PodSecurityLevel.PRIVILEGED) return level;
+  const root = scope.node.root;
+  const objects = registeredObjectCount(root);
+  let cached = LEVELS.get(root);
+  if (!cached || cached.objects !== objects) {
+    const levels = new Map<string, PodSecurityLevel>();
+    for (const c of root.node.findAll()) {
+      if (!ApiObject.isApiObject(c) || c.kind !== 'Namespace' || c.metadata.name === undefined || levels.has(c.metadata.name)) continue;
+      const level = c.metadata.getLabel(POD_SECURITY_ENFORCE_LABEL);
+      if (level === PodSecurityLevel.RESTRICTED || level === PodSecurityLevel.BASELINE || level === PodSecurityLevel.PRIVILEGED) levels.set(c.metadata.name, level);
+    }
+    cached = { objects, levels };
+    LEVELS.set(root, cached);
   }
-  return undefined;
+  return cached.levels.get(namespace);
 }
 
 /**

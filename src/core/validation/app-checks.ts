@@ -19,6 +19,44 @@ export interface ObjectIdentity {
 
 const REGISTRY = new WeakMap<IConstruct, Array<{ construct: IConstruct; identity: () => ObjectIdentity }>>();
 
+/** Every registered object's key and the paths of those with the same key, computed once per set of objects. */
+interface Index {
+  readonly size: number;
+  readonly position: Map<IConstruct, number>;
+  readonly keys: string[];
+  readonly byKey: Map<string, number[]>;
+}
+const INDEX = new WeakMap<IConstruct, Index>();
+
+/** The index of `root`'s objects; rebuilt only when objects were registered since (one pass, not one per object). */
+function indexOf(root: IConstruct): Index {
+  const list = REGISTRY.get(root) ?? [];
+  let index = INDEX.get(root);
+  if (!index || index.size !== list.length) {
+    const position = new Map<IConstruct, number>();
+    const keys: string[] = [];
+    const byKey = new Map<string, number[]>();
+    list.forEach((e, i) => {
+      const key = keyOf(e.identity());
+      position.set(e.construct, i);
+      keys.push(key);
+      byKey.set(key, [...(byKey.get(key) ?? []), i]);
+    });
+    index = { size: list.length, position, keys, byKey };
+    INDEX.set(root, index);
+  }
+  return index;
+}
+
+/**
+ * How many objects `scope`'s app has registered: app-wide facts cached by other checks are
+ * computed again when it changes.
+ * @internal
+ */
+export function registeredObjectCount(scope: IConstruct): number {
+  return REGISTRY.get(scope.node.root)?.length ?? 0;
+}
+
 function keyOf(id: ObjectIdentity): string {
   return `${id.kind}\u0000${id.namespace ?? ''}\u0000${id.name}`;
 }
@@ -36,13 +74,14 @@ export function registerObject(construct: IConstruct, identity: () => ObjectIden
 
 /** Problems of `construct`'s object colliding with one registered before it in the same app. */
 export function duplicateObjectProblems(construct: IConstruct): string[] {
-  const list = REGISTRY.get(construct.node.root) ?? [];
-  const index = list.findIndex((e) => e.construct === construct);
-  if (index <= 0) return [];
-  const mine = list[index].identity();
-  const key = keyOf(mine);
-  const earlier = list.slice(0, index).filter((e) => keyOf(e.identity()) === key);
+  const root = construct.node.root;
+  const list = REGISTRY.get(root) ?? [];
+  const { position, keys, byKey } = indexOf(root);
+  const index = position.get(construct);
+  if (index === undefined || index === 0) return [];
+  const earlier = (byKey.get(keys[index]) ?? []).filter((i) => i < index).map((i) => list[i]);
   if (earlier.length === 0) return [];
+  const mine = list[index].identity();
   const where = mine.namespace !== undefined ? ` in namespace "${mine.namespace}"` : '';
   return [problem('name', `${mine.kind} "${mine.name}"${where} is also emitted by ${earlier.map((e) => e.construct.node.path).join(', ')}; kubectl apply would keep only one of them`,
     'give each object its own name (or namespace)')];
