@@ -111,6 +111,7 @@ export class PerconaXtraDbBackupFleet extends Construct {
     this.node.addValidation({
       validate: () => [
         ...requiredProblems(props, ['databases', ['window', 'pass a ScheduleWindow, e.g. ScheduleWindow.daily({ start: "01:00", end: "05:00" })'], ['retentionPolicy', 'pass RetentionPolicy.keepLast(n)'], ['storageSecretName', 'pass the name of the storage Secret']]),
+        ...(props.window instanceof ScheduleWindow ? props.window.problems('window') : []),
         ...(databases.length === 0 && props.databases !== undefined ? [problem('databases', 'is empty', 'list at least one database')] : []),
         ...(duplicates.length > 0 ? [problem('databases', `lists ${[...new Set(duplicates)].join(', ')} more than once`, 'list each database once')] : []),
         ...unique.flatMap((db, i) => instanceProblems(`databases[${i}].expectedDuration`, db?.expectedDuration, Duration, 'use Duration.minutes(n) or Duration.hours(n)')),

@@ -5,6 +5,7 @@
  * than its share. The same input always gives the same schedules (GitOps diffs stay quiet).
  */
 import { createHash } from 'crypto';
+import { problem, within } from '../core/validation/problems';
 import { Duration } from 'cdk8s';
 
 /** Days of the week, as cron numbers them. */
@@ -41,11 +42,15 @@ export interface WeeklyWindowOptions extends DailyWindowOptions {
 
 const MINUTES_PER_DAY = 24 * 60;
 
-/** Parses `HH:MM` into minutes after midnight. */
-function parseTime(value: string, field: string): number {
-  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(value);
+/**
+ * Parses `HH:MM` into minutes after midnight; a bad time is recorded in `problems` (and counts
+ * as midnight), so the constructs that use the window report it with their path.
+ */
+function parseTime(value: string, field: string, problems: string[]): number {
+  const match = typeof value === 'string' ? /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(value) : null;
   if (!match) {
-    throw new Error(`ScheduleWindow: ${field} "${value}" is not a time of day; write it as HH:MM, e.g. "01:30"`);
+    problems.push(problem(field, `${JSON.stringify(value)} is not a time of day`, 'write it as HH:MM, e.g. "01:30"'));
+    return 0;
   }
   return Number(match[1]) * 60 + Number(match[2]);
 }
@@ -88,35 +93,45 @@ function gcd(a: number, b: number): number {
 export class ScheduleWindow {
   /** Every day, starting between `start` (inclusive) and `end` (exclusive). */
   public static daily(options: DailyWindowOptions): ScheduleWindow {
-    return new ScheduleWindow(parseTime(options.start, 'start'), parseTime(options.end, 'end'), []);
+    const problems: string[] = [];
+    return new ScheduleWindow(parseTime(options?.start, 'start', problems), parseTime(options?.end, 'end', problems), [], problems);
   }
 
   /** On the given weekdays, starting between `start` (inclusive) and `end` (exclusive). */
   public static weekly(options: WeeklyWindowOptions): ScheduleWindow {
-    const days = [...new Set(options.days)].sort((a, b) => a - b);
-    if (days.length === 0) {
-      throw new Error('ScheduleWindow.weekly: days is empty; name at least one Weekday, e.g. [Weekday.SUNDAY]');
-    }
-    for (const day of days) {
-      if (!Number.isInteger(day) || day < 0 || day > 6) {
-        throw new Error(`ScheduleWindow.weekly: days contains ${day}; use the Weekday enum (0 = Sunday ... 6 = Saturday)`);
-      }
-    }
-    return new ScheduleWindow(parseTime(options.start, 'start'), parseTime(options.end, 'end'), days);
+    const problems: string[] = [];
+    const given = Array.isArray(options?.days) ? options.days : [];
+    const bad = given.filter((day) => !Number.isInteger(day) || day < 0 || day > 6);
+    if (given.length === 0) problems.push(problem('days', 'is empty', 'name at least one Weekday, e.g. [Weekday.SUNDAY]'));
+    if (bad.length > 0) problems.push(problem('days', `contains ${bad.map((d) => JSON.stringify(d)).join(', ')}`, 'use the Weekday enum (0 = Sunday ... 6 = Saturday)'));
+    // A window with bad days still places (on Sunday) so that nothing crashes before validation reports it.
+    const days = [...new Set(given.filter((day) => !bad.includes(day)))].sort((a, b) => a - b);
+    return new ScheduleWindow(parseTime(options?.start, 'start', problems), parseTime(options?.end, 'end', problems),
+      days.length > 0 ? days : [Weekday.SUNDAY], problems);
   }
 
   /** Length of the window in minutes. */
   public readonly minutes: number;
 
+  private readonly issues: string[];
+
   private constructor(
     private readonly startMinute: number,
     endMinute: number,
     private readonly days: Weekday[],
+    problems: string[],
   ) {
-    this.minutes = (endMinute - startMinute + MINUTES_PER_DAY) % MINUTES_PER_DAY;
-    if (this.minutes === 0) {
-      throw new Error('ScheduleWindow: start and end are the same time; give a window of at least one minute (end is exclusive)');
+    this.issues = problems;
+    const minutes = (endMinute - startMinute + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+    if (minutes === 0 && problems.length === 0) {
+      problems.push(problem('end', 'is the same time as start', 'give a window of at least one minute (end is exclusive)'));
     }
+    this.minutes = Math.max(1, minutes);
+  }
+
+  /** What is wrong with the window, each starting with `field` (the prop that holds it); empty when it is valid. */
+  public problems(field: string): string[] {
+    return within(field, this.issues);
   }
 
   /**

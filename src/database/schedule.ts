@@ -184,8 +184,8 @@ class SpreadSchedule extends Schedule {
     if (!(this.window instanceof ScheduleWindow)) {
       return [problem(field, 'Schedule.spread() got no ScheduleWindow', 'pass ScheduleWindow.daily({ start: "01:00", end: "05:00" }) or another window')];
     }
-    // The window was checked when it was made, and cronFor always yields a valid expression.
-    return [];
+    // cronFor always yields a valid expression; only the window itself can be wrong.
+    return this.window.problems(`${field}.window`);
   }
 }
 

@@ -1,3 +1,5 @@
+import { Chart, Testing } from 'cdk8s';
+import { Backend, PerconaXtraDbBackup, PerconaXtraDbBackupFleet, Repository, RetentionPolicy, Schedule } from '../../src';
 import { ScheduleWindow, stableHash, Weekday } from '../../src/database/schedule-window';
 
 /** Minutes after midnight of a daily cron `M H * * *`. */
@@ -66,9 +68,23 @@ describe('ScheduleWindow', () => {
     for (const count of days.values()) expect(count).toBeGreaterThan(200);
   });
 
-  test('bad windows are refused with the fix', () => {
-    expect(() => ScheduleWindow.daily({ start: '1am', end: '05:00' })).toThrow(/start "1am" is not a time of day; write it as HH:MM/);
-    expect(() => ScheduleWindow.daily({ start: '02:00', end: '02:00' })).toThrow(/at least one minute/);
-    expect(() => ScheduleWindow.weekly({ start: '02:00', end: '03:00', days: [] })).toThrow(/days is empty/);
+  test('bad windows are reported by the constructs that use them, with the field and the fix', () => {
+    expect(ScheduleWindow.daily({ start: '1am', end: '05:00' }).problems('window')).toEqual(['window.start: "1am" is not a time of day. Fix: write it as HH:MM, e.g. "01:30".']);
+    expect(ScheduleWindow.daily({ start: '02:00', end: '02:00' }).problems('window')).toEqual(['window.end: is the same time as start. Fix: give a window of at least one minute (end is exclusive).']);
+    expect(ScheduleWindow.weekly({ start: '02:00', end: '03:00', days: [] }).problems('w')).toEqual(['w.days: is empty. Fix: name at least one Weekday, e.g. [Weekday.SUNDAY].']);
+    expect(ScheduleWindow.weekly({ start: '02:00', end: '03:00', days: [7 as Weekday] }).problems('w')[0]).toMatch(/^w\.days: contains 7\. Fix: use the Weekday enum/);
+    expect(ScheduleWindow.daily({ start: '01:00', end: '05:00' }).problems('window')).toEqual([]);
+
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'demo' });
+    const bad = ScheduleWindow.daily({ start: '25:00', end: '05:00' });
+    new PerconaXtraDbBackup(chart, 'one', {
+      database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('repo'),
+      schedule: Schedule.spread(bad), retentionPolicy: RetentionPolicy.keepLast(3),
+    });
+    new PerconaXtraDbBackupFleet(chart, 'fleet', {
+      window: bad, retentionPolicy: RetentionPolicy.keepDaily(7), storageSecretName: 's',
+      databases: [{ name: 'db2', namespace: 'demo', version: '8.0.36', backend: Backend.gcs({ bucket: 'bucket', prefix: 'db2' }) }],
+    });
+    expect(() => Testing.synth(chart)).toThrow(/\[c\/one\] schedule\.window\.start: "25:00" is not a time of day\. Fix: write it as HH:MM[\s\S]*\[c\/fleet\] window\.start: "25:00" is not a time of day/);
   });
 });
