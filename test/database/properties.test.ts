@@ -7,9 +7,8 @@
  *
  * Seeded and replayable: PROPERTY_SEED=<seed> PROPERTY_RUNS=<n> npx jest lib/test/database/properties.test.js
  */
-import * as fc from 'fast-check';
 import { validateWithModels } from '../support/kubernetes-models';
-import { caseSpec, CaseSpec, derivePod, malformedProblems, manifestIssues, synthesize } from '../support/properties';
+import { assertSeeded, caseSpec, CaseSpec, derivePod, judgeOutcome, manifestIssues, PropertyStats, synthesize } from '../support/properties';
 import { hasReference, REFERENCE_DIR, upstreamCrds } from '../support/reference';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261130);
@@ -19,7 +18,7 @@ const CHUNKS = 4;
 /** Derived pods checked against the Kubernetes models (one batch: a Node process per batch). */
 const MAX_PODS = 400;
 
-const stats = { cases: 0, accepted: 0, refused: 0, objects: 0, ms: 0 };
+const stats: PropertyStats = { cases: 0, accepted: 0, refused: 0, objects: 0, ms: 0 };
 const pods: any[] = [];
 let crds: any[] | undefined;
 
@@ -38,25 +37,7 @@ afterAll(() => {
 });
 
 function check(spec: CaseSpec): void {
-  const outcome = synthesize(spec);
-  stats.cases++;
-  if (outcome.kind === 'crashed') throw new Error(outcome.error);
-  if (outcome.kind === 'refused') {
-    stats.refused++;
-    const malformed = malformedProblems(outcome.problems);
-    if (outcome.problems.length === 0 || malformed.length > 0) {
-      throw new Error(`problems that do not name a field and a fix:\n  ${malformed.join('\n  ')}`);
-    }
-    return;
-  }
-  stats.accepted++;
-  const keys = outcome.manifests.map((m) => `${m.apiVersion} ${m.kind} ${m.metadata?.namespace ?? ''}/${m.metadata?.name}`);
-  const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
-  if (duplicates.length > 0) throw new Error(`accepted objects that kubectl apply would overwrite: ${duplicates.join(', ')}`);
-  for (const m of outcome.manifests) {
-    stats.objects++;
-    const issues = manifestIssues(m, crds);
-    if (issues.length > 0) throw new Error(`accepted ${m.kind} "${m.metadata?.name}" has problems:\n  ${issues.join('\n  ')}\n${JSON.stringify(m, null, 1)}`);
+  for (const m of judgeOutcome(synthesize(spec), stats, (manifest) => manifestIssues(manifest, crds))) {
     const pod = derivePod(m, `derived-${pods.length}`);
     if (pod && pods.length < MAX_PODS) pods.push(pod);
   }
@@ -64,17 +45,7 @@ function check(spec: CaseSpec): void {
 
 describe('every prop set is a clear error or objects that every checker accepts', () => {
   test.each(Array.from({ length: CHUNKS }, (_, i) => i))('cases, part %i', (chunk) => {
-    const seed = SEED + chunk;
-    const numRuns = Math.ceil(RUNS / CHUNKS);
-    const started = Date.now();
-    try {
-      fc.assert(fc.property(caseSpec, check), { seed, numRuns, endOnFailure: false });
-    } catch (e) {
-      const cause = (e as any).cause ? `\nCause: ${(e as any).cause?.message ?? (e as any).cause}` : "";
-      throw new Error(`${(e as Error).message}${cause}\n\nReplay: PROPERTY_SEED=${seed - chunk} (part ${chunk} uses seed ${seed}), PROPERTY_RUNS=${RUNS}`);
-    } finally {
-      stats.ms += Date.now() - started;
-    }
+    assertSeeded(caseSpec, check, { seed: SEED + chunk, chunk, numRuns: Math.ceil(RUNS / CHUNKS), runs: RUNS }, stats);
   }, 300000);
 
   test('both outcomes occur: the generators reach valid and invalid prop sets', () => {

@@ -8,12 +8,11 @@
  *
  * Seeded and replayable: PROPERTY_SEED=<seed> PROPERTY_RUNS=<n> npx jest lib/test/install/properties.test.js
  */
-import * as fc from 'fast-check';
 import { affinityProblems, containerSecurityContextProblems, kubernetesSchemaProblems, podSecurityContextProblems, tolerationProblems } from '../../src/core/validation/kubernetes';
 import { labelProblems } from '../../src/core/validation/metadata';
 import { installCaseSpec, InstallCaseSpec, InstallOutcome, partSpec, synthesizeInstall, synthesizePart } from '../support/install-properties';
 import { validateWithModels } from '../support/kubernetes-models';
-import { malformedProblems, manifestIssues } from '../support/properties';
+import { assertSeeded, judgeOutcome, manifestIssues, PropertyStats } from '../support/properties';
 import { hasReference, REFERENCE_DIR, upstreamCrds } from '../support/reference';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261130);
@@ -23,7 +22,7 @@ const CHUNKS = 4;
 /** Objects checked with kubernetes-models (one Node process for the batch): every Deployment, and this many of each other kind. */
 const MODEL_SAMPLES_PER_KIND = 150;
 
-const stats = { cases: 0, accepted: 0, refused: 0, objects: 0, ms: 0 };
+const stats: PropertyStats = { cases: 0, accepted: 0, refused: 0, objects: 0, ms: 0 };
 const forModels: any[] = [];
 const perKind = new Map<string, number>();
 let crds: any[] | undefined;
@@ -72,24 +71,8 @@ function check(spec: InstallCaseSpec): void {
 }
 
 function judge(outcome: InstallOutcome): void {
-  stats.cases++;
-  if (outcome.kind === 'crashed') throw new Error(outcome.error);
-  if (outcome.kind === 'refused') {
-    stats.refused++;
-    const malformed = malformedProblems(outcome.problems);
-    if (outcome.problems.length === 0 || malformed.length > 0) {
-      throw new Error(`problems that do not name a field and a fix:\n  ${malformed.join('\n  ')}`);
-    }
-    return;
-  }
-  stats.accepted++;
-  const keys = outcome.manifests.map((m) => `${m.apiVersion} ${m.kind} ${m.metadata?.namespace ?? ''}/${m.metadata?.name}`);
-  const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
-  if (duplicates.length > 0) throw new Error(`accepted objects that kubectl apply would overwrite: ${duplicates.join(', ')}`);
-  for (const m of outcome.manifests) {
-    stats.objects++;
-    const issues = [...outputIssues(m), ...(m.kind === 'Deployment' ? podIssues(m) : [])];
-    if (issues.length > 0) throw new Error(`accepted ${m.kind} "${m.metadata?.name}" has problems:\n  ${issues.join('\n  ')}\n${JSON.stringify(m, null, 1)}`);
+  const issuesOf = (m: any) => [...outputIssues(m), ...(m.kind === 'Deployment' ? podIssues(m) : [])];
+  for (const m of judgeOutcome(outcome, stats, issuesOf)) {
     const seen = perKind.get(m.kind) ?? 0;
     if (m.kind === 'Deployment' || seen < MODEL_SAMPLES_PER_KIND) {
       perKind.set(m.kind, seen + 1);
@@ -100,29 +83,11 @@ function judge(outcome: InstallOutcome): void {
 
 describe('every install prop set is a clear error or objects that every checker accepts', () => {
   test.each(Array.from({ length: CHUNKS }, (_, i) => i))('cases, part %i', (chunk) => {
-    const seed = SEED + chunk;
-    const numRuns = Math.ceil(RUNS / CHUNKS);
-    const started = Date.now();
-    try {
-      fc.assert(fc.property(installCaseSpec, check), { seed, numRuns, endOnFailure: false });
-    } catch (e) {
-      const cause = (e as any).cause ? `\nCause: ${(e as any).cause?.message ?? (e as any).cause}` : '';
-      throw new Error(`${(e as Error).message}${cause}\n\nReplay: PROPERTY_SEED=${seed - chunk} (part ${chunk} uses seed ${seed}), PROPERTY_RUNS=${RUNS}`);
-    } finally {
-      stats.ms += Date.now() - started;
-    }
+    assertSeeded(installCaseSpec, check, { seed: SEED + chunk, chunk, numRuns: Math.ceil(RUNS / CHUNKS), runs: RUNS }, stats);
   }, 300000);
 
   test('the operator\'s parts used on their own (AdmissionWebhooks, OperatorApiServices, OperatorRbac, OperatorServiceMonitors, OperatorTaskQueue)', () => {
-    const started = Date.now();
-    try {
-      fc.assert(fc.property(partSpec, (spec) => judge(synthesizePart(spec))), { seed: SEED, numRuns: Math.ceil(RUNS / 5), endOnFailure: false });
-    } catch (e) {
-      const cause = (e as any).cause ? `\nCause: ${(e as any).cause?.message ?? (e as any).cause}` : '';
-      throw new Error(`${(e as Error).message}${cause}\n\nReplay: PROPERTY_SEED=${SEED}, PROPERTY_RUNS=${RUNS}`);
-    } finally {
-      stats.ms += Date.now() - started;
-    }
+    assertSeeded(partSpec, (spec) => judge(synthesizePart(spec)), { seed: SEED, chunk: 0, numRuns: Math.ceil(RUNS / 5), runs: RUNS }, stats);
   }, 300000);
 
   test('both outcomes occur: the generators reach valid and invalid prop sets', () => {

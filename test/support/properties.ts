@@ -443,6 +443,59 @@ export function malformedProblems(problems: readonly string[]): string[] {
   return problems.filter((p) => !PROBLEM_LINE.test(p));
 }
 
+/** What a property run counts. */
+export interface PropertyStats {
+  cases: number;
+  accepted: number;
+  refused: number;
+  objects: number;
+  ms: number;
+}
+
+/**
+ * The property every prop set must meet: synth crashed never; refused, with problems that each
+ * name a field and a fix; or accepted, with objects that `kubectl apply` would not overwrite and
+ * on which `issuesOf` finds nothing. Returns the accepted manifests (none when refused).
+ */
+export function judgeOutcome(outcome: Outcome, stats: PropertyStats, issuesOf: (manifest: any) => string[]): any[] {
+  stats.cases++;
+  if (outcome.kind === 'crashed') throw new Error(outcome.error);
+  if (outcome.kind === 'refused') {
+    stats.refused++;
+    const malformed = malformedProblems(outcome.problems);
+    if (outcome.problems.length === 0 || malformed.length > 0) {
+      throw new Error(`problems that do not name a field and a fix:\n  ${malformed.join('\n  ')}`);
+    }
+    return [];
+  }
+  stats.accepted++;
+  const keys = outcome.manifests.map((m) => `${m.apiVersion} ${m.kind} ${m.metadata?.namespace ?? ''}/${m.metadata?.name}`);
+  const duplicates = keys.filter((k, i) => keys.indexOf(k) !== i);
+  if (duplicates.length > 0) throw new Error(`accepted objects that kubectl apply would overwrite: ${duplicates.join(', ')}`);
+  for (const m of outcome.manifests) {
+    stats.objects++;
+    const issues = issuesOf(m);
+    if (issues.length > 0) throw new Error(`accepted ${m.kind} "${m.metadata?.name}" has problems:\n  ${issues.join('\n  ')}\n${JSON.stringify(m, null, 1)}`);
+  }
+  return outcome.manifests;
+}
+
+/**
+ * Runs `property` on `numRuns` cases of `arbitrary` from `seed`, adding the time to `stats`; a
+ * failure says how to replay it (`PROPERTY_SEED`, `PROPERTY_RUNS`).
+ */
+export function assertSeeded<T>(arbitrary: fc.Arbitrary<T>, property: (value: T) => void, run: { seed: number; chunk: number; numRuns: number; runs: number }, stats: PropertyStats): void {
+  const started = Date.now();
+  try {
+    fc.assert(fc.property(arbitrary, property), { seed: run.seed, numRuns: run.numRuns, endOnFailure: false });
+  } catch (e) {
+    const cause = (e as any).cause ? `\nCause: ${(e as any).cause?.message ?? (e as any).cause}` : '';
+    throw new Error(`${(e as Error).message}${cause}\n\nReplay: PROPERTY_SEED=${run.seed - run.chunk} (part ${run.chunk} uses seed ${run.seed}), PROPERTY_RUNS=${run.runs}`);
+  } finally {
+    stats.ms += Date.now() - started;
+  }
+}
+
 function walk(value: unknown, path: string, visit: (v: unknown, path: string) => void): void {
   visit(value, path);
   if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`, visit));
