@@ -10,9 +10,9 @@
  */
 import { affinityProblems, containerSecurityContextProblems, kubernetesSchemaProblems, podSecurityContextProblems, tolerationProblems } from '../../src/core/validation/kubernetes';
 import { labelProblems } from '../../src/core/validation/metadata';
-import { installCaseSpec, InstallCaseSpec, InstallOutcome, partSpec, synthesizeInstall, synthesizePart } from '../support/install-properties';
+import { installCaseSpec, InstallCaseSpec, partSpec, synthesizeInstall, synthesizePart } from '../support/install-properties';
 import { validateWithModels } from '../support/kubernetes-models';
-import { assertSeeded, judgeOutcome, manifestIssues, PropertyStats } from '../support/properties';
+import { assertSeeded, judgeOutcome, manifestIssues, Outcome, PropertyStats } from '../support/properties';
 import { hasReference, REFERENCE_DIR, upstreamCrds } from '../support/reference';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261130);
@@ -70,7 +70,7 @@ function check(spec: InstallCaseSpec): void {
   judge(synthesizeInstall(spec));
 }
 
-function judge(outcome: InstallOutcome): void {
+function judge(outcome: Outcome): void {
   const issuesOf = (m: any) => [...outputIssues(m), ...(m.kind === 'Deployment' ? podIssues(m) : [])];
   for (const m of judgeOutcome(outcome, stats, issuesOf)) {
     const seen = perKind.get(m.kind) ?? 0;

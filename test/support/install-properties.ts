@@ -20,7 +20,7 @@ import { Pushgateway } from '../../src/install/pushgateway';
 import { ServingCertificates } from '../../src/install/serving-certificates';
 import { StashCrds } from '../../src/install/stash-crds';
 import { StashOperator } from '../../src/install/stash-operator';
-import { int, label, labels, maybe, mostly, name } from './properties';
+import { int, label, labels, maybe, mostly, name, Outcome, synthesizeBuilt } from './properties';
 
 const TEST_CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
 /** What a JavaScript caller may pass where a list or struct belongs. */
@@ -345,28 +345,9 @@ export function buildInstall(spec: InstallCaseSpec): Chart {
   return chart;
 }
 
-/** What the synth did with a case. */
-export type InstallOutcome =
-  | { kind: 'accepted'; manifests: any[] }
-  | { kind: 'refused'; problems: string[] }
-  | { kind: 'crashed'; error: string };
-
-/** Builds and synthesizes a case with `Testing.synth` (which runs every validation first). */
-export function synthesizeInstall(spec: InstallCaseSpec): InstallOutcome {
-  let chart: Chart;
-  try {
-    chart = buildInstall(spec);
-  } catch (e) {
-    return { kind: 'crashed', error: `constructor threw: ${(e as Error)?.stack ?? e}` };
-  }
-  try {
-    return { kind: 'accepted', manifests: Testing.synth(chart) };
-  } catch (e) {
-    const message = String((e as Error)?.message ?? e);
-    const [head, ...lines] = message.split('\n  ');
-    if (head !== 'Validation failed with the following errors:') return { kind: 'crashed', error: `synth threw: ${(e as Error)?.stack ?? e}` };
-    return { kind: 'refused', problems: lines };
-  }
+/** Builds and synthesizes a case (every validation of the app runs first). */
+export function synthesizeInstall(spec: InstallCaseSpec): Outcome {
+  return synthesizeBuilt(() => buildInstall(spec));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,12 +374,11 @@ export const partSpec = fc.oneof(
 );
 
 /** One part in a fresh chart, built with StashOperator's default identity. */
-export function synthesizePart(spec: any): InstallOutcome {
+export function synthesizePart(spec: any): Outcome {
   const { part, ...options } = plain(spec);
   const props = { identity: IDENTITY, ...options };
-  let chart: Chart;
-  try {
-    chart = new Chart(Testing.app(), 'part');
+  return synthesizeBuilt(() => {
+    const chart = new Chart(Testing.app(), 'part');
     switch (part) {
       case 'apiServices': {
         const { caBundle, ...rest } = props;
@@ -410,15 +390,6 @@ export function synthesizePart(spec: any): InstallOutcome {
       case 'webhooks': new AdmissionWebhooks(chart, 'Webhooks', props); break;
       default: new OperatorRbac(chart, 'Rbac', props);
     }
-  } catch (e) {
-    return { kind: 'crashed', error: `constructor threw: ${(e as Error)?.stack ?? e}` };
-  }
-  try {
-    return { kind: 'accepted', manifests: Testing.synth(chart) };
-  } catch (e) {
-    const message = String((e as Error)?.message ?? e);
-    const [head, ...lines] = message.split('\n  ');
-    if (head !== 'Validation failed with the following errors:') return { kind: 'crashed', error: `synth threw: ${(e as Error)?.stack ?? e}` };
-    return { kind: 'refused', problems: lines };
-  }
+    return chart;
+  });
 }

@@ -417,9 +417,18 @@ export type Outcome =
 
 /** Builds and synthesizes `spec`: refused with problems, accepted with manifests, or crashed. */
 export function synthesize(spec: CaseSpec): Outcome {
+  return synthesizeBuilt(() => build(spec));
+}
+
+/**
+ * Builds a chart with `build` and synthesizes it after every validation of its app: refused with
+ * the problems, accepted with the manifests, or crashed (a constructor, a validation or the synth
+ * threw anything but the validation error).
+ */
+export function synthesizeBuilt(build: () => Chart): Outcome {
   let chart: Chart;
   try {
-    chart = build(spec);
+    chart = build();
   } catch (e) {
     return { kind: 'crashed', error: `constructor threw: ${(e as Error)?.stack ?? e}` };
   }
