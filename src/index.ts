@@ -24,46 +24,46 @@ export {
   AzureBackendProps, B2BackendProps, Backend, BackendCheckOptions, BackendProvider, BucketBackendOptions, GcsBackendProps,
   HostPathType, HostPathVolumeOptions, LocalBackendProps, LocalVolume, LocalVolumeOptions, LocalVolumeType, NfsVolumeProps,
   RestBackendProps, S3BackendProps, StorageSecretKey, SwiftAuth, SwiftBackendProps,
-} from './database/backend';
+} from './database/storage/backend';
 export {
   BackupNetworkPolicy, BackupNetworkPolicyProps, GALERA_PORT, INVOKER_LABEL, JobNetworkPolicyOptions, SST_PORT,
   STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
-} from './database/backup-network-policy';
+} from './database/jobs/backup-network-policy';
 export {
   BackupAlert, BackupAlertOptions, BlueprintAlertOptions, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupAlertsProps, promDuration, RPO_SERIES,
-} from './database/backup-alerts';
-export { BackupRetryOptions, PerconaXtraDbBackupOptions } from './database/backup-options';
-export { Hook, HookExecutionPolicy, HookOptions, HttpHookOptions, HttpPostHookOptions, HttpScheme, TcpHookOptions } from './database/hook';
-export { InstantBackup, InstantBackupProps } from './database/instant-backup';
+} from './database/observability/backup-alerts';
+export { BackupRetryOptions, PerconaXtraDbBackupOptions } from './database/backups/backup-options';
+export { Hook, HookExecutionPolicy, HookOptions, HttpHookOptions, HttpPostHookOptions, HttpScheme, TcpHookOptions } from './database/jobs/hook';
+export { InstantBackup, InstantBackupProps } from './database/backups/instant-backup';
 export {
   CLUSTER_RESTORE_CAPABILITIES, clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, JOB_RUN_AS_USER,
   POD_SECURITY_ENFORCE_LABEL, PodSecurityLevel, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
-} from './database/job-security';
+} from './database/jobs/job-security';
 export {
   BackupUserGrantOptions, GaleraClusterOptions, GARBD_CONFIG_API_VERSION, GARBD_CONFIG_KIND, PerconaXtraDbAppBinding, PerconaXtraDbAppBindingProps,
   SecretTransform, SstMethod, STASH_ADDON_API_VERSION, STASH_ADDON_KIND, StatefulSetPeersOptions,
-} from './database/perconaxtradb-app-binding';
-export { PerconaXtraDbBackup, PerconaXtraDbBackupProps } from './database/perconaxtradb-backup';
+} from './database/targets/perconaxtradb-app-binding';
+export { PerconaXtraDbBackup, PerconaXtraDbBackupProps } from './database/backups/perconaxtradb-backup';
 export {
   AutoBackupAnnotationOptions, BACKUP_BLUEPRINT_ANNOTATION, PARAMS_ANNOTATION_PREFIX, PerconaXtraDbBackupBlueprint,
   PerconaXtraDbBackupBlueprintProps, SCHEDULE_ANNOTATION,
-} from './database/perconaxtradb-backup-blueprint';
-export { FleetDatabase, PerconaXtraDbBackupFleet, PerconaXtraDbBackupFleetProps } from './database/perconaxtradb-backup-fleet';
-export { PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps } from './database/perconaxtradb-backup-plan';
+} from './database/backups/perconaxtradb-backup-blueprint';
+export { FleetDatabase, PerconaXtraDbBackupFleet, PerconaXtraDbBackupFleetProps } from './database/backups/perconaxtradb-backup-fleet';
+export { PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps } from './database/backups/perconaxtradb-backup-plan';
 export {
   ClusterRestoreOptions, MYSQL_DATA_DIR, PerconaXtraDbRestore, PerconaXtraDbRestoreOptions, PerconaXtraDbRestoreProps, POD_ORDINAL,
   RestoreRule, Snapshot, VolumeAccessMode, VolumeClaimTemplate,
-} from './database/perconaxtradb-restore';
-export { recoveryPointObjective } from './database/recovery-point';
-export { APP_BINDING_API_VERSION, APP_BINDING_KIND, IAppBindingRef, IBackupConfigurationRef, IRepositoryRef } from './database/references';
-export { Repository, RepositoryProps, UsagePolicy } from './database/repository';
-export { RetentionOptions, RetentionPolicy, RetentionPolicyProps } from './database/retention-policy';
+} from './database/restores/perconaxtradb-restore';
+export { recoveryPointObjective } from './database/observability/recovery-point';
+export { APP_BINDING_API_VERSION, APP_BINDING_KIND, IAppBindingRef, IBackupConfigurationRef, IRepositoryRef } from './database/targets/references';
+export { Repository, RepositoryProps, UsagePolicy } from './database/storage/repository';
+export { RetentionOptions, RetentionPolicy, RetentionPolicyProps } from './database/storage/retention-policy';
 export {
   ContainerRuntimeSettings, IoNice, IoNiceClass, PodRuntimeSettings, RuntimeSettings, SecretKeyRef, TempDir, TempDirMedium,
-} from './database/runtime-settings';
-export { DailyScheduleOptions, HourlyScheduleOptions, MonthlyScheduleOptions, Schedule, ScheduleTarget, WeeklyScheduleOptions } from './database/schedule';
-export { DailyWindowOptions, ScheduleWindow, Weekday, WeeklyWindowOptions } from './database/schedule-window';
-export { StorageSecret, StorageSecretProps } from './database/storage-secret';
+} from './database/jobs/runtime-settings';
+export { DailyScheduleOptions, HourlyScheduleOptions, MonthlyScheduleOptions, Schedule, ScheduleTarget, WeeklyScheduleOptions } from './database/backups/schedule';
+export { DailyWindowOptions, ScheduleWindow, Weekday, WeeklyWindowOptions } from './database/backups/schedule-window';
+export { StorageSecret, StorageSecretProps } from './database/storage/storage-secret';
 
 // The once-per-cluster install: the CRDs, the Percona XtraDB catalog, the Stash operator and its
 // parts (RBAC, certificates, webhooks, API services, Pushgateway, license, monitoring).

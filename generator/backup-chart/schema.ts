@@ -5,10 +5,10 @@
  * addon Task, a cron that never fires, a cluster restore without `${POD_ORDINAL}`, a restore into
  * a backed-up database) the templates check with `fail`, as `fromValues` does.
  */
-import { BackendProvider, HostPathType, SwiftAuth } from '../../src/database/backend';
-import { HookExecutionPolicy, HttpScheme } from '../../src/database/hook';
-import { VolumeAccessMode } from '../../src/database/perconaxtradb-restore';
-import { IoNiceClass } from '../../src/database/runtime-settings';
+import { BackendProvider, HostPathType, SwiftAuth } from '../../src/database/storage/backend';
+import { HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/hook';
+import { VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
+import { IoNiceClass } from '../../src/database/jobs/runtime-settings';
 import { CRON_MACROS } from '../../src/core/validation/cron';
 import { GO_DURATION_PATTERN } from './durations';
 import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS, versionLines } from './values-model';

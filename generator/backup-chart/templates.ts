@@ -8,10 +8,10 @@
  */
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
 import { MAX_GO_DURATION_MS } from '../../src/core/validation/quantities';
-import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/database/backend';
+import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/database/storage/backend';
 import {
   clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
-} from '../../src/database/job-security';
+} from '../../src/database/jobs/job-security';
 import { DNS_SUBDOMAIN } from './schema';
 import { BACKUP_CHART_NAME, KEEP_ANNOTATION, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS } from './values-model';
 

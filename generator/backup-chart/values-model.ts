@@ -15,17 +15,17 @@ import { problem } from '../../src/core/validation/problems';
 import { parseGoDuration } from './durations';
 import {
   Backend, BackendProvider, HostPathType, LocalVolume, SwiftAuth,
-} from '../../src/database/backend';
-import { Hook, HookExecutionPolicy, HttpScheme } from '../../src/database/hook';
-import { PerconaXtraDbBackupBlueprint } from '../../src/database/perconaxtradb-backup-blueprint';
-import { PerconaXtraDbBackupPlan } from '../../src/database/perconaxtradb-backup-plan';
-import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/perconaxtradb-restore';
-import { Repository, UsagePolicy } from '../../src/database/repository';
-import { RetentionPolicy } from '../../src/database/retention-policy';
-import { IoNiceClass, RuntimeSettings, TempDir, TempDirMedium } from '../../src/database/runtime-settings';
-import { Schedule } from '../../src/database/schedule';
-import { ScheduleWindow } from '../../src/database/schedule-window';
-import { StorageSecret } from '../../src/database/storage-secret';
+} from '../../src/database/storage/backend';
+import { Hook, HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/hook';
+import { PerconaXtraDbBackupBlueprint } from '../../src/database/backups/perconaxtradb-backup-blueprint';
+import { PerconaXtraDbBackupPlan } from '../../src/database/backups/perconaxtradb-backup-plan';
+import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
+import { Repository, UsagePolicy } from '../../src/database/storage/repository';
+import { RetentionPolicy } from '../../src/database/storage/retention-policy';
+import { IoNiceClass, RuntimeSettings, TempDir, TempDirMedium } from '../../src/database/jobs/runtime-settings';
+import { Schedule } from '../../src/database/backups/schedule';
+import { ScheduleWindow } from '../../src/database/backups/schedule-window';
+import { StorageSecret } from '../../src/database/storage/storage-secret';
 import { manifestsOf } from '../chart/output';
 
 /** The chart's name (the `helm.sh/chart` and `app.kubernetes.io/name` labels). */

@@ -1,0 +1,148 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Backend } from '../storage/backend';
+import { JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
+import { PerconaXtraDbBackupPlan } from './perconaxtradb-backup-plan';
+import { RetentionPolicy } from '../storage/retention-policy';
+import { RuntimeSettings } from '../jobs/runtime-settings';
+import { Schedule, spreadKey } from './schedule';
+import { ScheduleWindow } from './schedule-window';
+import { instanceProblems, problem, requiredProblems } from '../../core/validation/problems';
+
+/** One database of a `PerconaXtraDbBackupFleet`. */
+export interface FleetDatabase {
+  /** Name of the database's AppBinding (for KubeDB, the PerconaXtraDB object's name). */
+  readonly name: string;
+  /** Namespace of the database; its Repository and BackupConfiguration go there too. */
+  readonly namespace: string;
+  /** Version of the database, e.g. `8.0.36`. */
+  readonly version: string;
+  /** Where its snapshots go; give every database its own prefix (or bucket). */
+  readonly backend: Backend;
+  /**
+   * Name of the storage Secret in the database's namespace.
+   * @default - the fleet's `storageSecretName`
+   */
+  readonly storageSecretName?: string;
+  /**
+   * How long its backup is expected to run (for example by size class: `Duration.minutes(5)`
+   * for small, `Duration.hours(1)` for large). When any database gives one, the fleet also
+   * levels the number of backups running in each minute, not only the starts.
+   * @default - one minute: only starts are levelled
+   */
+  readonly expectedDuration?: Duration;
+}
+
+/** Props of `PerconaXtraDbBackupFleet`. */
+export interface PerconaXtraDbBackupFleetProps {
+  /** The databases to back up. */
+  readonly databases: FleetDatabase[];
+  /**
+   * When the backups may start. The fleet places its databases jointly (`ScheduleWindow.place`):
+   * at most `ceil(N/M) + 1` of N databases start in any of the window's M minutes, and adding
+   * or removing a database moves few others.
+   */
+  readonly window: ScheduleWindow;
+  /** Which snapshots to keep, for every database. */
+  readonly retentionPolicy: RetentionPolicy;
+  /** Name of the storage Secret that every database namespace holds. */
+  readonly storageSecretName: string;
+  /**
+   * Runtime settings of every backup Job (resources, nice/ionice, placement).
+   * @default - Stash's defaults
+   */
+  readonly runtimeSettings?: RuntimeSettings;
+  /**
+   * Merge stash-pxc's Pod Security "restricted" security context into every backup Job's
+   * runtimeSettings (see `PerconaXtraDbBackupOptions.defaultSecurityContext`).
+   * @default true
+   */
+  readonly defaultSecurityContext?: boolean;
+  /**
+   * Confine every backup's Jobs with a NetworkPolicy (see `PerconaXtraDbBackupProps.networkPolicy`).
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
+  /**
+   * Create every BackupConfiguration paused.
+   * @default false
+   */
+  readonly paused?: boolean;
+  /**
+   * How many finished BackupSessions each BackupConfiguration keeps.
+   * @default - Stash's default (1)
+   */
+  readonly backupHistoryLimit?: number;
+}
+
+/**
+ * Scheduled backups for many databases under one policy: a `PerconaXtraDbBackupPlan` per
+ * database, with starts placed deterministically over one window (`ScheduleWindow.place`) so
+ * that no minute gets more than its share of the fleet's backups.
+ *
+ * ```ts
+ * new PerconaXtraDbBackupFleet(chart, 'fleet', {
+ *   window: ScheduleWindow.daily({ start: '01:00', end: '05:00' }),
+ *   retentionPolicy: RetentionPolicy.keepDaily(7),
+ *   storageSecretName: 'gcs-secret',
+ *   databases: [
+ *     { name: 'orders', namespace: 'shop', version: '8.0.36',
+ *       backend: Backend.gcs({ bucket: 'backups', prefix: 'shop/orders' }) },
+ *   ],
+ * });
+ * ```
+ */
+export class PerconaXtraDbBackupFleet extends Construct {
+  /** The plan of each database, in the order given. */
+  public readonly plans: PerconaXtraDbBackupPlan[];
+
+  constructor(scope: Construct, id: string, props: PerconaXtraDbBackupFleetProps) {
+    super(scope, id);
+    props = props ?? ({} as PerconaXtraDbBackupFleetProps);
+    const databases = Array.isArray(props.databases) ? props.databases : [];
+    const seen = new Set<string>();
+    const duplicates: string[] = [];
+    const unique = databases.filter((db) => {
+      const key = `${db?.namespace}/${db?.name}`;
+      if (seen.has(key)) duplicates.push(key);
+      seen.add(key);
+      return !duplicates.includes(key);
+    });
+    this.node.addValidation({
+      validate: () => [
+        ...requiredProblems(props, ['databases', ['window', 'pass a ScheduleWindow, e.g. ScheduleWindow.daily({ start: "01:00", end: "05:00" })'], ['retentionPolicy', 'pass RetentionPolicy.keepLast(n)'], ['storageSecretName', 'pass the name of the storage Secret']]),
+        ...(props.window instanceof ScheduleWindow ? props.window.problems('window') : []),
+        ...(databases.length === 0 && props.databases !== undefined ? [problem('databases', 'is empty', 'list at least one database')] : []),
+        ...(duplicates.length > 0 ? [problem('databases', `lists ${[...new Set(duplicates)].join(', ')} more than once`, 'list each database once')] : []),
+        ...unique.flatMap((db, i) => instanceProblems(`databases[${i}].expectedDuration`, db?.expectedDuration, Duration, 'use Duration.minutes(n) or Duration.hours(n)')),
+      ],
+    });
+    // Placed jointly: each database's cron depends on the whole set (not on the list's order).
+    // Without a window (reported above) every plan gets Schedule.spread, which reports it too.
+    const window = props.window instanceof ScheduleWindow ? props.window : undefined;
+    const crons = window?.place(unique.map((db) => ({
+      key: spreadKey({ namespace: db?.namespace, name: db?.name }),
+      expectedDuration: db?.expectedDuration instanceof Duration ? db.expectedDuration : undefined,
+    })));
+    // Namespaces are DNS labels (no dots), so `namespace.name` is unique; invalid ones (reported) get a suffix.
+    this.plans = unique.map((db, i) => new PerconaXtraDbBackupPlan(this, this.node.tryFindChild(`${db?.namespace}.${db?.name}`) ? `${db?.namespace}.${db?.name}#${i}` : `${db?.namespace}.${db?.name}`, {
+      database: db?.name,
+      namespace: db?.namespace,
+      version: db?.version,
+      backend: db?.backend,
+      storageSecretName: db?.storageSecretName ?? props.storageSecretName,
+      schedule: crons ? Schedule.cron(crons[i]) : Schedule.spread(props.window),
+      retentionPolicy: props.retentionPolicy,
+      runtimeSettings: props.runtimeSettings,
+      defaultSecurityContext: props.defaultSecurityContext,
+      networkPolicy: props.networkPolicy,
+      paused: props.paused,
+      backupHistoryLimit: props.backupHistoryLimit,
+    }));
+  }
+
+  /** The longest recovery point objective among the databases (their schedules differ only inside the window). */
+  public get rpo(): Duration {
+    return Duration.minutes(Math.max(0, ...this.plans.map((p) => p.rpo.toMinutes())));
+  }
+}

@@ -1,0 +1,111 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Backend } from '../storage/backend';
+import { JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
+import { PerconaXtraDbBackupOptions } from './backup-options';
+import { StashObjectOptions } from '../../core/stash-object';
+import { PerconaXtraDbBackup } from './perconaxtradb-backup';
+import { PerconaXtraDbRestore, PerconaXtraDbRestoreOptions } from '../restores/perconaxtradb-restore';
+import { Repository, UsagePolicy } from '../storage/repository';
+
+/** Props of `PerconaXtraDbBackupPlan`. */
+export interface PerconaXtraDbBackupPlanProps extends PerconaXtraDbBackupOptions, StashObjectOptions {
+  /** Name of the database's AppBinding (for KubeDB, the PerconaXtraDB object's name). */
+  readonly database: string;
+  /** Version of the database, e.g. `8.0.36`. */
+  readonly version: string;
+  /** Where the snapshots go. */
+  readonly backend: Backend;
+  /** Name of the storage Secret (created out of band; see `StorageSecret.kubectlCommand()`). */
+  readonly storageSecretName: string;
+  /**
+   * Name of the Repository.
+   * @default - `<database>-repo`
+   */
+  readonly repositoryName?: string;
+  /**
+   * Name of the BackupConfiguration.
+   * @default - `<database>-backup`
+   */
+  readonly backupName?: string;
+  /**
+   * Delete the backed-up data when the Repository object is deleted.
+   * @default false
+   */
+  readonly wipeOut?: boolean;
+  /**
+   * Which namespaces may use the Repository (for example the namespace of a restore target).
+   * @default - the Repository's namespace only
+   */
+  readonly usagePolicy?: UsagePolicy;
+  /**
+   * Also restore from the Repository into another database (or a new one). It takes the
+   * plan's `defaultSecurityContext` unless it sets its own.
+   * @default - no restore
+   */
+  readonly restore?: PerconaXtraDbRestoreOptions;
+  /**
+   * Confine the plan's backup (and restore) Jobs with NetworkPolicies; see
+   * `PerconaXtraDbBackupProps.networkPolicy`. The restore takes it unless it sets its own.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
+}
+
+/**
+ * The common case in one call: a Repository, a scheduled backup of one database into it, and
+ * optionally a restore from it.
+ *
+ * ```ts
+ * new PerconaXtraDbBackupPlan(chart, 'sample-xtradb', {
+ *   database: 'sample-xtradb', version: '8.0.36',
+ *   backend: Backend.gcs({ bucket: 'my-backups', prefix: 'demo/sample-xtradb' }),
+ *   storageSecretName: 'gcs-secret',
+ *   schedule: Schedule.cron('*\/5 * * * *'),
+ *   retentionPolicy: RetentionPolicy.keepLast(5),
+ * });
+ * ```
+ */
+export class PerconaXtraDbBackupPlan extends Construct {
+  /** The Repository. */
+  public readonly repository: Repository;
+  /** The scheduled backup. */
+  public readonly backup: PerconaXtraDbBackup;
+  /** The restore, when `restore` was given. */
+  public readonly restore?: PerconaXtraDbRestore;
+
+  constructor(scope: Construct, id: string, props: PerconaXtraDbBackupPlanProps) {
+    super(scope, id);
+    props = props ?? ({} as PerconaXtraDbBackupPlanProps);
+    const metadata: StashObjectOptions = { namespace: props.namespace, labels: props.labels, annotations: props.annotations };
+    this.repository = new Repository(this, 'Repository', {
+      ...metadata,
+      name: props.repositoryName ?? `${props.database}-repo`,
+      backend: props.backend,
+      storageSecretName: props.storageSecretName,
+      wipeOut: props.wipeOut,
+      usagePolicy: props.usagePolicy,
+    });
+    this.backup = new PerconaXtraDbBackup(this, 'Backup', {
+      ...props,
+      ...metadata,
+      name: props.backupName,
+      repository: this.repository,
+    });
+    if (props.restore) {
+      this.restore = new PerconaXtraDbRestore(this, 'Restore', {
+        namespace: props.namespace,
+        ...props.restore,
+        defaultSecurityContext: props.restore.defaultSecurityContext ?? props.defaultSecurityContext,
+        networkPolicy: props.restore.networkPolicy ?? props.networkPolicy,
+        version: props.version,
+        repository: this.repository,
+      });
+    }
+  }
+
+  /** The recovery point objective of the backup's schedule (see `PerconaXtraDbBackup.rpo`). */
+  public get rpo(): Duration {
+    return this.backup.rpo;
+  }
+}

@@ -1,0 +1,186 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { BACKUP_CONFIGURATION, BackupConfigurationSpec } from '../../api';
+import { StashObject, StashObjectOptions } from '../../core/stash-object';
+import { nameProblems, NameRule } from '../../core/validation/names';
+import { requiredProblems } from '../../core/validation/problems';
+import { Backend } from '../storage/backend';
+import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
+import { backupOptionsProblems, backupRuntimeSettings, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
+import { JobKind, namespacePodSecurityProblems } from '../jobs/job-security';
+import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef } from '../targets/references';
+import { recoveryPointObjective } from '../observability/recovery-point';
+import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
+import { Schedule } from './schedule';
+
+/** Props of `PerconaXtraDbBackup`. */
+export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, StashObjectOptions {
+  /**
+   * Name of the database's AppBinding, the backup target. KubeDB names it after the
+   * PerconaXtraDB object; for other databases, see `PerconaXtraDbAppBinding`.
+   */
+  readonly database: string;
+  /**
+   * Namespace of the AppBinding.
+   * @default - the backup's namespace
+   */
+  readonly databaseNamespace?: string;
+  /**
+   * Version of the database (`8.0.36`, `5.7`...): picks the addon Task that can back it up.
+   */
+  readonly version: string;
+  /** The Repository to back up into. */
+  readonly repository: IRepositoryRef;
+  /**
+   * Name of the BackupConfiguration.
+   * @default - `<database>-backup`
+   */
+  readonly name?: string;
+  /**
+   * Confine the backup Jobs with a NetworkPolicy (`<name>-jobs`): egress only to DNS, the API
+   * server, the Pushgateway, the database and the object store. See `BackupNetworkPolicy`.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: JobNetworkPolicyOptions;
+}
+
+/** Backups per App root, by `namespace/appbinding`: restores check them. */
+const TARGETS = new WeakMap<IConstruct, Map<string, PerconaXtraDbBackup[]>>();
+
+function targetKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+/**
+ * The PerconaXtraDbBackup constructs in `scope`'s app that back up the AppBinding `namespace/name`.
+ * @internal
+ */
+export function backupsOf(scope: IConstruct, namespace: string | undefined, name: string): PerconaXtraDbBackup[] {
+  return TARGETS.get(scope.node.root)?.get(targetKey(namespace, name)) ?? [];
+}
+
+/**
+ * A scheduled backup of one Percona XtraDB database: a Stash BackupConfiguration that targets
+ * the database's AppBinding and runs the addon Task of its version. Standalone databases are
+ * dumped with `mysqldump`; Galera clusters are copied with garbd + xtrabackup (the AppBinding
+ * tells the addon which).
+ *
+ * ```ts
+ * new PerconaXtraDbBackup(chart, 'backup', {
+ *   database: 'sample-xtradb',
+ *   version: '8.0.36',
+ *   repository: repo,
+ *   schedule: Schedule.cron('*\/5 * * * *'),
+ *   retentionPolicy: RetentionPolicy.keepLast(5),
+ * });
+ * ```
+ */
+export class PerconaXtraDbBackup extends StashObject implements IBackupConfigurationRef {
+  /** A BackupConfiguration that exists already, by name (for `InstantBackup`). */
+  public static fromBackupConfigurationName(name: string, namespace?: string): IBackupConfigurationRef {
+    return { kind: BACKUP_CONFIGURATION.kind, name, namespace };
+  }
+
+  /** Name of the targeted AppBinding. */
+  public readonly database: string;
+  /** Namespace of the targeted AppBinding. */
+  public readonly databaseNamespace?: string;
+  /** Whether the configuration is created paused. */
+  public readonly paused: boolean;
+  /** The BackupConfiguration object. */
+  public readonly apiObject: ApiObject;
+  /** The cron expression the backup runs on (a spread schedule resolved for this database). */
+  public readonly scheduleExpression: string;
+
+  constructor(scope: Construct, id: string, props: PerconaXtraDbBackupProps) {
+    // Stash copies the name into label values (stash.appscode.com/invoker-name): 63 at most.
+    super(scope, id, {
+      kind: BACKUP_CONFIGURATION.kind, name: props?.name ?? `${props?.database}-backup`,
+      nameRule: NameRule.DNS_LABEL, nameReason: 'Stash puts it in label values', options: props,
+    });
+    props = props ?? ({} as PerconaXtraDbBackupProps);
+    this.database = props.database;
+    this.databaseNamespace = props.databaseNamespace ?? this.namespace;
+    this.paused = props.paused ?? false;
+
+    const version = versionOf(props.version);
+    const scheduleTarget = { namespace: this.databaseNamespace, name: props.database };
+    const targetNamespace = props.databaseNamespace !== undefined && props.databaseNamespace !== this.namespace
+      ? props.databaseNamespace : undefined;
+    // A wrong-typed schedule (from JavaScript) renders as nothing; validation reports it.
+    this.scheduleExpression = props.schedule instanceof Schedule ? props.schedule.expressionFor(scheduleTarget).trim() : '';
+    const params = backupTaskParams(props);
+    const spec: BackupConfigurationSpec = {
+      repository: repositoryRef(props.repository, this.namespace),
+      target: { ref: appBindingTargetRef(props.database, targetNamespace) },
+      task: {
+        // Unsupported versions fail validation before anything is written; the name is a placeholder.
+        name: version.line?.backupTaskName ?? `perconaxtradb-backup-${props.version}`,
+        ...(params.length ? { params } : {}),
+      },
+      ...renderBackupOptions(props, scheduleTarget),
+    };
+    this.apiObject = this.customResource(BACKUP_CONFIGURATION, spec, invokerLabels(props.networkPolicy, this.name));
+    if (props.networkPolicy) {
+      new BackupNetworkPolicy(this, 'NetworkPolicy', {
+        ...props.networkPolicy,
+        name: `${this.name}-jobs`,
+        namespace: props.namespace,
+        invoker: this.name,
+        restore: false,
+        database: props.database,
+        databaseNamespace: this.databaseNamespace,
+        backend: backendOf(props.repository),
+      });
+    }
+
+    const root = this.node.root;
+    if (!TARGETS.has(root)) TARGETS.set(root, new Map());
+    const byTarget = TARGETS.get(root)!;
+    const key = targetKey(this.databaseNamespace, props.database);
+    byTarget.set(key, [...(byTarget.get(key) ?? []), this]);
+
+    this.addProblems(() => {
+      const missing = requiredProblems(props, [
+        ['database', 'pass the name of the database\'s AppBinding'], ['version', 'pass the database version, e.g. "8.0.36"'],
+        ['repository', 'pass a Repository or Repository.fromRepositoryName()']]);
+      if (missing.length > 0) return [...missing, ...backupOptionsProblems(props, scheduleTarget)];
+      return [
+        ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
+        ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
+        ...(version.problem ? [version.problem] : []),
+        ...repositoryUsageProblems('repository', props.repository, this.namespace),
+        ...backupOptionsProblems(props, scheduleTarget),
+        ...namespacePodSecurityProblems(this, this.namespace, backupRuntimeSettings(props), JobKind.BACKUP,
+          'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),
+      ];
+    });
+  }
+
+  /**
+   * The recovery point objective the schedule implies: the longest time between two consecutive
+   * runs (`0 1 * * 1-5` gives 72h, over the weekend). Zero when the schedule is invalid (which
+   * validation reports).
+   */
+  public get rpo(): Duration {
+    return recoveryPointObjective(this.scheduleExpression) ?? Duration.seconds(0);
+  }
+}
+
+/**
+ * The label that lets a network policy select the invoker's Job pods (Stash copies the
+ * invoker's labels to them), when there is a policy.
+ * @internal
+ */
+export function invokerLabels(networkPolicy: JobNetworkPolicyOptions | undefined, name: string): { [key: string]: string } | undefined {
+  return networkPolicy ? { [INVOKER_LABEL]: name } : undefined;
+}
+
+/**
+ * The backend of a Repository construct (none for one referenced by name).
+ * @internal
+ */
+export function backendOf(repository: IRepositoryRef): Backend | undefined {
+  const backend = (repository as { backend?: unknown }).backend;
+  return backend instanceof Backend ? backend : undefined;
+}

@@ -1,0 +1,259 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import { Backend, BackendProvider } from '../storage/backend';
+import { StashObject } from '../../core/stash-object';
+import { PUSHGATEWAY_PORT } from '../../api/stash/operator';
+import { nameProblems, NameRule } from '../../core/validation/names';
+import { integerProblems, problem } from '../../core/validation/problems';
+
+/** Label Stash sets on the pods of the Jobs it runs. */
+export const STASH_MANAGED_BY = { 'app.kubernetes.io/managed-by': 'stash.appscode.com' };
+/** `app.kubernetes.io/component` of backup Job pods. */
+export const STASH_BACKUP_COMPONENT = 'stash-backup';
+/** `app.kubernetes.io/component` of restore Job pods. */
+export const STASH_RESTORE_COMPONENT = 'stash-restore';
+/**
+ * Label stash-pxc puts on a BackupConfiguration or RestoreSession with a network policy: Stash
+ * copies the invoker's labels to its Jobs' pods, which the policy selects by it.
+ */
+export const INVOKER_LABEL = 'stash-pxc/invoker';
+
+/** The Galera group communication port garbd connects to on the members. */
+export const GALERA_PORT = 4567;
+/** The State Snapshot Transfer port the backup Job listens on for the donor's xtrabackup stream. */
+export const SST_PORT = 4444;
+
+/** Which traffic the backup and restore Jobs of a database may have, besides the object store's own address. */
+export interface JobNetworkPolicyOptions {
+  /**
+   * Addresses of the API server's endpoints, as CIDRs (`kubectl get endpointslices -n default -l
+   * kubernetes.io/service-name=kubernetes`): NetworkPolicies see the endpoint behind the
+   * `kubernetes` Service, not its ClusterIP, and cannot select the control plane by label.
+   */
+  readonly apiServerCidrs: string[];
+  /**
+   * Ports of the API server's endpoints.
+   * @default [443, 6443]
+   */
+  readonly apiServerPorts?: number[];
+  /**
+   * Labels of the database's pods (a NetworkPolicy selects pods, not Services).
+   * @default - KubeDB's: `app.kubernetes.io/name: perconaxtradbs.kubedb.com`, `app.kubernetes.io/instance: <database>`
+   */
+  readonly databasePodLabels?: { [key: string]: string };
+  /**
+   * The MySQL port of the database's pods (the Service's target port).
+   * @default 3306
+   */
+  readonly databasePort?: number;
+  /**
+   * The database is a Galera cluster backed up through garbd: the Job also reaches the members
+   * on the group communication port (4567) and accepts the donor's SST stream on 4444.
+   * @default false
+   */
+  readonly galera?: boolean;
+  /**
+   * Namespace of the Stash operator, whose pod runs the Pushgateway.
+   * @default 'stash'
+   */
+  readonly operatorNamespace?: string;
+  /**
+   * Labels of the Stash operator's pod.
+   * @default - `app.kubernetes.io/name: stash`, `app.kubernetes.io/instance: stash` (the install's default)
+   */
+  readonly operatorPodLabels?: { [key: string]: string };
+  /**
+   * Port of the Pushgateway on that pod.
+   * @default 56789
+   */
+  readonly pushgatewayPort?: number;
+  /**
+   * Addresses of the object store, as CIDRs, when known (an on-premises MinIO, a VPC endpoint).
+   * @default - from the backend: its IP, or the namespace of an in-cluster `*.svc` endpoint; any
+   * address for a DNS name (cloud endpoints have no fixed IPs)
+   */
+  readonly objectStoreCidrs?: string[];
+  /**
+   * Port of the object store (for an in-cluster store, the pods' port behind its Service).
+   * @default - the endpoint's port, else 443 (80 for http)
+   */
+  readonly objectStorePort?: number;
+  /**
+   * Namespace of the cluster DNS.
+   * @default 'kube-system'
+   */
+  readonly dnsNamespace?: string;
+  /**
+   * Labels of the cluster DNS pods.
+   * @default { 'k8s-app': 'kube-dns' } (CoreDNS keeps that label)
+   */
+  readonly dnsPodLabels?: { [key: string]: string };
+}
+
+/** Props of `BackupNetworkPolicy`. */
+export interface BackupNetworkPolicyProps extends JobNetworkPolicyOptions {
+  /** Name of the NetworkPolicy. */
+  readonly name: string;
+  /**
+   * Namespace of the NetworkPolicy: the namespace of the Jobs.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /** Name of the BackupConfiguration or RestoreSession whose Jobs it confines (the `stash-pxc/invoker` label). */
+  readonly invoker: string;
+  /** Backup Jobs (`stash-backup`) or restore Jobs (`stash-restore`). */
+  readonly restore: boolean;
+  /**
+   * Name of the database (for the default pod labels); none for a cluster restore, which does
+   * not talk to a database.
+   * @default - no database rule
+   */
+  readonly database?: string;
+  /**
+   * Namespace of the database's pods.
+   * @default - the policy's namespace
+   */
+  readonly databaseNamespace?: string;
+  /**
+   * The backend of the Repository, for the object store rule.
+   * @default - the object store on port 443 at any address
+   */
+  readonly backend?: Backend;
+}
+
+/** Where the object store is, as far as a NetworkPolicy can say. */
+interface ObjectStorePeer {
+  readonly to?: k8s.NetworkPolicyPeer[];
+  readonly port?: number;
+}
+
+/**
+ * A NetworkPolicy that confines the backup or restore Jobs of one BackupConfiguration or
+ * RestoreSession: no ingress (but the SST stream of a Galera backup), and egress only to the
+ * cluster DNS, the API server, the Pushgateway in the operator's pod, the database, and the
+ * object store. The Jobs' pods are selected by the labels Stash puts on them
+ * (`app.kubernetes.io/managed-by: stash.appscode.com`, `app.kubernetes.io/component`) and the
+ * invoker's `stash-pxc/invoker` label, which Stash copies to them.
+ *
+ * Usually made by `networkPolicy` of `PerconaXtraDbBackup`, `PerconaXtraDbRestore` or
+ * `PerconaXtraDbBackupPlan`. A NetworkPolicy only works where the CNI enforces them.
+ */
+export class BackupNetworkPolicy extends StashObject {
+  /** The labels that select the confined pods. */
+  public readonly podSelector: { [key: string]: string };
+  /** The NetworkPolicy object. */
+  public readonly apiObject: k8s.KubeNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: BackupNetworkPolicyProps) {
+    super(scope, id, { kind: 'NetworkPolicy', name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, options: { namespace: props.namespace } });
+    const namespace = this.namespace;
+    this.podSelector = {
+      ...STASH_MANAGED_BY,
+      'app.kubernetes.io/component': props.restore ? STASH_RESTORE_COMPONENT : STASH_BACKUP_COMPONENT,
+      [INVOKER_LABEL]: props.invoker,
+    };
+    const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
+    const inNamespace = (ns: string | undefined, labels: { [key: string]: string }): k8s.NetworkPolicyPeer => ({
+      ...(ns !== undefined && ns !== namespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } } : {}),
+      podSelector: { matchLabels: { ...labels } },
+    });
+
+    const dbLabels = props.databasePodLabels ?? (props.database !== undefined
+      ? { 'app.kubernetes.io/name': 'perconaxtradbs.kubedb.com', 'app.kubernetes.io/instance': props.database } : undefined);
+    const dbPeer = dbLabels && inNamespace(props.databaseNamespace ?? namespace, dbLabels);
+    const store = objectStorePeer(props.backend, props.objectStoreCidrs, props.objectStorePort);
+
+    const egress: k8s.NetworkPolicyEgressRule[] = [
+      {
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.dnsNamespace ?? 'kube-system' } }, podSelector: { matchLabels: { ...(props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' }) } } }],
+        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
+      },
+      { to: props.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: (props.apiServerPorts ?? [443, 6443]).map(tcp) },
+      {
+        to: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.operatorNamespace ?? 'stash' } },
+          podSelector: { matchLabels: { ...(props.operatorPodLabels ?? { 'app.kubernetes.io/name': 'stash', 'app.kubernetes.io/instance': 'stash' }) } },
+        }],
+        ports: [tcp(props.pushgatewayPort ?? PUSHGATEWAY_PORT)],
+      },
+      ...(dbPeer ? [{ to: [dbPeer], ports: [tcp(props.databasePort ?? 3306), ...(props.galera ? [tcp(GALERA_PORT)] : [])] }] : []),
+      ...(store.port !== undefined ? [{ ...(store.to ? { to: store.to } : {}), ports: [tcp(store.port)] }] : []),
+    ];
+    const ingress: k8s.NetworkPolicyIngressRule[] = props.galera && dbPeer ? [{ from: [dbPeer], ports: [tcp(SST_PORT)] }] : [];
+
+    this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: this.metadata(),
+      spec: {
+        podSelector: { matchLabels: { ...this.podSelector } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress,
+        egress,
+      },
+    });
+
+    this.node.addValidation({
+      validate: () => {
+        const out = [
+          ...nameProblems('operatorNamespace', props.operatorNamespace, NameRule.DNS_LABEL),
+          ...nameProblems('dnsNamespace', props.dnsNamespace, NameRule.DNS_LABEL),
+          ...integerProblems('databasePort', props.databasePort, 1, 65535),
+          ...integerProblems('pushgatewayPort', props.pushgatewayPort, 1, 65535),
+          ...integerProblems('objectStorePort', props.objectStorePort, 1, 65535),
+          ...(props.apiServerPorts ?? []).flatMap((p) => integerProblems('apiServerPorts', p, 1, 65535)),
+        ];
+        if (props.apiServerCidrs.length === 0) {
+          out.push(problem('apiServerCidrs', 'is empty, so the Jobs could not reach the API server and would fail', 'list the API server endpoint addresses, e.g. ["10.0.0.10/32"] from `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`'));
+        }
+        for (const [field, cidrs] of [['apiServerCidrs', props.apiServerCidrs], ['objectStoreCidrs', props.objectStoreCidrs ?? []]] as const) {
+          for (const cidr of cidrs) {
+            if (!isCidr(cidr)) out.push(problem(field, `"${cidr}" is not a CIDR`, 'use an address with its prefix length, e.g. "10.0.0.10/32"'));
+          }
+        }
+        if (props.galera && !dbPeer) {
+          out.push(problem('galera', 'is set without a database', 'give the database, or databasePodLabels'));
+        }
+        return out;
+      },
+    });
+  }
+}
+
+/** Whether `s` is an IPv4 or IPv6 CIDR. */
+function isCidr(s: string): boolean {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
+  if (!m) return false;
+  const [, ip, bits] = m;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && Number(bits) <= 32;
+  return /^[0-9a-fA-F:]+$/.test(ip) && ip.includes(':') && Number(bits) <= 128;
+}
+
+/** The object store's host and port from the backend's endpoint or URL. */
+function endpointOf(backend: Backend): { host?: string; port?: number } | undefined {
+  const json = backend.toJson()[backend.provider] ?? {};
+  const raw: string | undefined = backend.provider === BackendProvider.S3 ? json.endpoint : backend.provider === BackendProvider.REST ? json.url : undefined;
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(/^[a-z]+:\/\//i.test(raw) ? raw : `https://${raw}`);
+    const port = url.port ? Number(url.port) : (url.protocol === 'http:' ? 80 : 443);
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The peers and port of the object store rule (no port: no rule, a local backend). */
+function objectStorePeer(backend: Backend | undefined, cidrs: string[] | undefined, portOverride: number | undefined): ObjectStorePeer {
+  if (backend?.provider === BackendProvider.LOCAL && !cidrs) return {};
+  const endpoint = backend && endpointOf(backend);
+  const port = portOverride ?? endpoint?.port ?? 443;
+  if (cidrs) return { to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), port };
+  const host = endpoint?.host;
+  if (host && /^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return { to: [{ ipBlock: { cidr: `${host}/32` } }], port };
+  if (host && host.includes(':')) return { to: [{ ipBlock: { cidr: `${host}/128` } }], port };
+  const svc = host ? /^[a-z0-9-]+\.([a-z0-9-]+)\.svc(\.cluster\.local)?$/.exec(host) : null;
+  if (svc) return { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': svc[1] } } }], port };
+  // A DNS name outside the cluster (s3.amazonaws.com, storage.googleapis.com, ...): a
+  // NetworkPolicy has no host names and cloud endpoints have no fixed addresses, so only the port.
+  return { port };
+}

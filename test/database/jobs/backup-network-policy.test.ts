@@ -1,0 +1,135 @@
+/**
+ * The NetworkPolicy that confines the backup and restore Jobs: which pods it selects (by the
+ * labels Stash puts on its Jobs' pods) and each rule.
+ */
+import { Chart, Size, Testing } from 'cdk8s';
+import {
+  Backend, BackupNetworkPolicy, LocalVolume, PerconaXtraDbBackup, PerconaXtraDbBackupPlan, PerconaXtraDbRestore, POD_ORDINAL,
+  Repository, RetentionPolicy, Schedule,
+} from '../../../src';
+
+const API = { apiServerCidrs: ['10.0.0.1/32'] };
+const common = { schedule: Schedule.cron('@daily'), retentionPolicy: RetentionPolicy.keepLast(5) };
+
+function synth(build: (chart: Chart) => void): any[] {
+  const chart = new Chart(Testing.app(), 'test', { namespace: 'demo' });
+  build(chart);
+  return Testing.synth(chart);
+}
+
+function policyOf(objects: any[]): any {
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+  expect(policies).toHaveLength(1);
+  return policies[0];
+}
+
+function backupWith(backend: Backend, extra: object = {}): any[] {
+  return synth((chart) => {
+    const repository = new Repository(chart, 'repo', { name: 'repo', backend, storageSecretName: 's' });
+    new PerconaXtraDbBackup(chart, 'backup', { database: 'db', version: '8.0.36', repository, ...common, networkPolicy: { ...API, ...extra } });
+  });
+}
+
+const tcp = (port: number) => ({ protocol: 'TCP', port });
+
+describe('the NetworkPolicy of a backup', () => {
+  const objects = backupWith(Backend.s3({ endpoint: 'https://minio.storage.svc:9000', bucket: 'backups', prefix: 'db' }));
+  const policy = policyOf(objects);
+  const egress = policy.spec.egress;
+
+  test('is off by default', () => {
+    expect(synth((chart) => new PerconaXtraDbBackup(chart, 'b', { database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('r'), ...common }))
+      .filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('selects the backup Job pods by Stash\'s labels and the invoker label, which the BackupConfiguration carries', () => {
+    expect(policy.metadata).toEqual({ name: 'db-backup-jobs', namespace: 'demo' });
+    expect(policy.spec.podSelector.matchLabels).toEqual({
+      'app.kubernetes.io/managed-by': 'stash.appscode.com', 'app.kubernetes.io/component': 'stash-backup', 'stash-pxc/invoker': 'db-backup',
+    });
+    const bc = objects.find((o) => o.kind === 'BackupConfiguration');
+    expect(bc.metadata.labels).toEqual({ 'stash-pxc/invoker': 'db-backup' });
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.ingress).toEqual([]);
+    expect(egress).toHaveLength(5);
+  });
+
+  test('DNS: the cluster DNS pods on UDP and TCP 53', () => {
+    expect(egress[0]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+      ports: [{ protocol: 'UDP', port: 53 }, tcp(53)],
+    });
+  });
+
+  test('API server: its endpoint addresses on 443 and 6443', () => {
+    expect(egress[1]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [tcp(443), tcp(6443)] });
+  });
+
+  test('Pushgateway: the operator pod in its namespace on 56789', () => {
+    expect(egress[2]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'stash' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'stash', 'app.kubernetes.io/instance': 'stash' } } }],
+      ports: [tcp(56789)],
+    });
+  });
+
+  test('database: the KubeDB pods of the database on 3306', () => {
+    expect(egress[3]).toEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'perconaxtradbs.kubedb.com', 'app.kubernetes.io/instance': 'db' } } }], ports: [tcp(3306)] });
+  });
+
+  test('object store in the cluster: its namespace on the endpoint\'s port', () => {
+    expect(egress[4]).toEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'storage' } } }], ports: [tcp(9000)] });
+  });
+
+  test('object store by IP: that address; a cloud DNS name: only the port; a local backend: no rule', () => {
+    expect(policyOf(backupWith(Backend.s3({ endpoint: 'http://192.168.1.20:9000', bucket: 'backups', prefix: 'db' }))).spec.egress[4])
+      .toEqual({ to: [{ ipBlock: { cidr: '192.168.1.20/32' } }], ports: [tcp(9000)] });
+    expect(policyOf(backupWith(Backend.gcs({ bucket: 'backups', prefix: 'db' }))).spec.egress[4]).toEqual({ ports: [tcp(443)] });
+    expect(policyOf(backupWith(Backend.s3({ bucket: 'backups', prefix: 'db', region: 'eu-west-1' }))).spec.egress[4]).toEqual({ ports: [tcp(443)] });
+    expect(policyOf(backupWith(Backend.gcs({ bucket: 'backups', prefix: 'db' }), { objectStoreCidrs: ['199.36.153.4/30'] })).spec.egress[4])
+      .toEqual({ to: [{ ipBlock: { cidr: '199.36.153.4/30' } }], ports: [tcp(443)] });
+    expect(policyOf(backupWith(Backend.local({ volume: LocalVolume.nfs({ server: 'nfs', path: '/x' }), subPath: 'db' }))).spec.egress).toHaveLength(4);
+  });
+
+  test('a Galera cluster: the members on 3306 and 4567, and the donor\'s SST stream in on 4444', () => {
+    const p = policyOf(backupWith(Backend.gcs({ bucket: 'backups', prefix: 'db' }), { galera: true, databasePodLabels: { app: 'pxc' } }));
+    expect(p.spec.egress[3]).toEqual({ to: [{ podSelector: { matchLabels: { app: 'pxc' } } }], ports: [tcp(3306), tcp(4567)] });
+    expect(p.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { app: 'pxc' } } }], ports: [tcp(4444)] }]);
+  });
+
+  test('a database in another namespace is selected with its namespace', () => {
+    const objects2 = synth((chart) => new PerconaXtraDbBackup(chart, 'b', {
+      database: 'db', databaseNamespace: 'prod', version: '8.0.36', repository: Repository.fromRepositoryName('r'), ...common, networkPolicy: API,
+    }));
+    expect(policyOf(objects2).spec.egress[3].to[0].namespaceSelector).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': 'prod' } });
+  });
+
+  test('bad addresses fail the synth', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'demo' });
+    new BackupNetworkPolicy(chart, 'p', { name: 'p', invoker: 'x', restore: false, apiServerCidrs: [], objectStoreCidrs: ['10.0.0.300/32'] });
+    expect(() => Testing.synth(chart)).toThrow(/apiServerCidrs: is empty[\s\S]*objectStoreCidrs: "10\.0\.0\.300\/32" is not a CIDR/);
+  });
+});
+
+describe('the NetworkPolicy of a restore', () => {
+  test('selects the restore Job pods; a standalone restore reaches the database', () => {
+    const p = policyOf(synth((chart) => new PerconaXtraDbRestore(chart, 'r', { database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('r'), networkPolicy: API })));
+    expect(p.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe('stash-restore');
+    expect(p.spec.egress.map((r: any) => r.ports.map((x: any) => x.port))).toEqual([[53, 53], [443, 6443], [56789], [3306], [443]]);
+  });
+
+  test('a cluster restore has no database rule (it only fills the new volumes)', () => {
+    const p = policyOf(synth((chart) => new PerconaXtraDbRestore(chart, 'r', {
+      database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('r'), networkPolicy: API,
+      cluster: { replicas: 3, volumeClaimTemplates: [{ name: `data-db-${POD_ORDINAL}`, storage: Size.gibibytes(1) }] },
+    })));
+    expect(p.spec.egress.map((r: any) => r.ports.map((x: any) => x.port))).toEqual([[53, 53], [443, 6443], [56789], [443]]);
+  });
+
+  test('a plan\'s one switch confines its backup and its restore', () => {
+    const objects = synth((chart) => new PerconaXtraDbBackupPlan(chart, 'plan', {
+      database: 'db', version: '8.0.36', backend: Backend.gcs({ bucket: 'backups', prefix: 'db' }), storageSecretName: 's', ...common,
+      networkPolicy: API, restore: { database: 'db2' },
+    }));
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['db-backup-jobs', 'db2-restore-jobs']);
+  });
+});

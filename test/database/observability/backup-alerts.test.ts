@@ -1,0 +1,412 @@
+/**
+ * PerconaXtraDbBackupAlerts: one constant RPO series per database and a handful of fleet-wide
+ * alerts; the rules checked and unit-tested with the real promtool, on series named and
+ * labelled the way Stash pushes them (docs/monitoring.md).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Chart, Duration, Testing } from 'cdk8s';
+import {
+  Backend, BackupAlert, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan,
+  RetentionPolicy, RPO_SERIES, Schedule, ScheduleWindow,
+} from '../../../src';
+import { synthExample } from '../../../generator/chart/examples';
+import { OperatorAlert, ServingCertificates, StashOperator } from '../../../src';
+import { validateWithModels } from '../../support/kubernetes-models';
+import { REPO_ROOT } from '../../support/reference';
+import { describeWithPromtool, promtoolVersion, runPromtool } from '../../support/promtool';
+
+const DAY = 1440; // minutes
+
+function plan(chart: Chart, database: string, schedule: string): PerconaXtraDbBackupPlan {
+  return new PerconaXtraDbBackupPlan(chart, database, {
+    database, namespace: 'shop', version: '8.0.36',
+    backend: Backend.gcs({ bucket: 'backups', prefix: `shop/${database}` }),
+    storageSecretName: 'gcs-secret',
+    schedule: Schedule.cron(schedule),
+    retentionPolicy: RetentionPolicy.keepLast(7),
+  });
+}
+
+function fleetChart(count: number): { chart: Chart; alerts: PerconaXtraDbBackupAlerts } {
+  const chart = new Chart(Testing.app(), 'fleet');
+  const fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
+    window: ScheduleWindow.daily({ start: '01:00', end: '05:00' }),
+    retentionPolicy: RetentionPolicy.keepDaily(7),
+    storageSecretName: 'gcs-secret',
+    databases: Array.from({ length: count }, (_, i) => ({
+      name: `pxc-${i}`, namespace: `team-${i % 7}`, version: '8.0.36',
+      backend: Backend.gcs({ bucket: 'fleet', prefix: `team-${i % 7}/pxc-${i}` }),
+    })),
+  });
+  const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts', { namespace: 'monitoring' });
+  alerts.addFleet(fleet);
+  return { chart, alerts };
+}
+
+function ruleOf(chart: Chart): any {
+  return Testing.synth(chart).find((o) => o.kind === 'PrometheusRule');
+}
+
+function rulesOf(rule: any): any[] {
+  return rule.spec.groups.flatMap((g: any) => g.rules);
+}
+
+describe('PerconaXtraDbBackupAlerts', () => {
+  test('1000 databases: 1000 constant series and a handful of alerts', () => {
+    const { chart } = fleetChart(1000);
+    const rules = rulesOf(ruleOf(chart));
+    const recordings = rules.filter((r) => r.record);
+    expect(recordings).toHaveLength(1000);
+    expect(new Set(recordings.map((r) => r.record))).toEqual(new Set([RPO_SERIES]));
+    // A spread nightly window: every database has RPO 24h, so one rule per alert.
+    expect(rules.filter((r) => r.alert).map((r) => r.alert).sort()).toEqual(Object.values(BackupAlert).sort());
+    expect(recordings[0].expr).toBe('vector(86400)');
+  });
+
+  test('per-database options: tolerance, severity, labels and off', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const orders = plan(chart, 'orders', '0 1 * * 1-5');
+    const payments = plan(chart, 'payments', '0 1 * * *');
+    const scratch = plan(chart, 'scratch', '0 1 * * *');
+    const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts', { tolerance: 2 });
+    alerts.addPlan(orders);
+    alerts.addPlan(payments, { tolerance: 1.2, severity: 'critical', labels: { team: 'payments' } });
+    alerts.addPlan(scratch);
+    alerts.addPlan(scratch, { enabled: false });
+    const rules = rulesOf(ruleOf(chart));
+    expect(rules.filter((r) => r.record).map((r) => [r.expr, r.labels])).toEqual([
+      ['vector(259200)', { database: 'orders', invoker_name: 'orders-backup', namespace: 'shop', severity: 'warning', tolerance: '2' }],
+      ['vector(86400)', { database: 'payments', invoker_name: 'payments-backup', namespace: 'shop', severity: 'critical', team: 'payments', tolerance: '1.2' }],
+    ]);
+    const tooOld = rules.filter((r) => r.alert === BackupAlert.TOO_OLD).map((r) => r.expr);
+    expect(tooOld).toHaveLength(2);
+    expect(tooOld[0]).toContain('group_left (database, severity, tolerance, team) (1.2 * stash_pxc:backup_rpo_seconds{tolerance="1.2"})');
+    // The absence alert waits RPO × tolerance: one rule per distinct window.
+    expect(rules.filter((r) => r.alert === BackupAlert.NEVER_SUCCEEDED).map((r) => r.for)).toEqual(['28h48m', '144h']);
+    for (const r of rules.filter((x) => x.alert)) {
+      expect(r.annotations.summary).toBeTruthy();
+      expect(r.annotations.description).toContain(`docs/runbook.md#${r.alert.toLowerCase()}`);
+    }
+  });
+
+  test('a blueprint: listed databases get their series; otherwise series come from the reported sessions', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const blueprint = new PerconaXtraDbBackupBlueprint(chart, 'bp', {
+      name: 'pxc-nightly', backend: Backend.gcs({ bucket: 'backups', prefix: 'stash/${TARGET_NAMESPACE}/${TARGET_NAME}' }),
+      storageSecretName: 's', schedule: Schedule.cron('0 2 * * *'), retentionPolicy: RetentionPolicy.keepLast(5),
+    });
+    const listed = new PerconaXtraDbBackupAlerts(chart, 'listed');
+    listed.addBlueprint(blueprint, { databases: [{ namespace: 'shop', name: 'orders' }] });
+    const derived = new PerconaXtraDbBackupAlerts(chart, 'derived', { name: 'derived' });
+    derived.addBlueprint(blueprint, { severity: 'critical' });
+    const [a, b] = Testing.synth(chart).filter((o) => o.kind === 'PrometheusRule').map((o) => rulesOf(o).filter((r) => r.record));
+    expect(a).toEqual([{ record: RPO_SERIES, expr: 'vector(86400)', labels: { database: 'orders', invoker_name: 'app-orders', namespace: 'shop', severity: 'warning', tolerance: '1.5' } }]);
+    expect(b[0].expr).toContain('86400 * group by (namespace, invoker_name) (stash_backup_session_success{invoker_kind="BackupConfiguration", invoker_name=~"app-.+"})');
+  });
+
+  test('bad options are reported at synth time with the field and the fix', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts', { tolerance: 0.5, sizeDropRatio: 2 });
+    alerts.addPlan(plan(chart, 'orders', '0 1 * * *'), { labels: { 'bad-name': 'x', severity: 'x' } });
+    expect(() => Testing.synth(chart)).toThrow(/tolerance: 0.5 is out of range. Fix: set a factor of at least 1/);
+    expect(() => Testing.synth(chart)).toThrow(/sizeDropRatio/);
+    expect(() => Testing.synth(chart)).toThrow(/"bad-name" is not a label name/);
+    expect(() => Testing.synth(chart)).toThrow(/"severity" is not a label name/);
+    const twice = new Chart(Testing.app(), 'twice');
+    const orders = plan(twice, 'orders', '0 1 * * *');
+    new PerconaXtraDbBackupAlerts(twice, 'a').addPlan(orders);
+    new PerconaXtraDbBackupAlerts(twice, 'b', { name: 'b' }).addPlan(orders);
+    expect(() => Testing.synth(twice)).toThrow(/BackupConfiguration shop\/orders-backup is also watched by twice\/a.*Fix: add each database to one PerconaXtraDbBackupAlerts only/);
+    const empty = new Chart(Testing.app(), 'empty');
+    new PerconaXtraDbBackupAlerts(empty, 'alerts');
+    expect(() => Testing.synth(empty)).toThrow(/databases: none is watched/);
+  });
+
+  test('docs/runbook.md has a section for every alert, with meaning, first checks and commands', () => {
+    const runbook = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'runbook.md'), 'utf8');
+    const sections = new Map(runbook.split(/^## /m).slice(1).map((s) => [s.split('\n')[0].trim(), s]));
+    for (const alert of [...Object.values(BackupAlert), ...Object.values(OperatorAlert)]) {
+      expect({ alert, section: sections.has(alert) }).toEqual({ alert, section: true });
+      expect(sections.get(alert)).toMatch(/\*\*Meaning\.\*\*[\s\S]*\*\*First checks\.\*\*[\s\S]*\*\*Commands\.\*\*[\s\S]*```sh/);
+    }
+  });
+
+  test('the PrometheusRule conforms to the Prometheus Operator schema', async () => {
+    const { chart } = fleetChart(3);
+    const [result] = await validateWithModels([ruleOf(chart)]);
+    expect(result.model).toMatch(/PrometheusRule/);
+    expect(result.errors).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// promtool: the rules as Prometheus evaluates them.
+
+/** Labels Prometheus adds when it scrapes the Pushgateway through the chart's ServiceMonitor. */
+const SCRAPE = { endpoint: 'pushgateway', service: 'stash', pod: 'stash-7d9f8b6c5-x2x4z', container: 'pushgateway', instance: '10.0.0.5:56789' };
+
+/** The labels of a backup session series for BackupConfiguration `<db>-backup` (pushed by the operator). */
+function sessionLabels(db: string, namespace = 'shop'): { [k: string]: string } {
+  return {
+    ...SCRAPE,
+    job: `backupconfiguration-${namespace}-${db}-backup`,
+    namespace, invoker_kind: 'BackupConfiguration', invoker_name: `${db}-backup`, driver: 'Restic', repository: `${db}-repo`,
+  };
+}
+
+/** Host series (pushed by the backup Job's update-status step, job = the invoker's name). */
+function hostLabels(db: string): { [k: string]: string } {
+  return { ...sessionLabels(db), job: `${db}-backup`, group: 'kubedb.com', kind: 'perconaxtradbs', name: db, hostname: 'host-0' };
+}
+
+/** Repository series (pushed after a successful backup; name/namespace are the Repository's). */
+function repositoryLabels(db: string): { [k: string]: string } {
+  return { ...sessionLabels(db), job: `${db}-backup`, name: `${db}-repo`, backend: 'gcs', bucket: 'backups', prefix: `shop/${db}` };
+}
+
+function series(name: string, labels: { [k: string]: string }, values: string): { series: string; values: string } {
+  const body = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ');
+  return { series: `${name}{${body}}`, values };
+}
+
+/**
+ * Values for minutes 0..end-1 in promtool's notation, from [startMinute, value] steps (null:
+ * no sample, the series does not exist yet).
+ */
+function steps(end: number, changes: Array<[number, number | null]>): string {
+  const parts: string[] = [];
+  changes.forEach(([start, value], i) => {
+    const n = (i + 1 < changes.length ? changes[i + 1][0] : end) - start;
+    if (n <= 0) return;
+    parts.push(value === null ? `_x${n}` : `${value}+0x${n - 1}`);
+  });
+  return parts.join(' ');
+}
+
+/** A daily backup at 00:00 that succeeds at 00:05 every day from day 0. */
+function dailySuccesses(end: number): Array<[number, number | null]> {
+  const out: Array<[number, number | null]> = [[0, null]];
+  for (let day = 0; day * DAY + 5 < end; day++) out.push([day * DAY + 5, (day * DAY + 5) * 60]);
+  return out;
+}
+
+const END = 6 * DAY;
+/** The labels of an alert on a series: the series' own and those copied from the RPO series. */
+const ALERT = (labels: { [k: string]: string }, extra: { [k: string]: string }) => ({ ...labels, ...extra });
+const daily = { severity: 'warning', tolerance: '1.5' };
+
+/** The scenario: one database per behaviour, all in namespace `shop`. */
+function scenario(): { rule: any; inputSeries: any[] } {
+  const chart = new Chart(Testing.app(), 'scenario');
+  const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts', { namespace: 'monitoring', pausedLimit: Duration.hours(12) });
+  for (const db of ['orders', 'billing', 'inventory', 'audit', 'ledger', 'archive']) alerts.addPlan(plan(chart, db, '0 0 * * *'));
+  alerts.addPlan(plan(chart, 'reports', '0 1 * * 1-5'));
+  alerts.addPlan(plan(chart, 'payments', '0 0 * * *'), { severity: 'critical', labels: { team: 'payments' } });
+  alerts.addPlan(plan(chart, 'scratch', '0 0 * * *'), { enabled: false });
+
+  const healthy = (db: string) => [
+    series('stash_backup_last_success_time_seconds', sessionLabels(db), steps(END, dailySuccesses(END))),
+    series('stash_backup_session_success', sessionLabels(db), steps(END, [[0, null], [5, 1]])),
+    series('stash_backup_host_data_size_bytes', hostLabels(db), steps(END, [[0, null], [5, 1e9]])),
+    series('stash_repository_integrity', repositoryLabels(db), steps(END, [[0, null], [5, 1]])),
+  ];
+  const inputSeries = [
+    ...healthy('orders'),
+    // billing: one success at 00:05 on day 0, then nothing (the CronJob stopped, say).
+    series('stash_backup_last_success_time_seconds', sessionLabels('billing'), steps(END, [[0, null], [5, 300]])),
+    series('stash_backup_session_success', sessionLabels('billing'), steps(END, [[0, null], [5, 1]])),
+    // inventory: succeeds on day 0, fails on day 1 (only the success gauge is pushed, as 0).
+    series('stash_backup_last_success_time_seconds', sessionLabels('inventory'), steps(END, [[0, null], [5, 300]])),
+    series('stash_backup_session_success', sessionLabels('inventory'), steps(END, [[0, null], [5, 1], [DAY + 5, 0]])),
+    // audit: nothing, ever. ledger: ran once, then paused (its CronJob suspended).
+    series('stash_backup_last_success_time_seconds', sessionLabels('ledger'), steps(END, [[0, null], [5, 300]])),
+    series('kube_cronjob_spec_suspend', { job: 'kube-state-metrics', instance: '10.0.0.9:8080', namespace: 'shop', cronjob: 'stash-trigger-ledger-backup' }, steps(END, [[0, 1]])),
+    series('kube_cronjob_spec_suspend', { job: 'kube-state-metrics', instance: '10.0.0.9:8080', namespace: 'shop', cronjob: 'stash-trigger-orders-backup' }, steps(END, [[0, 0]])),
+    // archive: healthy backups into a repository restic finds damaged.
+    ...healthy('archive').filter((s) => !s.series.startsWith('stash_repository_integrity')),
+    series('stash_repository_integrity', repositoryLabels('archive'), steps(END, [[0, null], [5, 0]])),
+    // reports: weekdays at 01:00 (day 0 is Thursday 1970-01-01): Thursday, Friday, then Monday.
+    series('stash_backup_last_success_time_seconds', sessionLabels('reports'),
+      steps(END, [[0, null], [65, 65 * 60], [DAY + 65, (DAY + 65) * 60], [4 * DAY + 65, (4 * DAY + 65) * 60], [5 * DAY + 65, (5 * DAY + 65) * 60]])),
+    // payments: a 1 GB dump, then a 1 MB one reported as a success on day 1.
+    series('stash_backup_last_success_time_seconds', sessionLabels('payments'), steps(END, dailySuccesses(END))),
+    series('stash_backup_host_data_size_bytes', hostLabels('payments'), steps(END, [[0, null], [5, 1e9], [DAY + 5, 1e6]])),
+    // scratch: failing, but its alerts are off.
+    series('stash_backup_session_success', sessionLabels('scratch'), steps(END, [[0, null], [5, 0]])),
+    // A failed restore in shop (watched) and one in a namespace without watched databases.
+    series('stash_restore_session_success', { ...SCRAPE, job: 'restoresession-shop-orders-restore', namespace: 'shop', invoker_kind: 'RestoreSession', invoker_name: 'orders-restore', driver: 'Restic', repository: 'orders-repo' }, steps(END, [[0, null], [100, 0]])),
+    series('stash_restore_session_success', { ...SCRAPE, job: 'restoresession-lab-try-restore', namespace: 'lab', invoker_kind: 'RestoreSession', invoker_name: 'try-restore', driver: 'Restic', repository: 'try-repo' }, steps(END, [[0, null], [100, 0]])),
+  ];
+  return { rule: ruleOf(chart), inputSeries };
+}
+
+const at = (minute: number) => `${minute}m`;
+const db = (name: string) => ({ database: name, ...(name === 'payments' ? { severity: 'critical', tolerance: '1.5', team: 'payments' } : daily) });
+
+function alertTests(): any[] {
+  const t = (minute: number, alertname: string, expAlerts: any[]) => ({ eval_time: at(minute), alertname, exp_alerts: expAlerts.map((l) => ({ exp_labels: l })) });
+  const stale = (name: string) => ALERT(sessionLabels(name), db(name));
+  const silent = Object.values(BackupAlert).filter((a) => a !== BackupAlert.REPOSITORY_INTEGRITY).map((alert) => t(60, alert, []));
+  return [
+    // Nothing fires in the first hour: every series is young or on time (the restore fails at 100m).
+    ...silent,
+    // A healthy daily backup fires nothing, days later.
+    ...[BackupAlert.TOO_OLD, BackupAlert.FAILED, BackupAlert.SIZE_DROPPED, BackupAlert.NEVER_SUCCEEDED].map((a) => t(3 * DAY + 720, a,
+      a === BackupAlert.TOO_OLD ? ['billing', 'inventory', 'ledger'].map(stale)
+        : a === BackupAlert.FAILED ? [ALERT(sessionLabels('inventory'), db('inventory'))]
+          : a === BackupAlert.NEVER_SUCCEEDED ? [{ ...db('audit'), namespace: 'shop', invoker_name: 'audit-backup' }] : [])),
+    // A missed daily backup (last success 00:05) fires after 1.5 × 24h = 36h05m, not before.
+    t(36 * 60 + 4, BackupAlert.TOO_OLD, []),
+    t(36 * 60 + 6, BackupAlert.TOO_OLD, ['billing', 'inventory', 'ledger'].map(stale)),
+    // The weekday-only backup: on Sunday 23:00, 70h after Friday's, nothing (its RPO is 72h).
+    t(3 * DAY + 23 * 60, BackupAlert.TOO_OLD, ['billing', 'inventory', 'ledger'].map(stale)),
+    // A size drop fires at the next evaluation, and clears a window later.
+    t(DAY + 10, BackupAlert.SIZE_DROPPED, [ALERT(hostLabels('payments'), db('payments'))]),
+    t(2 * DAY + 10, BackupAlert.SIZE_DROPPED, []),
+    // A failure fires; the one whose alerts are off does not.
+    t(DAY + 10, BackupAlert.FAILED, [ALERT(sessionLabels('inventory'), db('inventory'))]),
+    // No success ever: fires 36h after the rules appeared, not before.
+    t(36 * 60 - 1, BackupAlert.NEVER_SUCCEEDED, []),
+    t(36 * 60 + 1, BackupAlert.NEVER_SUCCEEDED, [{ ...db('audit'), namespace: 'shop', invoker_name: 'audit-backup' }]),
+    // Paused: fires after its 12h limit, not before.
+    t(12 * 60 - 1, BackupAlert.PAUSED, []),
+    t(12 * 60 + 1, BackupAlert.PAUSED, [{
+      ...db('ledger'), job: 'kube-state-metrics', instance: '10.0.0.9:8080', namespace: 'shop', cronjob: 'stash-trigger-ledger-backup', invoker_name: 'ledger-backup',
+    }]),
+    t(10, BackupAlert.REPOSITORY_INTEGRITY, [ALERT(repositoryLabels('archive'), db('archive'))]),
+    t(110, BackupAlert.RESTORE_FAILED, [{
+      ...SCRAPE, job: 'restoresession-shop-orders-restore', namespace: 'shop', invoker_kind: 'RestoreSession', invoker_name: 'orders-restore', driver: 'Restic', repository: 'orders-repo', severity: 'warning',
+    }]),
+  ];
+}
+
+/** A blueprint's rules whose series come from the reported sessions. */
+function blueprintRule(): any {
+  const chart = new Chart(Testing.app(), 'blueprint');
+  const blueprint = new PerconaXtraDbBackupBlueprint(chart, 'bp', {
+    name: 'pxc-nightly', backend: Backend.gcs({ bucket: 'backups', prefix: 'stash/${TARGET_NAMESPACE}/${TARGET_NAME}' }),
+    storageSecretName: 's', schedule: Schedule.cron('0 2 * * *'), retentionPolicy: RetentionPolicy.keepLast(5),
+  });
+  new PerconaXtraDbBackupAlerts(chart, 'alerts').addBlueprint(blueprint, { labels: { team: 'platform' } }, 'backups');
+  return ruleOf(chart);
+}
+
+/** The rule file promtool reads: the PrometheusRule's spec, with annotations optionally dropped. */
+function ruleFile(rule: any, annotations: boolean): any {
+  return { groups: rule.spec.groups.map((g: any) => ({ ...g, rules: g.rules.map((r: any) => (annotations ? r : { ...r, annotations: undefined })) })) };
+}
+
+describeWithPromtool('backup alert rules with promtool', (promtool) => {
+  test(`promtool (${promtoolVersion(promtool)}) accepts every emitted rule file: the example and a 500-database fleet`, () => {
+    const files: { [name: string]: unknown } = {
+      'example.yaml': ruleFile(synthExample('backup-alerts').find((o) => o.kind === 'PrometheusRule'), true),
+      'fleet.yaml': ruleFile(ruleOf(fleetChart(500).chart), true),
+      'scenario.yaml': ruleFile(scenario().rule, true),
+      'blueprint.yaml': ruleFile(blueprintRule(), true),
+    };
+    const result = runPromtool(promtool, ['check', 'rules', ...Object.keys(files)], files);
+    // 500 constant series and 7 alerts (every database has the same RPO and tolerance).
+    expect(result.output).toMatch(/fleet.yaml\n\s*SUCCESS: 507 rules found/);
+    expect(result.code).toBe(0);
+  });
+
+  test('unit tests: healthy, missed, weekday-only, size drop, failure, absence, paused, integrity, restore', () => {
+    const { rule, inputSeries } = scenario();
+    const tests = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{ name: 'stash-pxc backups', interval: '1m', input_series: inputSeries, alert_rule_test: alertTests() }],
+    };
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'rules.yaml': ruleFile(rule, false), 'tests.yaml': tests });
+    expect(result.output).toMatch(/SUCCESS/);
+    expect(result.code).toBe(0);
+  });
+
+  test('unit test: the annotations name the database, the namespace, what to check and the runbook section', () => {
+    const { rule, inputSeries } = scenario();
+    const labels = { ...sessionLabels('inventory'), ...db('inventory') };
+    const tests = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: inputSeries,
+        alert_rule_test: [{
+          eval_time: at(DAY + 10),
+          alertname: BackupAlert.FAILED,
+          exp_alerts: [{
+            exp_labels: labels,
+            exp_annotations: {
+              summary: 'The last backup of shop/inventory failed',
+              description: 'The last BackupSession of database inventory (BackupConfiguration shop/inventory-backup) failed. Check the session\'s status and the backup Job\'s logs. Runbook: docs/runbook.md#stashpxcbackupfailed.',
+              runbook_url: 'docs/runbook.md#stashpxcbackupfailed',
+            },
+          }],
+        }],
+      }],
+    };
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'rules.yaml': ruleFile(rule, true), 'tests.yaml': tests });
+    expect(result.output).toMatch(/SUCCESS/);
+    expect(result.code).toBe(0);
+  });
+
+  test('operator-level rules: accepted, and "down" / "backups silent" fire when they should', () => {
+    const chart = new Chart(Testing.app(), 'install');
+    const operator = new StashOperator(chart, 'stash', {
+      certificates: ServingCertificates.certManager(), monitoring: { operator: true, pushgateway: true, alerts: true },
+    });
+    const operatorRules = ruleFile(operator.alerts!.apiObject.toJson(), true);
+    const backups = ruleFile(ruleOf(fleetChart(1).chart), false);
+    const check = runPromtool(promtool, ['check', 'rules', 'operator.yaml'], { 'operator.yaml': operatorRules });
+    expect(check.output).toMatch(/SUCCESS: 3 rules found/);
+    const up = (endpoint: string, values: string) => series('up', { job: 'stash', namespace: 'stash', endpoint, service: 'stash', pod: 'stash-0', instance: '10.0.0.5:1' }, values);
+    const tests = {
+      rule_files: ['operator.yaml', 'backups.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          up('api', steps(2 * DAY, [[0, 1], [60, 0]])),
+          up('pushgateway', steps(2 * DAY, [[0, 1]])),
+          // The last push of any backup group at 00:05; the only database's RPO is 24h.
+          series('push_time_seconds', { ...SCRAPE, job: 'backupconfiguration-team-0-pxc-0-backup' }, steps(2 * DAY, [[0, null], [5, 300]])),
+        ],
+        alert_rule_test: [
+          { eval_time: '69m', alertname: OperatorAlert.OPERATOR_DOWN, exp_alerts: [] },
+          { eval_time: '71m', alertname: OperatorAlert.OPERATOR_DOWN, exp_alerts: [{ exp_labels: { severity: 'critical' } }] },
+          { eval_time: '71m', alertname: OperatorAlert.PUSHGATEWAY_DOWN, exp_alerts: [] },
+          { eval_time: at(DAY + 4), alertname: OperatorAlert.BACKUPS_SILENT, exp_alerts: [] },
+          { eval_time: at(DAY + 6), alertname: OperatorAlert.BACKUPS_SILENT, exp_alerts: [{ exp_labels: { severity: 'critical' } }] },
+        ],
+      }],
+    };
+    const stripped = { groups: operatorRules.groups.map((g: any) => ({ ...g, rules: g.rules.map((r: any) => ({ ...r, annotations: undefined })) })) };
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'operator.yaml': stripped, 'backups.yaml': backups, 'tests.yaml': tests });
+    expect(result.output).toMatch(/SUCCESS/);
+    expect(result.code).toBe(0);
+  });
+
+  test('a blueprint without a database list: series derived from the sessions of app-* BackupConfigurations', () => {
+    const labels = { ...SCRAPE, job: 'backupconfiguration-backups-app-orders', namespace: 'backups', invoker_kind: 'BackupConfiguration', invoker_name: 'app-orders', driver: 'Restic', repository: 'app-orders' };
+    const other = { ...labels, job: 'backupconfiguration-backups-manual', invoker_name: 'manual' };
+    const tests = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          series('stash_backup_session_success', labels, steps(60, [[0, 1], [20, 0]])),
+          series('stash_backup_session_success', other, steps(60, [[0, 0]])),
+        ],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: BackupAlert.FAILED, exp_alerts: [] },
+          { eval_time: '25m', alertname: BackupAlert.FAILED, exp_alerts: [{ exp_labels: { ...labels, database: 'orders', severity: 'warning', tolerance: '1.5', team: 'platform' } }] },
+        ],
+      }],
+    };
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'rules.yaml': ruleFile(blueprintRule(), false), 'tests.yaml': tests });
+    expect(result.output).toMatch(/SUCCESS/);
+    expect(result.code).toBe(0);
+  });
+});

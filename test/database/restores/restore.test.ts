@@ -1,0 +1,193 @@
+/**
+ * PerconaXtraDbRestore (RestoreSession): standalone and cluster restores as in the seed, every
+ * option, strict conformance with the upstream CRD, and the synth-time checks, including the
+ * guard against restoring into a database that is being backed up.
+ */
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import {
+  Backend, Hook, HookExecutionPolicy, manifestProblems, PerconaXtraDbBackup, PerconaXtraDbRestore, PerconaXtraDbRestoreProps,
+  POD_ORDINAL, Repository, RetentionPolicy, Schedule, Snapshot, VolumeAccessMode,
+  restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
+} from '../../../src';
+import { PerconaXtraDbVersion } from '../../../src/api';
+import { describeWithReference, upstreamCrds } from '../../support/reference';
+
+const REPO = Repository.fromRepositoryName('gcs-repo-xtradb-cluster');
+
+const CLUSTER = {
+  replicas: 3,
+  volumeClaimTemplates: [{ name: `data-restored-xtradb-cluster-${POD_ORDINAL}`, storage: Size.gibibytes(1), storageClassName: 'standard' }],
+};
+
+function restoreChart(props: Partial<PerconaXtraDbRestoreProps> = {}): Chart {
+  const chart = new Chart(Testing.app(), 'test', { namespace: 'demo' });
+  new PerconaXtraDbRestore(chart, 'restore', { database: 'restored-xtradb', version: '8.0.36', repository: REPO, ...props });
+  return chart;
+}
+
+function restoreOf(props: Partial<PerconaXtraDbRestoreProps> = {}): any {
+  return Testing.synth(restoreChart(props))[0];
+}
+
+describe('standalone restore', () => {
+  test('the seed restore: latest snapshot into the new database\'s AppBinding', () => {
+    expect(restoreOf()).toEqual({
+      apiVersion: 'stash.appscode.com/v1beta1',
+      kind: 'RestoreSession',
+      metadata: { name: 'restored-xtradb-restore', namespace: 'demo' },
+      spec: {
+        repository: { name: 'gcs-repo-xtradb-cluster' },
+        task: { name: 'perconaxtradb-restore-8.0' },
+        target: {
+          ref: { apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name: 'restored-xtradb' },
+          rules: [{ snapshots: ['latest'] }],
+        },
+        runtimeSettings: {
+          container: { securityContext: restrictedJobContainerSecurityContext() },
+          pod: { securityContext: restrictedJobPodSecurityContext() },
+        },
+      },
+    });
+  });
+
+  test.each(PerconaXtraDbVersion.all())('version line $line restores with its Task', (line) => {
+    expect(restoreOf({ version: `${line.line}.1` }).spec.task.name).toBe(line.restoreTaskName);
+  });
+
+  test('a snapshot by id, hooks, params and runtime settings', () => {
+    const spec = restoreOf({
+      name: 'restore-before-incident',
+      snapshot: Snapshot.id('4bc21d6f'),
+      preRestoreHook: Hook.exec(['/bin/sh', '-c', 'echo start']),
+      postRestoreHook: Hook.httpPost({ port: 8080, path: '/restored', executionPolicy: HookExecutionPolicy.ON_SUCCESS }),
+      args: '--force',
+      waitTimeout: Duration.minutes(10),
+      taskParams: { extra: 'x' },
+      runtimeSettings: { container: { nice: 19 }, pod: { nodeSelector: { pool: 'restore' } } },
+      tempDir: { sizeLimit: Size.gibibytes(5) },
+      timeout: Duration.hours(3),
+    }).spec;
+    expect(spec.target.rules).toEqual([{ snapshots: ['4bc21d6f'] }]);
+    expect(spec.task.params).toEqual([{ name: 'args', value: '--force' }, { name: 'extra', value: 'x' }, { name: 'waitTimeout', value: '600' }]);
+    expect(spec.hooks).toEqual({
+      preRestore: { exec: { command: ['/bin/sh', '-c', 'echo start'] } },
+      postRestore: { httpPost: { port: 8080, path: '/restored' }, executionPolicy: 'OnSuccess' },
+    });
+    expect(spec.runtimeSettings).toEqual({
+      container: { nice: { adjustment: 19 }, securityContext: restrictedJobContainerSecurityContext() },
+      pod: { nodeSelector: { pool: 'restore' }, securityContext: restrictedJobPodSecurityContext() },
+    });
+    expect(spec.tempDir).toEqual({ sizeLimit: '5Gi' });
+    expect(spec.timeOut).toBe('3h');
+  });
+});
+
+describe('cluster restore', () => {
+  test('the seed cluster restore: 3 members, volumes per ordinal, data directory, host-0 to all', () => {
+    const rs = restoreOf({ database: 'restored-xtradb-cluster', cluster: CLUSTER });
+    expect(rs.metadata.name).toBe('restored-xtradb-cluster-restore');
+    expect(rs.spec.target).toEqual({
+      ref: { apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name: 'restored-xtradb-cluster' },
+      replicas: 3,
+      volumeMounts: [{ name: 'data-restored-xtradb-cluster', mountPath: '/var/lib/mysql' }],
+      volumeClaimTemplates: [{
+        metadata: { name: 'data-restored-xtradb-cluster-${POD_ORDINAL}' },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '1Gi' } } },
+      }],
+      rules: [{ targetHosts: [], sourceHost: 'host-0', snapshots: ['latest'] }],
+    });
+  });
+
+  test('explicit rules, data volume name and access modes', () => {
+    const target = restoreOf({
+      database: 'restored-xtradb-cluster',
+      cluster: {
+        replicas: 2,
+        dataVolumeName: 'data',
+        volumeClaimTemplates: [{ name: `data-${POD_ORDINAL}`, storage: Size.gibibytes(20), accessModes: [VolumeAccessMode.READ_WRITE_ONCE_POD] }],
+      },
+      rules: [
+        { sourceHost: 'host-0', targetHosts: ['host-0'], snapshots: [Snapshot.id('4bc21d6f')] },
+        { sourceHost: 'host-0', targetHosts: ['host-1'] },
+      ],
+    }).spec.target;
+    expect(target.volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/mysql' }]);
+    expect(target.volumeClaimTemplates[0].spec).toEqual({ accessModes: ['ReadWriteOncePod'], resources: { requests: { storage: '20Gi' } } });
+    expect(target.rules).toEqual([
+      { sourceHost: 'host-0', targetHosts: ['host-0'], snapshots: ['4bc21d6f'] },
+      { sourceHost: 'host-0', targetHosts: ['host-1'], snapshots: ['latest'] },
+    ]);
+  });
+
+  test.each([
+    ['no volume claim templates', { cluster: { replicas: 3, volumeClaimTemplates: [] } }, /\[test\/restore\] cluster\.volumeClaimTemplates: is empty, so Stash has no volume to restore the data directory into\. Fix: add the data volume/],
+    ['zero replicas', { cluster: { ...CLUSTER, replicas: 0 } }, /\[test\/restore\] cluster\.replicas: 0 is not a whole number between 1 and 1000\. Fix: give the number of members/],
+    ['a template name without the ordinal', { cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-db', storage: Size.gibibytes(1) }] } }, /cluster\.volumeClaimTemplates\[0\]\.name: "data-db" has no \$\{POD_ORDINAL\}, so all 3 members would get the same claim/],
+    ['an unknown variable', { cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-${DB}-${POD_ORDINAL}', storage: Size.gibibytes(1) }] } }, /uses \$\{DB\}; only \$\{POD_ORDINAL\} is replaced/],
+    ['an invalid claim name', { cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'Data-${POD_ORDINAL}', storage: Size.gibibytes(1) }] } }, /"Data-2" \(for the last member\) has upper-case letters/],
+    ['a data volume that matches no template', { cluster: { ...CLUSTER, dataVolumeName: 'other' } }, /cluster\.dataVolumeName: "other" matches no volume claim template/],
+    ['a tiny volume', { cluster: { replicas: 1, volumeClaimTemplates: [{ name: 'data-${POD_ORDINAL}', storage: Size.kibibytes(4) }] } }, /storage: 4Ki cannot hold a data directory/],
+    ['a target host beyond the replicas', { cluster: CLUSTER, rules: [{ sourceHost: 'host-0', targetHosts: ['host-3'] }] }, /rules\[0\]\.targetHosts: "host-3" is not one of the restore hosts host-0 \.\.\. host-2/],
+    ['mysql args on a cluster restore', { cluster: CLUSTER, args: '--force' }, /args: is set for a cluster restore/],
+  ])('refuses %s', (_name, props, message) => {
+    expect(() => Testing.synth(restoreChart(props as Partial<PerconaXtraDbRestoreProps>))).toThrow(message);
+  });
+});
+
+describe('restore checks', () => {
+  test.each([
+    ['an unsupported version', { version: '8.1.0' }, /version: "8\.1\.0" is not a Percona XtraDB version/],
+    ['a bad snapshot id', { snapshot: Snapshot.id('latest-1') }, /rules\[0\]\.snapshots: "latest-1" is not a restic snapshot id/],
+    ['snapshot and rules together', { snapshot: Snapshot.latest(), rules: [{}] }, /snapshot: is set together with rules/],
+    ['empty rules', { rules: [] }, /rules: is empty, so nothing would be restored/],
+    ['an empty source host', { rules: [{ sourceHost: ' ' }] }, /rules\[0\]\.sourceHost: is empty/],
+    ['OnFinalRetryFailure on a restore hook', { postRestoreHook: Hook.exec(['true'], { executionPolicy: HookExecutionPolicy.ON_FINAL_RETRY_FAILURE }) }, /postRestoreHook\.executionPolicy: OnFinalRetryFailure applies to backups only/],
+    ['an execution policy on a pre-restore hook', { preRestoreHook: Hook.exec(['true'], { executionPolicy: HookExecutionPolicy.ALWAYS }) }, /preRestoreHook\.executionPolicy: is set on a pre hook/],
+    ['a wait timeout in milliseconds', { waitTimeout: Duration.millis(500) }, /waitTimeout: 500ms is not a whole number of seconds/],
+    ['a long name', { name: 'r'.repeat(64) }, /name: "r+" is 64 characters long/],
+  ])('refuses %s', (_name, props, message) => {
+    expect(() => Testing.synth(restoreChart(props as Partial<PerconaXtraDbRestoreProps>))).toThrow(message);
+  });
+
+  function backupAndRestore(restore: Partial<PerconaXtraDbRestoreProps>): Chart {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'demo' });
+    const repository = new Repository(chart, 'repo', { name: 'repo', backend: Backend.gcs({ bucket: 'ok-bucket' }), storageSecretName: 'gcs-secret' });
+    new PerconaXtraDbBackup(chart, 'backup', { database: 'sample-xtradb', version: '8.0.36', repository, schedule: Schedule.cron('@daily'), retentionPolicy: RetentionPolicy.keepLast(5) });
+    new PerconaXtraDbRestore(chart, 'restore', { database: 'sample-xtradb', version: '8.0.36', repository, ...restore });
+    return chart;
+  }
+
+  test('restoring into the database being backed up needs an explicit opt-in', () => {
+    expect(() => Testing.synth(backupAndRestore({}))).toThrow(
+      /\[test\/restore\] database: "sample-xtradb" is backed up by test\/backup; restoring into it overwrites it with older data.*Fix: restore into a new database.*allowRestoreIntoBackedUpDatabase: true/);
+    expect(Testing.synth(backupAndRestore({ allowRestoreIntoBackedUpDatabase: true })).map((o) => o.kind)).toEqual(['Repository', 'BackupConfiguration', 'RestoreSession']);
+  });
+
+  test('a database of the same name in another namespace is a different database', () => {
+    expect(() => Testing.synth(backupAndRestore({ namespace: 'staging' }))).not.toThrow(/is backed up by/);
+    expect(() => Testing.synth(backupAndRestore({ databaseNamespace: 'staging' }))).not.toThrow(/is backed up by/);
+  });
+
+  test('a restore target in another namespace is referenced with it', () => {
+    expect(restoreOf({ databaseNamespace: 'staging' }).spec.target.ref.namespace).toBe('staging');
+  });
+});
+
+describeWithReference('restore objects conform strictly to the upstream CRD', () => {
+  const crds = [...upstreamCrds().values()];
+  test.each([
+    ['standalone', {}],
+    ['standalone by snapshot id', { snapshot: Snapshot.id('4bc21d6f') }],
+    ['cluster', { database: 'restored-xtradb-cluster', cluster: CLUSTER }],
+    ['everything', {
+      cluster: { ...CLUSTER, dataVolumeName: 'data-restored-xtradb-cluster' },
+      rules: [{ sourceHost: 'host-0', targetHosts: [], snapshots: [Snapshot.latest()] }],
+      preRestoreHook: Hook.tcpSocket(3306), postRestoreHook: Hook.httpGet({ port: 80, executionPolicy: HookExecutionPolicy.ON_FAILURE }),
+      waitTimeout: Duration.minutes(5), taskParams: { a: 'b' },
+      runtimeSettings: { container: { nice: 5, env: { A: 'b' } }, pod: { tolerations: [{ operator: 'Exists' }] } },
+      tempDir: { sizeLimit: Size.gibibytes(1) }, timeout: Duration.hours(1), labels: { a: 'b' },
+    }],
+  ] as Array<[string, Partial<PerconaXtraDbRestoreProps>]>)('%s', (_name, props) => {
+    expect(manifestProblems(restoreOf(props), crds)).toEqual([]);
+  });
+});
