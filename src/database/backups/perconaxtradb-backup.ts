@@ -38,7 +38,8 @@ export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, St
   readonly name?: string;
   /**
    * Confine the backup Jobs with a NetworkPolicy (`<name>-jobs`): egress only to DNS, the API
-   * server, the Pushgateway, the database and the object store. See `BackupNetworkPolicy`.
+   * server, the operator's license endpoint and Pushgateway, the database and the object store.
+   * See `BackupNetworkPolicy`.
    * @default - no NetworkPolicy
    */
   readonly networkPolicy?: JobNetworkPolicyOptions;

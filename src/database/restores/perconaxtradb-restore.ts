@@ -201,7 +201,8 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
   readonly timeout?: Duration;
   /**
    * Confine the restore Jobs with a NetworkPolicy (`<name>-jobs`): egress only to DNS, the API
-   * server, the Pushgateway, the object store and (standalone) the database. See `BackupNetworkPolicy`.
+   * server, the operator's license endpoint and Pushgateway, the object store and (standalone)
+   * the database. See `BackupNetworkPolicy`.
    * @default - no NetworkPolicy
    */
   readonly networkPolicy?: JobNetworkPolicyOptions;
