@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the pinned Helm 3, Helm 4 and promtool binaries from their Go modules (through the Go
+# Installs the pinned Helm 3, Helm 4, promtool and cyclonus binaries from their Go modules (through the Go
 # module proxy) into the tools cache, once; later runs only check the version stamps (no Go needed). The
 # tests look for them there (or on PATH).
 #   --optional       without a Go toolchain, say so in one line and exit 0 (`npm test` runs this
@@ -12,6 +12,8 @@ HELM3_VERSION=v3.19.0
 HELM4_VERSION=v4.3.1
 # promtool checks the emitted PrometheusRules; Prometheus 3.x modules are tagged v0.3xx.
 PROMTOOL_VERSION=v0.316.0
+# cyclonus judges the Jobs' NetworkPolicies offline (`analyze --mode query-traffic`); about 5 minutes cold.
+CYCLONUS_VERSION=v0.5.6
 CACHE="${STASH_PXC_CACHE:-$HOME/.cache/stash-pxc}"
 BIN="$CACHE/tools/bin"
 optional=false
@@ -44,6 +46,7 @@ TOOLS=(
   "helm   helm.sh/helm/v3@$HELM3_VERSION  cmd/helm"
   "helm4  helm.sh/helm/v4@$HELM4_VERSION  cmd/helm"
   "promtool  github.com/prometheus/prometheus@$PROMTOOL_VERSION  cmd/promtool"
+  "cyclonus  github.com/mattfenwick/cyclonus@$CYCLONUS_VERSION  cmd/cyclonus"
 )
 
 needed=()
@@ -55,7 +58,7 @@ done
 if [ ${#needed[@]} -gt 0 ]; then
   GO=$(find_go || true)
   if [ -z "$GO" ]; then
-    echo "install-tools: no Go toolchain, so Helm 3/4 and promtool cannot be built: install Go (https://go.dev/dl/, or set GO=/path/to/go) and run \`bash scripts/install-tools.sh\`" >&2
+    echo "install-tools: no Go toolchain, so Helm 3/4, promtool and cyclonus cannot be built: install Go (https://go.dev/dl/, or set GO=/path/to/go) and run \`bash scripts/install-tools.sh\`" >&2
     $optional && exit 0
     exit 1
   fi
@@ -66,4 +69,4 @@ if [ ${#needed[@]} -gt 0 ]; then
   done
 fi
 echo "install-tools: helm $("$BIN/helm" version --short), helm4 $("$BIN/helm4" version --short)," \
-  "promtool $(cat "$BIN/promtool.version") (module version; a go-installed promtool reports none) in $BIN"
+  "promtool $(cat "$BIN/promtool.version"), cyclonus $(cat "$BIN/cyclonus.version") (module versions; go-installed builds report none) in $BIN"
