@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the pinned Helm 3, Helm 4 and promtool binaries from their Go modules (through the Go
 # module proxy) into the tools cache, once; later runs only check the version stamps (no Go needed). The
-# tests look for them there (or on PATH).
+# tests look for them there (or on PATH). Also installs Debian's MariaDB server for the SQL suites
+# where it may (root with apt-get).
 #   --optional       without a Go toolchain, say so in one line and exit 0 (`npm test` runs this
 #                    before the tests; the suites that need the tools then skip with the same hint). Without it
 #                    (CI), a missing Go is an error.
@@ -64,6 +65,23 @@ if [ ${#needed[@]} -gt 0 ]; then
     read -r target module cmd <<<"$tool"
     go_install "$module" "$cmd" "$target" "${module#*@}"
   done
+fi
+# A real MySQL-compatible server for the host-run SQL and script tests (test/support/mariadb.ts):
+# Debian's MariaDB, installed with apt-get where we may (root); elsewhere those suites say how.
+if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install-tools: installing Debian's mariadb-server and mariadb-client (apt-get)"
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+           DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client >/dev/null; }; then
+      echo "install-tools: apt-get could not install mariadb-server; the MariaDB suites will say so" >&2
+      $optional || exit 1
+    fi
+    # The package may start a system server; the tests start their own on private sockets.
+    command -v service >/dev/null 2>&1 && service mariadb stop >/dev/null 2>&1 || true
+  else
+    echo "install-tools: no MariaDB server and not root with apt-get: install mariadb-server and mariadb-client to run the SQL suites" >&2
+    $optional || exit 1
+  fi
 fi
 echo "install-tools: helm $("$BIN/helm" version --short), helm4 $("$BIN/helm4" version --short)," \
   "promtool $(cat "$BIN/promtool.version") (module version; a go-installed promtool reports none) in $BIN"
