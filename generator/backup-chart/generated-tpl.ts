@@ -16,6 +16,10 @@ import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/data
 import {
   clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src/database/jobs/job-security';
+import { INSTALL_OPERATOR_POD_LABELS, OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } from '../../src/api/stash/operator';
+import {
+  DEFAULT_DNS, GALERA_PORT, INVOKER_LABEL, KUBEDB_POD_NAME, MYSQL_PORT, SST_PORT, STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
+} from '../../src/database/jobs/backup-network-policy';
 import { REPO_ROOT } from '../paths';
 import { DNS_SUBDOMAIN } from './schema';
 import { BACKUP_CHART_NAME, RETENTION_RULES, SETTING_KEYS } from './values-model';
@@ -52,6 +56,22 @@ function secretKeyTable(): object {
   return { base, swift, swiftDefaultAuth: SwiftAuth.KEYSTONE_V3, restBasicAuth, customCaCertificate };
 }
 
+/** What the Jobs' NetworkPolicies are made of: Stash's pod labels, the ports, the default peers. */
+function jobNetworkFacts(): object {
+  return {
+    managedBy: STASH_MANAGED_BY,
+    components: { backup: STASH_BACKUP_COMPONENT, restore: STASH_RESTORE_COMPONENT },
+    invokerLabel: INVOKER_LABEL,
+    operatorPorts: [OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT],
+    installChartName: INSTALL_OPERATOR_POD_LABELS['app.kubernetes.io/name'],
+    dnsPodLabels: DEFAULT_DNS.podLabels,
+    kubedbPodName: KUBEDB_POD_NAME,
+    databasePort: MYSQL_PORT,
+    galeraPort: GALERA_PORT,
+    sstPort: SST_PORT,
+  };
+}
+
 /** A define whose body is `text` as it is (JSON or a pattern: no template actions in it). */
 function define(name: string, doc: string, text: string): string {
   if (text.includes('{{')) throw new Error(`the ${name} define would contain template delimiters`);
@@ -70,6 +90,7 @@ export function backupGeneratedTpl(): string {
     define('settingKeys', 'The settings a database takes from defaults unless it sets them itself (JSON).', JSON.stringify(SETTING_KEYS)),
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
     define('maxGoDurationMs', "Go's longest duration in milliseconds.", String(MAX_GO_DURATION_MS)),
+    define('jobNetworkFacts', "What the Jobs' NetworkPolicies are made of: Stash's pod labels, ports, default peers (JSON).", JSON.stringify(jobNetworkFacts())),
   ].join('\n');
 }
 

@@ -90,6 +90,31 @@ removing the entry later does not delete a finished RestoreSession mid-run; unde
 HelmRelease owns what the chart renders: keep the entry until the restore has finished (\`kubectl get
 restoresession -w\`) and then remove it, or annotate it with \`helm.sh/resource-policy: keep\`.
 
+## Network policies
+
+\`networkPolicy.enabled: true\` confines the Jobs of every backup and restore with a NetworkPolicy
+\`<backup or restore>-jobs\`, as \`BackupNetworkPolicy\` does in TypeScript: no ingress (but the SST
+stream of a database marked \`galera: true\`, from its members on 4444), and egress only to the
+cluster DNS, the API server (\`apiServerCidrs\`, required: the endpoints'
+addresses from \`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes\`),
+the stash-pxc operator's pod (its license endpoint, which every Job calls first: the Service's 443,
+pod port 8443; and the Pushgateway, 56789), the database (3306, and 4567 with \`galera\`) and the
+object store. The operator's pod is the install chart's: \`app.kubernetes.io/name: stash-pxc\`,
+\`app.kubernetes.io/instance: <operatorRelease>\` in \`operatorNamespace\` (default: release
+\`stash\` in namespace \`stash\`, as the install README and \`dist/install.yaml\` put it); give
+\`operatorPodLabels\` for another install. The BackupConfigurations and RestoreSessions then carry
+\`stash-pxc/invoker: <name>\`, which Stash copies to their Jobs' pods and the policy selects.
+NetworkPolicies only work where the CNI enforces them.
+
+\`\`\`yaml
+networkPolicy:
+  enabled: true
+  apiServerCidrs: ["10.0.0.1/32"]
+databases:
+  - name: sample-xtradb-cluster
+    galera: true
+\`\`\`
+
 ## Storage Secret
 
 Never commit credentials. Create the Secret out of band, or let the chart render it from values
@@ -123,7 +148,8 @@ the values path:
   claim without \`\${POD_ORDINAL}\`, with another variable, or whose name for the last member is
   no DNS-1123 subdomain; a restore into a database this release backs up; a restore from a
   database the release does not back up, or from another namespace its \`usagePolicy\` does not
-  allow; a database listed twice; missing Secret keys.
+  allow; a database listed twice; missing Secret keys; a network policy without the API server's
+  addresses, or with an address that is no CIDR.
 
 ## Values
 

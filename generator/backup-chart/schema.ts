@@ -32,6 +32,7 @@ const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
+const CIDR = '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/[0-9]{1,3})$';
 // Macros, "@every" (its duration the templates check, with a fix) or five fields; surrounding
 // whitespace is trimmed, as the constructs trim it.
 const CRON = `^\\s*(${Object.keys(CRON_MACROS).join('|')}|@every.*|[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+)\\s*$`;
@@ -216,6 +217,7 @@ function patternFixes(): { [pattern: string]: string } {
     [QUANTITY]: 'write a whole number with Ki, Mi, Gi or Ti, e.g. 512Mi or 10Gi',
     [CPU]: 'write millicores such as 500m, or cores such as 2 or 0.5',
     [HHMM]: 'write HH:MM from 00:00 to 23:59',
+    [CIDR]: 'write an address with its prefix length, e.g. "10.0.0.10/32"',
     [CRON]: 'write five fields "minute hour day-of-month month day-of-week" (e.g. "30 2 * * MON-FRI"), a macro such as "@daily", or "@every 6h"',
     [GO_DURATION_PATTERN]: 'write hours, minutes and seconds such as 2h, 90m or 1h30m',
     [ENV_NAME]: 'use letters, digits, "-", "_" and ".", not starting with a digit',
@@ -271,6 +273,7 @@ function rawValuesSchema(): JsonSchema {
           name: str('AppBinding name (for KubeDB, the PerconaXtraDB name).', { pattern: DNS_LABEL, maxLength: 56 }),
           namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
           enabled: bool('false leaves the database out (its objects are removed; a kept Repository stays).'),
+          galera: bool('The database is a Galera cluster (backed up through garbd): with networkPolicy, its backup Jobs also reach the members on 4567 and take the donor\'s SST stream on 4444.'),
           ...settings,
         }, { required: ['name'] }),
       }),
@@ -343,6 +346,18 @@ function rawValuesSchema(): JsonSchema {
       storageSecret: object('Render the storage Secret in each database namespace. Only with values given at install time (--set-file), never committed.', {
         create: bool('Render it.'),
         data: stringMap('Keys (RESTIC_PASSWORD and the backend\'s).'),
+      }),
+      networkPolicy: object('Confine the backup and restore Jobs with a NetworkPolicy <backup or restore>-jobs each: egress only to DNS, the API server, the stash-pxc operator (license endpoint 8443, Pushgateway 56789), the database and the object store.', {
+        enabled: bool('Render the NetworkPolicies (and the stash-pxc/invoker label that selects the Jobs).'),
+        apiServerCidrs: d('The API server\'s endpoint addresses as CIDRs (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes); required when enabled.', { type: 'array', items: { type: 'string', pattern: CIDR } }),
+        apiServerPorts: d('Ports of those endpoints.', { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1, maximum: 65535 } }),
+        operatorNamespace: str('Namespace of the stash-pxc install chart\'s release.', { pattern: DNS_LABEL, maxLength: 63 }),
+        operatorRelease: str('Release name of the stash-pxc install chart: its operator pod is labelled app.kubernetes.io/name: stash-pxc, app.kubernetes.io/instance: <release>.', { pattern: LABEL_VALUE, minLength: 1, maxLength: 63 }),
+        operatorPodLabels: d('Labels of the operator pod instead (another install, or the install chart with nameOverride).', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string', pattern: LABEL_VALUE, maxLength: 63 } }, additionalProperties: false }),
+        dnsNamespace: str('Namespace of the cluster DNS.', { pattern: DNS_LABEL, maxLength: 63 }),
+        dnsPodLabels: d('Labels of the cluster DNS pods (empty: k8s-app: kube-dns).', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string', pattern: LABEL_VALUE, maxLength: 63 } }, additionalProperties: false }),
+        objectStoreCidrs: d('Addresses of the object store as CIDRs (empty: from the backend: its IP, the namespace of an in-cluster *.svc endpoint, else any address on the port).', { type: 'array', items: { type: 'string', pattern: CIDR } }),
+        objectStorePort: int('Port of the object store (for an in-cluster store, the pods\' port behind its Service; default: the endpoint\'s, else 443, 80 for http).', 1, 65535),
       }),
     },
   };

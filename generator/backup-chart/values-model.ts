@@ -11,6 +11,8 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
+import { INSTALL_NAMESPACE, INSTALL_OPERATOR_POD_LABELS } from '../../src/api/stash/operator';
+import { JobNetworkPolicyOptions } from '../../src/database/jobs/backup-network-policy';
 import { problem } from '../../src/core/validation/problems';
 import { parseGoDuration } from './durations';
 import {
@@ -71,6 +73,39 @@ export function backupChartDefaults(): any {
     restores: [],
     blueprint: { enabled: false },
     storageSecret: { create: false, data: {} },
+    networkPolicy: {
+      enabled: false,
+      apiServerCidrs: [],
+      apiServerPorts: [443, 6443],
+      operatorNamespace: INSTALL_NAMESPACE,
+      operatorRelease: INSTALL_OPERATOR_POD_LABELS['app.kubernetes.io/instance'],
+      // Empty maps, not the labels themselves: Helm merges a user's map into a default one.
+      operatorPodLabels: {},
+      dnsNamespace: 'kube-system',
+      dnsPodLabels: {},
+      objectStoreCidrs: [],
+    },
+  };
+}
+
+/**
+ * The Jobs' NetworkPolicy options of a values `networkPolicy:` (none unless enabled). The operator
+ * pod is the install chart's (`app.kubernetes.io/name: stash-pxc`) of release `operatorRelease`,
+ * unless `operatorPodLabels` names other labels.
+ */
+export function networkPolicyOf(np: any): JobNetworkPolicyOptions | undefined {
+  if (!np?.enabled) return undefined;
+  const given = (m: any) => (isMap(m) && Object.keys(m).length > 0 ? m : undefined);
+  return {
+    apiServerCidrs: np.apiServerCidrs ?? [],
+    apiServerPorts: np.apiServerPorts,
+    operatorNamespace: np.operatorNamespace,
+    operatorPodLabels: given(np.operatorPodLabels)
+      ?? { 'app.kubernetes.io/name': INSTALL_OPERATOR_POD_LABELS['app.kubernetes.io/name'], 'app.kubernetes.io/instance': String(np.operatorRelease) },
+    dnsNamespace: np.dnsNamespace,
+    dnsPodLabels: given(np.dnsPodLabels),
+    objectStoreCidrs: Array.isArray(np.objectStoreCidrs) && np.objectStoreCidrs.length > 0 ? np.objectStoreCidrs : undefined,
+    objectStorePort: np.objectStorePort ?? undefined,
   };
 }
 
@@ -320,6 +355,8 @@ function toValuesProblem(error: string, renames: Map<string, { entry: string; fi
   const kind = segments[segments.indexOf(owner) + 1] ?? '';
   const field = /^([^:]+): /.exec(m[2])?.[1] ?? '';
   const rest = m[2].slice(field.length);
+  // The Jobs' NetworkPolicy takes the release-wide networkPolicy, but for the database's galera.
+  if (segments.includes('NetworkPolicy')) return field === 'galera' ? `${info.entry}.galera${rest}` : `networkPolicy.${field}${rest}`;
   const top = field.split(/[.[]/)[0];
   // The prefix is a values key of its own; the constructs report it inside the backend.
   const whole = /^backend\.\w+\.(prefix|subPath)$/.test(field) ? 'prefix' : info.fields[field];
@@ -346,6 +383,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
   const app = new App();
   const chart = new Chart(app, 'backup');
   const labels = releaseLabels(values, release);
+  const networkPolicy = networkPolicyOf(values.networkPolicy);
   const renames = new Map<string, { entry: string; fields: { [field: string]: string }; sourceOf?: (key: string) => string }>();
 
   const databases = resolveDatabases(values, release);
@@ -400,6 +438,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       postBackupHook: hookOf(s.postBackupHook),
       args: s.args,
       waitTimeout: s.waitTimeout !== undefined ? Duration.seconds(s.waitTimeout) : undefined,
+      networkPolicy: networkPolicy && { ...networkPolicy, galera: s.galera },
     });
     if (s.keepRepository !== false) {
       for (const [k, v] of Object.entries(KEEP_ANNOTATION)) plan.repository.apiObject.metadata.addAnnotation(k, v);
@@ -478,6 +517,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       defaultSecurityContext: r.defaultSecurityContext,
       preRestoreHook: hookOf(r.preRestoreHook),
       postRestoreHook: hookOf(r.postRestoreHook),
+      networkPolicy,
     });
   });
 

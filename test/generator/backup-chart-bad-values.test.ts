@@ -122,6 +122,10 @@ const CASES: Array<[string, object, string]> = [
   ['memory limit beyond a quantity', db({ runtimeSettings: { container: { resources: { limits: { memory: '99999999999Ti' } } } } }), 'databases[0].runtimeSettings.container.resources.memory.limit'],
   ['CPU limit beyond a quantity', db({ runtimeSettings: { container: { resources: { limits: { cpu: '99999999999999999' } } } } }), 'databases[0].runtimeSettings.container.resources.cpu.limit'],
   ['tempDir of zero', db({ tempDir: { sizeLimit: '0Mi' } }), 'databases[0].tempDir.sizeLimit'],
+  ['network policy without the API server\'s addresses', { ...BASE, networkPolicy: { enabled: true } }, 'networkPolicy.apiServerCidrs'],
+  ['network policy API server address with an octet over 255', { ...BASE, networkPolicy: { enabled: true, apiServerCidrs: ['10.0.0.300/32'] } }, 'networkPolicy.apiServerCidrs'],
+  ['network policy object store given by host name', { ...BASE, networkPolicy: { enabled: true, apiServerCidrs: ['10.0.0.1/32'], objectStoreCidrs: ['storage.googleapis.com'] } }, 'networkPolicy.objectStoreCidrs'],
+  ['network policy operator label key with a space', { ...BASE, networkPolicy: { enabled: true, apiServerCidrs: ['10.0.0.1/32'], operatorPodLabels: { 'bad key': 'x' } } }, 'networkPolicy.operatorPodLabels'],
   ['blueprint prefix without ${TARGET_NAME}', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/all', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } } }, 'blueprint.prefix'],
 ];
 

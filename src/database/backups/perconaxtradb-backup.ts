@@ -127,6 +127,7 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
         ...props.networkPolicy,
         name: `${this.name}-jobs`,
         namespace: props.namespace,
+        labels: props.labels,
         invoker: this.name,
         restore: false,
         database: props.database,

@@ -21,10 +21,27 @@ export const STASH_RESTORE_COMPONENT = 'stash-restore';
  */
 export const INVOKER_LABEL = 'stash-pxc/invoker';
 
+/**
+ * The MySQL port of the database's pods.
+ * @internal
+ */
+export const MYSQL_PORT = 3306;
 /** The Galera group communication port garbd connects to on the members. */
 export const GALERA_PORT = 4567;
 /** The State Snapshot Transfer port the backup Job listens on for the donor's xtrabackup stream. */
 export const SST_PORT = 4444;
+
+/**
+ * The cluster DNS pods' namespace and labels when none are given (CoreDNS keeps kube-dns's label).
+ * @internal
+ */
+export const DEFAULT_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } } as const;
+
+/**
+ * `app.kubernetes.io/name` of the pods KubeDB runs a Percona XtraDB in (the instance is the database).
+ * @internal
+ */
+export const KUBEDB_POD_NAME = 'perconaxtradbs.kubedb.com';
 
 /** Which traffic the backup and restore Jobs of a database may have, besides the object store's own address. */
 export interface JobNetworkPolicyOptions {
@@ -106,6 +123,11 @@ export interface BackupNetworkPolicyProps extends JobNetworkPolicyOptions {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
+  /**
+   * Extra labels of the NetworkPolicy (a backup or restore gives its own).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
   /** Name of the BackupConfiguration or RestoreSession whose Jobs it confines (the `stash-pxc/invoker` label). */
   readonly invoker: string;
   /** Backup Jobs (`stash-backup`) or restore Jobs (`stash-restore`). */
@@ -155,7 +177,7 @@ export class BackupNetworkPolicy extends StashObject {
   public readonly apiObject: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: BackupNetworkPolicyProps) {
-    super(scope, id, { kind: 'NetworkPolicy', name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, options: { namespace: props.namespace } });
+    super(scope, id, { kind: 'NetworkPolicy', name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, options: { namespace: props.namespace, labels: props.labels } });
     const namespace = this.namespace;
     this.podSelector = {
       ...STASH_MANAGED_BY,
@@ -169,13 +191,13 @@ export class BackupNetworkPolicy extends StashObject {
     });
 
     const dbLabels = props.databasePodLabels ?? (props.database !== undefined
-      ? { 'app.kubernetes.io/name': 'perconaxtradbs.kubedb.com', 'app.kubernetes.io/instance': props.database } : undefined);
+      ? { 'app.kubernetes.io/name': KUBEDB_POD_NAME, 'app.kubernetes.io/instance': props.database } : undefined);
     const dbPeer = dbLabels && inNamespace(props.databaseNamespace ?? namespace, dbLabels);
     const store = objectStorePeer(props.backend, props.objectStoreCidrs, props.objectStorePort);
 
     const egress: k8s.NetworkPolicyEgressRule[] = [
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.dnsNamespace ?? 'kube-system' } }, podSelector: { matchLabels: { ...(props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' }) } } }],
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.dnsNamespace ?? DEFAULT_DNS.namespace } }, podSelector: { matchLabels: { ...(props.dnsPodLabels ?? DEFAULT_DNS.podLabels) } } }],
         ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
       },
       { to: props.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: (props.apiServerPorts ?? [443, 6443]).map(tcp) },
@@ -184,7 +206,7 @@ export class BackupNetworkPolicy extends StashObject {
         to: Lazy.any({ produce: () => [operatorPeer(props, operatorEndpointsOf(this))] }) as any,
         ports: [tcp(OPERATOR_SECURE_PORT), tcp(props.pushgatewayPort ?? PUSHGATEWAY_PORT)],
       },
-      ...(dbPeer ? [{ to: [dbPeer], ports: [tcp(props.databasePort ?? 3306), ...(props.galera ? [tcp(GALERA_PORT)] : [])] }] : []),
+      ...(dbPeer ? [{ to: [dbPeer], ports: [tcp(props.databasePort ?? MYSQL_PORT), ...(props.galera ? [tcp(GALERA_PORT)] : [])] }] : []),
       ...(store.port !== undefined ? [{ ...(store.to ? { to: store.to } : {}), ports: [tcp(store.port)] }] : []),
     ];
     const ingress: k8s.NetworkPolicyIngressRule[] = props.galera && dbPeer ? [{ from: [dbPeer], ports: [tcp(SST_PORT)] }] : [];

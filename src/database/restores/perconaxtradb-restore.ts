@@ -298,6 +298,7 @@ export class PerconaXtraDbRestore extends StashObject {
         ...props.networkPolicy,
         name: `${this.name}-jobs`,
         namespace: props.namespace,
+        labels: props.labels,
         invoker: this.name,
         restore: true,
         // A cluster restore only writes the new volumes; it never connects to a database.

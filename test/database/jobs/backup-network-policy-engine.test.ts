@@ -2,23 +2,26 @@
  * The Jobs' NetworkPolicies judged by an existing NetworkPolicy engine (cyclonus, offline), on
  * the labels of the pods the real Stash operator made from our objects
  * (`../shared/reference/stash-operator-output/job-*.yaml`), the operator pod as
- * `dist/install.yaml` labels it, and the policies we render for the reference's databases: a
- * backup Job reaches DNS, the API server, the operator's license endpoint and Pushgateway, its
- * database and the object store, and nothing else; the SST port is open only for a cluster backup.
+ * `dist/install.yaml` labels it, and the policies that the per-database chart (Helm) and the
+ * constructs render from the reference's own values with `networkPolicy` on: a backup Job
+ * reaches DNS, the API server, the operator's license endpoint and Pushgateway, its database and
+ * the object store, and nothing else; the SST port is open only for a cluster backup.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { Chart, Size, Testing } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
-import {
-  Backend, INVOKER_LABEL, JobNetworkPolicyOptions, PerconaXtraDbBackup, PerconaXtraDbRestore, POD_ORDINAL, Repository, RetentionPolicy, Schedule,
-} from '../../../src';
+import { parse, parseAllDocuments } from 'yaml';
+import { fromValues, ReleaseInfo } from '../../../generator/backup-chart/values-model';
+import { INVOKER_LABEL } from '../../../src';
+import { helmRender, writeValuesFile } from '../../support/backup-chart';
 import { allowedByCyclonus, Connection, describeWithCyclonus, Endpoint } from '../../support/cyclonus';
+import { describeWithHelm, findHelm } from '../../support/helm';
 import { describeWithReference, readReference, REFERENCE_DIR, REPO_ROOT } from '../../support/reference';
 
 const NAMESPACE = 'demo';
 const API_SERVER = '10.0.0.1';
-const NETWORK_POLICY: JobNetworkPolicyOptions = { apiServerCidrs: [`${API_SERVER}/32`] };
+/** The release the reference's objects were installed as. */
+const RELEASE: ReleaseInfo = { name: 'demo-backups', namespace: NAMESPACE };
 
 /** The reference's Jobs: pod labels as the operator wrote them, and the invoker each belongs to. */
 interface ReferenceJob {
@@ -52,25 +55,43 @@ function installOperatorPod(): Endpoint {
   return { namespace: deployment.metadata.namespace, labels: deployment.spec.template.metadata.labels, ip: '10.1.0.10' };
 }
 
-/** The reference's backups and restores (input-values.yaml), each with a NetworkPolicy, as constructs. */
-function constructPolicies(): any[] {
-  const chart = new Chart(Testing.app(), 'demo', { namespace: NAMESPACE });
-  const backend = Backend.gcs({ bucket: 'stash-testing', prefix: 'demo/xtradb' });
-  const common = { version: '8.0.36', schedule: Schedule.cron('*/5 * * * *'), retentionPolicy: RetentionPolicy.keepLast(5) };
-  for (const [database, galera] of [['sample-xtradb', false], ['sample-xtradb-cluster', true]] as const) {
-    const repository = new Repository(chart, `${database}-repo`, { name: `gcs-${database}`, backend, storageSecretName: 'gcs-secret' });
-    new PerconaXtraDbBackup(chart, database, { ...common, database, repository, networkPolicy: { ...NETWORK_POLICY, galera } });
+/** The reference's values (what the operator was fed), with the Jobs confined: the cluster is a Galera one. */
+function referenceValues(): any {
+  const values = parse(fs.readFileSync(path.join(REFERENCE_DIR, 'stash-operator-output', 'input-values.yaml'), 'utf8'));
+  return {
+    ...values,
+    networkPolicy: { enabled: true, apiServerCidrs: [`${API_SERVER}/32`] },
+    databases: values.databases.map((d: any) => (/cluster/.test(d.name) ? { ...d, galera: true } : d)),
+  };
+}
+
+/** The objects the constructs build from the reference's values. */
+function constructObjects(): any[] {
+  return fromValues(referenceValues(), RELEASE).manifests;
+}
+
+/** The objects Helm renders from the reference's values with the generated chart. */
+async function helmObjects(): Promise<any[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-netpol-'));
+  try {
+    const file = writeValuesFile(dir, 'values.yaml', referenceValues());
+    const { objects, error } = await helmRender(findHelm(4), path.join(REPO_ROOT, 'charts', 'stash-pxc-backup'), file, RELEASE);
+    if (error) throw new Error(error);
+    return objects!;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  new PerconaXtraDbRestore(chart, 'restore', {
-    name: 'sample-xtradb-restore', database: 'restored-xtradb', version: '8.0.36',
-    repository: Repository.fromRepositoryName('gcs-sample-xtradb'), networkPolicy: NETWORK_POLICY,
-  });
-  new PerconaXtraDbRestore(chart, 'cluster-restore', {
-    name: 'sample-xtradb-cluster-restore', database: 'restored-xtradb-cluster', version: '8.0.36',
-    repository: Repository.fromRepositoryName('gcs-sample-xtradb-cluster'), networkPolicy: NETWORK_POLICY,
-    cluster: { replicas: 3, volumeClaimTemplates: [{ name: `data-restored-xtradb-cluster-${POD_ORDINAL}`, storage: Size.gibibytes(1) }] },
-  });
-  return Testing.synth(chart).filter((o) => o.kind === 'NetworkPolicy');
+}
+
+/**
+ * A Job's pod labels had our objects carried the NetworkPolicy's label: the operator copies the
+ * invoker's labels to the pods (see the test below), so the pod has the rendered invoker's labels
+ * and, over them, those it really got (the operator's own, and a rewritten restore's).
+ */
+function podLabels(job: ReferenceJob, objects: any[]): { [key: string]: string } {
+  const invoker = objects.find((o) => o.kind === (job.restore ? 'RestoreSession' : 'BackupConfiguration') && o.metadata.name === job.invoker);
+  expect({ job: job.file, invoker: invoker?.metadata.labels[INVOKER_LABEL] }).toEqual({ job: job.file, invoker: job.invoker });
+  return { ...invoker.metadata.labels, ...job.podLabels };
 }
 
 /** A KubeDB database pod (KubeDB's labels on its StatefulSet's pods). */
@@ -115,9 +136,13 @@ function casesFor(job: ReferenceJob, pod: Endpoint, operator: Endpoint): Case[] 
   ];
 }
 
-/** Judges every case of every reference Job under `policies`; returns the failures (empty when all hold). */
-function judge(cyclonus: string, policies: any[], jobs: ReferenceJob[], operator: Endpoint): string[] {
-  const cases = jobs.flatMap((job, i) => casesFor(job, { namespace: NAMESPACE, labels: { ...job.podLabels, [INVOKER_LABEL]: job.invoker }, ip: `10.1.3.${i + 1}` }, operator)
+/** Judges every case of every reference Job under the NetworkPolicies of `objects`; returns the failures (none when all hold). */
+function judge(cyclonus: string, objects: any[], jobs: ReferenceJob[], operator: Endpoint): string[] {
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+  expect(policies.map((p) => p.metadata.name).sort()).toEqual([
+    'sample-xtradb-backup-jobs', 'sample-xtradb-cluster-backup-jobs', 'sample-xtradb-cluster-restore-jobs', 'sample-xtradb-restore-jobs',
+  ]);
+  const cases = jobs.flatMap((job, i) => casesFor(job, { namespace: NAMESPACE, labels: podLabels(job, objects), ip: `10.1.3.${i + 1}` }, operator)
     .map(([what, connection, allowed]) => ({ job: job.file, what, connection, allowed })));
   const verdicts = allowedByCyclonus(cyclonus, policies, cases.map((c) => c.connection));
   return cases.flatMap((c, i) => (verdicts[i] === c.allowed ? []
@@ -148,11 +173,17 @@ describeWithReference('the Jobs\' NetworkPolicies, judged by cyclonus on the rea
     const operator = installOperatorPod();
 
     test('the policies of the constructs: every Job reaches what it needs and nothing else', () => {
-      expect(judge(cyclonus, constructPolicies(), jobs, operator)).toEqual([]);
+      expect(judge(cyclonus, constructObjects(), jobs, operator)).toEqual([]);
+    });
+
+    describeWithHelm('the chart', () => {
+      test('the policies Helm renders: every Job reaches what it needs and nothing else', async () => {
+        expect(judge(cyclonus, await helmObjects(), jobs, operator)).toEqual([]);
+      }, 60000);
     });
 
     test('the engine tells the difference: the old peer (app.kubernetes.io/name: stash, no 8443) blocks the license endpoint and the Pushgateway', () => {
-      const old = constructPolicies().map((p) => ({
+      const old = constructObjects().map((p) => (p.kind !== 'NetworkPolicy' ? p : {
         ...p,
         spec: {
           ...p.spec,
