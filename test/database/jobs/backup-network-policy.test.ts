@@ -129,6 +129,15 @@ describe('the NetworkPolicy of a restore', () => {
     expect(p.spec.egress.map((r: any) => r.ports.map((x: any) => x.port))).toEqual([[53, 53], [443, 6443], [8443, 56789], [443]]);
   });
 
+  test('the policy carries the labels of its backup or restore (a Helm release\'s, for instance)', () => {
+    const labels = { 'app.kubernetes.io/instance': 'shop-backups', 'app.kubernetes.io/part-of': 'stash-pxc' };
+    const objects = synth((chart) => {
+      new PerconaXtraDbBackup(chart, 'b', { database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('r'), ...common, labels, networkPolicy: API });
+      new PerconaXtraDbRestore(chart, 'r', { database: 'db2', version: '8.0.36', repository: Repository.fromRepositoryName('r'), labels, networkPolicy: API });
+    });
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.labels)).toEqual([labels, labels]);
+  });
+
   test('a plan\'s one switch confines its backup and its restore', () => {
     const objects = synth((chart) => new PerconaXtraDbBackupPlan(chart, 'plan', {
       database: 'db', version: '8.0.36', backend: Backend.gcs({ bucket: 'backups', prefix: 'db' }), storageSecretName: 's', ...common,
