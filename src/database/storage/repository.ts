@@ -8,6 +8,7 @@ import { instanceProblems, problem, requiredProblems, within } from '../../core/
 import { Backend } from './backend';
 import { IRepositoryRef, referenceKindProblems } from '../targets/references';
 import { StorageSecret } from './storage-secret';
+import { locationOfBackend, registerRepositoryLocation, repositoryLocationProblems } from './repository-location';
 
 /** Which namespaces may use a Repository (`spec.usagePolicy.allowedNamespaces`). */
 export class UsagePolicy {
@@ -150,6 +151,7 @@ export class Repository extends StashObject implements IRepositoryRef {
       ...(props.usagePolicy instanceof UsagePolicy ? { usagePolicy: props.usagePolicy.toJson() } : {}),
     };
     this.apiObject = this.customResource(REPOSITORY, spec);
+    registerRepositoryLocation(this, () => locationOfBackend(props.backend, this.namespace));
 
     this.addProblems(() => {
       const missing = [
@@ -162,6 +164,7 @@ export class Repository extends StashObject implements IRepositoryRef {
         ...nameProblems('storageSecretName', props.storageSecretName, NameRule.DNS_SUBDOMAIN),
         ...within('backend', props.backend.problems()),
         ...(props.usagePolicy ? props.usagePolicy.problems('usagePolicy') : []),
+        ...repositoryLocationProblems(this),
       ];
     });
   }
