@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the pinned Helm 3, Helm 4 and promtool binaries from their Go modules (through the Go
 # module proxy) into the tools cache, once; later runs only check the version stamps (no Go needed). The
-# tests look for them there (or on PATH).
+# tests look for them there (or on PATH). Also installs Debian's MariaDB server for the SQL suites
+# where it may (root with apt-get).
 #   --optional       without a Go toolchain, say so in one line and exit 0 (`npm test` runs this
 #                    before the tests; the suites that need the tools then skip with the same hint). Without it
 #                    (CI), a missing Go is an error.
@@ -12,6 +13,8 @@ HELM3_VERSION=v3.19.0
 HELM4_VERSION=v4.3.1
 # promtool checks the emitted PrometheusRules; Prometheus 3.x modules are tagged v0.3xx.
 PROMTOOL_VERSION=v0.316.0
+# The Pushgateway the drills push to in the host-run drill tests (the one Stash runs beside its operator).
+PUSHGATEWAY_VERSION=v1.11.5
 CACHE="${STASH_PXC_CACHE:-$HOME/.cache/stash-pxc}"
 BIN="$CACHE/tools/bin"
 optional=false
@@ -33,17 +36,38 @@ go_install() { # module@version command target version
   local tmp
   tmp=$(mktemp -d)
   echo "install-tools: building $1 (cmd $2) as $BIN/$3"
-  GOBIN="$tmp" "$GO" install "${1%@*}/$2@${1#*@}"
-  mv "$tmp/$(basename "$2")" "$BIN/$3"
+  local pkg="${1%@*}"
+  [ "$2" = . ] || pkg="$pkg/$2"
+  GOBIN="$tmp" "$GO" install "$pkg@${1#*@}"
+  mv "$tmp/$(basename "$pkg")" "$BIN/$3"
   echo "$4" > "$BIN/$3.version"
   rm -rf "$tmp"
 }
+
+# A real MySQL-compatible server for the host-run SQL and script tests (test/support/mariadb.ts):
+# Debian's MariaDB, installed with apt-get where we may (root); elsewhere those suites say how.
+if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install-tools: installing Debian's mariadb-server and mariadb-client (apt-get)"
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+           DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client >/dev/null; }; then
+      echo "install-tools: apt-get could not install mariadb-server; the MariaDB suites will say so" >&2
+      $optional || exit 1
+    fi
+    # The package may start a system server; the tests start their own on private sockets.
+    command -v service >/dev/null 2>&1 && service mariadb stop >/dev/null 2>&1 || true
+  else
+    echo "install-tools: no MariaDB server and not root with apt-get: install mariadb-server and mariadb-client to run the SQL suites" >&2
+    $optional || exit 1
+  fi
+fi
 
 # target  module@version  command path in the module
 TOOLS=(
   "helm   helm.sh/helm/v3@$HELM3_VERSION  cmd/helm"
   "helm4  helm.sh/helm/v4@$HELM4_VERSION  cmd/helm"
   "promtool  github.com/prometheus/prometheus@$PROMTOOL_VERSION  cmd/promtool"
+  "pushgateway  github.com/prometheus/pushgateway@$PUSHGATEWAY_VERSION  ."
 )
 
 needed=()
@@ -66,4 +90,5 @@ if [ ${#needed[@]} -gt 0 ]; then
   done
 fi
 echo "install-tools: helm $("$BIN/helm" version --short), helm4 $("$BIN/helm4" version --short)," \
-  "promtool $(cat "$BIN/promtool.version") (module version; a go-installed promtool reports none) in $BIN"
+  "promtool $(cat "$BIN/promtool.version") (module version; a go-installed promtool reports none)," \
+  "pushgateway $(cat "$BIN/pushgateway.version") in $BIN"

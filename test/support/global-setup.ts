@@ -3,6 +3,7 @@
  * how to run them (jest only lists skipped tests in verbose mode).
  */
 import { helmUnavailable, onPath } from './helm';
+import { mariaDbUnavailable } from './mariadb';
 import { promtoolUnavailable } from './promtool';
 import { REFERENCE_MISSING } from './reference';
 
@@ -11,6 +12,7 @@ export default function globalSetup(): void {
     REFERENCE_MISSING && `skipping the upstream comparisons: ${REFERENCE_MISSING}`,
     helmUnavailable() && `skipping the Helm suites: ${helmUnavailable()}`,
     promtoolUnavailable() && `skipping the alert-rule suites: ${promtoolUnavailable()}`,
+    mariaDbUnavailable() && `skipping the SQL and script suites: ${mariaDbUnavailable()}`,
     // test/generator/generated.test.ts runs `go` from PATH to re-extract imports/k8s-openapi.json.
     !onPath('go') && 'skipping the imports/k8s-openapi.json drift check: no `go` on PATH (e.g. PATH=/usr/local/go/bin:$PATH)',
   ].filter(Boolean);
