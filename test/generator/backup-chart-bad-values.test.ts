@@ -24,7 +24,7 @@ const BLUEPRINT = { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: 
 const db = (extra: object) => ({ ...BASE, databases: [{ name: 'orders', ...extra }] });
 const defaults = (extra: object, databases: object[] = BASE.databases) => ({ ...BASE, defaults: { ...BASE.defaults, ...extra }, databases });
 const restore = (r: object, databases: object[] = [{ name: 'orders' }]) => ({ ...BASE, databases, restores: [{ name: 'restore-1', database: 'orders-copy', from: 'orders', ...r }] });
-const cluster = (extra: object) => restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }], ...extra } });
+const cluster = (extra: object) => restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '10Gi' }], ...extra } });
 
 /** [case, values, the values path both must name]. */
 const CASES: Array<[string, object, string]> = [
@@ -71,9 +71,12 @@ const CASES: Array<[string, object, string]> = [
   ['restore from a database in another namespace', restore({ fromNamespace: 'other' }, [{ name: 'orders', namespace: 'other' }]), 'restores[0].from'],
   ['restore snapshot that is not an id', restore({ snapshot: 'abc' }), 'restores[0].snapshot'],
   ['cluster restore claim without ${POD_ORDINAL}', cluster({ volumeClaimTemplates: [{ name: 'data-copy', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['cluster restore claim with the ordinal written out', cluster({ volumeClaimTemplates: [{ name: 'data-orders-copy-0', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['cluster restore claim with ${POD_ORDINAL} after no dash', cluster({ volumeClaimTemplates: [{ name: 'data-orders-copy${POD_ORDINAL}', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['cluster restore claim of another database', cluster({ volumeClaimTemplates: [{ name: 'data-orders-${POD_ORDINAL}', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
   ['cluster restore data volume matching no template', cluster({ dataVolumeName: 'mysql' }), 'restores[0].cluster.dataVolumeName'],
-  ['cluster restore with mysql args', restore({ args: '--one-database x', cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }] } }), 'restores[0].args'],
-  ['cluster restore claim smaller than a data directory', cluster({ volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '512Ki' }] }), 'restores[0].cluster.volumeClaimTemplates[0].storage'],
+  ['cluster restore with mysql args', restore({ args: '--one-database x', cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '10Gi' }] } }), 'restores[0].args'],
+  ['cluster restore claim smaller than a data directory', cluster({ volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '512Ki' }] }), 'restores[0].cluster.volumeClaimTemplates[0].storage'],
   ['pre-restore hook with an execution policy', restore({ preRestoreHook: { exec: { command: ['/bin/true'] }, executionPolicy: 'Always' } }), 'restores[0].preRestoreHook.executionPolicy'],
   ['post-restore hook on final retry failure', restore({ postRestoreHook: { exec: { command: ['/bin/true'] }, executionPolicy: 'OnFinalRetryFailure' } }), 'restores[0].postRestoreHook.executionPolicy'],
   ['restore annotation key with a space', restore({ annotations: { 'bad key': 'x' } }), 'restores[0].annotations'],
@@ -121,7 +124,7 @@ const CASES: Array<[string, object, string]> = [
   ['restore rule with no snapshot', restore({ rules: [{ snapshots: [] }] }), 'restores[0].rules[0].snapshots'],
   ['restore rule snapshot that is not an id', restore({ rules: [{}, { snapshots: ['abc'] }] }), 'restores[0].rules[1].snapshots'],
   ['restore rule with an empty sourceHost', restore({ rules: [{ sourceHost: ' ' }] }), 'restores[0].rules[0].sourceHost'],
-  ['cluster restore rule target host beyond replicas', restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }] }, rules: [{ targetHosts: ['host-0', 'host-3'], sourceHost: 'host-0' }] }), 'restores[0].rules[0].targetHosts'],
+  ['cluster restore rule target host beyond replicas', restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '10Gi' }] }, rules: [{ targetHosts: ['host-0', 'host-3'], sourceHost: 'host-0' }] }), 'restores[0].rules[0].targetHosts'],
   ['restore rule target host that is no host name', restore({ rules: [{ targetHosts: ['orders-0'] }] }), 'restores[0].rules[0].targetHosts'],
   ['memory request of zero', db({ runtimeSettings: { container: { resources: { requests: { memory: '0Mi' } } } } }), 'databases[0].runtimeSettings.container.resources.memory.request'],
   ['memory limit beyond a quantity', db({ runtimeSettings: { container: { resources: { limits: { memory: '99999999999Ti' } } } } }), 'databases[0].runtimeSettings.container.resources.memory.limit'],
