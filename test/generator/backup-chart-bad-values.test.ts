@@ -133,6 +133,41 @@ const CASES: Array<[string, object, string]> = [
   ['blueprint prefix without ${TARGET_NAME}', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/all', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } } }, 'blueprint.prefix'],
 ];
 
+/**
+ * Values where the schema only repeats what a template checks better: the schema takes any string
+ * there, so Helm shows the template's message with its fix, not a pattern. [case, values, the
+ * path Helm names, what it says, the path the constructs name (with a fix on the same line)].
+ */
+const TEMPLATE_FIRST: Array<[string, object, string, string, string]> = [
+  ['cron with a seconds field', defaults({ schedule: { cron: '0 0 2 * * *' } }), 'defaults.schedule.cron', '"0 0 2 * * *" has 6 fields, but a Kubernetes cron schedule has exactly 5: minute hour day-of-month month day-of-week (a seconds field is not supported). Fix: write five fields', 'defaults.schedule'],
+  ['cron of one word', db({ schedule: { cron: 'nightly' } }), 'databases[0].schedule.cron', '"nightly" has 1 fields, but a Kubernetes cron schedule has exactly 5', 'databases[0].schedule'],
+  ['cron macro that does not exist', db({ schedule: { cron: '@fortnightly' } }), 'databases[0].schedule.cron', '"@fortnightly" is not a known macro (use one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or "@every <duration>"). Fix: ', 'databases[0].schedule'],
+  ['cron with a time zone', db({ schedule: { cron: 'TZ=UTC 0 2 * * *' } }), 'databases[0].schedule.cron', '"TZ=UTC 0 2 * * *" sets a time zone, which Kubernetes refuses in a CronJob schedule', 'databases[0].schedule'],
+  ['blueprint cron with a seconds field', { blueprint: { ...BLUEPRINT, schedule: { cron: '0 0 3 * * *' } } }, 'blueprint.schedule.cron', '"0 0 3 * * *" has 6 fields', 'blueprint.schedule'],
+  ['version that is no version', db({ version: 'latest' }), 'databases[0].version', '"latest" is not a Percona XtraDB version the Stash addon supports. Fix: use the database\'s version, which must be in a supported line', 'databases[0].version'],
+  ['restore version that is no version', restore({ version: 'eight' }), 'restores[0].version', '"eight" is not a Percona XtraDB version the Stash addon supports. Fix: ', 'restores[0].version'],
+  ['REST URL without a scheme', db({ backend: { provider: 'rest', rest: { url: 'rest.storage.svc:8000/orders' } } }), 'databases[0].backend.rest.url', 'is not a valid REST server URL. Fix: use a URL such as "https://host:8000/"', 'databases[0].backend.rest.url'],
+];
+
+describe('stash-pxc-backup: where the template checks better than the schema, Helm shows the template\'s message and fix', () => {
+  const chart = writeTempBackupChart();
+  const dir = path.dirname(chart.dir);
+  const helms: HelmBinary[] = [findHelm(3), findHelm(4)];
+  afterAll(() => chart.cleanup());
+
+  test.each(TEMPLATE_FIRST)('%s', async (name, values, where, says, constructWhere) => {
+    const file = writeValuesFile(dir, `first-${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`, JSON.parse(JSON.stringify(values)));
+    const fromConstructs = constructRender(file);
+    const line = (fromConstructs.error ?? '').split('\n').map((l) => l.trim()).find((l) => l.startsWith(`${constructWhere}: `));
+    expect(line).toMatch(/\. Fix: \S/);
+    for (const helm of helms) {
+      const fromHelm = await helmRender(helm, chart.dir, file);
+      expect({ helm: helm.label, error: fromHelm.error?.includes(`${where}: `) && fromHelm.error.includes(says) ? says : fromHelm.error }).toEqual({ helm: helm.label, error: says });
+    }
+    fs.rmSync(file);
+  }, 60000);
+});
+
 describe('stash-pxc-backup: bad values are refused by both front ends, naming the same path', () => {
   const chart = writeTempBackupChart();
   const dir = path.dirname(chart.dir);

@@ -92,6 +92,17 @@ ranges, steps, names) has: such a schedule never fires.
 {{- define "stash-pxc-backup.checkCron" -}}
 {{- $fix := "write five fields \"minute hour day-of-month month day-of-week\" (for example \"*/5 * * * *\" or \"30 2 * * MON-FRI\") or a macro such as \"@daily\"" -}}
 {{- $cron := trim .cron -}}
+{{- /* The schema takes any string here, so that these messages (with their fix) are what Helm shows. */ -}}
+{{- if eq $cron "" }}{{ include "stash-pxc-backup.fail" (list .path "is empty" $fix) }}{{ end -}}
+{{- if regexMatch "^(CRON_)?TZ=" $cron }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q sets a time zone, which Kubernetes refuses in a CronJob schedule (the operator runs it in its own time zone)" $cron) $fix) }}{{ end -}}
+{{- $macros := include "stash-pxc-backup.cronMacros" . | fromJsonArray -}}
+{{- if and (hasPrefix "@" $cron) (not (hasPrefix "@every" $cron)) (not (has $cron $macros)) -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "%q is not a known macro (use one of %s or \"@every <duration>\")" $cron (join ", " $macros)) $fix) -}}
+{{- end -}}
+{{- $count := len (splitList " " (regexReplaceAll "\\s+" $cron " ")) -}}
+{{- if and (not (hasPrefix "@" $cron)) (ne $count 5) -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "%q has %d fields, but a Kubernetes cron schedule has exactly 5: minute hour day-of-month month day-of-week%s" $cron $count (ternary " (a seconds field is not supported)" "" (eq $count 6))) $fix) -}}
+{{- end -}}
 {{- if hasPrefix "@every" $cron -}}
 {{- $everyFix := "write \"@every <duration>\" with one space and a positive Go duration such as \"6h\" or \"1h30m\"" -}}
 {{- if not (hasPrefix "@every " $cron) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q needs one space after \"@every\"" $cron) $everyFix) }}{{ end -}}
