@@ -416,7 +416,9 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       repository = source.plan.repository;
       version = version ?? source.db.settings.version;
     } else if (r.repository?.name) {
-      repository = Repository.fromRepositoryName(r.repository.name, r.repository.namespace);
+      // By name on purpose: a Repository the release no longer declares (one a removed database
+      // left); typos of the release's own databases are caught by `from`.
+      repository = Repository.fromRepositoryName(r.repository.name, r.repository.namespace, { declaredElsewhere: true });
     } else {
       problems.push(problem(`${entry}.from`, 'is missing', 'name the database of this release to restore from, or give repository: { name, namespace }'));
       return;

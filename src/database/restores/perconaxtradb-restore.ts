@@ -322,7 +322,7 @@ export class PerconaXtraDbRestore extends StashObject {
         ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
         ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
         ...(version.problem ? [version.problem] : []),
-        ...repositoryUsageProblems('repository', props.repository, this.namespace),
+        ...repositoryUsageProblems('repository', props.repository, this.namespace, this, 'the RestoreSession would wait for it forever'),
         ...this.ruleProblems(props, rules),
         ...(cluster ? clusterProblems(cluster, dataVolume ?? '', props.database) : []),
         ...this.backedUpProblems(props, databaseNamespace),

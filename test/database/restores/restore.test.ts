@@ -214,7 +214,7 @@ describeWithReference('restore objects conform strictly to the upstream CRD', ()
     ['standalone by snapshot id', { snapshot: Snapshot.id('4bc21d6f') }],
     ['cluster', { database: 'restored-xtradb-cluster', cluster: CLUSTER }],
     ['everything', {
-      cluster: { ...CLUSTER, dataVolumeName: 'data-restored-xtradb-cluster' },
+      database: 'restored-xtradb-cluster', cluster: { ...CLUSTER, dataVolumeName: 'data-restored-xtradb-cluster' },
       rules: [{ sourceHost: 'host-0', targetHosts: [], snapshots: [Snapshot.latest()] }],
       preRestoreHook: Hook.tcpSocket(3306), postRestoreHook: Hook.httpGet({ port: 80, executionPolicy: HookExecutionPolicy.ON_FAILURE }),
       waitTimeout: Duration.minutes(5), taskParams: { a: 'b' },
