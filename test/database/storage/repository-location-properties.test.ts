@@ -3,14 +3,16 @@
  * among others that do not collide) whose locations collide are never accepted: equal after
  * normalising slashes (leading, trailing, doubled), one without a prefix (the bucket root)
  * beside one with, or one prefix the parent of the other. The refusal names both construct
- * paths. And the control: the same apps with sibling prefixes are accepted by this check.
+ * paths. And the control: the same apps with sibling prefixes are accepted by this check. A
+ * BackupBlueprint whose prefix pattern can expand onto, into or around a Repository of the app
+ * is never accepted either.
  *
  * Seeded and replayable: PROPERTY_SEED=<seed> PROPERTY_RUNS=<n> npx jest lib/test/database/storage/repository-location-properties.test.js
  */
 import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  Backend, LocalVolume, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan, Repository, RetentionPolicy, Schedule, ScheduleWindow,
+  Backend, LocalVolume, PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan, Repository, RetentionPolicy, Schedule, ScheduleWindow,
 } from '../../../src';
 import { assertSeeded, judgeOutcome, label, PropertyStats, synthesizeBuilt } from '../../support/properties';
 
@@ -129,4 +131,34 @@ test('sibling locations pass the check', () => {
     judgeOutcome(outcome, stats, () => []);
     expect(outcome.kind === 'refused' ? outcome.problems : []).toEqual([]);
   }, { seed: SEED + 1, chunk: 1, numRuns: Math.ceil(RUNS / 3), runs: RUNS }, stats);
+}, 300000);
+
+test('a blueprint whose prefix pattern can expand onto, into or around a Repository of the app is never accepted', () => {
+  const arb = fc.record({
+    provider: fc.constantFrom<Provider>('gcs', 's3', 'azure'),
+    base: fc.array(segment, { minLength: 1, maxLength: 2 }),
+    namespace: segment,
+    database: segment,
+    // Where the Repository sits relative to the blueprint's expansion for (namespace, database).
+    depth: fc.constantFrom('equal', 'inside', 'around', 'root'),
+    maker: fc.constantFrom<Case['makers'][number]>('repository', 'plan', 'fleet'),
+    before: fc.boolean(),
+  });
+  assertSeeded(arb, (c) => {
+    const path = [...c.base, c.namespace, c.database];
+    const prefix = { equal: path, inside: [...path, 'more'], around: path.slice(0, -1), root: [] as string[] }[c.depth].join('/') || undefined;
+    const outcome = synthesizeBuilt(() => {
+      const chart = new Chart(new App(), 'app', { namespace: 'demo' });
+      const blueprint = () => new PerconaXtraDbBackupBlueprint(chart, 'blueprint', {
+        name: 'pxc', backend: backendFor(c.provider, `${c.base.join('/')}/\${TARGET_NAMESPACE}/\${TARGET_NAME}`), storageSecretName: 'storage-secret',
+        schedule: Schedule.cron('0 1 * * *'), retentionPolicy: RetentionPolicy.keepLast(5),
+      });
+      if (c.before) blueprint();
+      make(chart, c.maker, 'db', backendFor(c.provider, prefix));
+      if (!c.before) blueprint();
+      return chart;
+    });
+    judgeOutcome(outcome, stats, () => []);
+    expect(outcome.kind === 'refused' ? outcome.problems.filter((p) => p.startsWith('[app/blueprint] ') && /can expand to the repository location of app\/db/.test(p)) : []).toHaveLength(1);
+  }, { seed: SEED + 2, chunk: 2, numRuns: Math.ceil(RUNS / 3), runs: RUNS }, stats);
 }, 300000);
