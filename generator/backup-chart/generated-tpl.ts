@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
+import { CRON_MACROS } from '../../src/core/validation/cron';
 import { MAX_GO_DURATION_MS } from '../../src/core/validation/quantities';
 import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/database/storage/backend';
 import {
@@ -89,6 +90,7 @@ export function backupGeneratedTpl(): string {
     define('jobSecurityDefaults', "The library's container and pod security contexts of each Job kind (JSON).", JSON.stringify(jobSecurityDefaults())),
     define('settingKeys', 'The settings a database takes from defaults unless it sets them itself (JSON).', JSON.stringify(SETTING_KEYS)),
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
+    define('cronMacros', 'The cron macros the CronJob controller expands (JSON list).', JSON.stringify(Object.keys(CRON_MACROS))),
     define('maxGoDurationMs', "Go's longest duration in milliseconds.", String(MAX_GO_DURATION_MS)),
     define('jobNetworkFacts', "What the Jobs' NetworkPolicies are made of: Stash's pod labels, ports, default peers (JSON).", JSON.stringify(jobNetworkFacts())),
   ].join('\n');

@@ -9,7 +9,6 @@ import { BackendProvider, HostPathType, SwiftAuth } from '../../src/database/sto
 import { HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/hook';
 import { VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
 import { IoNiceClass } from '../../src/database/jobs/runtime-settings';
-import { CRON_MACROS } from '../../src/core/validation/cron';
 import { GO_DURATION_PATTERN } from './durations';
 import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS, versionLines } from './values-model';
 
@@ -26,16 +25,11 @@ const S3_BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 const GCS_BUCKET = '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$';
 const AZURE_CONTAINER = '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$';
 const B2_BUCKET = '^[A-Za-z0-9-]{6,50}$';
-// The scheme is case-insensitive, as the URL parser the constructs use takes it.
-const REST_URL = '^[hH][tT][tT][pP][sS]?://';
 const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
 const CIDR = '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/[0-9]{1,3})$';
-// Macros, "@every" (its duration the templates check, with a fix) or five fields; surrounding
-// whitespace is trimmed, as the constructs trim it.
-const CRON = `^\\s*(${Object.keys(CRON_MACROS).join('|')}|@every.*|[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+)\\s*$`;
 
 const d = (description: string, schema: JsonSchema): JsonSchema => ({ description, ...schema });
 const str = (description: string, extra: JsonSchema = {}): JsonSchema => d(description, { type: 'string', ...extra });
@@ -70,7 +64,8 @@ function backendSchema(): JsonSchema {
     }, { required: ['container'] }),
     b2: object('Backblaze B2.', { bucket: str('Bucket name.', { pattern: B2_BUCKET }), maxConnections }, { required: ['bucket'] }),
     rest: object(`restic REST server; \`url\` may hold ${NAMESPACE_VAR} and ${NAME_VAR}.`, {
-      url: str('Server URL with the repository path.', { pattern: REST_URL }),
+      // Type only: the template checks the URL (scheme, host, port, credentials) and says the fix.
+      url: str('Server URL with the repository path.'),
       basicAuth: bool('HTTP basic auth (REST_SERVER_USERNAME, REST_SERVER_PASSWORD).'),
       customCaCertificate: bool('The server\'s CA is in the storage Secret under CA_CERT_DATA.'),
     }, { required: ['url'] }),
@@ -90,7 +85,8 @@ function backendSchema(): JsonSchema {
 
 function scheduleSchema(): JsonSchema {
   return object('When backups run: `cron`, or a spread `window` (each database gets a stable start inside it from a hash of namespace/name, as `Schedule.spread`).', {
-    cron: str('Cron expression (5 fields or a macro such as @daily).', { pattern: CRON }),
+    // Any string: the template checks the cron as the constructs do and says the fix (a schema pattern would be shown first, without it).
+    cron: str('Cron expression (5 fields or a macro such as @daily).'),
     window: object('A window to spread starts over.', {
       start: str('Earliest start, HH:MM.', { pattern: HHMM }),
       end: str('End (exclusive), HH:MM; before start crosses midnight.', { pattern: HHMM }),
@@ -181,7 +177,8 @@ function usagePolicySchema(): JsonSchema {
 function settingsProperties(): { [k: string]: JsonSchema } {
   const lines = versionLines().join(', ');
   return {
-    version: str(`Database version, e.g. 8.0.36 (addon lines ${lines}).`, { pattern: '^[0-9]+\\.[0-9]+(\\..+)?$' }),
+    // Type only: the template refuses a version outside the addon's lines and names them in the fix.
+    version: str(`Database version, e.g. 8.0.36 (addon lines ${lines}).`),
     backend: backendSchema(),
     storageSecretName: str('Secret (in the database\'s namespace) with RESTIC_PASSWORD and the backend credentials.', { pattern: `^$|${DNS_SUBDOMAIN}` }),
     prefix: str(`Prefix (subPath for local) of each Repository; ${NAMESPACE_VAR} and ${NAME_VAR} are replaced. Keep it unique per database.`),
@@ -218,16 +215,13 @@ function patternFixes(): { [pattern: string]: string } {
     [CPU]: 'write millicores such as 500m, or cores such as 2 or 0.5',
     [HHMM]: 'write HH:MM from 00:00 to 23:59',
     [CIDR]: 'write an address with its prefix length, e.g. "10.0.0.10/32"',
-    [CRON]: 'write five fields "minute hour day-of-month month day-of-week" (e.g. "30 2 * * MON-FRI"), a macro such as "@daily", or "@every 6h"',
     [GO_DURATION_PATTERN]: 'write hours, minutes and seconds such as 2h, 90m or 1h30m',
     [ENV_NAME]: 'use letters, digits, "-", "_" and ".", not starting with a digit',
     [QUALIFIED_NAME]: 'use an optional DNS prefix and "/", then letters, digits, "-", "_" and "." (at most 63), e.g. example.com/team',
     [LABEL_VALUE]: 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
-    ['^[0-9]+\\.[0-9]+(\\..+)?$']: 'give the database\'s version, e.g. "8.0.36"',
     ['^(latest|[0-9a-f]{8}|[0-9a-f]{64})$']: 'write latest, or the 8- or 64-character snapshot id that `kubectl get snapshots` shows',
     ['^/']: 'give an absolute path, starting with "/"',
     ['\\S']: 'give the arguments, or remove the key',
-    [REST_URL]: 'write an http:// or https:// URL with the repository path, e.g. "https://rest.storage.svc:8000/${NAME_VAR}"',
     [S3_BUCKET]: 'use the exact name of an existing bucket: 3 to 63 lower-case letters, digits, "." and "-", starting and ending with a letter or digit',
     [GCS_BUCKET]: 'use the exact name of an existing bucket: lower-case letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
     [AZURE_CONTAINER]: 'use the exact name of an existing container: 3 to 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
@@ -283,7 +277,7 @@ function rawValuesSchema(): JsonSchema {
           name: str('RestoreSession name.', { pattern: DNS_LABEL, maxLength: 63 }),
           database: str('AppBinding to restore into (for a new KubeDB database, its name).', { pattern: DNS_LABEL, maxLength: 63 }),
           namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
-          version: str('Version of the backed-up database (default: the `from` database\'s).', { pattern: '^[0-9]+\\.[0-9]+(\\..+)?$' }),
+          version: str('Version of the backed-up database (default: the `from` database\'s).'),
           from: str('A database of this release to restore from (its Repository).', { pattern: DNS_LABEL }),
           fromNamespace: str('Namespace of the `from` database (default: the restore\'s).', { pattern: DNS_LABEL }),
           repository: object('A Repository by name instead of `from` (e.g. one a removed database left).', {

@@ -175,18 +175,6 @@ export function expandPattern(pattern: string, namespace: string, name: string):
   return pattern.split(NAMESPACE_VAR).join(namespace).split(NAME_VAR).join(name);
 }
 
-/**
- * Where a backend writes: its JSON without the settings that do not move the data
- * (connections, TLS, region, mount options), e.g. `gcs:acme-db-backups/stash/shop/orders`.
- */
-export function locationOf(backend: Backend): string {
-  const json = backend.toJson()[backend.provider] ?? {};
-  const where = json.bucket ?? json.container ?? json.url ?? json.persistentVolumeClaim?.claimName
-    ?? (json.nfs ? `${json.nfs.server}:${json.nfs.path}` : undefined) ?? json.hostPath?.path ?? '';
-  const prefix = json.prefix ?? json.subPath ?? '';
-  return `${backend.provider}:${json.endpoint ? `${json.endpoint}/` : ''}${where}/${prefix}`;
-}
-
 /** A values problem: thrown by `fromValues` as one error listing all. */
 class ValuesProblems extends Error {}
 
@@ -390,7 +378,6 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
   const seen = new Map<string, number>();
   const plans = new Map<string, { plan: PerconaXtraDbBackupPlan; db: ResolvedDatabase }>();
   const secrets = new Map<string, Backend>();
-  const locations = new Map<string, number>();
   for (const db of databases) {
     const entry = `databases[${db.index}]`;
     const key = `${db.namespace}/${db.name}`;
@@ -444,14 +431,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       for (const [k, v] of Object.entries(KEEP_ANNOTATION)) plan.repository.apiObject.metadata.addAnnotation(k, v);
     }
     plans.set(key, { plan, db });
-    const location = locationOf(backend);
-    const sharing = locations.get(location);
-    if (sharing !== undefined) {
-      problems.push(problem(field('prefix'), `gives databases[${db.index}] the same repository location as databases[${sharing}] (${location}), so both would write into one restic repository`,
-        `put ${NAME_VAR} (and ${NAMESPACE_VAR}) in the prefix, or give one of them its own prefix or bucket`));
-    } else {
-      locations.set(location, db.index);
-    }
+    // Two databases in one repository location: the constructs' app-wide check reports it (databases[i].prefix).
     const secretKey = `${db.namespace}/${s.storageSecretName}`;
     if (!secrets.has(secretKey)) secrets.set(secretKey, backend);
   }
@@ -475,7 +455,9 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       repository = source.plan.repository;
       version = version ?? source.db.settings.version;
     } else if (r.repository?.name) {
-      repository = Repository.fromRepositoryName(r.repository.name, r.repository.namespace);
+      // By name on purpose: a Repository the release no longer declares (one a removed database
+      // left); typos of the release's own databases are caught by `from`.
+      repository = Repository.fromRepositoryName(r.repository.name, r.repository.namespace, { declaredElsewhere: true });
     } else {
       problems.push(problem(`${entry}.from`, 'is missing', 'name the database of this release to restore from, or give repository: { name, namespace }'));
       return;

@@ -30,6 +30,11 @@
 ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
 {{- end -}}
 
+{{/* The cron macros the CronJob controller expands (JSON list). */}}
+{{- define "stash-pxc-backup.cronMacros" -}}
+["@yearly","@annually","@monthly","@weekly","@daily","@midnight","@hourly"]
+{{- end -}}
+
 {{/* Go's longest duration in milliseconds. */}}
 {{- define "stash-pxc-backup.maxGoDurationMs" -}}
 9223372036854
