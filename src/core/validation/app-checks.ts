@@ -25,6 +25,8 @@ interface Index {
   readonly position: Map<IConstruct, number>;
   readonly keys: string[];
   readonly byKey: Map<string, number[]>;
+  /** The same, by kind and name only (any namespace). */
+  readonly byKindName: Map<string, number[]>;
 }
 const INDEX = new WeakMap<IConstruct, Index>();
 
@@ -36,13 +38,20 @@ function indexOf(root: IConstruct): Index {
     const position = new Map<IConstruct, number>();
     const keys: string[] = [];
     const byKey = new Map<string, number[]>();
+    const byKindName = new Map<string, number[]>();
+    const push = (map: Map<string, number[]>, key: string, i: number) => {
+      const at = map.get(key);
+      if (at) at.push(i); else map.set(key, [i]);
+    };
     list.forEach((e, i) => {
-      const key = keyOf(e.identity());
+      const id = e.identity();
+      const key = keyOf(id);
       position.set(e.construct, i);
       keys.push(key);
-      byKey.set(key, [...(byKey.get(key) ?? []), i]);
+      push(byKey, key, i);
+      push(byKindName, `${id.kind}\u0000${id.name}`, i);
     });
-    index = { size: list.length, position, keys, byKey };
+    index = { size: list.length, position, keys, byKey, byKindName };
     INDEX.set(root, index);
   }
   return index;
@@ -85,4 +94,21 @@ export function duplicateObjectProblems(construct: IConstruct): string[] {
   const where = mine.namespace !== undefined ? ` in namespace "${mine.namespace}"` : '';
   return [problem('name', `${mine.kind} "${mine.name}"${where} is also emitted by ${earlier.map((e) => e.construct.node.path).join(', ')}; kubectl apply would keep only one of them`,
     'give each object its own name (or namespace)')];
+}
+
+/**
+ * The objects of the app with `construct`'s kind and name in another namespace (construct path
+ * and namespace), for kinds whose name must be unique across namespaces.
+ */
+export function sameNameInOtherNamespaces(construct: IConstruct): Array<{ path: string; namespace?: string }> {
+  const root = construct.node.root;
+  const list = REGISTRY.get(root) ?? [];
+  const { position, byKindName } = indexOf(root);
+  const index = position.get(construct);
+  if (index === undefined) return [];
+  const mine = list[index].identity();
+  return (byKindName.get(`${mine.kind}\u0000${mine.name}`) ?? [])
+    .map((i) => ({ construct: list[i].construct, namespace: list[i].identity().namespace }))
+    .filter((o) => o.construct !== construct && o.namespace !== mine.namespace)
+    .map((o) => ({ path: o.construct.node.path, namespace: o.namespace }));
 }
