@@ -16,13 +16,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import {
   Backend, PerconaXtraDbBackup, LAST_SUCCESS_SERIES, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupFleet, PerconaXtraDbRestore, Repository, RetentionPolicy,
   Schedule, ScheduleWindow, Snapshot,
 } from '../src';
 import { manifestsOf, REPO_ROOT, toYamlDocuments } from '../generator/chart/output';
 import { findPromtool, runPromtool } from '../test/support/promtool';
+import { findHelm, HelmBinary } from '../test/support/helm';
+import { writeBackupChart } from '../generator/backup-chart/backup-chart';
 
 const ROOT = REPO_ROOT;
 const SIZES = [10, 100, 1000, 10000];
@@ -250,6 +252,53 @@ function carryLine(c: CarryResult | undefined): string {
     + `(${perEval.toFixed(2)} ms more per evaluation, ${(perEval * 1000 / c.databases).toFixed(1)} µs per database)`;
 }
 
+interface ChartPlacementResult { databases: number; ms: number; perMinute: number; optimum: number; fleetPerMinute: number; equal: boolean }
+
+/**
+ * The per-database chart's joint placement through real Helm (`helm template`, best of 3): N
+ * databases in the window 01:00-05:00 in one release, the busiest minute, and whether the starts
+ * equal the fleet's for the same list. Empty without Helm.
+ */
+function chartPlacementBench(sizes = [200, 1000]): ChartPlacementResult[] {
+  let helm: HelmBinary;
+  try { helm = findHelm(3); } catch { return []; }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-bench-chart-'));
+  try {
+    const chartDir = path.join(tmp, 'stash-pxc-backup');
+    writeBackupChart(chartDir);
+    return sizes.map((n) => {
+      const dbs = Array.from({ length: n }, (_, i) => ({ name: `pxc-${i}`, namespace: `team-${i % 20}` }));
+      const file = path.join(tmp, `values-${n}.yaml`);
+      fs.writeFileSync(file, stringify({
+        defaults: {
+          version: '8.0.36', storageSecretName: 'gcs-secret', retentionPolicy: { keepDaily: 7 },
+          backend: { provider: 'gcs', gcs: { bucket: 'fleet-backups' } }, prefix: '${DATABASE_NAMESPACE}/${DATABASE_NAME}',
+          schedule: { window: { start: '01:00', end: '05:00' } },
+        },
+        databases: dbs,
+      }));
+      let out = '';
+      const ms = Math.min(...[1, 2, 3].map(() => timeIt(() => {
+        out = execFileSync(helm.path, ['template', 'fleet', chartDir, '--namespace', 'fleet', '--kube-version', '1.34.0', '--values', file],
+          { encoding: 'utf8', maxBuffer: 256 << 20 });
+      })));
+      const crons = new Map(parseAllDocuments(out).map((d) => d.toJSON()).filter((o) => o?.kind === 'BackupConfiguration')
+        .map((o) => [`${o.metadata.namespace}/${o.spec.target.ref.name}`, o.spec.schedule as string]));
+      const fleet = WINDOW.place(dbs.map((db) => ({ key: `${db.namespace}/${db.name}` })));
+      const equal = dbs.every((db, i) => crons.get(`${db.namespace}/${db.name}`) === fleet[i]);
+      return { databases: n, ms, perMinute: maxPerMinute([...crons.values()]), optimum: Math.ceil(n / WINDOW.minutes), fleetPerMinute: maxPerMinute(fleet), equal };
+    });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function chartPlacementLines(results: ChartPlacementResult[]): string[] {
+  if (results.length === 0) return ['chart placement: skipped (no Helm; `bash scripts/install-tools.sh` builds it)'];
+  return results.map((r) => `chart ${r.databases}: helm template ${(r.ms / 1000).toFixed(2)} s, at most ${r.perMinute} start in one minute (optimum ${r.optimum}; `
+    + `the fleet: ${r.fleetPerMinute}), ${r.equal ? 'the same starts as the fleet' : 'NOT the same starts as the fleet'}`);
+}
+
 function alertsLine(a: AlertsResult): string {
   return `alerts ${a.databases}: fleet synth ${a.withoutMs.toFixed(0)} ms, with alerts ${a.withMs.toFixed(0)} ms (+${(a.withMs - a.withoutMs).toFixed(0)} ms), `
     + `PrometheusRule ${(a.ruleBytes / 1024).toFixed(0)} KiB, ${a.rules} rules (${a.rules - a.alerts} RPO series, ${a.alerts} alerts)`;
@@ -269,6 +318,7 @@ function main(): void {
   const spread = spreadPeak();
   const alerts = alertsBench();
   const carry = carryBench();
+  const chartPlacement = chartPlacementBench();
   const stability = spreadStability();
   const spreadLine = `spread: 500 databases, daily 01:00-05:00: at most ${spread.spread} start in one minute (optimum ${spread.optimum}; unspread: ${spread.unspread})`;
   const stabilityLine = `spread stability: adding one database to 500 moves ${stability.average.toFixed(2)} other schedules on average (max ${stability.max})`;
@@ -303,6 +353,13 @@ function main(): void {
     stabilityLine,
     '```',
     '',
+    'The per-database chart places the databases of a release that share a window jointly, with the',
+    'same algorithm in its templates (`helm template` with Helm 3, best of 3, window 01:00-05:00):',
+    '',
+    '```',
+    ...chartPlacementLines(chartPlacement),
+    '```',
+    '',
     `Backup alerts: a PerconaXtraDbBackupFleet of ${alerts.databases} databases synthesizes in ${alerts.withoutMs.toFixed(0)} ms, ${alerts.withMs.toFixed(0)} ms with its`,
     `PerconaXtraDbBackupAlerts (best of 5); the PrometheusRule is ${(alerts.ruleBytes / 1024).toFixed(0)} KiB of YAML with ${alerts.rules} rules:`,
     `${alerts.rules - alerts.alerts} recording rules (one constant RPO series per database, and the carried last success) and ${alerts.alerts} alerts.`,
@@ -327,10 +384,12 @@ function main(): void {
   console.log(stabilityLine);
   console.log(alertsLine(alerts));
   console.log(carryLine(carry));
+  for (const line of chartPlacementLines(chartPlacement)) console.log(line);
   for (const line of lines) console.log(line);
 }
 
 const childIndex = process.argv.indexOf('--child');
 if (childIndex >= 0) child(Number(process.argv[childIndex + 1]));
+else if (process.argv.includes('--chart')) console.log(chartPlacementLines(chartPlacementBench()).join('\n'));
 else if (process.argv.includes('--alerts')) console.log(`${alertsLine(alertsBench())}\n${carryLine(carryBench())}`);
 else main();

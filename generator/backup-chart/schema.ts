@@ -88,7 +88,7 @@ function backendSchema(): JsonSchema {
 }
 
 function scheduleSchema(): JsonSchema {
-  return object('When backups run: `cron`, or a spread `window` (each database gets a stable start inside it from a hash of namespace/name, as `Schedule.spread`).', {
+  return object('When backups run: `cron`, or a spread `window` (the databases of the release in one window are placed jointly, as `PerconaXtraDbBackupFleet` places them).', {
     cron: str('Cron expression (5 fields or a macro such as @daily).', { pattern: CRON }),
     window: object('A window to spread starts over.', {
       start: str('Earliest start, HH:MM.', { pattern: HHMM }),
