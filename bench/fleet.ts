@@ -16,12 +16,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import {
-  Backend, PerconaXtraDbBackup, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupFleet, PerconaXtraDbRestore, Repository, RetentionPolicy,
+  Backend, PerconaXtraDbBackup, LAST_SUCCESS_SERIES, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupFleet, PerconaXtraDbRestore, Repository, RetentionPolicy,
   Schedule, ScheduleWindow, Snapshot,
 } from '../src';
 import { manifestsOf, REPO_ROOT, toYamlDocuments } from '../generator/chart/output';
+import { findPromtool, runPromtool } from '../test/support/promtool';
+import { findHelm, HelmBinary } from '../test/support/helm';
+import { writeBackupChart } from '../generator/backup-chart/backup-chart';
 
 const ROOT = REPO_ROOT;
 const SIZES = [10, 100, 1000, 10000];
@@ -200,6 +203,102 @@ function alertsBench(databases = 500): AlertsResult {
   };
 }
 
+interface CarryResult { databases: number; evaluations: number; withMs: number; withoutMs: number }
+
+/**
+ * What carrying each database's last success forward costs Prometheus: the alert rules of a
+ * 500-database fleet evaluated by promtool's rule engine (Prometheus's own) every minute over a
+ * day of pushed series, with and without the carrying rule (best of 2 each). Undefined without
+ * promtool.
+ */
+function carryBench(databases = 500): CarryResult | undefined {
+  const promtool = findPromtool();
+  if (!promtool) return undefined;
+  const chart = new Chart(new App({ outdir: os.tmpdir() }), 'fleet');
+  const fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
+    window: WINDOW, retentionPolicy: RetentionPolicy.keepDaily(7), storageSecretName: 'gcs-secret',
+    databases: Array.from({ length: databases }, (_, i) => ({
+      name: `pxc-${i}`, namespace: `team-${i % 20}`, version: '8.0.36',
+      backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `team-${i % 20}/pxc-${i}` }),
+    })),
+  });
+  new PerconaXtraDbBackupAlerts(chart, 'alerts', { namespace: 'monitoring' }).addFleet(fleet);
+  const rules = manifestsOf(chart).find((o) => o.kind === 'PrometheusRule').spec.groups[0].rules
+    .map(({ annotations, ...rule }: any) => rule);
+  const pushed = 'stash_backup_last_success_time_seconds{invoker_kind="BackupConfiguration"}';
+  // The rules as they were before: alerts reading the pushed series directly.
+  const without = rules.filter((r: any) => r.record !== LAST_SUCCESS_SERIES)
+    .map((r: any) => (r.alert ? { ...r, expr: r.expr.split(LAST_SUCCESS_SERIES).join(pushed) } : r));
+  const evaluations = 1440;
+  const inputSeries = fleet.plans.map((plan, i) => ({
+    series: `stash_backup_last_success_time_seconds{job="backupconfiguration-${plan.backup.namespace}-${plan.backup.name}", namespace="${plan.backup.namespace}", invoker_kind="BackupConfiguration", invoker_name="${plan.backup.name}", repository="${plan.repository.name}"}`,
+    values: `${i}+0x${evaluations}`,
+  }));
+  const tests = {
+    rule_files: ['rules.yaml'], evaluation_interval: '1m',
+    tests: [{ interval: '1m', input_series: inputSeries, alert_rule_test: [{ eval_time: `${evaluations}m`, alertname: 'none', exp_alerts: [] }] }],
+  };
+  const run = (ruleList: any[]) => Math.min(...[1, 2].map(() => timeIt(() => {
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'rules.yaml': { groups: [{ name: 'g', rules: ruleList }] }, 'tests.yaml': tests });
+    if (result.code !== 0) throw new Error(`promtool test rules failed: ${result.output.slice(0, 2000)}`);
+  })));
+  return { databases, evaluations, withoutMs: run(without), withMs: run(rules) };
+}
+
+function carryLine(c: CarryResult | undefined): string {
+  if (!c) return 'carry: skipped (no promtool; `bash scripts/install-tools.sh` builds it)';
+  const perEval = (c.withMs - c.withoutMs) / c.evaluations;
+  return `carry ${c.databases}: ${c.evaluations} evaluations of the alert rules in ${c.withoutMs.toFixed(0)} ms, ${c.withMs.toFixed(0)} ms with the carried last success `
+    + `(${perEval.toFixed(2)} ms more per evaluation, ${(perEval * 1000 / c.databases).toFixed(1)} µs per database)`;
+}
+
+interface ChartPlacementResult { databases: number; ms: number; perMinute: number; optimum: number; fleetPerMinute: number; equal: boolean }
+
+/**
+ * The per-database chart's joint placement through real Helm (`helm template`, best of 3): N
+ * databases in the window 01:00-05:00 in one release, the busiest minute, and whether the starts
+ * equal the fleet's for the same list. Empty without Helm.
+ */
+function chartPlacementBench(sizes = [200, 1000]): ChartPlacementResult[] {
+  let helm: HelmBinary;
+  try { helm = findHelm(3); } catch { return []; }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-bench-chart-'));
+  try {
+    const chartDir = path.join(tmp, 'stash-pxc-backup');
+    writeBackupChart(chartDir);
+    return sizes.map((n) => {
+      const dbs = Array.from({ length: n }, (_, i) => ({ name: `pxc-${i}`, namespace: `team-${i % 20}` }));
+      const file = path.join(tmp, `values-${n}.yaml`);
+      fs.writeFileSync(file, stringify({
+        defaults: {
+          version: '8.0.36', storageSecretName: 'gcs-secret', retentionPolicy: { keepDaily: 7 },
+          backend: { provider: 'gcs', gcs: { bucket: 'fleet-backups' } }, prefix: '${DATABASE_NAMESPACE}/${DATABASE_NAME}',
+          schedule: { window: { start: '01:00', end: '05:00' } },
+        },
+        databases: dbs,
+      }));
+      let out = '';
+      const ms = Math.min(...[1, 2, 3].map(() => timeIt(() => {
+        out = execFileSync(helm.path, ['template', 'fleet', chartDir, '--namespace', 'fleet', '--kube-version', '1.34.0', '--values', file],
+          { encoding: 'utf8', maxBuffer: 256 << 20 });
+      })));
+      const crons = new Map(parseAllDocuments(out).map((d) => d.toJSON()).filter((o) => o?.kind === 'BackupConfiguration')
+        .map((o) => [`${o.metadata.namespace}/${o.spec.target.ref.name}`, o.spec.schedule as string]));
+      const fleet = WINDOW.place(dbs.map((db) => ({ key: `${db.namespace}/${db.name}` })));
+      const equal = dbs.every((db, i) => crons.get(`${db.namespace}/${db.name}`) === fleet[i]);
+      return { databases: n, ms, perMinute: maxPerMinute([...crons.values()]), optimum: Math.ceil(n / WINDOW.minutes), fleetPerMinute: maxPerMinute(fleet), equal };
+    });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function chartPlacementLines(results: ChartPlacementResult[]): string[] {
+  if (results.length === 0) return ['chart placement: skipped (no Helm; `bash scripts/install-tools.sh` builds it)'];
+  return results.map((r) => `chart ${r.databases}: helm template ${(r.ms / 1000).toFixed(2)} s, at most ${r.perMinute} start in one minute (optimum ${r.optimum}; `
+    + `the fleet: ${r.fleetPerMinute}), ${r.equal ? 'the same starts as the fleet' : 'NOT the same starts as the fleet'}`);
+}
+
 function alertsLine(a: AlertsResult): string {
   return `alerts ${a.databases}: fleet synth ${a.withoutMs.toFixed(0)} ms, with alerts ${a.withMs.toFixed(0)} ms (+${(a.withMs - a.withoutMs).toFixed(0)} ms), `
     + `PrometheusRule ${(a.ruleBytes / 1024).toFixed(0)} KiB, ${a.rules} rules (${a.rules - a.alerts} RPO series, ${a.alerts} alerts)`;
@@ -218,6 +317,8 @@ function main(): void {
   const cold = coldSynth();
   const spread = spreadPeak();
   const alerts = alertsBench();
+  const carry = carryBench();
+  const chartPlacement = chartPlacementBench();
   const stability = spreadStability();
   const spreadLine = `spread: 500 databases, daily 01:00-05:00: at most ${spread.spread} start in one minute (optimum ${spread.optimum}; unspread: ${spread.unspread})`;
   const stabilityLine = `spread stability: adding one database to 500 moves ${stability.average.toFixed(2)} other schedules on average (max ${stability.max})`;
@@ -252,9 +353,24 @@ function main(): void {
     stabilityLine,
     '```',
     '',
+    'The per-database chart places the databases of a release that share a window jointly, with the',
+    'same algorithm in its templates (`helm template` with Helm 3, best of 3, window 01:00-05:00):',
+    '',
+    '```',
+    ...chartPlacementLines(chartPlacement),
+    '```',
+    '',
     `Backup alerts: a PerconaXtraDbBackupFleet of ${alerts.databases} databases synthesizes in ${alerts.withoutMs.toFixed(0)} ms, ${alerts.withMs.toFixed(0)} ms with its`,
     `PerconaXtraDbBackupAlerts (best of 5); the PrometheusRule is ${(alerts.ruleBytes / 1024).toFixed(0)} KiB of YAML with ${alerts.rules} rules:`,
-    `${alerts.rules - alerts.alerts} constant RPO series (one per database) and ${alerts.alerts} alerts.`,
+    `${alerts.rules - alerts.alerts} recording rules (one constant RPO series per database, and the carried last success) and ${alerts.alerts} alerts.`,
+    '',
+    'Carrying the last success forward (so a Pushgateway restart changes no alert): promtool, whose',
+    'rule engine is Prometheus\'s, evaluates the same rules every minute over a day of pushed series,',
+    'with and without the carrying rule (best of 2; the difference includes its one-hour history read):',
+    '',
+    '```',
+    carryLine(carry),
+    '```',
     '',
     'Targets: ratio ≤ 2.0 at fleet 1000, peak memory growing linearly, cold `npm run synth` under 1.5 s;',
     'spreading: at most optimum + 1 starts in one minute, at most one other schedule moved on average.',
@@ -267,10 +383,13 @@ function main(): void {
   console.log(spreadLine);
   console.log(stabilityLine);
   console.log(alertsLine(alerts));
+  console.log(carryLine(carry));
+  for (const line of chartPlacementLines(chartPlacement)) console.log(line);
   for (const line of lines) console.log(line);
 }
 
 const childIndex = process.argv.indexOf('--child');
 if (childIndex >= 0) child(Number(process.argv[childIndex + 1]));
-else if (process.argv.includes('--alerts')) console.log(alertsLine(alertsBench()));
+else if (process.argv.includes('--chart')) console.log(chartPlacementLines(chartPlacementBench()).join('\n'));
+else if (process.argv.includes('--alerts')) console.log(`${alertsLine(alertsBench())}\n${carryLine(carryBench())}`);
 else main();

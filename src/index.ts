@@ -30,7 +30,7 @@ export {
   STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
 } from './database/jobs/backup-network-policy';
 export {
-  BackupAlert, BackupAlertOptions, BlueprintAlertOptions, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupAlertsProps, promDuration, RPO_SERIES,
+  BackupAlert, BackupAlertOptions, BlueprintAlertDatabase, BlueprintAlertOptions, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupAlertsProps, LAST_SUCCESS_SERIES, promDuration, RPO_SERIES,
 } from './database/observability/backup-alerts';
 export { BackupRetryOptions, PerconaXtraDbBackupOptions } from './database/backups/backup-options';
 export { Hook, HookExecutionPolicy, HookOptions, HttpHookOptions, HttpPostHookOptions, HttpScheme, TcpHookOptions } from './database/jobs/hook';

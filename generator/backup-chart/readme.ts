@@ -48,11 +48,17 @@ A database's settings are \`defaults\` with each top-level key the entry sets re
 
 ### Spread schedules
 
-\`schedule.window\` gives each database a start inside the window from a SHA-256 hash of
-\`<namespace>/<name>\`: the same as \`Schedule.spread(ScheduleWindow...)\` on one backup in
-TypeScript, stable across renders. The TypeScript \`PerconaXtraDbBackupFleet\` may place a fleet
-as a whole; the chart places each database on its own hash (a template sees one database at a
-time), so two databases can share a minute.
+\`schedule.window\` gives each database a start inside the window. The release places all of its
+databases that share a window jointly, exactly as the TypeScript \`PerconaXtraDbBackupFleet\`
+(\`ScheduleWindow.place\`) places the same list: at most \`ceil(N/M) + 1\` backups start in one
+minute (N databases, M start minutes in the window), the result does not depend on the order of
+\`databases\`, and adding or removing a database moves few others (a database whose minute has
+room keeps the start its own SHA-256 hash of \`<namespace>/<name>\` gives it). Databases in
+different releases are placed apart: put a fleet in one release to spread it as a whole.
+
+Every database of a release gets the BackupConfiguration \`<name>-backup\`, so a name may appear
+in one namespace only: Stash pushes each backup's size and integrity metrics grouped by that name
+without the namespace.
 
 ### Repositories outlive the release
 

@@ -84,9 +84,9 @@ function backendSchema(): JsonSchema {
 }
 
 function scheduleSchema(): JsonSchema {
-  return object('When backups run: `cron`, or a spread `window` (each database gets a stable start inside it from a hash of namespace/name, as `Schedule.spread`).', {
+  return object('When backups run: `cron`, or a spread `window` (the databases of the release in one window are placed jointly, as `PerconaXtraDbBackupFleet` places them).', {
     // Any string: the template checks the cron as the constructs do and says the fix (a schema pattern would be shown first, without it).
-    cron: str('Cron expression (5 fields or a macro such as @daily).'),
+    cron: str('Cron expression (5 fields or a macro such as @daily).',),
     window: object('A window to spread starts over.', {
       start: str('Earliest start, HH:MM.', { pattern: HHMM }),
       end: str('End (exclusive), HH:MM; before start crosses midnight.', { pattern: HHMM }),

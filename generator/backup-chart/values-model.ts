@@ -208,6 +208,35 @@ export function backendOf(b: any, prefix: string | undefined, field: string, pro
   }
 }
 
+/**
+ * The starts of the databases whose schedule is a spread window, placed jointly per window as a
+ * fleet places them (`ScheduleWindow.place`): a release sees all of its databases. By
+ * `namespace/name`; databases with an invalid window are left to `scheduleOf` to report.
+ */
+export function placements(databases: ResolvedDatabase[]): Map<string, string> {
+  const groups = new Map<string, { window: ScheduleWindow; keys: string[] }>();
+  for (const db of databases) {
+    const s = db.settings.schedule;
+    if (s?.window === undefined || s?.cron !== undefined) continue;
+    const window = windowOf(s.window);
+    if (window.problems('window').length > 0) continue;
+    // One group per window as it places (start, length, the days in order).
+    const id = window.toString();
+    if (!groups.has(id)) groups.set(id, { window, keys: [] });
+    groups.get(id)!.keys.push(`${db.namespace}/${db.name}`);
+  }
+  const out = new Map<string, string>();
+  for (const { window, keys } of groups.values()) {
+    window.place(keys.map((key) => ({ key }))).forEach((cron, i) => out.set(keys[i], cron));
+  }
+  return out;
+}
+
+/** The ScheduleWindow of a values `schedule.window`. */
+function windowOf(w: any): ScheduleWindow {
+  return w?.days !== undefined ? ScheduleWindow.weekly({ start: w.start, end: w.end, days: w.days }) : ScheduleWindow.daily({ start: w?.start, end: w?.end });
+}
+
 /** The Schedule of a values `schedule:` (a `cron` or a spread `window`). */
 export function scheduleOf(s: any, field: string, problems: string[]): Schedule | undefined {
   if (s?.cron !== undefined && s?.window !== undefined) {
@@ -217,10 +246,7 @@ export function scheduleOf(s: any, field: string, problems: string[]): Schedule 
   if (s?.cron !== undefined) return Schedule.cron(String(s.cron));
   if (s?.window !== undefined) {
     try {
-      const w = s.window;
-      const window = w.days !== undefined ? ScheduleWindow.weekly({ start: w.start, end: w.end, days: w.days })
-        : ScheduleWindow.daily({ start: w.start, end: w.end });
-      return Schedule.spread(window);
+      return Schedule.spread(windowOf(s.window));
     } catch (e) {
       problems.push(problem(`${field}.window`, (e as Error).message.replace(/^ScheduleWindow(\.\w+)?: /, '').replace(/; .*$/, ''),
         'give start and end as HH:MM with end after start (end is exclusive) and days from 0 (Sunday) to 6'));
@@ -375,6 +401,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
   const renames = new Map<string, { entry: string; fields: { [field: string]: string }; sourceOf?: (key: string) => string }>();
 
   const databases = resolveDatabases(values, release);
+  const placed = placements(databases);
   const seen = new Map<string, number>();
   const plans = new Map<string, { plan: PerconaXtraDbBackupPlan; db: ResolvedDatabase }>();
   const secrets = new Map<string, Backend>();
@@ -392,7 +419,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
     const backendValues = s.backend?.provider === BackendProvider.REST && s.backend.rest?.url
       ? { ...s.backend, rest: { ...s.backend.rest, url: expandPattern(s.backend.rest.url, db.namespace, db.name) } } : s.backend;
     const backend = backendOf(backendValues, prefix, field('backend'), problems);
-    const schedule = scheduleOf(s.schedule, field('schedule'), problems);
+    const schedule = placed.has(key) ? Schedule.cron(placed.get(key)!) : scheduleOf(s.schedule, field('schedule'), problems);
     if (!s.version) problems.push(problem(field('version'), 'is missing', 'give the database\'s version, e.g. "8.0.36"'));
     if (!s.storageSecretName) problems.push(problem(field('storageSecretName'), 'is missing', 'name the Secret with RESTIC_PASSWORD and the backend\'s credentials'));
     if (!s.retentionPolicy || Object.keys(s.retentionPolicy).length === 0) {

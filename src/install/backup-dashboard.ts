@@ -47,6 +47,8 @@ const BC = 'invoker_kind="BackupConfiguration"';
 const SELECTED = `${BC}, namespace=~"$namespace", invoker_name=~"$backup"`;
 const SELECTED_RPO = 'namespace=~"$namespace", invoker_name=~"$backup"';
 const LEGEND = '{{namespace}}/{{invoker_name}}';
+/** The last success as the alert rules carry it forward: it survives a Pushgateway restart. */
+const LAST_SUCCESS = 'stash_pxc:backup_last_success_time_seconds';
 
 function query(refId: string, expr: string, legend = LEGEND): Query {
   return new prometheus.DataqueryBuilder().refId(refId).expr(expr).legendFormat(legend).datasource(DATASOURCE);
@@ -84,7 +86,7 @@ export function backupDashboardModel(): { [key: string]: any } {
 function buildDashboard(): import('@grafana/grafana-foundation-sdk/dashboard').Dashboard {
   loadSdk();
   // Headroom: how long until the last success is older than the RPO (negative: overdue).
-  const headroom = `sort(${'stash_pxc:backup_rpo_seconds'} - on (namespace, invoker_name) (time() - stash_backup_last_success_time_seconds{${BC}}))`;
+  const headroom = `sort(${'stash_pxc:backup_rpo_seconds'} - on (namespace, invoker_name) (time() - ${LAST_SUCCESS}))`;
   const model = new dashboard.DashboardBuilder('Stash backups (Percona XtraDB)')
     .uid(BACKUP_DASHBOARD_UID)
     .description('Backups of Percona XtraDB databases by Stash, against the RPO each schedule implies (stash-pxc).')
@@ -102,7 +104,7 @@ function buildDashboard(): import('@grafana/grafana-foundation-sdk/dashboard').D
       .refresh(dashboard.VariableRefresh.OnTimeRangeChanged).sort(dashboard.VariableSort.AlphabeticalAsc))
     .withRow(new dashboard.RowBuilder('Fleet'))
     .withPanel(count('Databases watched', 'count(stash_pxc:backup_rpo_seconds)', 'Databases with an RPO series (alerts on).', null))
-    .withPanel(count('Overdue', `count((time() - stash_backup_last_success_time_seconds{${BC}}) > on (namespace, invoker_name) stash_pxc:backup_rpo_seconds) or vector(0)`,
+    .withPanel(count('Overdue', `count((time() - ${LAST_SUCCESS}) > on (namespace, invoker_name) stash_pxc:backup_rpo_seconds) or vector(0)`,
       'Databases whose last success is older than their RPO.', 1))
     .withPanel(count('Last session failed', `count(stash_backup_session_success{${BC}} == 0) or vector(0)`, 'BackupConfigurations whose last session failed.', 1))
     .withPanel(count('Repositories damaged', `count(stash_repository_integrity{${BC}} == 0) or vector(0)`, 'Repositories whose last integrity check failed.', 1))
@@ -117,7 +119,7 @@ function buildDashboard(): import('@grafana/grafana-foundation-sdk/dashboard').D
       .cellOptions({ type: common.TableCellDisplayMode.ColorBackground }))
     .withRow(new dashboard.RowBuilder('Per database'))
     .withPanel(series('Last success age against the RPO', 's', 'Age of the last successful backup (rises until the next success) and the RPO its schedule implies.',
-      query('A', `time() - stash_backup_last_success_time_seconds{${SELECTED}}`, `${LEGEND} age`),
+      query('A', `time() - ${LAST_SUCCESS}{${SELECTED_RPO}}`, `${LEGEND} age`),
       query('B', `stash_pxc:backup_rpo_seconds{${SELECTED_RPO}}`, `${LEGEND} RPO`)))
     .withPanel(series('Backup duration', 's', 'Duration of the last successful session, and of the dump and upload on the host.',
       query('A', `stash_backup_session_duration_seconds{${SELECTED}}`, `${LEGEND} session`),

@@ -31,6 +31,7 @@ const CASES: Array<[string, object, string]> = [
   ['database name with upper case', { ...BASE, databases: [{ name: 'Orders' }] }, 'databases[0].name'],
   ['database name too long for <name>-backup', { ...BASE, databases: [{ name: 'a'.repeat(57) }] }, 'databases[0].name'],
   ['database listed twice', { ...BASE, databases: [{ name: 'orders' }, { name: 'orders' }] }, 'databases[1].name'],
+  ['one database name in two namespaces (one BackupConfiguration name)', { ...BASE, databases: [{ name: 'orders' }, { name: 'orders', namespace: 'lab' }] }, 'databases[1].name'],
   ['version without an addon Task (database)', db({ version: '9.1.0' }), 'databases[0].version'],
   ['version without an addon Task (defaults)', defaults({ version: '5.6.1' }), 'defaults.version'],
   ['version missing', { ...BASE, defaults: { ...BASE.defaults, version: undefined } }, 'defaults.version'],

@@ -37,6 +37,89 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- index (include "stash-pxc-backup.versionTasks" . | fromJson) .line .kind -}}
 {{- end -}}
 
+{{/* The greatest common divisor of two non-negative numbers (list a b). */}}
+{{- define "stash-pxc-backup.gcd" -}}
+{{- $a := index . 0 | int64 -}}
+{{- $b := index . 1 | int64 -}}
+{{- range until 64 }}{{ if eq $b 0 }}{{ break }}{{ end }}{{ $t := mod $a $b }}{{ $a = $b }}{{ $b = $t }}{{ end -}}
+{{- $a -}}
+{{- end -}}
+
+{{/*
+The starts of every database whose schedule is a spread window, placed jointly with the other
+databases of the release in the same window, as ScheduleWindow.place places a fleet (this chart
+has no expected durations, so its unweighted form): each database probes the window's start
+minutes in its own hash order, beginning with the minute the window alone would give it; in a
+fixed order (by a second hash), each takes the first minute of its sequence below the fair share
+ceil(N / M) within 8 probes, else the first below the fair share + 1. So no minute has more than
+ceil(N / M) + 1 starts, and adding a database moves few others.
+Takes the list of "stash-pxc-backup.databases"; gives JSON {"<namespace>/<name>": "<cron>"}.
+Windows with no length are left out (the schedule helper fails on them).
+*/}}
+{{- define "stash-pxc-backup.placements" -}}
+{{- $groups := dict -}}
+{{- range $db := . -}}
+{{- $sched := $db.s.schedule | default dict -}}
+{{- if and (hasKey $sched "window") (not (hasKey $sched "cron")) -}}
+{{- $start := include "stash-pxc-backup.minutes" $sched.window.start | atoi -}}
+{{- $end := include "stash-pxc-backup.minutes" $sched.window.end | atoi -}}
+{{- $days := list -}}
+{{- range ($sched.window.days | default list) }}{{ $days = append $days (int .) }}{{ end -}}
+{{- $days = $days | uniq | sortAlpha -}}
+{{- $g := printf "%d-%d-%s" $start $end (join "," $days) -}}
+{{- if not (hasKey $groups $g) }}{{ $_ := set $groups $g (dict "start" $start "len" (mod (add (sub $end $start) 1440) 1440) "days" $days "keys" list) }}{{ end -}}
+{{- $grp := get $groups $g -}}
+{{- $_ := set $grp "keys" (append $grp.keys (printf "%s/%s" $db.namespace $db.name)) -}}
+{{- end -}}
+{{- end -}}
+{{- $out := dict -}}
+{{- range $grp := $groups -}}
+{{- $minutes := int $grp.len -}}
+{{- if gt $minutes 0 -}}
+{{- $nd := len $grp.days -}}
+{{- $slots := int (mul $minutes (max 1 $nd)) -}}
+{{- $items := list -}}
+{{- range $key := $grp.keys | uniq -}}
+{{- $hex := sha256sum $key -}}
+{{- $step := 1 -}}
+{{- if gt $slots 1 -}}
+{{- $step = add1 (mod (int64 (printf "0x%s" (substr 16 24 $hex))) (sub $slots 1)) -}}
+{{- range until $slots }}{{ if eq (include "stash-pxc-backup.gcd" (list $step $slots)) "1" }}{{ break }}{{ end }}{{ $step = add1 $step }}{{ end -}}
+{{- end -}}
+{{- $first := mod (int64 (printf "0x%s" (substr 0 8 $hex))) $minutes -}}
+{{- if $nd -}}
+{{- $first = add (mul (mod (include "stash-pxc-backup.hash32" (printf "%s#day" $key) | int64) $nd) $minutes) $first -}}
+{{- end -}}
+{{- $items = append $items (printf "%010d %s %d %d" (int64 (printf "0x%s" (substr 8 16 $hex))) $key (int64 $first) (int64 $step)) -}}
+{{- end -}}
+{{- $fair := div (add (len $items) (sub $slots 1)) $slots -}}
+{{- $starts := dict -}}
+{{- range $item := $items | sortAlpha -}}
+{{- $p := splitList " " $item -}}
+{{- $first := index $p 2 | atoi -}}
+{{- $step := index $p 3 | atoi -}}
+{{- $slot := $first -}}
+{{- range until 8 }}{{ if lt (get $starts (toString $slot) | default 0 | int) $fair }}{{ break }}{{ end }}{{ $slot = mod (add $slot $step) $slots }}{{ end -}}
+{{- if ge (get $starts (toString $slot) | default 0 | int) $fair -}}
+{{- $slot = $first -}}
+{{- range until $slots }}{{ if le (get $starts (toString $slot) | default 0 | int) $fair }}{{ break }}{{ end }}{{ $slot = mod (add $slot $step) $slots }}{{ end -}}
+{{- end -}}
+{{- $_ := set $starts (toString $slot) (add1 (get $starts (toString $slot) | default 0 | int)) -}}
+{{- $offset := mod $slot $minutes -}}
+{{- $m := mod (add $grp.start $offset) 1440 -}}
+{{- if $nd -}}
+{{- $day := index $grp.days (div $slot $minutes) | int -}}
+{{- if ge (add $grp.start $offset) 1440 }}{{ $day = mod (add1 $day) 7 }}{{ end -}}
+{{- $_ := set $out (index $p 1) (printf "%d %d * * %d" (mod $m 60) (div $m 60) $day) -}}
+{{- else -}}
+{{- $_ := set $out (index $p 1) (printf "%d %d * * *" (mod $m 60) (div $m 60)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
 {{/* The first 32 bits of the SHA-256 of a key, as a number (ScheduleWindow's stableHash). */}}
 {{- define "stash-pxc-backup.hash32" -}}
 {{- int64 (printf "0x%s" (sha256sum . | trunc 8)) -}}
@@ -64,6 +147,9 @@ the cron as given (checked), or the spread window's start for this key (Schedule
 {{- if eq $len 0 -}}
 {{- include "stash-pxc-backup.fail" (list (printf "%s.window" .path) "start and end are the same time" "give start and end as HH:MM with end after start (end is exclusive) and days from 0 (Sunday) to 6") -}}
 {{- end -}}
+{{- if .placed -}}
+{{- .placed -}}
+{{- else -}}
 {{- $h := include "stash-pxc-backup.hash32" .key | int64 -}}
 {{- $offset := add $start (mod $h $len) -}}
 {{- $m := mod $offset 1440 -}}
@@ -77,6 +163,7 @@ the cron as given (checked), or the spread window's start for this key (Schedule
 {{- printf "%d %d * * %d" (mod $m 60) (div $m 60) $day -}}
 {{- else -}}
 {{- printf "%d %d * * *" (mod $m 60) (div $m 60) -}}
+{{- end -}}
 {{- end -}}
 {{- else -}}
 {{- include "stash-pxc-backup.fail" (list .path "is missing" "set schedule.cron (e.g. \"0 1 * * *\") or schedule.window (e.g. { start: \"01:00\", end: \"05:00\" })") -}}

@@ -25,6 +25,8 @@ interface Index {
   readonly position: Map<IConstruct, number>;
   readonly keys: string[];
   readonly byKey: Map<string, number[]>;
+  /** The same, by kind and name only (any namespace). */
+  readonly byKindName: Map<string, number[]>;
 }
 const INDEX = new WeakMap<IConstruct, Index>();
 
@@ -36,13 +38,20 @@ function indexOf(root: IConstruct): Index {
     const position = new Map<IConstruct, number>();
     const keys: string[] = [];
     const byKey = new Map<string, number[]>();
+    const byKindName = new Map<string, number[]>();
+    const push = (map: Map<string, number[]>, key: string, i: number) => {
+      const at = map.get(key);
+      if (at) at.push(i); else map.set(key, [i]);
+    };
     list.forEach((e, i) => {
-      const key = keyOf(e.identity());
+      const id = e.identity();
+      const key = keyOf(id);
       position.set(e.construct, i);
       keys.push(key);
-      byKey.set(key, [...(byKey.get(key) ?? []), i]);
+      push(byKey, key, i);
+      push(byKindName, `${id.kind}\u0000${id.name}`, i);
     });
-    index = { size: list.length, position, keys, byKey };
+    index = { size: list.length, position, keys, byKey, byKindName };
     INDEX.set(root, index);
   }
   return index;
@@ -154,4 +163,21 @@ export function unmatchedReferenceProblems(scope: IConstruct, field: string, ref
   const declaredText = declared.length === 1 ? `the only ${ref.kind} it declares there is "${closest}"` : `it declares ${declared.length} there; the closest is "${closest}"`;
   return [problem(field, `names ${ref.kind} "${ref.name}"${where}, which this app does not declare (${declaredText}); ${ref.consequence}`,
     `did you mean "${closest}"? Better, pass ${ref.instead} instead of a name; for one created outside this app, pass { declaredElsewhere: true }`)];
+}
+
+/**
+ * The objects of the app with `construct`'s kind and name in another namespace (construct path
+ * and namespace), for kinds whose name must be unique across namespaces.
+ */
+export function sameNameInOtherNamespaces(construct: IConstruct): Array<{ path: string; namespace?: string }> {
+  const root = construct.node.root;
+  const list = REGISTRY.get(root) ?? [];
+  const { position, byKindName } = indexOf(root);
+  const index = position.get(construct);
+  if (index === undefined) return [];
+  const mine = list[index].identity();
+  return (byKindName.get(`${mine.kind}\u0000${mine.name}`) ?? [])
+    .map((i) => ({ construct: list[i].construct, namespace: list[i].identity().namespace }))
+    .filter((o) => o.construct !== construct && o.namespace !== mine.namespace)
+    .map((o) => ({ path: o.construct.node.path, namespace: o.namespace }));
 }

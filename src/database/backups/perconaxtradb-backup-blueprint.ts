@@ -143,6 +143,8 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
   public readonly apiObject: ApiObject;
   /** The schedule of the generated BackupConfigurations (a database's annotation may override it). */
   public readonly schedule: Schedule;
+  /** Schedules that `annotationsFor` gave named databases instead of the blueprint's, by `namespace/name`. */
+  private readonly overrides = new Map<string, { target: ScheduleTarget; schedule: Schedule }>();
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupBlueprintProps) {
     super(scope, id, {
@@ -207,16 +209,31 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
     });
   }
 
-  /** The annotations that opt a database in to this blueprint; see `autoBackupAnnotations()`. */
+  /**
+   * The annotations that opt a database in to this blueprint; see `autoBackupAnnotations()`. A
+   * schedule given with `databaseName` (and `databaseNamespace`) is remembered, so that `rpoFor`
+   * and the alerts use the schedule that database really runs on.
+   */
   public annotationsFor(options: AutoBackupAnnotationOptions = {}): { [key: string]: string } {
+    if (options?.schedule instanceof Schedule && options.databaseName) {
+      const target = { namespace: options.databaseNamespace, name: options.databaseName };
+      this.overrides.set(`${target.namespace ?? ''}/${target.name}`, { target, schedule: options.schedule });
+    }
     return autoBackupAnnotations(this.name, options);
   }
 
   /**
-   * The recovery point objective of the blueprint's schedule for one database (`target`; a spread
-   * schedule differs per database). Zero when the schedule is invalid (which validation reports).
+   * The recovery point objective of the schedule one database (`target`) runs on: the schedule
+   * `annotationsFor` gave it, else the blueprint's (a spread schedule differs per database). Zero
+   * when the schedule is invalid (which validation reports).
    */
   public rpoFor(target: ScheduleTarget): Duration {
-    return recoveryPointObjective(this.schedule.expressionFor(target)) ?? Duration.seconds(0);
+    const schedule = this.overrides.get(`${target.namespace ?? ''}/${target.name}`)?.schedule ?? this.schedule;
+    return recoveryPointObjective(schedule.expressionFor(target)) ?? Duration.seconds(0);
+  }
+
+  /** The databases that `annotationsFor` gave a schedule of their own. */
+  public get overriddenDatabases(): ScheduleTarget[] {
+    return [...this.overrides.values()].map((o) => o.target);
   }
 }

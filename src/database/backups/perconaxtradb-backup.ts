@@ -3,7 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { BACKUP_CONFIGURATION, BackupConfigurationSpec } from '../../api';
 import { ExistingObjectOptions, StashObject, StashObjectOptions } from '../../core/stash-object';
 import { nameProblems, NameRule } from '../../core/validation/names';
-import { requiredProblems } from '../../core/validation/problems';
+import { problem, requiredProblems } from '../../core/validation/problems';
+import { sameNameInOtherNamespaces } from '../../core/validation/app-checks';
 import { Backend } from '../storage/backend';
 import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
 import { backupOptionsProblems, backupRuntimeSettings, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
@@ -159,8 +160,22 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
         ...backupOptionsProblems(props, scheduleTarget),
         ...namespacePodSecurityProblems(this, this.namespace, backupRuntimeSettings(props), JobKind.BACKUP,
           'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),
+        ...this.sameNameProblems(),
       ];
     });
+  }
+
+  /**
+   * The backup Job pushes its size and repository-integrity series to the Pushgateway grouped by
+   * `job=<BackupConfiguration name>` without the namespace, so two BackupConfigurations with
+   * one name in two namespaces overwrite each other's series (and the alerts built on them).
+   */
+  private sameNameProblems(): string[] {
+    const others = sameNameInOtherNamespaces(this);
+    if (others.length === 0) return [];
+    const where = others.map((o) => `${o.namespace ?? '(no namespace)'}/${this.name} (${o.path})`).join(', ');
+    return [problem('name', `BackupConfiguration "${this.name}" has the same name as ${where}; Stash pushes each backup's size and integrity metrics grouped by the BackupConfiguration's name without its namespace, so the two would overwrite each other's series and alerts`,
+      `give every BackupConfiguration of the app its own name (a backup's name, a plan's backupName), e.g. "${this.namespace ?? 'ns'}-${this.name}"`)];
   }
 
   /**

@@ -19,10 +19,18 @@ import { PerconaXtraDbBackup } from '../backups/perconaxtradb-backup';
 import { PerconaXtraDbBackupBlueprint } from '../backups/perconaxtradb-backup-blueprint';
 import { PerconaXtraDbBackupFleet } from '../backups/perconaxtradb-backup-fleet';
 import { PerconaXtraDbBackupPlan } from '../backups/perconaxtradb-backup-plan';
-import { ScheduleTarget } from '../backups/schedule';
+import { Schedule, ScheduleTarget } from '../backups/schedule';
+import { recoveryPointObjective } from './recovery-point';
 
 /** The recorded constant series: one per database, its value the RPO in seconds. */
 export const RPO_SERIES = 'stash_pxc:backup_rpo_seconds';
+
+/**
+ * The recorded last success of each watched BackupConfiguration, carried forward by the rule
+ * itself: the newest of what Stash pushed and of this series' own previous value. A Pushgateway
+ * restart (its series gone until each database next succeeds) changes no alert.
+ */
+export const LAST_SUCCESS_SERIES = 'stash_pxc:backup_last_success_time_seconds';
 
 /** The labels that the per-database series carries besides the extra ones. */
 const OWN_LABELS = ['namespace', 'invoker_name', 'database', 'severity', 'tolerance'];
@@ -73,11 +81,24 @@ export interface BackupAlertOptions {
 export interface BlueprintAlertOptions extends BackupAlertOptions {
   /**
    * The databases that opted in to the blueprint: each gets its series (and the alert when no
-   * backup ever succeeded). Without them, series are derived from the sessions Stash reported
-   * for `app-*` BackupConfigurations, so a database that never reported is not watched.
+   * backup ever succeeded), with the RPO of the schedule it runs on (`schedule`, else one that
+   * the blueprint's `annotationsFor` gave it, else the blueprint's). Without them, series are
+   * derived from the sessions Stash reported for `app-*` BackupConfigurations, so a database that
+   * never reported is not watched; the databases `annotationsFor` gave a schedule are then
+   * watched by name with that schedule's RPO.
    * @default - derived from the reported sessions
    */
-  readonly databases?: ScheduleTarget[];
+  readonly databases?: BlueprintAlertDatabase[];
+}
+
+/** A database that uses a blueprint, for `addBlueprint()`. */
+export interface BlueprintAlertDatabase extends ScheduleTarget {
+  /**
+   * The schedule this database runs on instead of the blueprint's (its
+   * `stash.appscode.com/schedule` annotation).
+   * @default - the schedule the blueprint's `annotationsFor` gave it, else the blueprint's
+   */
+  readonly schedule?: Schedule;
 }
 
 /** Props of `PerconaXtraDbBackupAlerts`. */
@@ -134,6 +155,15 @@ export interface PerconaXtraDbBackupAlertsProps {
    */
   readonly runbookUrl?: string;
   /**
+   * How long Prometheus may stop evaluating the rules (a restart, an outage) and still carry each
+   * database's last success forward from its own history. Longer gaps lose the carried value
+   * until each database's next success, as a Pushgateway restart would without it. Each
+   * evaluation reads this much of the recorded series (one sample per evaluation interval per
+   * database), so it is kept short.
+   * @default Duration.hours(1)
+   */
+  readonly historyWindow?: Duration;
+  /**
    * Databases to watch right away (more with `addBackup`, `addPlan`, `addFleet`, `addBlueprint`).
    * @default - none
    */
@@ -158,6 +188,8 @@ const WATCHED = new WeakMap<IConstruct, Map<string, string>>();
 /** Blueprint databases that are not listed: series derived from the reported sessions. */
 interface Derived {
   readonly backupNamespace?: string;
+  /** `namespace/invoker_name` of the databases watched by name instead (a schedule of their own). */
+  readonly except: Array<{ namespace: string; invokerName: string }>;
   readonly rpoSeconds: number;
   readonly tolerance: number;
   readonly severity: string;
@@ -240,6 +272,9 @@ export class PerconaXtraDbBackupAlerts extends Construct {
         check('sizeDropRatio', props.sizeDropRatio, props.sizeDropRatio === undefined || (props.sizeDropRatio > 0 && props.sizeDropRatio < 1), 'set a fraction between 0 and 1, e.g. 0.5');
         if (props.pausedLimit && props.pausedLimit.toSeconds() < 60) out.push(problem('pausedLimit', 'is shorter than a minute', 'set at least Duration.minutes(1)'));
         if (props.sizeDropWindow && props.sizeDropWindow.toSeconds() < 60) out.push(problem('sizeDropWindow', 'is shorter than a minute', 'set at least Duration.minutes(1)'));
+        if (props.historyWindow && props.historyWindow.toSeconds() < 300) {
+          out.push(problem('historyWindow', 'is shorter than Prometheus\'s 5-minute lookback, which already carries the value that far', 'set at least Duration.minutes(5), e.g. Duration.hours(1)'));
+        }
         const watched = WATCHED.get(this.node.root) ?? new Map<string, string>();
         for (const key of this.enrolled.keys()) {
           const owner = watched.get(key);
@@ -292,7 +327,14 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     if (options.databases === undefined) {
       const resolved = this.resolve(options, field);
       if (!resolved) return;
-      this.derived.push({ backupNamespace, rpoSeconds: blueprint.rpoFor({ name: blueprint.name }).toSeconds(), source: field, ...resolved });
+      // Databases with a schedule of their own are watched by name, and left out of the derived series.
+      const overridden = blueprint.overriddenDatabases;
+      const except = overridden.flatMap((db) => {
+        const namespace = backupNamespace ?? db.namespace;
+        return namespace === undefined ? [] : [{ namespace, invokerName: `app-${db.name}` }];
+      });
+      this.derived.push({ backupNamespace, except, rpoSeconds: blueprint.rpoFor({ name: blueprint.name }).toSeconds(), source: field, ...resolved });
+      if (overridden.length > 0) this.addBlueprint(blueprint, { ...options, databases: overridden }, backupNamespace);
       return;
     }
     for (const db of options.databases) {
@@ -305,7 +347,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
         namespace,
         invokerName: `app-${db.name}`,
         database: db.name,
-        rpoSeconds: blueprint.rpoFor(db).toSeconds(),
+        rpoSeconds: (db.schedule instanceof Schedule ? recoveryPointObjective(db.schedule.expressionFor(db))?.toSeconds() ?? 0 : blueprint.rpoFor(db).toSeconds()),
         source: `${field}.databases[${db.namespace ?? ''}/${db.name}]`,
       }, options);
     }
@@ -385,9 +427,12 @@ export class PerconaXtraDbBackupAlerts extends Construct {
       }));
     for (const d of this.derived) {
       const selector = `{invoker_kind="BackupConfiguration", invoker_name=~"app-.+"${d.backupNamespace ? `, namespace="${d.backupNamespace}"` : ''}}`;
+      // Literal label sets, not the recorded series: this rule records that series itself.
+      const except = d.except.map((e) => `label_replace(label_replace(vector(1), "namespace", "${e.namespace}", "", ""), "invoker_name", "${e.invokerName}", "", "")`);
+      const sessions = `stash_backup_session_success${selector}${except.length ? ` unless on (namespace, invoker_name) (${except.join(' or ')})` : ''}`;
       recordings.push({
         record: RPO_SERIES,
-        expr: `label_replace(${num(d.rpoSeconds)} * group by (namespace, invoker_name) (stash_backup_session_success${selector}), "database", "$1", "invoker_name", "app-(.+)")`,
+        expr: `label_replace(${num(d.rpoSeconds)} * group by (namespace, invoker_name) (${sessions}), "database", "$1", "invoker_name", "app-(.+)")`,
         labels: this.seriesLabels(d, {}),
       });
     }
@@ -398,7 +443,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     for (const t of tolerances) {
       alerts.push({
         alert: BackupAlert.TOO_OLD,
-        expr: `time() - stash_backup_last_success_time_seconds${bc} > ${joined} (${t} * ${RPO_SERIES}{tolerance="${t}"})`,
+        expr: `time() - ${LAST_SUCCESS_SERIES} > ${joined} (${t} * ${RPO_SERIES}{tolerance="${t}"})`,
         labels: {},
         annotations: annotations(BackupAlert.TOO_OLD,
           'Last successful backup of {{ $labels.namespace }}/{{ $labels.database }} is older than its RPO × {{ $labels.tolerance }}',
@@ -414,12 +459,12 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     for (const w of [...windows.values()].sort((a, b) => a.seconds - b.seconds || a.t.localeCompare(b.t))) {
       alerts.push({
         alert: BackupAlert.NEVER_SUCCEEDED,
-        expr: `(${RPO_SERIES}{tolerance="${w.t}"} == ${w.rpo}) unless on (namespace, invoker_name) stash_backup_last_success_time_seconds${bc}`,
+        expr: `(${RPO_SERIES}{tolerance="${w.t}"} == ${w.rpo}) unless on (namespace, invoker_name) ${LAST_SUCCESS_SERIES}`,
         for: promDuration(w.seconds),
         labels: {},
         annotations: annotations(BackupAlert.NEVER_SUCCEEDED,
           'No successful backup of {{ $labels.namespace }}/{{ $labels.database }} was ever reported',
-          `Stash has reported no successful backup of ${where} for ${promDuration(w.seconds)} (its RPO × ${w.t}) since the rules were loaded. Check that the BackupConfiguration exists, is not paused, and that its sessions run; after a Pushgateway restart, wait for the next backup.`),
+          `Stash has reported no successful backup of ${where} for ${promDuration(w.seconds)} (its RPO × ${w.t}) since the rules were loaded. Check that the BackupConfiguration exists, is not paused, and that its sessions run.`),
       });
     }
     alerts.push({
@@ -460,11 +505,20 @@ export class PerconaXtraDbBackupAlerts extends Construct {
         'Backup of {{ $labels.namespace }}/{{ $labels.database }} has been paused for over ' + promDuration(pausedLimit.toSeconds()),
         `BackupConfiguration {{ $labels.namespace }}/{{ $labels.invoker_name }} (database {{ $labels.database }}) has been paused for more than ${promDuration(pausedLimit.toSeconds())}: no backup runs. Resume it, or turn its alerts off if the pause is meant to last.`),
     });
+    // The last success, carried forward: what Stash pushed, else this series' previous value
+    // (the instant lookback bridges one missed evaluation), else its newest value within the
+    // history window (a Prometheus restart). Limited to watched databases, so the series of a
+    // database taken out of the rules ends with it.
+    const history = promDuration((props.historyWindow ?? Duration.hours(1)).toSeconds());
+    const carried = {
+      record: LAST_SUCCESS_SERIES,
+      expr: `max by (namespace, invoker_name, repository) (stash_backup_last_success_time_seconds${bc} or ${LAST_SUCCESS_SERIES} or last_over_time(${LAST_SUCCESS_SERIES}[${history}])) and on (namespace, invoker_name) ${RPO_SERIES}`,
+    };
     // One group: its rules run in order, so the alerts always read this evaluation's series.
     return {
       groups: [{
         name: this.name,
-        rules: [...recordings, ...alerts.map(({ labels, ...rest }) => (Object.keys(labels).length ? { ...rest, labels } : rest))],
+        rules: [...recordings, carried, ...alerts.map(({ labels, ...rest }) => (Object.keys(labels).length ? { ...rest, labels } : rest))],
       }],
     };
   }

@@ -176,6 +176,27 @@ describe('PerconaXtraDbBackup', () => {
     expect(backupOf({ preBackupHook: Hook.tcpSocket(3306, { host: 'db' }) }).spec.hooks.preBackup).toEqual({ tcpSocket: { port: 3306, host: 'db' } });
   });
 
+  test('two BackupConfigurations with one name in two namespaces are refused: their size and integrity series would collide', () => {
+    const app = Testing.app();
+    const plans = ['shop', 'lab'].map((namespace) => new PerconaXtraDbBackupPlan(new Chart(app, namespace, { namespace }), 'orders', {
+      database: 'orders', version: '8.0.36',
+      backend: Backend.gcs({ bucket: 'backups', prefix: `${namespace}/orders` }), storageSecretName: 'gcs-secret',
+      schedule: Schedule.cron('0 1 * * *'), retentionPolicy: RetentionPolicy.keepLast(5),
+    }));
+    expect(plans.map((p) => p.backup.name)).toEqual(['orders-backup', 'orders-backup']);
+    expect(() => app.synth()).toThrow(/\[lab\/orders\/Backup\] name: BackupConfiguration "orders-backup" has the same name as shop\/orders-backup \(shop\/orders\/Backup\); Stash pushes each backup's size and integrity metrics grouped by the BackupConfiguration's name without its namespace.*Fix: give every BackupConfiguration of the app its own name \(a backup's name, a plan's backupName\), e\.g\. "lab-orders-backup"/);
+    // In one namespace, distinct names are fine; so are equal names in two apps (two releases are judged apart).
+    const ok = Testing.app();
+    for (const namespace of ['shop', 'lab']) {
+      new PerconaXtraDbBackupPlan(new Chart(ok, namespace, { namespace }), 'orders', {
+        database: 'orders', version: '8.0.36', backupName: `${namespace}-orders-backup`,
+        backend: Backend.gcs({ bucket: 'backups', prefix: `${namespace}/orders` }), storageSecretName: 'gcs-secret',
+        schedule: Schedule.cron('0 1 * * *'), retentionPolicy: RetentionPolicy.keepLast(5),
+      });
+    }
+    expect(() => ok.synth()).not.toThrow();
+  });
+
   test('a database in another namespace is targeted with its namespace', () => {
     const bc = backupOf({ databaseNamespace: 'prod' });
     expect(bc.spec.target.ref).toEqual({ apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name: 'sample-xtradb', namespace: 'prod' });

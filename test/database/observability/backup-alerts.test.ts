@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   Backend, BackupAlert, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan,
-  RetentionPolicy, RPO_SERIES, Schedule, ScheduleWindow,
+  LAST_SUCCESS_SERIES, RetentionPolicy, RPO_SERIES, Schedule, ScheduleWindow,
 } from '../../../src';
 import { synthExample } from '../../../generator/chart/examples';
 import { OperatorAlert, ServingCertificates, StashOperator } from '../../../src';
@@ -56,9 +56,10 @@ describe('PerconaXtraDbBackupAlerts', () => {
   test('1000 databases: 1000 constant series and a handful of alerts', () => {
     const { chart } = fleetChart(1000);
     const rules = rulesOf(ruleOf(chart));
-    const recordings = rules.filter((r) => r.record);
+    const recordings = rules.filter((r) => r.record === RPO_SERIES);
     expect(recordings).toHaveLength(1000);
-    expect(new Set(recordings.map((r) => r.record))).toEqual(new Set([RPO_SERIES]));
+    // Plus one rule that carries every database's last success forward (Pushgateway restarts).
+    expect(rules.filter((r) => r.record && r.record !== RPO_SERIES).map((r) => r.record)).toEqual([LAST_SUCCESS_SERIES]);
     // A spread nightly window: every database has RPO 24h, so one rule per alert.
     expect(rules.filter((r) => r.alert).map((r) => r.alert).sort()).toEqual(Object.values(BackupAlert).sort());
     expect(recordings[0].expr).toBe('vector(86400)');
@@ -75,7 +76,7 @@ describe('PerconaXtraDbBackupAlerts', () => {
     alerts.addPlan(scratch);
     alerts.addPlan(scratch, { enabled: false });
     const rules = rulesOf(ruleOf(chart));
-    expect(rules.filter((r) => r.record).map((r) => [r.expr, r.labels])).toEqual([
+    expect(rules.filter((r) => r.record === RPO_SERIES).map((r) => [r.expr, r.labels])).toEqual([
       ['vector(259200)', { database: 'orders', invoker_name: 'orders-backup', namespace: 'shop', severity: 'warning', tolerance: '2' }],
       ['vector(86400)', { database: 'payments', invoker_name: 'payments-backup', namespace: 'shop', severity: 'critical', team: 'payments', tolerance: '1.2' }],
     ]);
@@ -100,9 +101,39 @@ describe('PerconaXtraDbBackupAlerts', () => {
     listed.addBlueprint(blueprint, { databases: [{ namespace: 'shop', name: 'orders' }] });
     const derived = new PerconaXtraDbBackupAlerts(chart, 'derived', { name: 'derived' });
     derived.addBlueprint(blueprint, { severity: 'critical' });
-    const [a, b] = Testing.synth(chart).filter((o) => o.kind === 'PrometheusRule').map((o) => rulesOf(o).filter((r) => r.record));
+    const [a, b] = Testing.synth(chart).filter((o) => o.kind === 'PrometheusRule').map((o) => rulesOf(o).filter((r) => r.record === RPO_SERIES));
     expect(a).toEqual([{ record: RPO_SERIES, expr: 'vector(86400)', labels: { database: 'orders', invoker_name: 'app-orders', namespace: 'shop', severity: 'warning', tolerance: '1.5' } }]);
     expect(b[0].expr).toContain('86400 * group by (namespace, invoker_name) (stash_backup_session_success{invoker_kind="BackupConfiguration", invoker_name=~"app-.+"})');
+  });
+
+  test('a database that overrides the blueprint\'s schedule gets the RPO of the schedule it runs on', () => {
+    const build = () => {
+      const chart = new Chart(Testing.app(), 'test');
+      const blueprint = new PerconaXtraDbBackupBlueprint(chart, 'bp', {
+        name: 'pxc-nightly', backend: Backend.gcs({ bucket: 'backups', prefix: 'stash/${TARGET_NAMESPACE}/${TARGET_NAME}' }),
+        storageSecretName: 's', schedule: Schedule.cron('0 2 * * *'), retentionPolicy: RetentionPolicy.keepLast(5),
+      });
+      // reports runs weekly (its annotation says so).
+      blueprint.annotationsFor({ schedule: Schedule.cron('0 3 * * 0'), databaseName: 'reports', databaseNamespace: 'shop' });
+      return { chart, blueprint };
+    };
+    const listed = build();
+    expect(listed.blueprint.rpoFor({ namespace: 'shop', name: 'reports' }).toDays()).toBe(7);
+    expect(listed.blueprint.rpoFor({ namespace: 'shop', name: 'orders' }).toDays()).toBe(1);
+    // archive's own schedule is told in the alert options.
+    new PerconaXtraDbBackupAlerts(listed.chart, 'alerts').addBlueprint(listed.blueprint, {
+      databases: [{ namespace: 'shop', name: 'orders' }, { namespace: 'shop', name: 'reports' }, { namespace: 'shop', name: 'archive', schedule: Schedule.cron('0 4 1 * *') }],
+    });
+    expect(rulesOf(ruleOf(listed.chart)).filter((r) => r.record === RPO_SERIES).map((r: any) => [r.labels.database, r.expr])).toEqual([
+      ['archive', 'vector(2678400)'], ['orders', 'vector(86400)'], ['reports', 'vector(604800)'],
+    ]);
+    // Derived from the sessions, except the database with its own schedule, watched by name.
+    const derived = build();
+    new PerconaXtraDbBackupAlerts(derived.chart, 'alerts').addBlueprint(derived.blueprint);
+    const b = rulesOf(ruleOf(derived.chart)).filter((r) => r.record === RPO_SERIES);
+    expect(b.map((r: any) => r.labels.database ?? 'derived')).toEqual(['reports', 'derived']);
+    expect(b[0].expr).toBe('vector(604800)');
+    expect(b[1].expr).toContain('unless on (namespace, invoker_name) (label_replace(label_replace(vector(1), "namespace", "shop", "", ""), "invoker_name", "app-reports", "", ""))');
   });
 
   test('bad options are reported at synth time with the field and the fix', () => {
@@ -244,9 +275,14 @@ function scenario(): { rule: any; inputSeries: any[] } {
 const at = (minute: number) => `${minute}m`;
 const db = (name: string) => ({ database: name, ...(name === 'payments' ? { severity: 'critical', tolerance: '1.5', team: 'payments' } : daily) });
 
+/** The labels of a TooOld alert: the carried series' own (namespace, invoker, repository) and the RPO series'. */
+function staleAlert(name: string): { [k: string]: string } {
+  return { namespace: 'shop', invoker_name: `${name}-backup`, repository: `${name}-repo`, ...db(name) };
+}
+
 function alertTests(): any[] {
   const t = (minute: number, alertname: string, expAlerts: any[]) => ({ eval_time: at(minute), alertname, exp_alerts: expAlerts.map((l) => ({ exp_labels: l })) });
-  const stale = (name: string) => ALERT(sessionLabels(name), db(name));
+  const stale = (name: string) => staleAlert(name);
   const silent = Object.values(BackupAlert).filter((a) => a !== BackupAlert.REPOSITORY_INTEGRITY).map((alert) => t(60, alert, []));
   return [
     // Nothing fires in the first hour: every series is young or on time (the restore fails at 100m).
@@ -306,8 +342,8 @@ describeWithPromtool('backup alert rules with promtool', (promtool) => {
       'blueprint.yaml': ruleFile(blueprintRule(), true),
     };
     const result = runPromtool(promtool, ['check', 'rules', ...Object.keys(files)], files);
-    // 500 constant series and 7 alerts (every database has the same RPO and tolerance).
-    expect(result.output).toMatch(/fleet.yaml\n\s*SUCCESS: 507 rules found/);
+    // 500 constant series, the carried last success and 7 alerts (every database has the same RPO and tolerance).
+    expect(result.output).toMatch(/fleet.yaml\n\s*SUCCESS: 508 rules found/);
     expect(result.code).toBe(0);
   });
 
@@ -383,6 +419,110 @@ describeWithPromtool('backup alert rules with promtool', (promtool) => {
     };
     const stripped = { groups: operatorRules.groups.map((g: any) => ({ ...g, rules: g.rules.map((r: any) => ({ ...r, annotations: undefined })) })) };
     const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'operator.yaml': stripped, 'backups.yaml': backups, 'tests.yaml': tests });
+    expect(result.output).toMatch(/SUCCESS/);
+    expect(result.code).toBe(0);
+  });
+
+  test('a Pushgateway restart changes no alert: TooOld still fires on time, nothing fires falsely', () => {
+    const chart = new Chart(Testing.app(), 'restart');
+    const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts', { namespace: 'monitoring' });
+    for (const name of ['orders', 'billing', 'ledger', 'audit']) alerts.addPlan(plan(chart, name, '0 0 * * *'));
+    const end = 5 * DAY;
+    // The operator pod is rescheduled at day 2 12:00: the Pushgateway comes back empty, and each
+    // series returns only with its database's next push (Stash pushes with POST).
+    const restart = 2 * DAY + 720;
+    const lost = (changes: Array<[number, number | null]>): Array<[number, number | null]> =>
+      [...changes.filter(([m]) => m < restart), [restart, null], ...changes.filter(([m]) => m > restart)];
+    const inputSeries = [
+      // orders: healthy every day at 00:05, before and after the restart.
+      series('stash_backup_last_success_time_seconds', sessionLabels('orders'), steps(end, lost(dailySuccesses(end)))),
+      series('stash_backup_session_success', sessionLabels('orders'), steps(end, lost([[0, null], [5, 1]]))),
+      // billing: stopped after day 0; already too old when the Pushgateway restarts.
+      series('stash_backup_last_success_time_seconds', sessionLabels('billing'), steps(end, lost([[0, null], [5, 300]]))),
+      // ledger: stopped after day 1; becomes too old (day 1 00:05 + 36h = day 2 12:05) after the restart.
+      series('stash_backup_last_success_time_seconds', sessionLabels('ledger'), steps(end, lost([[0, null], [5, 300], [DAY + 5, (DAY + 5) * 60]]))),
+      // audit: healthy until the restart, then its next push comes a day later (day 3 00:05).
+      series('stash_backup_last_success_time_seconds', sessionLabels('audit'), steps(end, lost(dailySuccesses(end)))),
+    ];
+    const t = (minute: number, alertname: string, names: string[]) => ({ eval_time: at(minute), alertname, exp_alerts: names.map((n) => ({ exp_labels: staleAlert(n) })) });
+    const quiet = (minute: number, alertname: string) => ({ eval_time: at(minute), alertname, exp_alerts: [] });
+    const tests = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: inputSeries,
+        alert_rule_test: [
+          t(restart - 10, BackupAlert.TOO_OLD, ['billing']),
+          // Right after the restart, billing still fires (from the carried series).
+          t(restart + 4, BackupAlert.TOO_OLD, ['billing']),
+          // ledger becomes too old 5 minutes after the restart, with no pushed series left: on time.
+          t(restart + 6, BackupAlert.TOO_OLD, ['billing', 'ledger']),
+          t(3 * DAY + 600, BackupAlert.TOO_OLD, ['billing', 'ledger']),
+          // Nothing fires falsely: no absence alert for the lost series, no TooOld for the healthy ones.
+          quiet(restart + 10, BackupAlert.NEVER_SUCCEEDED),
+          quiet(4 * DAY + 720, BackupAlert.NEVER_SUCCEEDED),
+          t(4 * DAY + 720, BackupAlert.TOO_OLD, ['billing', 'ledger']),
+        ],
+      }],
+    };
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'rules.yaml': ruleFile(ruleOf(chart), false), 'tests.yaml': tests });
+    expect(result.output).toMatch(/SUCCESS/);
+    expect(result.code).toBe(0);
+  });
+
+  test('without the carried series, the same restart would silence TooOld (the test can fail)', () => {
+    const chart = new Chart(Testing.app(), 'control');
+    const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts', { namespace: 'monitoring' });
+    alerts.addPlan(plan(chart, 'billing', '0 0 * * *'));
+    const rule = ruleOf(chart);
+    // The rules as they were before: TooOld reading what Stash pushed.
+    const rules = rule.spec.groups[0].rules.filter((r: any) => r.record !== LAST_SUCCESS_SERIES).map((r: any) =>
+      (r.alert === BackupAlert.TOO_OLD ? { ...r, expr: r.expr.replace(LAST_SUCCESS_SERIES, 'stash_backup_last_success_time_seconds{invoker_kind="BackupConfiguration"}') } : r));
+    const restart = 2 * DAY + 720;
+    const tests = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [series('stash_backup_last_success_time_seconds', sessionLabels('billing'), steps(3 * DAY, [[0, null], [5, 300], [restart, null]]))],
+        alert_rule_test: [{ eval_time: at(restart + 10), alertname: BackupAlert.TOO_OLD, exp_alerts: [] }],
+      }],
+    };
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], {
+      'rules.yaml': ruleFile({ spec: { groups: [{ ...rule.spec.groups[0], rules }] } }, false), 'tests.yaml': tests,
+    });
+    expect(result.code).toBe(0);
+  });
+
+  test('a blueprint database with a weekly schedule of its own is judged by it, not by the blueprint\'s daily RPO', () => {
+    const chart = new Chart(Testing.app(), 'override');
+    const blueprint = new PerconaXtraDbBackupBlueprint(chart, 'bp', {
+      name: 'pxc-nightly', backend: Backend.gcs({ bucket: 'backups', prefix: 'stash/${TARGET_NAMESPACE}/${TARGET_NAME}' }),
+      storageSecretName: 's', schedule: Schedule.cron('0 0 * * *'), retentionPolicy: RetentionPolicy.keepLast(5),
+    });
+    blueprint.annotationsFor({ schedule: Schedule.cron('0 0 * * 4'), databaseName: 'reports', databaseNamespace: 'shop' });
+    new PerconaXtraDbBackupAlerts(chart, 'alerts').addBlueprint(blueprint);
+    const labels = (db: string) => ({ ...SCRAPE, job: `backupconfiguration-shop-app-${db}`, namespace: 'shop', invoker_kind: 'BackupConfiguration', invoker_name: `app-${db}`, driver: 'Restic', repository: `app-${db}` });
+    // Both last succeeded on day 0 (a Thursday) at 00:05; orders is daily, reports weekly.
+    const input = ['orders', 'reports'].flatMap((db) => [
+      series('stash_backup_last_success_time_seconds', labels(db), steps(4 * DAY, [[0, null], [5, 300]])),
+      series('stash_backup_session_success', labels(db), steps(4 * DAY, [[0, null], [5, 1]])),
+    ]);
+    const tooOld = (db: string) => ({ exp_labels: { namespace: 'shop', invoker_name: `app-${db}`, repository: `app-${db}`, database: db, severity: 'warning', tolerance: '1.5' } });
+    const tests = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: input,
+        alert_rule_test: [
+          // Day 3: orders (daily) is 3 days old and fires; reports (weekly, RPO 7d) does not.
+          { eval_time: at(3 * DAY), alertname: BackupAlert.TOO_OLD, exp_alerts: [tooOld('orders')] },
+        ],
+      }],
+    };
+    const result = runPromtool(promtool, ['test', 'rules', 'tests.yaml'], { 'rules.yaml': ruleFile(ruleOf(chart), false), 'tests.yaml': tests });
     expect(result.output).toMatch(/SUCCESS/);
     expect(result.code).toBe(0);
   });
