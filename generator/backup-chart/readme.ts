@@ -90,6 +90,14 @@ removing the entry later does not delete a finished RestoreSession mid-run; unde
 HelmRelease owns what the chart renders: keep the entry until the restore has finished (\`kubectl get
 restoresession -w\`) and then remove it, or annotate it with \`helm.sh/resource-policy: keep\`.
 
+Select the release's objects by \`stash-pxc/release=<release>\` and a restore's Jobs and pods by
+\`stash-pxc/invoker=<restore name>\` (what the NOTES print), not by \`app.kubernetes.io/instance\`:
+when KubeDB manages the target AppBinding, the Stash operator rewrites a RestoreSession's
+\`app.kubernetes.io/instance\`, \`app.kubernetes.io/name\` and \`app.kubernetes.io/managed-by\`
+labels to the database's, and the restore pods inherit them. Argo CD needs annotation tracking and
+those three labels ignored on RestoreSessions; Flux's drift detection needs them ignored too (see
+\`examples/gitops/\` in the repository).
+
 ## Storage Secret
 
 Never commit credentials. Create the Secret out of band, or let the chart render it from values

@@ -5,13 +5,18 @@ The helpers that shape one object of the chart. The facts they need from the con
 _generated.tpl.
 */}}
 
-{{/* Labels of every object: release-aware, one place. */}}
+{{/*
+Labels of every object: release-aware, one place. stash-pxc/release is the one to select by: for a
+database whose AppBinding KubeDB manages, the operator rewrites a RestoreSession's
+app.kubernetes.io/instance, name and managed-by labels to the database's.
+*/}}
 {{- define "stash-pxc-backup.labels" -}}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/name: {{ default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/part-of: stash-pxc
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+stash-pxc/release: {{ .Release.Name }}
 {{- end -}}
 
 {{/* A values problem, the way the constructs word them: "<path>: <what>. Fix: <how>." */}}
