@@ -133,12 +133,14 @@ the values path:
   database the release does not back up, or from another namespace its \`usagePolicy\` does not
   allow; a database listed twice; missing Secret keys.
 - At \`helm install\` and \`helm upgrade\` (not \`helm template\`, \`helm lint\` or a client dry
-  run, where \`lookup\` sees no cluster), the chart reads each restore's and database's Namespace
-  and refuses a Job that its \`pod-security.kubernetes.io/enforce\` level would refuse (the rules
-  of its \`enforce-version\`), as the constructs do for a Namespace in the app. That is a cluster
-  restore where "restricted" is enforced (its Jobs run the addon's restore script as root and
-  meet "baseline"), or a Job whose security context you loosened. When it cannot tell, the NOTES
-  say so and print the \`kubectl get namespace\` that shows the level.
+  run, where \`lookup\` sees no cluster), the chart reads the Namespace of each database and of
+  each restore whose RestoreSession does not exist yet, and refuses a Job that its
+  \`pod-security.kubernetes.io/enforce\` level would refuse (the rules of its \`enforce-version\`),
+  as the constructs do for a Namespace in the app. That is a cluster restore where "restricted" is
+  enforced (its Jobs run the addon's restore script as root and meet "baseline"), or a Job whose
+  security context you loosened. A restore that exists is not checked again, so the namespace can
+  move to "restricted" once it has run. When it cannot tell, the NOTES say so and print the
+  \`kubectl get namespace\` that shows the level.
 
 ## Values
 

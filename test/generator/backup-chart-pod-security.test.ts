@@ -104,10 +104,11 @@ describeWithHelm('stash-pxc-backup: the Pod Security check at install, on stand-
     expect(latest).toBe(v123);
   }, 60000);
 
-  test('every restore and every database is checked against its namespace as lookup finds it', () => {
+  test('every restore still to be created and every database is checked against its namespace as lookup finds it', () => {
     const templates = path.join(chart.dir, 'templates');
     expect(fs.readFileSync(path.join(templates, 'restores.yaml'), 'utf8'))
-      .toContain('{{- include "stash-pxc-backup.checkPodSecurity" (dict "namespace" (lookup "v1" "Namespace" "" $ns) "ns" $ns "path" (printf "%s.runtimeSettings" $at) "kind" $kind "rs" $rs) -}}');
+      .toContain('{{- if not (lookup "stash.appscode.com/v1beta1" "RestoreSession" $ns $r.name) }}{{ $restoreNamespace = lookup "v1" "Namespace" "" $ns }}{{ end -}}\n'
+        + '{{- include "stash-pxc-backup.checkPodSecurity" (dict "namespace" $restoreNamespace "ns" $ns "path" (printf "%s.runtimeSettings" $at) "kind" $kind "rs" $rs) -}}');
     expect(fs.readFileSync(path.join(templates, 'backups.yaml'), 'utf8'))
       .toContain('{{- include "stash-pxc-backup.checkPodSecurity" (dict "namespace" (lookup "v1" "Namespace" "" $db.namespace) "ns" $db.namespace "path" (printf "%s.runtimeSettings" $src.runtimeSettings) "kind" "backup" "rs" $rs) -}}');
   });
