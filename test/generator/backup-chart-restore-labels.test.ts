@@ -8,9 +8,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { writeTempBackupChart } from '../support/backup-chart';
+import { helmRender, RELEASE, writeTempBackupChart } from '../support/backup-chart';
 import { describeWithHelm, findHelm, helmTemplate } from '../support/helm';
-import { describeWithReference, readReference, REFERENCE_DIR } from '../support/reference';
+import { describeWithReference, readReference, REFERENCE_DIR, REPO_ROOT } from '../support/reference';
 
 /** The labels the operator rewrites (meta.InstanceLabelKey, NameLabelKey, ManagedByLabelKey). */
 const REWRITTEN = ['app.kubernetes.io/instance', 'app.kubernetes.io/name', 'app.kubernetes.io/managed-by'];
@@ -34,6 +34,29 @@ function selectors(notes: string, kinds: RegExp): Array<{ namespace?: string; se
 }
 
 describeWithHelm('stash-pxc-backup: restores after the operator rewrote their labels', () => {
+  describe('the markers on every object of every values file (test/values/backup/, ci/)', () => {
+    const chart = writeTempBackupChart();
+    afterAll(() => chart.cleanup());
+    const files = [
+      ...fs.readdirSync(path.join(REPO_ROOT, 'test', 'values', 'backup')).map((f) => path.join(REPO_ROOT, 'test', 'values', 'backup', f)),
+      ...fs.readdirSync(path.join(chart.dir, 'ci')).map((f) => path.join(chart.dir, 'ci', f)),
+    ].filter((f) => f.endsWith('.yaml')).sort();
+
+    test.each(files.map((f) => [path.relative(REPO_ROOT, f).replace(/^.*stash-pxc-backup-[^/]*\//, ''), f]))('%s: stash-pxc/release on every object, stash-pxc/invoker on every RestoreSession', async (_name, file) => {
+      const { objects, error } = await helmRender(findHelm(4), chart.dir, file);
+      expect(error).toBeUndefined();
+      for (const o of objects!) {
+        expect({ object: `${o.kind}/${o.metadata.name}`, release: o.metadata.labels?.['stash-pxc/release'] }).toEqual({ object: `${o.kind}/${o.metadata.name}`, release: RELEASE.name });
+        if (o.kind === 'RestoreSession') expect(o.metadata.labels['stash-pxc/invoker']).toBe(o.metadata.name);
+      }
+    }, 60000);
+
+    test('at least one values file has restores', async () => {
+      const kinds = await Promise.all(files.map(async (f) => (await helmRender(findHelm(4), chart.dir, f)).objects!.map((o) => o.kind)));
+      expect(kinds.flat().filter((k) => k === 'RestoreSession').length).toBeGreaterThan(1);
+    }, 60000);
+  });
+
   describeWithReference('on the reference run (release demo-backups in namespace demo)', () => {
     const chart = writeTempBackupChart();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-relabel-'));
