@@ -15,7 +15,8 @@ import { CRON_MACROS } from '../../src/core/validation/cron';
 import { MAX_GO_DURATION_MS } from '../../src/core/validation/quantities';
 import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/database/storage/backend';
 import {
-  clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
+  BASELINE_CAPABILITIES, clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, JobKind, operatorPodSecurityContext,
+  POD_SECURITY_ENFORCE_LABEL, RESTORE_POD_FIELDS, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src/database/jobs/job-security';
 import { INSTALL_OPERATOR_POD_LABELS, OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } from '../../src/api/stash/operator';
 import {
@@ -38,6 +39,17 @@ function jobSecurityDefaults(): { [kind: string]: { container: object; pod: obje
     'backup': restricted,
     'restore': restricted,
     'cluster-restore': { container: clusterRestoreJobContainerSecurityContext(), pod: clusterRestoreJobPodSecurityContext() },
+  };
+}
+
+/** What the chart's Pod Security check needs of the library's model of the operator's Job pods. */
+function podSecurityFacts(): object {
+  return {
+    enforceLabel: POD_SECURITY_ENFORCE_LABEL,
+    baselineCapabilities: [...BASELINE_CAPABILITIES],
+    // The pod securityContext the operator gives a Job whose runtimeSettings set none.
+    operatorPodDefaults: { backup: operatorPodSecurityContext({}, JobKind.BACKUP), restore: operatorPodSecurityContext({}, JobKind.RESTORE) },
+    restorePodFields: RESTORE_POD_FIELDS,
   };
 }
 
@@ -88,6 +100,7 @@ export function backupGeneratedTpl(): string {
     define('secretKeyTable', 'The Secret keys of each backend, of each Swift auth, of REST basic auth and of a custom CA (JSON).', JSON.stringify(secretKeyTable())),
     define('retentionRules', 'The keep rules in the order restic and the constructs name them (JSON).', JSON.stringify(RETENTION_RULES)),
     define('jobSecurityDefaults', "The library's container and pod security contexts of each Job kind (JSON).", JSON.stringify(jobSecurityDefaults())),
+    define('podSecurityFacts', "The library's model of the operator's Job pods under Pod Security: baseline's capabilities, the operator's pod defaults, the restore pod fields it keeps (JSON).", JSON.stringify(podSecurityFacts())),
     define('settingKeys', 'The settings a database takes from defaults unless it sets them itself (JSON).', JSON.stringify(SETTING_KEYS)),
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
     define('cronMacros', 'The cron macros the CronJob controller expands (JSON list).', JSON.stringify(Object.keys(CRON_MACROS))),

@@ -96,6 +96,14 @@ removing the entry later does not delete a finished RestoreSession mid-run; unde
 HelmRelease owns what the chart renders: keep the entry until the restore has finished (\`kubectl get
 restoresession -w\`) and then remove it, or annotate it with \`helm.sh/resource-policy: keep\`.
 
+Select the release's objects by \`stash-pxc/release=<release>\` and a restore's Jobs and pods by
+\`stash-pxc/invoker=<restore name>\` (what the NOTES print), not by \`app.kubernetes.io/instance\`:
+when KubeDB manages the target AppBinding, the Stash operator rewrites a RestoreSession's
+\`app.kubernetes.io/instance\`, \`app.kubernetes.io/name\` and \`app.kubernetes.io/managed-by\`
+labels to the database's, and the restore pods inherit them. Argo CD needs annotation tracking and
+those three labels ignored on RestoreSessions; Flux's drift detection needs them ignored too (see
+\`examples/gitops/\` in the repository).
+
 ## Network policies
 
 \`networkPolicy.enabled: true\` confines the Jobs of every backup and restore with a NetworkPolicy
@@ -163,6 +171,15 @@ the values path:
   beside any prefix in the same bucket), and a blueprint prefix pattern that can reach a
   database's location; missing Secret keys; a network policy without the API server's
   addresses, or with an address that is no CIDR.
+- At \`helm install\` and \`helm upgrade\` (not \`helm template\`, \`helm lint\` or a client dry
+  run, where \`lookup\` sees no cluster), the chart reads the Namespace of each database and of
+  each restore whose RestoreSession does not exist yet, and refuses a Job that its
+  \`pod-security.kubernetes.io/enforce\` level would refuse (the rules of its \`enforce-version\`),
+  as the constructs do for a Namespace in the app. That is a cluster restore where "restricted" is
+  enforced (its Jobs run the addon's restore script as root and meet "baseline"), or a Job whose
+  security context you loosened. A restore that exists is not checked again, so the namespace can
+  move to "restricted" once it has run. When it cannot tell, the NOTES say so and print the
+  \`kubectl get namespace\` that shows the level.
 
 ## Values
 

@@ -130,6 +130,13 @@ export interface ReleaseInfo {
   readonly namespace: string;
 }
 
+/**
+ * The label that names the release on every object of the chart. The operator rewrites a
+ * RestoreSession's `app.kubernetes.io/instance`, `name` and `managed-by` labels when KubeDB manages
+ * its target AppBinding, and leaves this one alone; the NOTES select by it.
+ */
+export const RELEASE_LABEL = 'stash-pxc/release';
+
 /** The labels every object of the chart carries (the chart's `stash-pxc-backup.labels`). */
 export function releaseLabels(values: any, release: ReleaseInfo): { [key: string]: string } {
   return {
@@ -138,6 +145,7 @@ export function releaseLabels(values: any, release: ReleaseInfo): { [key: string
     'app.kubernetes.io/name': values.nameOverride || BACKUP_CHART_NAME,
     'app.kubernetes.io/part-of': 'stash-pxc',
     'helm.sh/chart': `${BACKUP_CHART_NAME}-${BACKUP_CHART_VERSION}`,
+    [RELEASE_LABEL]: release.name,
   };
 }
 

@@ -20,6 +20,11 @@
 {"backup":{"container":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"runAsNonRoot":true,"runAsUser":65534,"seccompProfile":{"type":"RuntimeDefault"},"runAsGroup":65534},"pod":{"runAsNonRoot":true,"runAsUser":65534,"runAsGroup":65534}},"restore":{"container":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"runAsNonRoot":true,"runAsUser":65534,"seccompProfile":{"type":"RuntimeDefault"},"runAsGroup":65534},"pod":{"runAsNonRoot":true,"runAsUser":65534,"runAsGroup":65534}},"cluster-restore":{"container":{"runAsNonRoot":false,"runAsUser":0,"runAsGroup":0,"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"],"add":["CHOWN","DAC_OVERRIDE","FOWNER"]},"seccompProfile":{"type":"RuntimeDefault"}},"pod":{"runAsUser":0,"runAsGroup":0}}}
 {{- end -}}
 
+{{/* The library's model of the operator's Job pods under Pod Security: baseline's capabilities, the operator's pod defaults, the restore pod fields it keeps (JSON). */}}
+{{- define "stash-pxc-backup.podSecurityFacts" -}}
+{"enforceLabel":"pod-security.kubernetes.io/enforce","baselineCapabilities":["AUDIT_WRITE","CHOWN","DAC_OVERRIDE","FOWNER","FSETID","KILL","MKNOD","NET_BIND_SERVICE","SETFCAP","SETGID","SETPCAP","SETUID","SYS_CHROOT"],"operatorPodDefaults":{"backup":{"runAsUser":65535},"restore":{"runAsUser":0,"runAsGroup":0}},"restorePodFields":["seLinuxOptions","runAsUser","runAsGroup","runAsNonRoot","supplementalGroups","fsGroup","sysctls"]}
+{{- end -}}
+
 {{/* The settings a database takes from defaults unless it sets them itself (JSON). */}}
 {{- define "stash-pxc-backup.settingKeys" -}}
 ["version","backend","storageSecretName","prefix","schedule","retentionPolicy","runtimeSettings","preBackupHook","postBackupHook","timeout","paused","backupHistoryLimit","retry","args","waitTimeout","wipeOut","keepRepository","defaultSecurityContext","tempDir","usagePolicy"]

@@ -4,13 +4,18 @@ The helpers that shape one object of the chart. The facts they need from the con
 _generated.tpl.
 */}}
 
-{{/* Labels of every object: release-aware, one place. */}}
+{{/*
+Labels of every object: release-aware, one place. stash-pxc/release is the one to select by: for a
+database whose AppBinding KubeDB manages, the operator rewrites a RestoreSession's
+app.kubernetes.io/instance, name and managed-by labels to the database's.
+*/}}
 {{- define "stash-pxc-backup.labels" -}}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/name: {{ default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/part-of: stash-pxc
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+stash-pxc/release: {{ .Release.Name }}
 {{- end -}}
 
 {{/* A values problem, the way the constructs word them: "<path>: <what>. Fix: <how>." */}}
@@ -705,4 +710,85 @@ each top-level key of the entry replaces the default's), src (key -> "databases[
 {{/* The expanded prefix of a database. */}}
 {{- define "stash-pxc-backup.prefix" -}}
 {{- (.s.prefix | default "") | replace "${DATABASE_NAMESPACE}" .namespace | replace "${DATABASE_NAME}" .name -}}
+{{- end -}}
+
+{{/*
+Why the pod the operator builds for a Job would fail a Pod Security level, as JSON list (empty
+when it meets it), as podSecurityViolations (src/database/jobs/job-security.ts) judges it. Takes
+dict "rs" (the Job's runtimeSettings, defaults merged), "kind" (backup, restore,
+cluster-restore), "level" (baseline or restricted) and "minor" (the minor Kubernetes version of
+the rules, from the namespace's enforce-version; a check older versions lack is skipped).
+*/}}
+{{- define "stash-pxc-backup.podSecurityViolations" -}}
+{{- $facts := include "stash-pxc-backup.podSecurityFacts" . | fromJson -}}
+{{- $rs := .rs | default dict -}}
+{{- $c := dig "container" "securityContext" dict $rs -}}
+{{- $userPod := dig "pod" "securityContext" nil $rs -}}
+{{- $pod := dict -}}
+{{- if eq .kind "backup" -}}
+{{- $pod = ternary $userPod $facts.operatorPodDefaults.backup (hasKey ($rs.pod | default dict) "securityContext") -}}
+{{- else -}}
+{{- $pod = deepCopy $facts.operatorPodDefaults.restore -}}
+{{- range $field := $facts.restorePodFields -}}
+{{- if hasKey ($userPod | default dict) $field }}{{ $_ := set $pod $field (get $userPod $field) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- $pod = $pod | default dict -}}
+{{- $out := list -}}
+{{- if eq (toString $c.privileged) "true" }}{{ $out = append $out "privileged" }}{{ end -}}
+{{- $added := list -}}
+{{- range (dig "capabilities" "add" list $c) }}{{ $added = append $added (trimPrefix "CAP_" (toString .)) }}{{ end -}}
+{{- $beyondBaseline := list -}}
+{{- range $added }}{{ if not (has . $facts.baselineCapabilities) }}{{ $beyondBaseline = append $beyondBaseline . }}{{ end }}{{ end -}}
+{{- if $beyondBaseline }}{{ $out = append $out (printf "adds capabilities %s" (join ", " $beyondBaseline)) }}{{ end -}}
+{{- if ge (int .minor) 19 -}}
+{{- range $where, $sc := dict "pod" $pod "container" $c -}}
+{{- if eq (toString (dig "seccompProfile" "type" "" $sc)) "Unconfined" }}{{ $out = append $out (printf "%s seccompProfile is Unconfined" $where) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- if eq .level "restricted" -}}
+{{- $nonRoot := ternary $c.runAsNonRoot $pod.runAsNonRoot (hasKey $c "runAsNonRoot") -}}
+{{- if ne (toString $nonRoot) "true" }}{{ $out = append $out "runAsNonRoot is not true" }}{{ end -}}
+{{- $user := ternary $c.runAsUser $pod.runAsUser (hasKey $c "runAsUser") -}}
+{{- if and (ge (int .minor) 23) (eq (toString $user) "0") }}{{ $out = append $out "runs as user 0" }}{{ end -}}
+{{- if ne (toString $c.allowPrivilegeEscalation) "false" }}{{ $out = append $out "allowPrivilegeEscalation is not false" }}{{ end -}}
+{{- if ge (int .minor) 22 -}}
+{{- if not (has "ALL" (dig "capabilities" "drop" list $c)) }}{{ $out = append $out "capabilities do not drop ALL" }}{{ end -}}
+{{- $beyondRestricted := without $added "NET_BIND_SERVICE" -}}
+{{- if $beyondRestricted }}{{ $out = append $out (printf "adds capabilities %s" (join ", " $beyondRestricted)) }}{{ end -}}
+{{- end -}}
+{{- if ge (int .minor) 19 -}}
+{{- $seccomp := ternary (dig "seccompProfile" "type" "" $c) (dig "seccompProfile" "type" "" $pod) (hasKey ($c.seccompProfile | default dict) "type") -}}
+{{- if not (has (toString $seccomp) (list "RuntimeDefault" "Localhost")) }}{{ $out = append $out "no RuntimeDefault or Localhost seccompProfile" }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+Refuses a Job that its namespace's Pod Security admission would refuse, worded as the constructs'
+check of a Namespace in the app. Takes dict "namespace" (the Namespace as lookup returns it:
+empty under helm template, lint or a client dry run, or when it does not exist yet, and then
+nothing is checked), "ns" (its name), "path" (the values path of the runtimeSettings), "kind"
+(backup, restore, cluster-restore) and "rs" (the runtimeSettings, defaults merged). The
+enforce-version label picks the rules of that Kubernetes version ("latest" when absent).
+*/}}
+{{- define "stash-pxc-backup.checkPodSecurity" -}}
+{{- $facts := include "stash-pxc-backup.podSecurityFacts" . | fromJson -}}
+{{- $labels := dig "metadata" "labels" dict (.namespace | default dict) -}}
+{{- $level := toString (get $labels $facts.enforceLabel) -}}
+{{- if has $level (list "baseline" "restricted") -}}
+{{- $version := toString (get $labels (printf "%s-version" $facts.enforceLabel)) -}}
+{{- $minor := 999 -}}
+{{- if regexMatch "^v1\\.[0-9]+$" $version }}{{ $minor = trimPrefix "v1." $version | atoi }}{{ end -}}
+{{- $violations := include "stash-pxc-backup.podSecurityViolations" (dict "rs" .rs "kind" .kind "level" $level "minor" $minor) | fromJsonArray -}}
+{{- if $violations -}}
+{{- $what := get (dict "backup" "backup" "restore" "restore" "cluster-restore" "cluster restore") .kind -}}
+{{- $fix := "keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace's level" -}}
+{{- if eq .kind "cluster-restore" -}}
+{{- $fix = "a cluster restore runs the addon's restore script as root: restore in a namespace that enforces \"baseline\" at most (label it pod-security.kubernetes.io/enforce=baseline for the restore), then move to \"restricted\"" -}}
+{{- end -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "the %s Job's pod would be refused in namespace %q, which enforces Pod Security %q (%s)" $what .ns $level (join "; " $violations)) $fix) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}

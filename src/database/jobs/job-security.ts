@@ -107,8 +107,11 @@ export function withJobSecurityDefaults(rendered: { [key: string]: any }, kind: 
   return out;
 }
 
-/** Pod securityContext fields the operator keeps when it merges a restore's over its default. */
-const RESTORE_POD_FIELDS = ['seLinuxOptions', 'runAsUser', 'runAsGroup', 'runAsNonRoot', 'supplementalGroups', 'fsGroup', 'sysctls'];
+/**
+ * Pod securityContext fields the operator keeps when it merges a restore's over its default.
+ * @internal
+ */
+export const RESTORE_POD_FIELDS = ['seLinuxOptions', 'runAsUser', 'runAsGroup', 'runAsNonRoot', 'supplementalGroups', 'fsGroup', 'sysctls'];
 
 /**
  * The pod securityContext the operator gives the Job for these rendered runtimeSettings.
@@ -124,8 +127,11 @@ export function operatorPodSecurityContext(rendered: { [key: string]: any }, kin
   return out;
 }
 
-/** Capabilities "baseline" lets a container add (the container runtimes' default set). */
-const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+/**
+ * Capabilities "baseline" lets a container add (the container runtimes' default set).
+ * @internal
+ */
+export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
 
 /**
  * Why the Job pod the operator builds from these rendered runtimeSettings fails Pod Security

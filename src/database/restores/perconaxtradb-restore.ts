@@ -6,11 +6,11 @@ import { StashObject, StashObjectOptions } from '../../core/stash-object';
 import { nameProblems, NameRule, nameViolation } from '../../core/validation/names';
 import { instanceProblems, integerProblems, problem, requiredProblems } from '../../core/validation/problems';
 import { durationProblems, goDuration, quantity, sizeProblems, wholeSeconds } from '../../core/validation/quantities';
-import { BackupNetworkPolicy, JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
+import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
 import { taskParamProblems, versionOf } from '../backups/backup-options';
 import { Hook } from '../jobs/hook';
 import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from '../jobs/job-security';
-import { backendOf, backupsOf, invokerLabels } from '../backups/perconaxtradb-backup';
+import { backendOf, backupsOf } from '../backups/perconaxtradb-backup';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from '../jobs/runtime-settings';
@@ -220,6 +220,12 @@ export interface PerconaXtraDbRestoreProps extends PerconaXtraDbRestoreOptions {
  * A restore of a Percona XtraDB database from a Repository: a Stash RestoreSession targeting
  * the database's AppBinding, with the addon's restore Task for its version.
  *
+ * The RestoreSession carries the label `stash-pxc/invoker: <name>`, which Stash copies to the
+ * restore Jobs and their pods: select them by it. For a database whose AppBinding KubeDB manages,
+ * the operator rewrites the RestoreSession's `app.kubernetes.io/instance`, `app.kubernetes.io/name`
+ * and `app.kubernetes.io/managed-by` labels to the database's (and the pods inherit those), so
+ * selectors and GitOps tracking must not rely on them.
+ *
  * Standalone, the dump is piped into `mysql`. With `cluster`, Stash creates the new cluster's
  * volumes (names with `${POD_ORDINAL}`), restores the data directory into each, mounted at
  * `/var/lib/mysql`, and the database (e.g. a KubeDB PerconaXtraDB with
@@ -292,7 +298,11 @@ export class PerconaXtraDbRestore extends StashObject {
       timeOut: props.timeout ? goDuration(props.timeout) : undefined,
     });
 
-    this.apiObject = this.customResource(RESTORE_SESSION, spec, invokerLabels(props.networkPolicy, this.name));
+    // Always, not only for a network policy: for a database whose AppBinding KubeDB manages, the
+    // operator rewrites the RestoreSession's app.kubernetes.io/instance, name and managed-by labels
+    // to the database's, and the restore Jobs' pods inherit them; this label of ours is left alone,
+    // so `-l stash-pxc/invoker=<name>` finds the restore and its pods either way.
+    this.apiObject = this.customResource(RESTORE_SESSION, spec, { [INVOKER_LABEL]: this.name });
     if (props.networkPolicy) {
       new BackupNetworkPolicy(this, 'NetworkPolicy', {
         ...props.networkPolicy,

@@ -34,7 +34,7 @@ describe('standalone restore', () => {
     expect(restoreOf()).toEqual({
       apiVersion: 'stash.appscode.com/v1beta1',
       kind: 'RestoreSession',
-      metadata: { name: 'restored-xtradb-restore', namespace: 'demo' },
+      metadata: { name: 'restored-xtradb-restore', namespace: 'demo', labels: { 'stash-pxc/invoker': 'restored-xtradb-restore' } },
       spec: {
         repository: { name: 'gcs-repo-xtradb-cluster' },
         task: { name: 'perconaxtradb-restore-8.0' },
@@ -79,6 +79,30 @@ describe('standalone restore', () => {
     });
     expect(spec.tempDir).toEqual({ sizeLimit: '5Gi' });
     expect(spec.timeOut).toBe('3h');
+  });
+});
+
+describe('the restore\'s marker label, which the operator leaves alone', () => {
+  // What the operator does to a RestoreSession whose AppBinding KubeDB manages
+  // (EnsureKubeDBIntegration): it copies the AppBinding's instance, name and managed-by labels.
+  const kubedbRewrite = (labels: { [k: string]: string }, database: string): { [k: string]: string } => ({
+    ...labels,
+    'app.kubernetes.io/instance': database,
+    'app.kubernetes.io/name': 'perconaxtradbs.kubedb.com',
+    'app.kubernetes.io/managed-by': 'kubedb.com',
+  });
+
+  test.each([
+    ['standalone', {}],
+    ['cluster', { database: 'restored-xtradb-cluster', cluster: CLUSTER }],
+    ['with its own labels and a network policy', { name: 'r1', labels: { 'app.kubernetes.io/instance': 'shop', team: 'db' }, networkPolicy: { apiServerCidrs: ['10.0.0.1/32'] } }],
+  ] as Array<[string, Partial<PerconaXtraDbRestoreProps>]>)('%s: stash-pxc/invoker names the RestoreSession and survives the rewrite', (_what, props) => {
+    const rs = restoreOf(props);
+    expect(rs.metadata.labels['stash-pxc/invoker']).toBe(rs.metadata.name);
+    const rewritten = kubedbRewrite(rs.metadata.labels, rs.spec.target.ref.name);
+    expect(rewritten['stash-pxc/invoker']).toBe(rs.metadata.name);
+    // A user's instance label does not: it is the database's after the rewrite.
+    if (props.labels) expect(rewritten['app.kubernetes.io/instance']).not.toBe(props.labels['app.kubernetes.io/instance']);
   });
 });
 
