@@ -37,6 +37,8 @@
  *   volumeMounts in every container, the volume named after the claim without `-<ordinal>`, with
  *   POD_ORDINAL in the environment.
  * Not modelled: hooks, the task queue, VolumeSnapshots, workload (sidecar) targets, interim volumes.
+ * A BackupBlueprint is judged as the BackupConfiguration the operator makes from it (same Task and
+ * runtimeSettings; its names, which come from the target, are not the model's).
  */
 
 /** The operator's image, which runs the `update-status` step (not in our catalog). */
