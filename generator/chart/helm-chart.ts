@@ -97,6 +97,35 @@ the path: the APIService is Available, the operator is Ready, and the license en
 \`"status":"active"\` to the operator's token over a port-forward, verified with the APIService's
 \`caBundle\`.
 
+### Switching the webhooks off
+
+A backup or restore Job carries the license APIService in its arguments
+(\`--license-apiservice\`), fixed when the operator creates the Job. Turning both webhooks off
+(\`webhooks.mutating=false\`, \`webhooks.validating=false\`) removes
+\`v1beta1.admission.stash.appscode.com\`, and the operator names
+\`v1alpha1.repositories.stash.appscode.com\` from then on; but a Job created before the switch still
+looks up the old one, finds nothing, and fails its license check, and with it the backup or
+restore. So switch while no backup or restore runs:
+
+\`\`\`sh
+# 1. Pause every running BackupConfiguration (no new sessions), noting which, to resume them later.
+kubectl get backupconfigurations -A -o json \\
+  | jq -r '.items[] | select(.spec.paused != true) | "\\(.metadata.namespace) \\(.metadata.name)"' > paused-for-switch.txt
+while read ns name; do kubectl -n "$ns" patch backupconfiguration "$name" --type merge -p '{"spec":{"paused":true}}'; done < paused-for-switch.txt
+# 2. Wait until no session or restore runs: no active Job of the operator is left.
+kubectl get jobs -A -l app.kubernetes.io/managed-by=stash.appscode.com -o jsonpath='{range .items[?(@.status.active)]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}'
+kubectl get restoresessions -A   # none Running
+# 3. Switch, and wait for the operator and the APIService that now carries the license.
+helm upgrade stash charts/${CHART_NAME} --namespace stash --reuse-values --set webhooks.mutating=false --set webhooks.validating=false
+kubectl rollout status deployment/stash-${CHART_NAME} --namespace stash --timeout=3m
+kubectl wait --for=condition=Available --timeout=3m apiservice/v1alpha1.repositories.stash.appscode.com
+# 4. Resume those paused in step 1.
+while read ns name; do kubectl -n "$ns" patch backupconfiguration "$name" --type merge -p '{"spec":{"paused":false}}'; done < paused-for-switch.txt
+\`\`\`
+
+Turning the webhooks back on needs no pause: the snapshot APIService stays, so Jobs created before
+still find it.
+
 To look at the manifests first, \`helm template stash charts/${CHART_NAME} --namespace stash\` (Helm 3
 also needs \`--kube-version\`, e.g. \`--kube-version 1.34.0\`, since the chart requires ${KUBE_VERSION}).
 
@@ -117,6 +146,15 @@ helm uninstall stash --namespace stash
 
 The CRDs stay (Helm never deletes \`crds/\`; the AppBinding CRD is kept by
 \`helm.sh/resource-policy: keep\`), and so do the backups' custom resources.
+
+So do the ClusterRoles \`stash-cron-job\` and \`stash-restore-job\` (kept the same way). The
+operator binds every trigger CronJob and restore Job to them and would create them itself on
+first use, but two of its workers can do that at once, and the RestoreSession whose worker loses
+fails for good (\`RestoreExecutorEnsured=False\`, "already exists"). The chart installs them with
+the operator's exact rules, so it finds them and leaves them alone; a later install, under any
+release name, uses the kept ones (it installs them only where they do not exist or are its own).
+They grant nothing until bound; once no Stash operator is left, remove them with
+\`kubectl delete clusterrole stash-cron-job stash-restore-job\`.
 
 The chart installs the AppBinding CRD only when it does not exist yet or belongs to the release
 (\`crds.appBinding\`). One that an uninstalled release kept, or that KubeDB installed, is used as

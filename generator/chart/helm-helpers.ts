@@ -52,6 +52,7 @@ export const WHEN = {
   createServiceAccount: '.Values.serviceAccount.create',
   catalogVersion: (line: string) => `and .Values.catalog.enabled (has "${line}" .Values.catalog.versions)`,
   appBindingCrd: `and .Values.crds.appBinding (include "${CHART_NAME}.appBindingCrdIsOurs" .)`,
+  jobClusterRole: (name: string) => `include "${CHART_NAME}.absentOrOwned" (dict "object" (lookup "rbac.authorization.k8s.io/v1" "ClusterRole" "" "${name}") "Release" .Release)`,
 };
 
 /** The name of the AppBinding CRD, which the chart installs only when no one else owns it. */

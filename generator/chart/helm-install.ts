@@ -174,6 +174,12 @@ export function chartTemplates(): TemplateFile[] {
   place([rbac.serviceAccount], { file: 'rbac.yaml', condition: WHEN.createServiceAccount }, (e) => e.set(['metadata', 'annotations'], HelmValue.yamlWith('.Values.serviceAccount.annotations')));
   place([rbac.clusterRole], { file: 'rbac.yaml' }, (e) => e.when(['rules', (r) => r.apiGroups?.includes('batch.k8s.appscode.com')], WHEN.taskQueue));
   place(rbac.licenseRoles, { file: 'rbac.yaml', condition: WHEN.licenseRoles });
+  // The operator's shared Job ClusterRoles: rendered unless another owner's exist (the operator's
+  // own, or those an uninstalled release kept), and kept on uninstall, since the operator of a
+  // later install finds and uses them (Helm would otherwise delete what the Jobs' bindings name).
+  for (const role of rbac.jobClusterRoles) {
+    place([role], { file: 'rbac.yaml', condition: WHEN.jobClusterRole(role.name) }, (e) => e.set(['metadata', 'annotations'], { 'helm.sh/resource-policy': 'keep' }));
+  }
 
   // The serving certificate and the APIServices share the variables of one file.
   const apiFile = 'apiservices.yaml';

@@ -21,6 +21,53 @@ export const LICENSE_CHECKER_CLUSTER_ROLE = 'appscode:license-checker';
 /** The cluster-wide ClusterRole, shared by AppsCode products, that may read the license (upstream's name). */
 export const LICENSE_READER_CLUSTER_ROLE = 'appscode:license-reader';
 
+/** The ClusterRole the operator binds the ServiceAccount of every trigger CronJob to (upstream's name). */
+export const CRON_JOB_CLUSTER_ROLE = 'stash-cron-job';
+/** The ClusterRole the operator binds the ServiceAccount of every restore Job to (upstream's name). */
+export const RESTORE_JOB_CLUSTER_ROLE = 'stash-restore-job';
+
+/**
+ * The rules the operator writes into `stash-cron-job` (stashed/stash pkg/rbac/cronjob.go, without
+ * a PodSecurityPolicy, so without the PSP rule), in its order: its create-or-patch compares the
+ * whole list, so the same rules in the same order mean it never writes.
+ */
+export function cronJobClusterRoleRules(): k8s.PolicyRule[] {
+  return [
+    // Wildcard resources and verbs: upstream's rule as it writes it (it compares the list).
+    { apiGroups: ['stash.appscode.com'], resources: ['*'], verbs: ['*'] },
+    { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get'] },
+    { apiGroups: ['apps.openshift.io'], resources: ['deploymentconfigs'], verbs: ['get'] },
+    // Wildcard resources: upstream's rule as it writes it (get on every AppCatalog kind).
+    { apiGroups: ['appcatalog.appscode.com'], resources: ['*'], verbs: ['get'] },
+  ];
+}
+
+/**
+ * The rules the operator writes into `stash-restore-job` (stashed/stash pkg/rbac/restore_job.go,
+ * without the PSP rule), in its order. The first two are the same: upstream writes one for the
+ * v1beta1 and one for the v1alpha1 API, and both are `stash.appscode.com`; one of them alone would
+ * differ from its list, and it would patch.
+ */
+export function restoreJobClusterRoleRules(): k8s.PolicyRule[] {
+  return [
+    // Wildcard resources and verbs: upstream's two rules as it writes them (it compares the list).
+    { apiGroups: ['stash.appscode.com'], resources: ['*'], verbs: ['*'] },
+    { apiGroups: ['stash.appscode.com'], resources: ['*'], verbs: ['*'] },
+    { apiGroups: ['appcatalog.appscode.com'], resources: ['appbindings'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['secrets', 'endpoints', 'persistentvolumeclaims'], verbs: ['get'] },
+    { apiGroups: [''], resources: ['pods', 'pods/exec'], verbs: ['get', 'create', 'list'] },
+    { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['get', 'create', 'patch'] },
+    { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'patch'] },
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['get', 'create', 'patch'] },
+    { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+  ];
+}
+
+/** The `app.kubernetes.io/component` of the Job ClusterRoles. */
+export const JOB_RBAC_COMPONENT = 'job-rbac';
+
 /** Options of `operatorClusterRoleRules`. */
 export interface OperatorRulesOptions {
   /**
@@ -163,8 +210,10 @@ export interface OperatorRbacProps {
 
 /**
  * The operator's ServiceAccount, ClusterRole, ClusterRoleBinding, the aggregated-API-server
- * bindings (`system:auth-delegator`, `extension-apiserver-authentication-reader` in kube-system)
- * and the license role bindings.
+ * bindings (`system:auth-delegator`, `extension-apiserver-authentication-reader` in kube-system),
+ * the license role bindings, and the shared ClusterRoles `stash-cron-job` and `stash-restore-job`
+ * that the operator would otherwise create on first use (two of its workers can race there, and
+ * a RestoreSession that loses fails for good).
  */
 export class OperatorRbac extends Construct {
   /** The ServiceAccount the operator runs as, when created. */
@@ -173,6 +222,11 @@ export class OperatorRbac extends Construct {
   public readonly clusterRole: k8s.KubeClusterRole;
   /** The shared license ClusterRoles, when created. */
   public readonly licenseRoles: k8s.KubeClusterRole[] = [];
+  /**
+   * The ClusterRoles the operator binds trigger CronJobs and restore Jobs to, `stash-cron-job` and
+   * `stash-restore-job`, with the operator's own rules (see `OperatorRbac`).
+   */
+  public readonly jobClusterRoles: k8s.KubeClusterRole[];
 
   constructor(scope: Construct, id: string, props: OperatorRbacProps) {
     super(scope, id);
@@ -216,6 +270,18 @@ export class OperatorRbac extends Construct {
         new k8s.KubeClusterRole(this, 'LicenseReaderRole', { metadata: metadataOf(identity, LICENSE_READER_CLUSTER_ROLE, false), rules: licenseReaderRules() }),
       );
     }
+    // The operator creates these on first use, from each worker at once: the loser of that race
+    // gets AlreadyExists, and a RestoreSession it was reconciling fails for good. Present from
+    // the install, they are found, and its create-or-patch (which compares only the rules)
+    // leaves them alone. Not labelled as the operator: they outlive it (see the chart).
+    const jobRoleMetadata = (name: string) => ({
+      ...metadataOf(identity, name, false),
+      labels: { ...identity.labels, 'app.kubernetes.io/component': JOB_RBAC_COMPONENT },
+    });
+    this.jobClusterRoles = [
+      new k8s.KubeClusterRole(this, 'CronJobRole', { metadata: jobRoleMetadata(CRON_JOB_CLUSTER_ROLE), rules: cronJobClusterRoleRules() }),
+      new k8s.KubeClusterRole(this, 'RestoreJobRole', { metadata: jobRoleMetadata(RESTORE_JOB_CLUSTER_ROLE), rules: restoreJobClusterRoleRules() }),
+    ];
     new k8s.KubeClusterRoleBinding(this, 'LicenseChecker', {
       metadata: metadataOf(identity, `${identity.name}-license-checker`, false),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: LICENSE_CHECKER_CLUSTER_ROLE },

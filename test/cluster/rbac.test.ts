@@ -2,7 +2,8 @@
  * The operator's RBAC as the API server's authorizer sees it, after a real `helm install` of the
  * chart: its ServiceAccount (from the rendered Deployment) can do what upstream's operator does,
  * can create the roles and bindings the operator creates for its Jobs (which Kubernetes allows
- * only for permissions it holds itself), and cannot do a sample of things it never needs.
+ * only for permissions it holds itself), can get and patch the shared Job ClusterRoles the chart
+ * ships (its create-or-patch of them), and cannot do a sample of things it never needs.
  *
  * The list of needs comes from upstream (stashed/installer charts/stash-enterprise
  * cluster-role.yaml, stashed/stash pkg/rbac and its controllers); see `test/support/rbac.ts`
@@ -50,6 +51,10 @@ const CAN: ReadonlyArray<readonly [string, string[]]> = [
   ['create ServiceAccounts for Jobs', ['create', 'serviceaccounts', '-n', DB]],
   ['create RoleBindings for Jobs', ['create', 'rolebindings.rbac.authorization.k8s.io', '-n', DB]],
   ['create ClusterRoles for Jobs', ['create', 'clusterroles.rbac.authorization.k8s.io']],
+  ['get the shared Job ClusterRole stash-cron-job (its create-or-patch)', ['get', 'clusterroles.rbac.authorization.k8s.io/stash-cron-job']],
+  ['patch the shared Job ClusterRole stash-cron-job', ['patch', 'clusterroles.rbac.authorization.k8s.io/stash-cron-job']],
+  ['get the shared Job ClusterRole stash-restore-job', ['get', 'clusterroles.rbac.authorization.k8s.io/stash-restore-job']],
+  ['patch the shared Job ClusterRole stash-restore-job', ['patch', 'clusterroles.rbac.authorization.k8s.io/stash-restore-job']],
   ['create ClusterRoleBindings (license reader of Jobs)', ['create', 'clusterrolebindings.rbac.authorization.k8s.io']],
   ['exec into database Pods (hooks)', ['create', 'pods', '--subresource=exec', '-n', DB]],
   ['every verb on leases (sidecar leader election)', ['*', 'leases.coordination.k8s.io', '-n', DB]],
@@ -166,10 +171,19 @@ describe('operator RBAC on a real kube-apiserver (helm install, kubectl auth can
     const licenseReader = manifest.find((o) => o.kind === 'ClusterRole'
       && (o.rules ?? []).some((r: any) => (r.nonResourceURLs ?? []).includes('/appscode/license')));
     expect(licenseReader).toBeDefined();
-    const objects = upstreamRuntimeRbac(DB, REPO_NS, licenseReader.metadata.name);
+    const all = upstreamRuntimeRbac(DB, REPO_NS, licenseReader.metadata.name);
+    // The chart ships the shared Job ClusterRoles; the operator then patches them (if ever) instead of creating them.
+    const shipped = new Set(manifest.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name));
+    const objects = all.filter((o) => !(o.kind === 'ClusterRole' && shipped.has(o.metadata.name)));
+    expect(all.length - objects.length).toBe(2);
     const r = await cluster.kubectlResult(['create', '-f', '-', as], { input: asList(objects) });
     expect({ code: r.code, stderr: withoutClientNoise(r.stderr).trim() }).toEqual({ code: 0, stderr: '' });
     expect(r.stdout.trim().split('\n')).toHaveLength(objects.length);
+    for (const role of all.filter((o) => o.kind === 'ClusterRole' && shipped.has(o.metadata.name))) {
+      // An update is checked for escalation like a create: it may write every rule it holds.
+      const p = await cluster.kubectlResult(['patch', 'clusterrole', role.metadata.name, '--type', 'strategic', '--dry-run=server', '-p', JSON.stringify({ rules: role.rules }), as]);
+      expect({ role: role.metadata.name, code: p.code, stderr: withoutClientNoise(p.stderr).trim() }).toEqual({ role: role.metadata.name, code: 0, stderr: '' });
+    }
   });
 
   test('control: a role with a permission it does not hold is refused as an escalation', async () => {

@@ -30,7 +30,10 @@ type HelmLabel = typeof HELMS[number];
 /** Kinds without a namespace. */
 const CLUSTER_KINDS = ['ClusterRole', 'ClusterRoleBinding', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'CustomResourceDefinition', 'Function', 'Task', 'TaskQueue'];
 /** Objects whose names are upstream's and cluster-wide, not the release's. */
-const FIXED_NAMES = /^(v1(alpha1|beta1)\.(admission|repositories)\.stash\.appscode\.com|admission\.stash\.appscode\.com|appscode:license-(checker|reader)|appscode-stash-task-queue|perconaxtradb-(backup|restore)-[0-9.]+|appbindings\.appcatalog\.appscode\.com)$/;
+const FIXED_NAMES = /^(v1(alpha1|beta1)\.(admission|repositories)\.stash\.appscode\.com|admission\.stash\.appscode\.com|appscode:license-(checker|reader)|appscode-stash-task-queue|perconaxtradb-(backup|restore)-[0-9.]+|appbindings\.appcatalog\.appscode\.com|stash-(cron|restore)-job)$/;
+
+/** The operator's shared Job ClusterRoles (fixed names, kept on uninstall). */
+const JOB_ROLES = ['stash-cron-job', 'stash-restore-job'];
 
 const RELEASES = {
   a: { release: 'stash', namespace: 'stash-system', fullname: 'stash-stash-pxc' },
@@ -300,9 +303,16 @@ describeWithHelm('the chart rendered by Helm', () => {
     test('every render\'s ClusterRoles carry the labels by which a second release finds the first one', () => {
       for (const [key, objects] of renders) {
         if (!key.startsWith(`${helm}:`)) continue;
-        for (const role of byKind(objects, 'ClusterRole')) {
+        for (const role of byKind(objects, 'ClusterRole').filter((r) => !JOB_ROLES.includes(r.metadata.name))) {
           expect({ key, role: role.metadata.name, labels: role.metadata.labels }).toEqual({ key, role: role.metadata.name, labels: expect.objectContaining(OPERATOR_LABELS) });
         }
+        // The operator's Job ClusterRoles are kept on uninstall: labelled as the operator, a kept
+        // one would make the next install believe a release is still there.
+        for (const role of byKind(objects, 'ClusterRole').filter((r) => JOB_ROLES.includes(r.metadata.name))) {
+          expect({ key, role: role.metadata.name, component: role.metadata.labels['app.kubernetes.io/component'], annotations: role.metadata.annotations })
+            .toEqual({ key, role: role.metadata.name, component: 'job-rbac', annotations: { 'helm.sh/resource-policy': 'keep' } });
+        }
+        expect({ key, jobRoles: byKind(objects, 'ClusterRole').filter((r) => JOB_ROLES.includes(r.metadata.name)).length }).toEqual({ key, jobRoles: 2 });
       }
       expect(one(rendered(helm, 'overrides'), 'ClusterRole', 'my-stash').metadata.labels).toEqual(expect.objectContaining(OPERATOR_LABELS));
     });
@@ -480,7 +490,7 @@ describeWithHelm('the chart rendered by Helm', () => {
     test('minimal: the optional parts are gone, the license APIService stays', () => {
       const objects = rendered(helm, 'minimal.yaml');
       expect(kindsOf(objects)).toEqual(['APIService', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount']);
-      expect(byKind(objects, 'ClusterRole').map((r) => r.metadata.name)).toEqual(['stash-stash-pxc']);
+      expect(byKind(objects, 'ClusterRole').map((r) => r.metadata.name)).toEqual(['stash-stash-pxc', ...JOB_ROLES]);
     });
 
     test('values outside the schema are refused with a message', () => {
@@ -496,6 +506,8 @@ describeWithHelm('the chart rendered by Helm', () => {
     test('the default install with release "stash" in namespace "stash" is dist/install.yaml', () => {
       const strip = (o: any) => {
         const copy = structuredClone(o);
+        // Helm's own instruction (keep on uninstall), meaningless to kubectl.
+        if (copy.metadata.annotations?.['helm.sh/resource-policy'] === 'keep' && copy.kind === 'ClusterRole') delete copy.metadata.annotations;
         delete copy.metadata.labels['helm.sh/chart'];
         delete copy.metadata.labels['app.kubernetes.io/managed-by'];
         if (copy.spec?.template?.metadata?.labels) {

@@ -16,7 +16,9 @@ import { ServingCertificates } from '../../src/install/serving-certificates';
 import { restrictedContainerSecurityContext as restrictedSecurityContext } from '../../src/core/security-context';
 import { StashOperator, StashOperatorProps } from '../../src/install/stash-operator';
 import { validateWithModels } from '../support/kubernetes-models';
-import { LICENSE_READER_NEEDS, missingPermissions, OPERATOR_NEEDS, TASK_QUEUE_NEEDS } from '../support/rbac';
+import { CRON_JOB_CLUSTER_ROLE, RESTORE_JOB_CLUSTER_ROLE } from '../../src/install/operator-rbac';
+import { UPSTREAM_JOB_CLUSTER_ROLES } from '../cluster/support/upstream-job-rbac';
+import { LICENSE_READER_NEEDS, missingPermissions, OPERATOR_NEEDS, rulePermissions, TASK_QUEUE_NEEDS } from '../support/rbac';
 import { REPO_ROOT } from '../support/reference';
 
 const TEST_CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
@@ -196,7 +198,8 @@ describe('StashOperator', () => {
     expect(byKind(off, 'MutatingWebhookConfiguration')).toEqual([]);
     expect(byKind(off, 'ValidatingWebhookConfiguration')).toEqual([]);
     expect(arg(off, 'enable-mutating-webhook')).toBe('false');
-    expect(byKind(off, 'ClusterRole').map((r) => r.metadata.name)).toEqual(['stash']);
+    // The operator's Job ClusterRoles stay: it would create them itself, racing with itself.
+    expect(byKind(off, 'ClusterRole').map((r) => r.metadata.name)).toEqual(['stash', 'stash-cron-job', 'stash-restore-job']);
 
     const external = synth({ certificates: ServingCertificates.certManager(), pushgateway: Pushgateway.external('http://pg.monitoring.svc:9091'), monitoring: { pushgateway: true } });
     expect(containersOf(external).map((c: any) => c.name)).toEqual(['operator']);
@@ -252,6 +255,19 @@ describe('StashOperator', () => {
     const reading = one(objects, 'RoleBinding');
     expect(reading.metadata.namespace).toBe('kube-system');
     expect(reading.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'extension-apiserver-authentication-reader' });
+  });
+
+  test('RBAC: the ClusterRoles the operator creates for trigger CronJobs and restore Jobs are there from the start, with its exact rules', () => {
+    for (const name of [CRON_JOB_CLUSTER_ROLE, RESTORE_JOB_CLUSTER_ROLE]) {
+      const role = one(objects, 'ClusterRole', name);
+      // Exactly upstream's list, in its order: the operator's create-or-patch replaces any other.
+      expect(role.rules).toEqual(UPSTREAM_JOB_CLUSTER_ROLES[name]);
+      // Not labelled as the operator: the chart's one-release check must not take a kept one for an install.
+      expect(role.metadata.labels['app.kubernetes.io/component']).toBe('job-rbac');
+      // The operator may create and patch them (RBAC lets it grant only what it holds).
+      expect(missingPermissions(one(objects, 'ClusterRole', 'stash').rules, role.rules.map(rulePermissions).flat())).toEqual([]);
+    }
+    expect(missingPermissions(one(objects, 'ClusterRole', 'stash').rules, ['rbac.authorization.k8s.io/clusterroles:get,create,patch'])).toEqual([]);
   });
 
   test('every wildcard in the ClusterRole rules is justified by a comment', () => {

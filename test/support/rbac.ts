@@ -20,7 +20,8 @@ export const OPERATOR_NEEDS: readonly Permission[] = [
   'apps/deployments:get,list,patch', 'apps/statefulsets:get,list,patch', 'apps/daemonsets:get,list,patch',
   'apps/deployments/finalizers:update', 'apps/statefulsets/finalizers:update', 'apps/daemonsets/finalizers:update',
   'rbac.authorization.k8s.io/roles:get,create,patch', 'rbac.authorization.k8s.io/rolebindings:get,create,patch',
-  'rbac.authorization.k8s.io/clusterroles:get,create', 'batch/jobs:create,get',
+  // clusterroles patch: its create-or-patch of the shared Job ClusterRoles (stash-cron-job, stash-restore-job).
+  'rbac.authorization.k8s.io/clusterroles:get,create,patch', 'batch/jobs:create,get',
   'coordination.k8s.io/leases:*',
   'apps.openshift.io/deploymentconfigs:get,list,patch', 'apps.openshift.io/deploymentconfigs/finalizers:update',
   'snapshot.storage.k8s.io/volumesnapshots:create,get,list,watch,patch,delete',
@@ -56,6 +57,13 @@ export interface Rule {
   readonly verbs: string[];
   readonly resourceNames?: string[];
   readonly nonResourceURLs?: string[];
+}
+
+/** The permissions one rule grants, as `Permission`s (a rule with resourceNames is left out: it grants only those names). */
+export function rulePermissions(rule: Rule): Permission[] {
+  if (rule.resourceNames && rule.resourceNames.length > 0) return [];
+  if (rule.nonResourceURLs?.length) return rule.nonResourceURLs.map((u) => `url:${u}:${rule.verbs.join(',')}`);
+  return (rule.apiGroups ?? []).flatMap((g) => (rule.resources ?? []).map((r) => `${g}/${r}:${rule.verbs.join(',')}`));
 }
 
 function expand(permission: Permission): Array<{ group?: string; resource?: string; url?: string; verb: string }> {

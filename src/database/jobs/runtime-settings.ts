@@ -97,7 +97,8 @@ export interface PodRuntimeSettings {
   readonly priorityClassName?: string;
   /**
    * ServiceAccount the pod runs as.
-   * @default - the one Stash creates for the Job
+   * @default - the one Stash creates for the invoker, `backupconfiguration-<name>-0` or
+   * `restoresession-<name>-0` (one for every member of a cluster restore)
    */
   readonly serviceAccountName?: string;
   /**

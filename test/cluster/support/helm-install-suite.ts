@@ -40,6 +40,9 @@ const UPGRADE_VALUES = [
   'license.key=not-a-real-license', // a license Secret, mounted
 ];
 
+/** The operator's shared Job ClusterRoles, which the chart ships and keeps on uninstall. */
+const JOB_ROLES = ['stash-cron-job', 'stash-restore-job'];
+
 /** The license ClusterRoles the operator binds every backup and restore Job to. */
 const LICENSE_ROLES = ['appscode:license-reader', 'appscode:license-checker'];
 const b64 = (s: string) => Buffer.from(s, 'base64').toString('utf8');
@@ -209,6 +212,8 @@ export function describeHelmInstall(major: 3 | 4): void {
       expect(kinds(upgraded)).not.toEqual(expect.arrayContaining(['ValidatingWebhookConfiguration']));
       expect(upgraded.filter((o) => o.kind === 'Function').map((o) => o.metadata.name).sort())
         .toEqual(['perconaxtradb-backup-8.0', 'perconaxtradb-restore-8.0']);
+      // The operator's Job ClusterRoles stay the release's.
+      for (const name of JOB_ROLES) expect(keysOf(upgraded)).toContain(`ClusterRole.rbac.authorization.k8s.io//${name}`);
 
       if (liveCertBefore) {
         // certificates.mode=helm reads the existing Secret (lookup) instead of generating a new CA.
@@ -225,7 +230,7 @@ export function describeHelmInstall(major: 3 | 4): void {
       expect(keysOf(ownedByRelease(live.values(), RELEASE, NS))).toEqual(keysOf(installed));
     });
 
-    test('helm uninstall leaves nothing behind but the CRDs (Helm never deletes crds/; the AppBinding CRD is kept)', async () => {
+    test('helm uninstall leaves nothing behind but the CRDs (Helm never deletes crds/; the AppBinding CRD is kept) and the operator\'s Job ClusterRoles (kept)', async () => {
       const r = await helmOn(cluster, ['uninstall', RELEASE, '--namespace', NS]);
       ok(r, 'helm uninstall');
       const after = await snapshotObjects(cluster);
@@ -247,11 +252,15 @@ export function describeHelmInstall(major: 3 | 4): void {
         const o = after.get(k);
         return !(o.kind === 'APIService' && !o.spec.service && keptGroups.has(o.metadata.name));
       });
-      expect(added).toEqual(keptCrds.map((name) => `CustomResourceDefinition.apiextensions.k8s.io//${name}`).sort());
+      // The operator's shared Job ClusterRoles stay too: an operator installed later finds and uses them.
+      const keptRoles = installed.filter((o) => o.kind === 'ClusterRole' && o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep')
+        .map((o) => `ClusterRole.rbac.authorization.k8s.io//${o.metadata.name}`);
+      expect(keptRoles).toEqual(JOB_ROLES.map((n) => `ClusterRole.rbac.authorization.k8s.io//${n}`));
+      expect(added).toEqual([...keptCrds.map((name) => `CustomResourceDefinition.apiextensions.k8s.io//${name}`), ...keptRoles].sort());
       // Nothing of the release survives under another name either (labels, ownership annotations),
-      // except the kept CRD, which keeps Helm's annotations by design.
+      // except what is kept by design, with Helm's annotations.
       const leftovers = [...after.values()].filter((o) => (o.metadata.labels?.['app.kubernetes.io/instance'] === RELEASE
-        || o.metadata.annotations?.['meta.helm.sh/release-name'] === RELEASE) && o.kind !== 'CustomResourceDefinition');
+        || o.metadata.annotations?.['meta.helm.sh/release-name'] === RELEASE) && o.kind !== 'CustomResourceDefinition' && !keptRoles.includes(objectKey(o)));
       expect(keysOf(leftovers)).toEqual([]);
       const list = JSON.parse((await helmOnOk(cluster, LIST_ALL)).stdout);
       expect(list).toEqual([]);
@@ -260,10 +269,14 @@ export function describeHelmInstall(major: 3 | 4): void {
     test('after an uninstall, the chart installs again under another release name and namespace', async () => {
       // The AppBinding CRD survives the uninstall (resource-policy keep) with the first release's
       // ownership annotations; a new release must not trip over it.
+      // So do the Job ClusterRoles: the new release leaves them to their first owner and uses them.
       const release = 'stash-again';
       const r = await helmOn(cluster, ['install', release, CHART_DIR, '--namespace', OTHER_NS, NO_WAIT]);
       try {
         expect({ code: r.code, stderr: lines(r.stderr) }).toEqual({ code: 0, stderr: [] });
+        const manifest = await releaseManifest(cluster, release, OTHER_NS);
+        expect(manifest.filter((o) => o.kind === 'ClusterRole' && JOB_ROLES.includes(o.metadata.name))).toEqual([]);
+        for (const name of JOB_ROLES) await cluster.kubectl(['get', 'clusterrole', name, '-o', 'name']);
       } finally {
         if (r.code === 0) await helmOnOk(cluster, ['uninstall', release, '--namespace', OTHER_NS]);
       }

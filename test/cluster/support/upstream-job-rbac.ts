@@ -26,8 +26,9 @@ export const UPSTREAM_JOB_CLUSTER_ROLES: Record<string, Rule[]> = {
     { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'create'] },
     EVENTS,
   ],
-  // pkg/rbac/restore_job.go
+  // pkg/rbac/restore_job.go (one rule for the v1beta1 and one for the v1alpha1 API: the same group)
   'stash-restore-job': [
+    STASH,
     STASH,
     { apiGroups: ['appcatalog.appscode.com'], resources: ['appbindings'], verbs: ['get'] },
     { apiGroups: [''], resources: ['secrets', 'endpoints', 'persistentvolumeclaims'], verbs: ['get'] },
