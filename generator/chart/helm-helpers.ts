@@ -386,6 +386,20 @@ Its parts:
 
 The serving certificate comes from cert-manager: it must run in the cluster, and the APIServices
 get their CA once its CA injector has seen Certificate {{ include "${n}.servingCertSecretName" . }}.
+This mode suits every tool: helm install/upgrade, Flux, Argo CD and committed manifests.
+{{- else if eq .Values.certificates.mode "provided" }}
+
+The serving certificate is your Secret {{ include "${n}.servingCertSecretName" . }} and its CA
+certificates.provided.caBundle; renew both before they expire. This mode suits every tool.
+{{- else }}
+
+certificates.mode=helm: the chart generated the CA and the serving certificate and key at the
+first install, and reads them back from Secret {{ include "${n}.servingCertSecretName" . }} on every
+upgrade. That needs the cluster at render time: helm install and helm upgrade have it (also run by
+Flux's helm-controller); helm template, and Argo CD, which renders with it, do not. There, each
+render generates a new CA and key: every sync rotates the certificate and the APIServices'
+caBundle, and manifests committed to Git carry the private key. With Argo CD or rendered
+manifests, use certificates.mode=certManager or certificates.mode=provided.
 {{- end }}
 {{- if not (include "${n}.licenseSecretName" .) }}
 

@@ -165,7 +165,7 @@ export const VALUES: { [key: string]: ValueNode } = {
     createLicenseRoles: bool(true, 'Create the shared ClusterRoles `appscode:license-checker` and `appscode:license-reader` (the operator binds backup Jobs to the reader). Turn off where KubeDB or ace-user-roles already created them: the install then fails when the cluster lacks them.'),
   }),
   certificates: group('The serving certificate of the operator\'s API server (APIServices, metrics).', {
-    mode: oneOf(['helm', 'certManager', 'provided'], 'helm', 'Where it comes from: `helm` generates a CA and certificate at install and keeps them on upgrades; `certManager` has cert-manager issue it and inject the CA; `provided` uses your Secret and CA.'),
+    mode: oneOf(['helm', 'certManager', 'provided'], 'helm', 'Where it comes from: `helm` generates a CA and certificate at install and keeps them on upgrades (only under `helm install`/`upgrade`: `helm template` and Argo CD generate new ones on every render, so use another mode there); `certManager` has cert-manager issue it and inject the CA; `provided` uses your Secret and CA.'),
     certManager: group('Settings of `mode: certManager`.', {
       issuer: group('The issuer of the certificate.', {
         name: str('', 'Name of an existing Issuer or ClusterIssuer; empty creates a self-signed Issuer.'),
