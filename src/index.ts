@@ -81,6 +81,7 @@ export { OperatorRbac, OperatorRbacProps } from './install/operator-rbac';
 export { OperatorMonitoringOptions, OperatorServiceMonitors, OperatorServiceMonitorsProps } from './install/operator-service-monitors';
 export { OperatorTaskQueue, OperatorTaskQueueProps, TaskQueueOptions } from './install/operator-task-queue';
 export { PerconaXtraDbAddonImage, PerconaXtraDbCatalog, PerconaXtraDbCatalogProps } from './install/perconaxtradb-catalog';
+export { HealthProbesOptions, ProbeOptions } from './install/health-probes';
 export { ImageReference, Pushgateway, PushgatewaySidecarOptions } from './install/pushgateway';
 export {
   CertManagerIssuerReference, CertManagerServingCertificatesOptions, ProvidedServingCertificatesOptions, ServingCertificates,

@@ -80,6 +80,15 @@ The serving certificate of the operator's API server comes from \`certificates.m
 - \`provided\`: your Secret (\`certificates.provided.secretName\`, with \`tls.crt\` and \`tls.key\` for
   \`<fullname>.<namespace>.svc\`) and its CA (\`certificates.provided.caBundle\`, base64 PEM).
 
+Which mode suits which tool: \`helm\` keeps its certificate only where Helm can read the
+existing Secret back (\`lookup\`), that is under \`helm install\` and \`helm upgrade\`, also when
+Flux's helm-controller runs them. \`helm template\` has no cluster to read, and neither has Argo CD,
+which renders the chart with it: every render there generates a new CA and key, so each sync
+rotates the serving certificate and the APIServices' \`caBundle\`, and rendered output committed to
+Git carries the private key. With Argo CD, or manifests rendered ahead and committed, use
+\`certManager\` or \`provided\` (the repository's \`examples/gitops/\` use \`certManager\`). The NOTES
+say the same for the mode in use.
+
 The webhook configurations call the operator through the kube-apiserver (as upstream); the
 operator itself keeps their \`caBundle\` equal to the cluster CA.
 

@@ -265,6 +265,33 @@ true
 {{- end -}}
 {{- end -}}
 
+{{/*
+The value of a Kubernetes quantity ("100m", "1Gi", "1.5G", "2e3", 4) as a number, to compare a
+request with its limit: the schema has checked its form.
+*/}}
+{{- define "${n}.quantityValue" -}}
+{{- $q := toString . -}}
+{{- $suffix := regexFind "([KMGTPE]i|[numkMGTPE])$" $q -}}
+{{- $factor := get (dict ${QUANTITY_FACTORS}) $suffix | default 1.0 -}}
+{{- mulf (float64 (trimSuffix $suffix $q)) $factor -}}
+{{- end -}}
+
+{{/*
+Fails when a container's request is above its limit for the same resource, which the API server
+refuses (dict "resources" the values "path" their values path).
+*/}}
+{{- define "${n}.checkResources" -}}
+{{- $limits := .resources.limits | default dict -}}
+{{- range $resource, $request := .resources.requests | default dict -}}
+{{- if hasKey $limits $resource -}}
+{{- $limit := get $limits $resource -}}
+{{- if gt (include "${n}.quantityValue" $request | float64) (include "${n}.quantityValue" $limit | float64) -}}
+{{- fail (printf "%s.requests.%s: %v is above the limit %v, which the API server refuses. Fix: lower %s.requests.%s or raise %s.limits.%s" $.path $resource $request $limit $.path $resource $.path $resource) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The image pull Secret names, comma-separated, for the operator's --image-pull-secrets. */}}
 {{- define "${n}.imagePullSecretNames" -}}
 {{- $names := list -}}
@@ -307,6 +334,20 @@ export function servingCertPreamble(): string {
 {{- end }}`;
 }
 
+/** The multipliers of the quantity suffixes, as `dict` arguments. */
+const QUANTITY_FACTORS = Object.entries({
+  n: '0.000000001', u: '0.000001', m: '0.001', k: '1000.0', M: '1000000.0', G: '1000000000.0', T: '1000000000000.0', P: '1000000000000000.0', E: '1000000000000000000.0',
+  Ki: '1024.0', Mi: '1048576.0', Gi: '1073741824.0', Ti: '1099511627776.0', Pi: '1125899906842624.0', Ei: '1152921504606846976.0',
+}).map(([suffix, factor]) => `"${suffix}" ${factor}`).join(' ');
+
+/** The preamble of the Deployment's template: refuses a request above its limit before the API server would. */
+export function resourcesCheckPreamble(): string {
+  return `{{- include "${CHART_NAME}.checkResources" (dict "resources" .Values.operator.resources "path" "operator.resources") }}
+{{- if ${WHEN.sidecar} }}
+{{- include "${CHART_NAME}.checkResources" (dict "resources" .Values.pushgateway.resources "path" "pushgateway.resources") }}
+{{- end }}`;
+}
+
 /** `templates/license-roles-check.yaml`: renders nothing, refuses an install whose Jobs could not read the license. */
 export function licenseRolesCheckTemplate(): string {
   const lookup = (name: string) => `(lookup "rbac.authorization.k8s.io/v1" "ClusterRole" "" "${name}")`;
@@ -346,6 +387,20 @@ Its parts:
 
 The serving certificate comes from cert-manager: it must run in the cluster, and the APIServices
 get their CA once its CA injector has seen Certificate {{ include "${n}.servingCertSecretName" . }}.
+This mode suits every tool: helm install/upgrade, Flux, Argo CD and committed manifests.
+{{- else if eq .Values.certificates.mode "provided" }}
+
+The serving certificate is your Secret {{ include "${n}.servingCertSecretName" . }} and its CA
+certificates.provided.caBundle; renew both before they expire. This mode suits every tool.
+{{- else }}
+
+certificates.mode=helm: the chart generated the CA and the serving certificate and key at the
+first install, and reads them back from Secret {{ include "${n}.servingCertSecretName" . }} on every
+upgrade. That needs the cluster at render time: helm install and helm upgrade have it (also run by
+Flux's helm-controller); helm template, and Argo CD, which renders with it, do not. There, each
+render generates a new CA and key: every sync rotates the certificate and the APIServices'
+caBundle, and manifests committed to Git carry the private key. With Argo CD or rendered
+manifests, use certificates.mode=certManager or certificates.mode=provided.
 {{- end }}
 {{- if not (include "${n}.licenseSecretName" .) }}
 

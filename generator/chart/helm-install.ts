@@ -25,7 +25,8 @@ import { OperatorAlert } from '../../src/install/operator-alerts';
 import { backupDashboardJson } from '../../src/install/backup-dashboard';
 import { CHART_NAME } from './chart-info';
 import { crdManifests } from './crds';
-import { APP_BINDING_CRD_NAME, chartLabelValues, EXPR, licenseRolesCheckTemplate, oneReleasePerClusterTemplate, servingCertPreamble, WHEN } from './helm-helpers';
+import { APP_BINDING_CRD_NAME, chartLabelValues, EXPR, licenseRolesCheckTemplate, oneReleasePerClusterTemplate, resourcesCheckPreamble, servingCertPreamble, WHEN } from './helm-helpers';
+import { PROBE_RANGES } from '../../src/install/health-probes';
 import { EACH, HelmValue, includeEntries, named, ObjectEdits, PathStep, renderTemplateFile, startsWith, TemplateDocument } from './helm-template';
 import { memoryApp } from './output';
 
@@ -111,6 +112,15 @@ const POD: PathStep[] = ['spec', 'template', 'spec'];
 const OPERATOR: PathStep[] = [...POD, 'containers', named('operator')];
 const PUSHGATEWAY: PathStep[] = [...POD, 'containers', named('pushgateway')];
 const value = (path: string) => `{{ ${path} }}`;
+
+/** Each probe of the container at `container` on or off, with its timing from the values under `values`. */
+function probeEdits(e: ObjectEdits, container: PathStep[], values: string): ObjectEdits {
+  for (const [key, probe] of [['readinessProbe', 'readiness'], ['livenessProbe', 'liveness']] as const) {
+    for (const field of Object.keys(PROBE_RANGES)) e.set([...container, key, field], HelmValue.raw(`${values}.${probe}.${field}`));
+    e.when([...container, key], `${values}.${probe}.enabled`);
+  }
+  return e;
+}
 
 /** The chart's templates (without `_helpers.tpl` and `NOTES.txt`), by file name, in file order. */
 export function chartTemplates(): TemplateFile[] {
@@ -215,7 +225,7 @@ export function chartTemplates(): TemplateFile[] {
   place([operator.webhooks.validating], { file: 'webhooks.yaml', condition: WHEN.validating }, failurePolicy);
 
   // The operator.
-  place([operator.deployment], { file: 'deployment.yaml' }, (e) => e
+  place([operator.deployment], { file: 'deployment.yaml' }, (e) => probeEdits(probeEdits(e, OPERATOR, '.Values.operator.probes'), PUSHGATEWAY, '.Values.pushgateway.probes')
     .set(['metadata', 'annotations'], HelmValue.yamlWith('.Values.annotations'))
     .set(['spec', 'replicas'], HelmValue.raw('.Values.replicaCount'))
     .splice(['spec', 'template', 'metadata', 'labels'], '.Values.podLabels')
@@ -235,10 +245,10 @@ export function chartTemplates(): TemplateFile[] {
     .append([...OPERATOR, 'volumeMounts'], '.Values.extraVolumeMounts')
     .append([...POD, 'volumes'], '.Values.extraVolumes')
     .set([...OPERATOR, 'resources'], HelmValue.yaml('.Values.operator.resources'))
+    .set([...PUSHGATEWAY, 'resources'], HelmValue.yaml('.Values.pushgateway.resources'))
     .set([...OPERATOR, 'securityContext'], HelmValue.yaml('.Values.operator.securityContext'))
     .when([...OPERATOR, 'volumeMounts', named('license')], WHEN.license)
     .when([...POD, 'containers', named('pushgateway')], WHEN.sidecar)
-    .set([...PUSHGATEWAY, 'resources'], HelmValue.yaml('.Values.pushgateway.resources'))
     .set([...PUSHGATEWAY, 'securityContext'], HelmValue.yaml('.Values.pushgateway.securityContext'))
     .when([...POD, 'volumes', named('pushgateway-data')], WHEN.sidecar)
     .when([...POD, 'volumes', named('license')], WHEN.license)
@@ -294,9 +304,10 @@ export function chartTemplates(): TemplateFile[] {
     files.get(placement.file)!.push({ object: json, condition: placement.condition, literal: placement.literal });
   }
 
+  const preambles: { [file: string]: string } = { [apiFile]: servingCertPreamble(), 'deployment.yaml': resourcesCheckPreamble() };
   const out: TemplateFile[] = order.map((name) => ({
     name,
-    content: renderTemplateFile(files.get(name)!, name === apiFile ? servingCertPreamble() : ''),
+    content: renderTemplateFile(files.get(name)!, preambles[name] ?? ''),
   }));
   out.push({ name: 'appbinding-crd.yaml', content: renderTemplateFile([appBindingCrdDocument()]) });
   out.push({ name: 'one-release-per-cluster.yaml', content: oneReleasePerClusterTemplate() });

@@ -8,8 +8,10 @@ import { ADDON_IMAGE_REGISTRY, ADDON_IMAGE_REPOSITORY, PerconaXtraDbVersion } fr
 import { DEFAULT_EXCLUDED_NAMESPACES } from '../../src/install/admission-webhooks';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../src/core/security-context';
 import { DEFAULT_LICENSE_API_SERVICE, WEBHOOKLESS_LICENSE_API_SERVICE } from '../../src/install/operator-api-services';
-import { OPERATOR_IMAGE } from '../../src/install/stash-operator';
-import { PUSHGATEWAY_IMAGE } from '../../src/install/pushgateway';
+import { defaultOperatorResources, OPERATOR_IMAGE } from '../../src/install/stash-operator';
+import { defaultPushgatewayResources, PUSHGATEWAY_IMAGE } from '../../src/install/pushgateway';
+import { PUSHGATEWAY_PORT } from '../../src/api/stash/operator';
+import { OPERATOR_PROBES, PROBE_RANGES, ProbeTiming, PUSHGATEWAY_PROBES } from '../../src/install/health-probes';
 
 /** A JSON schema fragment (draft-07, as Helm validates it). */
 export type JsonSchema = { [key: string]: unknown };
@@ -74,6 +76,37 @@ const RESTRICTED_POD: JsonSchema = {
 };
 
 
+/** A Kubernetes quantity as the API server parses it (non-negative: resources never take less). */
+export const QUANTITY_PATTERN = '^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$';
+const QUANTITY: JsonSchema = { anyOf: [{ type: 'string', pattern: QUANTITY_PATTERN }, { type: 'number', minimum: 0 }] };
+const QUANTITY_MAP: JsonSchema = { type: ['object', 'null'], additionalProperties: QUANTITY };
+/** Container resources: quantities by resource name; the chart's template also refuses a request above its limit. */
+const RESOURCES: JsonSchema = {
+  properties: { requests: QUANTITY_MAP, limits: QUANTITY_MAP, claims: { type: ['array', 'null'] } },
+  additionalProperties: false,
+};
+
+/** Resource requirements with plain quantity strings, as values.yaml holds them. */
+function plainResources(r: { requests?: { [k: string]: { value: string | number } }; limits?: { [k: string]: { value: string | number } } }): object {
+  const plain = (m?: { [k: string]: { value: string | number } }) => (m ? Object.fromEntries(Object.entries(m).map(([k, q]) => [k, q.value])) : undefined);
+  return { ...(r.requests ? { requests: plain(r.requests) } : {}), ...(r.limits ? { limits: plain(r.limits) } : {}) };
+}
+
+const PROBE_FIELDS: { [field in keyof ProbeTiming]: string } = {
+  initialDelaySeconds: 'Seconds after the container starts before the first probe.',
+  periodSeconds: 'Seconds between two probes.',
+  timeoutSeconds: 'Seconds after which one probe counts as failed.',
+  failureThreshold: 'Failed probes in a row before the container counts as not ready (readiness) or is restarted (liveness).',
+};
+/** One probe's values: on/off and its timing, each in the range the constructs check. */
+const probe = (what: string, timing: ProbeTiming) => group(what, {
+  enabled: bool(true, 'Add the probe.'),
+  ...Object.fromEntries(Object.entries(PROBE_FIELDS).map(([field, description]) => {
+    const [minimum, maximum] = PROBE_RANGES[field as keyof ProbeTiming];
+    return [field, int(timing[field as keyof ProbeTiming], `${description} ${minimum} to ${maximum}.`, { minimum, maximum })];
+  })),
+});
+
 const image = (what: string, registry: string, repository: string, tag: string, tagDescription: string) => group(`The ${what} image.`, {
   registry: str(registry, 'Registry and path prefix of the image.', { minLength: 1 }),
   repository: str(repository, 'Image name under the registry path.', { minLength: 1 }),
@@ -89,13 +122,21 @@ export const VALUES: { [key: string]: ValueNode } = {
   replicaCount: int(1, 'Operator replicas: 1, or 0 to stop it. The operator has no leader election, so never more.', { minimum: 0, maximum: 1 }),
   operator: group('The Stash Enterprise operator container.', {
     image: image('operator', OPERATOR_IMAGE.registry, OPERATOR_IMAGE.repository, '', 'Image tag; empty means the chart\'s appVersion. The operator also runs this image in backup sidecars and Jobs.'),
-    resources: obj({ requests: { cpu: '100m' } }, 'Compute resources of the operator container.'),
+    resources: obj(plainResources(defaultOperatorResources() as any), 'Compute resources of the operator container: memory for its caches of the cluster\'s Stash objects, workloads and Jobs; no CPU limit (throttling slows the webhooks). A request above its limit fails the install.', RESOURCES),
+    probes: group('Health probes of the operator container, on its secure port over HTTPS (the API server answers them without credentials).', {
+      readiness: probe('`GET /readyz`: while it fails, the Service sends no APIService, webhook or license call to the operator.', OPERATOR_PROBES.readiness.timing),
+      liveness: probe('`GET /livez`: the kubelet restarts an operator that stops answering (a slow start on a large cluster is not killed with the defaults).', OPERATOR_PROBES.liveness.timing),
+    }),
     securityContext: obj(restrictedContainerSecurityContext(), 'Security context of the operator container; must stay Pod Security Standard "restricted" (the schema checks).', RESTRICTED_CONTAINER),
   }),
   pushgateway: group('The Prometheus Pushgateway that backup and restore Jobs push metrics to.', {
     externalUrl: str('', 'URL of a Pushgateway you already run (http(s)://host:port). Empty runs a Pushgateway sidecar in the operator Pod.', { pattern: '^(https?://\\S+)?$' }),
     image: image('Pushgateway sidecar', PUSHGATEWAY_IMAGE.registry, PUSHGATEWAY_IMAGE.repository, PUSHGATEWAY_IMAGE.tag, 'Image tag (upstream\'s pinned version).'),
-    resources: obj({}, 'Compute resources of the Pushgateway sidecar.'),
+    resources: obj(plainResources(defaultPushgatewayResources() as any), 'Compute resources of the Pushgateway sidecar (it keeps the last metrics of every backup in memory). A request above its limit fails the install.', RESOURCES),
+    probes: group(`Health probes of the Pushgateway sidecar (HTTP, its port ${PUSHGATEWAY_PORT}).`, {
+      readiness: probe('`GET /-/ready`: while it fails, Jobs cannot push to it through the Service.', PUSHGATEWAY_PROBES.readiness.timing),
+      liveness: probe('`GET /-/healthy`: the kubelet restarts a Pushgateway that stops answering.', PUSHGATEWAY_PROBES.liveness.timing),
+    }),
     securityContext: obj(restrictedContainerSecurityContext(), 'Security context of the Pushgateway sidecar; must stay "restricted".', RESTRICTED_CONTAINER),
   }),
   imagePullPolicy: oneOf(['Always', 'IfNotPresent', 'Never'], 'IfNotPresent', 'Pull policy of every container.'),
@@ -124,7 +165,7 @@ export const VALUES: { [key: string]: ValueNode } = {
     createLicenseRoles: bool(true, 'Create the shared ClusterRoles `appscode:license-checker` and `appscode:license-reader` (the operator binds backup Jobs to the reader). Turn off where KubeDB or ace-user-roles already created them: the install then fails when the cluster lacks them.'),
   }),
   certificates: group('The serving certificate of the operator\'s API server (APIServices, metrics).', {
-    mode: oneOf(['helm', 'certManager', 'provided'], 'helm', 'Where it comes from: `helm` generates a CA and certificate at install and keeps them on upgrades; `certManager` has cert-manager issue it and inject the CA; `provided` uses your Secret and CA.'),
+    mode: oneOf(['helm', 'certManager', 'provided'], 'helm', 'Where it comes from: `helm` generates a CA and certificate at install and keeps them on upgrades (only under `helm install`/`upgrade`: `helm template` and Argo CD generate new ones on every render, so use another mode there); `certManager` has cert-manager issue it and inject the CA; `provided` uses your Secret and CA.'),
     certManager: group('Settings of `mode: certManager`.', {
       issuer: group('The issuer of the certificate.', {
         name: str('', 'Name of an existing Issuer or ClusterIssuer; empty creates a self-signed Issuer.'),

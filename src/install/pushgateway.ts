@@ -4,6 +4,7 @@
  * installs it, or one the user already runs.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { HealthProbesOptions } from './health-probes';
 import { literalOf } from '../core/validation/helm-expressions';
 import { problem } from '../core/validation/problems';
 
@@ -35,15 +36,32 @@ export interface PushgatewaySidecarOptions {
    */
   readonly image?: ImageReference;
   /**
-   * Compute resources of the sidecar.
-   * @default - none
+   * Compute resources of the sidecar (replaces the default as a whole).
+   * @default - requests `cpu: 10m`, `memory: 32Mi`; limits `memory: 256Mi`
    */
   readonly resources?: k8s.ResourceRequirements;
+  /**
+   * Readiness and liveness probes of the sidecar (`/-/ready`, `/-/healthy`); tune their timing or turn them off.
+   * @default - both on (see `HealthProbesOptions`)
+   */
+  readonly probes?: HealthProbesOptions;
   /**
    * Security context of the sidecar. Must keep the Pod Security Standard "restricted".
    * @default - restricted: non-root (65534), read-only root filesystem, no privilege escalation, no capabilities, RuntimeDefault seccomp
    */
   readonly securityContext?: k8s.SecurityContext;
+}
+
+/**
+ * Resources of the sidecar unless given: it holds the last metrics of every backup in memory,
+ * a few kilobytes each, so 256Mi leaves room for thousands of databases; no CPU limit (throttling
+ * would only slow the Jobs' pushes).
+ */
+export function defaultPushgatewayResources(): k8s.ResourceRequirements {
+  return {
+    requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
+    limits: { memory: k8s.Quantity.fromString('256Mi') },
+  };
 }
 
 /** Upstream's Pushgateway image. */

@@ -25,12 +25,25 @@ import { BackupDashboard } from './backup-dashboard';
 import { OperatorTaskQueue, TaskQueueOptions } from './operator-task-queue';
 import { OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } from '../api/stash/operator';
 import { registerOperatorEndpoint } from '../core/operator-endpoint';
-import { ImageReference, Pushgateway, PUSHGATEWAY_IMAGE } from './pushgateway';
+import { defaultPushgatewayResources, ImageReference, Pushgateway, PUSHGATEWAY_IMAGE } from './pushgateway';
+import { HealthProbesOptions, healthProbesProblems, httpProbe, OPERATOR_PROBES, ProbeEndpoint, ProbeTiming, PUSHGATEWAY_PROBES } from './health-probes';
 import { ServingCertificates, ServingCertificatesBinding } from './serving-certificates';
 
 /** The operator image upstream publishes; the tag is the chart's appVersion. */
 export const OPERATOR_IMAGE = { registry: 'ghcr.io/stashed', repository: 'stash-enterprise', tag: 'v0.42.1' } as const;
 
+
+/**
+ * Resources of the operator unless given: upstream's CPU request, and memory for its informer
+ * caches (Stash objects, workloads and Jobs of the whole cluster) with room to grow; no CPU limit,
+ * since throttling would slow the webhooks the API server waits on.
+ */
+export function defaultOperatorResources(): k8s.ResourceRequirements {
+  return {
+    requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
+    limits: { memory: k8s.Quantity.fromString('1Gi') },
+  };
+}
 
 /** Where the operator reads its serving certificate. */
 export const SERVING_CERT_MOUNT_PATH = '/var/serving-cert';
@@ -133,10 +146,16 @@ export interface StashOperatorProps {
    */
   readonly replicas?: number;
   /**
-   * Compute resources of the operator container.
-   * @default - requests `cpu: 100m` (upstream's)
+   * Compute resources of the operator container (replaces the default as a whole).
+   * @default - requests `cpu: 100m` (upstream's), `memory: 256Mi`; limits `memory: 1Gi`
    */
   readonly resources?: k8s.ResourceRequirements;
+  /**
+   * Readiness (`/readyz`) and liveness (`/livez`) probes of the operator container, over HTTPS on
+   * its secure port; tune their timing or turn them off.
+   * @default - both on (see `HealthProbesOptions`)
+   */
+  readonly probes?: HealthProbesOptions;
   /**
    * Security context of the operator container; must stay "restricted" (checked).
    * @default - `restrictedContainerSecurityContext()`
@@ -429,7 +448,8 @@ export class StashOperator extends Construct {
         { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
         ...listOf(props.extraEnv),
       ],
-      resources: props.resources ?? { requests: { cpu: k8s.Quantity.fromString('100m') } },
+      resources: props.resources ?? defaultOperatorResources(),
+      ...probesOf({ ...OPERATOR_PROBES.readiness, port: OPERATOR_SECURE_PORT }, { ...OPERATOR_PROBES.liveness, port: OPERATOR_SECURE_PORT }, props.probes),
       securityContext: props.securityContext ?? restrictedContainerSecurityContext(),
       volumeMounts: [
         { name: 'serving-cert', mountPath: SERVING_CERT_MOUNT_PATH, readOnly: true },
@@ -453,7 +473,8 @@ export class StashOperator extends Construct {
         imagePullPolicy: pullPolicy,
         args: [`--web.listen-address=:${PUSHGATEWAY_PORT}`, '--persistence.file=/var/pv/pushgateway.dat'],
         ports: [{ name: 'pushgateway', containerPort: PUSHGATEWAY_PORT, protocol: 'TCP' }],
-        resources: options.resources ?? {},
+        resources: options.resources ?? defaultPushgatewayResources(),
+        ...probesOf({ ...PUSHGATEWAY_PROBES.readiness, port: PUSHGATEWAY_PORT }, { ...PUSHGATEWAY_PROBES.liveness, port: PUSHGATEWAY_PORT }, options.probes),
         securityContext: options.securityContext ?? restrictedContainerSecurityContext(),
         volumeMounts: [
           // Metrics survive container restarts (not Pod restarts), as upstream.
@@ -498,6 +519,16 @@ export class StashOperator extends Construct {
     });
     return deployment;
   }
+}
+
+type Endpoint = ProbeEndpoint & { readonly timing: ProbeTiming };
+
+/** A container's `readinessProbe` and `livenessProbe`, without the ones turned off. */
+function probesOf(readiness: Endpoint, liveness: Endpoint, options: HealthProbesOptions | undefined): { readinessProbe?: k8s.Probe; livenessProbe?: k8s.Probe } {
+  const given = options !== null && typeof options === 'object' ? options : {};
+  const ready = httpProbe(readiness, readiness.timing, given.readiness);
+  const live = httpProbe(liveness, liveness.timing, given.liveness);
+  return { ...(ready ? { readinessProbe: ready } : {}), ...(live ? { livenessProbe: live } : {}) };
 }
 
 /** A list prop as given, or none when a JavaScript caller passed something else (reported by the validation). */
@@ -587,6 +618,7 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
     out.push(problem('imagePullPolicy', `${JSON.stringify(props.imagePullPolicy)} is not one of ${policies.join(', ')}`, 'use ImagePullPolicy.IF_NOT_PRESENT, ALWAYS or NEVER'));
   }
   out.push(...resourceRequirementsProblems('resources', props.resources));
+  out.push(...healthProbesProblems('probes', props.probes));
   out.push(...containerSecurityContextProblems('securityContext', props.securityContext));
   out.push(...podSecurityContextProblems('podSecurityContext', props.podSecurityContext));
   out.push(...labelProblems('nodeSelector', props.nodeSelector));
@@ -605,6 +637,7 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
   if (sidecar) {
     out.push(...imagePartsProblems('pushgateway.sidecarOptions.image', sidecar.image));
     out.push(...resourceRequirementsProblems('pushgateway.sidecarOptions.resources', sidecar.resources));
+    out.push(...healthProbesProblems('pushgateway.sidecarOptions.probes', sidecar.probes));
     out.push(...containerSecurityContextProblems('pushgateway.sidecarOptions.securityContext', sidecar.securityContext));
   }
   // APIService priorities and ServiceMonitor labels: checked by OperatorApiServices and OperatorServiceMonitors.

@@ -129,6 +129,23 @@ describe('Pod Security "restricted" on a real kube-apiserver', () => {
     await cluster.kubectl(['get', 'deployment', deployment.metadata.name, '-n', NS]);
   });
 
+  test('the stored operator Deployment keeps both containers\' probes and memory requests and limits', async () => {
+    const deployment = workloads.find((w) => w.source === 'chart (default values)' && w.object.kind === 'Deployment')!.object;
+    const stored = JSON.parse(await cluster.kubectl(['get', 'deployment', deployment.metadata.name, '-n', NS, '-o', 'json']));
+    const health = stored.spec.template.spec.containers.map((c: any) => ({
+      name: c.name,
+      readiness: c.readinessProbe && `${c.readinessProbe.httpGet.scheme} ${c.readinessProbe.httpGet.port}${c.readinessProbe.httpGet.path}`,
+      liveness: c.livenessProbe && `${c.livenessProbe.httpGet.scheme} ${c.livenessProbe.httpGet.port}${c.livenessProbe.httpGet.path}`,
+      memory: [c.resources?.requests?.memory, c.resources?.limits?.memory],
+    }));
+    expect(health).toEqual([
+      { name: 'operator', readiness: 'HTTPS 8443/readyz', liveness: 'HTTPS 8443/livez', memory: ['256Mi', '1Gi'] },
+      { name: 'pushgateway', readiness: 'HTTP 56789/-/ready', liveness: 'HTTP 56789/-/healthy', memory: ['32Mi', '256Mi'] },
+    ]);
+    // The values file that tunes them and turns some off is admitted like every other (above).
+    expect(workloads.map((w) => w.source)).toContain('chart (test/values/probes-resources.yaml)');
+  });
+
   test('control: without seccomp profiles the same Deployment warns and its Pod is refused', async () => {
     const deployment = structuredClone(workloads.find((w) => w.object.kind === 'Deployment')!.object);
     deployment.metadata.name = 'control';

@@ -68,6 +68,12 @@ describeWithHelm('NOTES.txt rendered by Helm', () => {
     expect(plain).toContain('kubectl get deployment --namespace backup -l "app.kubernetes.io/instance=stash"');
     expect(plain).toContain('No license was given');
     expect(plain).not.toContain('cert-manager');
+    // The default mode says where it keeps its certificate and where it does not.
+    expect(plain).toContain('certificates.mode=helm: the chart generated the CA and the serving certificate and key');
+    expect(plain).toMatch(/helm template, and Argo CD, which renders with it, do not\. There, each\s+render generates a new CA and key/);
+    expect(plain).toMatch(/With Argo CD or rendered\s+manifests, use certificates\.mode=certManager or certificates\.mode=provided\./);
+    expect(options).toContain('This mode suits every tool: helm install/upgrade, Flux, Argo CD and committed manifests.');
+    expect(options).not.toContain('certificates.mode=helm');
     expect(options).toContain('Certificate stash-stash-pxc-apiserver-cert');
     expect(options).toContain('oci://ghcr.io/appscode-charts/taskqueue');
     expect(options).toContain('Backup metrics go to http://pg:9091.');
@@ -77,6 +83,9 @@ describeWithHelm('NOTES.txt rendered by Helm', () => {
     expect(last[0]).toBe('  kubectl wait --for=condition=Available --timeout=3m apiservice/v1beta1.admission.stash.appscode.com');
     expect(last[1]).toBe('  kubectl rollout status deployment/stash-stash-pxc --namespace backup --timeout=3m');
     expect(last[2]).toMatch(/^  kubectl port-forward --namespace backup service\/stash-stash-pxc 8443:443 .*curl -fsS --cacert <\(kubectl get apiservice v1beta1\.admission\.stash\.appscode\.com -o jsonpath='\{\.spec\.caBundle\}' \| base64 -d\) --resolve stash-stash-pxc\.backup\.svc:8443:127\.0\.0\.1 -H "Authorization: Bearer \$\(kubectl create token stash-stash-pxc --namespace backup\)" https:\/\/stash-stash-pxc\.backup\.svc:8443\/appscode\/license; kill \$!$/);
+    const provided = await render(['certificates.mode=provided', 'certificates.provided.secretName=my-cert', 'certificates.provided.caBundle=Q0E=']);
+    expect(provided).toContain('The serving certificate is your Secret my-cert');
+    expect(provided).toContain('This mode suits every tool.');
     const webhooksOff = await render(['webhooks.mutating=false', 'webhooks.validating=false', 'rbac.createLicenseRoles=false']);
     expect(webhooksOff).toContain('apiservice/v1alpha1.repositories.stash.appscode.com');
     expect(webhooksOff).toContain('the chart could not look the ClusterRoles appscode:license-reader');

@@ -97,6 +97,11 @@ describeWithHelm('the chart rendered by Helm', () => {
         failure(helm, 'bad-namespace', ['webhooks.excludedNamespaces={Kube_System}']),
         failure(helm, 'license-admission-without-webhooks', ['webhooks.mutating=false', 'webhooks.validating=false', 'license.apiService=v1beta1.admission.stash.appscode.com']),
         failure(helm, 'license-not-ours', ['license.apiService=v1.license.example.com']),
+        failure(helm, 'memory-request-above-limit', ['operator.resources.requests.memory=2Gi']),
+        failure(helm, 'cpu-request-above-limit', ['pushgateway.resources.requests.cpu=500m', 'pushgateway.resources.limits.cpu=0.2']),
+        failure(helm, 'bad-quantity', ['operator.resources.limits.memory=1GB']),
+        failure(helm, 'probe-period-zero', ['operator.probes.readiness.periodSeconds=0']),
+        failure(helm, 'probe-threshold-fraction', ['pushgateway.probes.liveness.failureThreshold=1.5']),
       );
       jobs.push(render(helm, 'existing-service-account', { release: 'stash', namespace: 'stash', set: ['serviceAccount.create=false', 'serviceAccount.name=platform-stash'] }));
       jobs.push(render(helm, 'stash-defaults', { release: 'stash', namespace: 'stash' }));
@@ -480,11 +485,43 @@ describeWithHelm('the chart rendered by Helm', () => {
       expect(operator.resources).toEqual({ requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '512Mi' } });
       expect(operator.securityContext.runAsUser).toBe(1000);
       expect(spec.containers.map((c: any) => c.imagePullPolicy)).toEqual(['Always', 'Always']);
-      expect(container(objects, 'pushgateway').resources).toEqual({ limits: { memory: '64Mi' } });
+      // Helm merges the given limit into the default requests.
+      expect(container(objects, 'pushgateway').resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } });
       expect(one(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'example.com/role': 'stash' });
       // Not given in the default values: the keys are absent, not empty.
       const plain = pod(rendered(helm, 'a'));
       expect([plain.tolerations, plain.affinity, plain.priorityClassName, plain.imagePullSecrets]).toEqual([undefined, undefined, undefined, undefined]);
+    });
+
+    test('health probes and memory limits: on by default, tuned or turned off by the values', () => {
+      const operator = container(rendered(helm, 'a'), 'operator');
+      expect(operator.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 8443, scheme: 'HTTPS' }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+      expect(operator.livenessProbe).toEqual({ httpGet: { path: '/livez', port: 8443, scheme: 'HTTPS' }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 });
+      expect(operator.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } });
+      const pushgateway = container(rendered(helm, 'a'), 'pushgateway');
+      expect(pushgateway.readinessProbe.httpGet).toEqual({ path: '/-/ready', port: 56789, scheme: 'HTTP' });
+      expect(pushgateway.livenessProbe.httpGet).toEqual({ path: '/-/healthy', port: 56789, scheme: 'HTTP' });
+      expect(pushgateway.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } });
+
+      const tuned = rendered(helm, 'probes-resources.yaml');
+      const tunedOperator = container(tuned, 'operator');
+      expect(tunedOperator.livenessProbe).toBeUndefined();
+      expect(tunedOperator.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 8443, scheme: 'HTTPS' }, initialDelaySeconds: 5, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 });
+      expect(tunedOperator.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '2Gi' } });
+      const tunedPushgateway = container(tuned, 'pushgateway');
+      expect(tunedPushgateway.readinessProbe).toBeUndefined();
+      expect(tunedPushgateway.livenessProbe).toEqual({ httpGet: { path: '/-/healthy', port: 56789, scheme: 'HTTP' }, initialDelaySeconds: 0, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 });
+      // 64M (decimal) is below 0.5Gi: compared as numbers, not as text.
+      expect(tunedPushgateway.resources).toEqual({ requests: { cpu: '0.05', memory: '64M' }, limits: { memory: '0.5Gi' } });
+    });
+
+    test('a request above its limit, a malformed quantity or a probe timing out of range is refused with a message', () => {
+      const message = (key: string) => failures.get(`${helm}:${key}`)!;
+      expect(message('memory-request-above-limit')).toContain('operator.resources.requests.memory: 2Gi is above the limit 1Gi, which the API server refuses. Fix: lower operator.resources.requests.memory or raise operator.resources.limits.memory');
+      expect(message('cpu-request-above-limit')).toContain('pushgateway.resources.requests.cpu: 500m is above the limit 0.2');
+      expect(message('bad-quantity')).toMatch(/operator\/resources\/limits\/memory/);
+      expect(message('probe-period-zero')).toMatch(/operator\/probes\/readiness\/periodSeconds/);
+      expect(message('probe-threshold-fraction')).toMatch(/pushgateway\/probes\/liveness\/failureThreshold/);
     });
 
     test('minimal: the optional parts are gone, the license APIService stays', () => {

@@ -38,6 +38,14 @@ describe('examples/gitops', () => {
     expect(charts).toEqual(['argocd charts/stash-pxc', 'argocd charts/stash-pxc-backup', 'flux charts/stash-pxc', 'flux charts/stash-pxc-backup']);
   });
 
+  test('the operator is installed with a certificate mode that survives rendering without a cluster', () => {
+    // Argo CD renders with `helm template`: the helm mode would make a new CA and key on every sync.
+    const modes = releases().filter(([, , chartPath]) => chartPath === 'charts/stash-pxc')
+      .map(([file, , , , values]) => [file, values?.certificates?.mode]);
+    expect(modes).toEqual([['argocd/applications.yaml', 'certManager'], ['flux/helmreleases.yaml', 'certManager']]);
+    expect(fs.readFileSync(path.join(DIR, 'README.md'), 'utf8')).toMatch(/certificates\.mode: certManager[\s\S]*helm template[\s\S]*certificates\.mode: provided/);
+  });
+
   test.each(releases())('%s %s renders', async (_file, release, chartPath, namespace, values) => {
     const valuesFile = writeValuesFile(tmp, `${release}-${namespace}.yaml`, values);
     if (chartPath === 'charts/stash-pxc-backup') {

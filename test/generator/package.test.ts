@@ -1,8 +1,11 @@
 /**
- * What `npm pack` ships: the library only (no generator, tests or scripts), declarations without
- * `@internal`, and a package that works for a user: installed into an empty project, the README's
- * "Back up a database" compiles with `tsc` (strict, the package's and its dependencies'
- * declarations checked: skipLibCheck false) and synthesizes the objects it promises.
+ * What `npm pack` ships: the library and its user documentation only (no generator, tests or
+ * scripts), declarations without `@internal`, no install-time script, and a package that works
+ * for a user: installed into an empty project (scripts allowed, no warning), the README's examples
+ * compile with `tsc` (strict, the package's and its dependencies' declarations checked:
+ * skipLibCheck false), its first one synthesizes with `cdk8s synth` in the app that
+ * `cdk8s init typescript-app` makes, and every relative link of the README resolves inside the
+ * package.
  */
 import { execFile } from 'child_process';
 import * as fs from 'fs';
@@ -11,16 +14,17 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../support/reference';
+import { readmeExamples } from '../support/readme';
 
 const run = promisify(execFile);
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** The first ```ts block after `## <heading>` in README.md, as written. */
-function readmeExample(heading: string): string {
-  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(`## ${heading}`)));
-  if (!match) throw new Error(`no ts block after "## ${heading}" in README.md`);
-  return match[1];
+/** The npm lifecycle scripts that run when a package is installed (prepare: from git or a folder). */
+const INSTALL_TIME_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare', 'preprepare', 'postprepare'];
+
+/** GitHub's anchor of a Markdown heading. */
+function slug(heading: string): string {
+  return heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
 }
 
 /** Every file under `dir`, relative to it. */
@@ -35,6 +39,7 @@ describe('the npm package', () => {
   const project = path.join(tmp, 'user');
   let files: string[] = [];
   let installed: string;
+  let installWarnings = '';
 
   beforeAll(async () => {
     // `npm test` has just compiled and pruned lib/; the lifecycle scripts would only repeat that.
@@ -48,15 +53,18 @@ describe('the npm package', () => {
       dependencies: { 'stash-pxc': `file:${path.join(tmp, info.filename)}` },
     }));
     // The package's own dependencies come from the registry (or npm's cache): a dependency that
-    // only the repository has (a devDependency) would fail here.
-    await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: project });
+    // only the repository has (a devDependency) would fail here. Scripts allowed, warnings shown:
+    // a user's `npm install stash-pxc` must not warn about install scripts.
+    const install = await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: project });
+    installWarnings = install.stderr;
     installed = path.join(project, 'node_modules', 'stash-pxc');
   }, 180_000);
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test('ships the library only: compiled src/ and imports/, the OpenAPI definitions, README, package.json', () => {
+  test('ships the library only: compiled src/ and imports/, the OpenAPI definitions, README, user docs, package.json', () => {
     const outside = files.filter((f) => !/^lib\/(src|imports)\/.*\.(js|d\.ts)$/.test(f));
-    expect(outside).toEqual(['README.md', 'imports/k8s-openapi.json', 'package.json']);
+    const docs = fs.readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`).sort();
+    expect(outside).toEqual(['README.md', ...docs, 'imports/k8s-openapi.json', 'package.json']);
     expect(files).toContain('lib/src/index.js');
     expect(files).toContain('lib/src/index.d.ts');
   });
@@ -68,6 +76,27 @@ describe('the npm package', () => {
     expect(stale).toEqual([]);
   });
 
+  test('installs without a build step: no install-time script in the packed package.json, no npm warning', () => {
+    const scripts = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')).scripts ?? {};
+    expect(Object.keys(scripts).filter((s) => INSTALL_TIME_SCRIPTS.includes(s))).toEqual([]);
+    expect(installWarnings).not.toMatch(/install-scripts|install scripts|prepare/i);
+  });
+
+  test('every relative link of the packed README resolves inside the package, anchors included', () => {
+    const readme = fs.readFileSync(path.join(installed, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/i.test(l));
+    expect(links.length).toBeGreaterThan(3);
+    const broken = links.filter((link) => {
+      const [file, anchor] = link.split('#');
+      const target = path.join(installed, file || 'README.md');
+      if (!fs.existsSync(target) || !fs.statSync(target).isFile()) return true;
+      if (!anchor) return false;
+      const headings = fs.readFileSync(target, 'utf8').split('\n').filter((l) => /^#+ /.test(l)).map((l) => slug(l.replace(/^#+ /, '')));
+      return !headings.includes(anchor);
+    });
+    expect(broken).toEqual([]);
+  });
+
   test('declarations carry no @internal API', () => {
     const declarations = filesUnder(installed).filter((f) => f.endsWith('.d.ts'));
     expect(declarations.length).toBeGreaterThan(10);
@@ -75,31 +104,52 @@ describe('the npm package', () => {
     expect(internal).toEqual([]);
   });
 
-  test('the README\'s "Back up a database" compiles (strict, skipLibCheck false) and synthesizes its Repository and BackupConfiguration', async () => {
-    fs.writeFileSync(path.join(project, 'index.ts'), readmeExample('Back up a database'));
-    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
+  test('the README\'s examples compile (strict, skipLibCheck false) and synthesize what they promise', async () => {
+    const examples = readmeExamples(fs.readFileSync(path.join(installed, 'README.md'), 'utf8'));
+    for (const [name, text] of Object.entries(examples)) fs.writeFileSync(path.join(project, `${name}.ts`), text);
+    fs.writeFileSync(path.join(project, 'tsconfig.strict.json'), JSON.stringify({
       compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true, skipLibCheck: false, types: [], outDir: 'out' },
-      files: ['index.ts'],
+      files: Object.keys(examples).map((name) => `${name}.ts`),
     }));
     const tsc = require.resolve('typescript/bin/tsc', { paths: [REPO_ROOT] });
-    const compiled = await run(process.execPath, [tsc, '-p', '.'], { cwd: project }).catch((e) => e);
+    const compiled = await run(process.execPath, [tsc, '-p', 'tsconfig.strict.json'], { cwd: project }).catch((e) => e);
     expect({ code: compiled.code ?? 0, diagnostics: compiled.stdout.trim() }).toEqual({ code: 0, diagnostics: '' });
 
-    await run(process.execPath, [path.join('out', 'index.js')], { cwd: project });
-    const dist = path.join(project, 'dist');
-    const manifests = fs.readdirSync(dist).flatMap((f) =>
-      parseAllDocuments(fs.readFileSync(path.join(dist, f), 'utf8')).map((d) => d.toJSON()));
-    expect(manifests.map((m) => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`)).toEqual([
-      'Repository/demo/sample-xtradb-repo',
-      'BackupConfiguration/demo/sample-xtradb-backup',
-    ]);
-    const backup = manifests.find((m) => m.kind === 'BackupConfiguration');
-    expect(backup.spec).toMatchObject({
+    const synth = async (name: string) => {
+      const outdir = path.join(project, `dist-${name}`);
+      await run(process.execPath, [path.join('out', `${name}.js`)], { cwd: project, env: { ...process.env, CDK8S_OUTDIR: outdir } });
+      return fs.readdirSync(outdir).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8')).map((d) => d.toJSON()));
+    };
+    const key = (m: any) => `${m.kind}/${m.metadata.namespace}/${m.metadata.name}`;
+    const backup = await synth('backup');
+    expect(backup.map(key)).toEqual(['Repository/demo/sample-xtradb-repo', 'BackupConfiguration/demo/sample-xtradb-backup']);
+    expect(backup.find((m) => m.kind === 'BackupConfiguration').spec).toMatchObject({
       schedule: '*/5 * * * *',
       task: { name: 'perconaxtradb-backup-8.0' },
       repository: { name: 'sample-xtradb-repo' },
       target: { ref: { kind: 'AppBinding', name: 'sample-xtradb' } },
       retentionPolicy: { keepLast: 5 },
     });
+    const restore = (await synth('restore')).find((m) => m.kind === 'RestoreSession');
+    expect(restore.spec).toMatchObject({ repository: { name: 'sample-xtradb-repo' }, target: { ref: { kind: 'AppBinding', name: 'restored-xtradb' } } });
+    expect((await synth('monitor')).filter((m) => m.kind === 'PrometheusRule').map(key)).toHaveLength(1);
   }, 120_000);
+
+  test('"Back up a database" as main.ts of a `cdk8s init typescript-app` app: `cdk8s synth` writes dist/backups.k8s.yaml', async () => {
+    // The app the README starts from: cdk8s-cli's own template files (cdk8s.yaml runs
+    // `npx ts-node main.ts`; its tsconfig.json), the same cdk8s-cli version as this repository's.
+    const template = path.join(path.dirname(require.resolve('cdk8s-cli/package.json', { paths: [REPO_ROOT] })), 'templates', 'typescript-app');
+    const app = path.join(tmp, 'cdk8s-app');
+    fs.cpSync(project, app, { recursive: true, filter: (src) => !/(^|\/)(out|dist-[a-z]+)$/.test(src) });
+    for (const file of ['cdk8s.yaml', 'tsconfig.json']) fs.copyFileSync(path.join(template, file), path.join(app, file));
+    fs.writeFileSync(path.join(app, 'main.ts'), readmeExamples(fs.readFileSync(path.join(installed, 'README.md'), 'utf8')).backup);
+    for (const f of fs.readdirSync(app)) if (/^(backup|restore|monitor)\.ts$|^tsconfig\.strict\.json$/.test(f)) fs.rmSync(path.join(app, f));
+    const typescriptVersion = require(require.resolve('typescript/package.json', { paths: [REPO_ROOT] })).version;
+    await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', '--save-dev', 'ts-node@^10', `typescript@${typescriptVersion}`, '@types/node@^20'], { cwd: app });
+    const cdk8s = path.join(path.dirname(require.resolve('cdk8s-cli/package.json', { paths: [REPO_ROOT] })), 'bin', 'cdk8s');
+    await run(process.execPath, [cdk8s, 'synth'], { cwd: app });
+    const manifests = parseAllDocuments(fs.readFileSync(path.join(app, 'dist', 'backups.k8s.yaml'), 'utf8')).map((d) => d.toJSON());
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['Repository/sample-xtradb-repo', 'BackupConfiguration/sample-xtradb-backup']);
+    expect(fs.readFileSync(path.join(installed, 'README.md'), 'utf8')).toContain('npx cdk8s-cli init typescript-app');
+  }, 180_000);
 });

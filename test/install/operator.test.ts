@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { validateValue } from '../../src/api';
 import { resolveKubernetesSchema } from '../../src/api/k8s-openapi';
 import { distInstallManifests } from '../../generator/chart/dist';
@@ -91,6 +92,52 @@ describe('StashOperator', () => {
     const dataMount = pg.volumeMounts.find((m: any) => m.mountPath === '/var/pv');
     expect(volumes.find((v: any) => v.name === dataMount.name).emptyDir).toEqual({});
     expect(one(objects, 'Service').spec.ports).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'pushgateway', port: 56789 })]));
+  });
+
+  test('probes both containers and gives them memory requests and limits by default', () => {
+    const [operator, pushgateway] = ['operator', 'pushgateway'].map((n) => containersOf(objects).find((c: any) => c.name === n));
+    // The operator's API server answers /readyz and /livez without credentials on its secure port.
+    expect(operator.readinessProbe).toEqual({ httpGet: { path: '/readyz', port: 8443, scheme: 'HTTPS' }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(operator.livenessProbe).toEqual({ httpGet: { path: '/livez', port: 8443, scheme: 'HTTPS' }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 });
+    // A slow start is not killed: the first restart comes at the earliest 2 minutes after start.
+    const live = operator.livenessProbe;
+    expect(live.initialDelaySeconds + live.periodSeconds * (live.failureThreshold - 1)).toBeGreaterThanOrEqual(120);
+    expect(operator.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } });
+    expect(pushgateway.readinessProbe).toEqual({ httpGet: { path: '/-/ready', port: 56789, scheme: 'HTTP' }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(pushgateway.livenessProbe).toEqual({ httpGet: { path: '/-/healthy', port: 56789, scheme: 'HTTP' }, initialDelaySeconds: 10, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(pushgateway.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '256Mi' } });
+  });
+
+  test('probes can be tuned or turned off, per container and per probe', () => {
+    const tuned = synth({
+      certificates: ServingCertificates.certManager(),
+      probes: { liveness: { enabled: false }, readiness: { periodSeconds: 15, failureThreshold: 4 } },
+      pushgateway: Pushgateway.sidecar({ probes: { readiness: { enabled: false }, liveness: { initialDelaySeconds: 0, timeoutSeconds: 2 } } }),
+    });
+    const [operator, pushgateway] = ['operator', 'pushgateway'].map((n) => containersOf(tuned).find((c: any) => c.name === n));
+    expect(operator.livenessProbe).toBeUndefined();
+    expect(operator.readinessProbe).toMatchObject({ httpGet: { path: '/readyz' }, initialDelaySeconds: 5, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 });
+    expect(pushgateway.readinessProbe).toBeUndefined();
+    expect(pushgateway.livenessProbe).toMatchObject({ httpGet: { path: '/-/healthy' }, initialDelaySeconds: 0, periodSeconds: 20, timeoutSeconds: 2, failureThreshold: 3 });
+  });
+
+  test('refuses probe timings out of range and requests above limits, naming the field', () => {
+    const base = { certificates: ServingCertificates.certManager() };
+    const message = synthError({
+      ...base,
+      probes: { readiness: { periodSeconds: 0 }, liveness: { failureThreshold: 1.5, enabled: 'no' as any } },
+      pushgateway: Pushgateway.sidecar({ probes: { liveness: { timeoutSeconds: 7200 } } }),
+    });
+    expect(message).toMatch(/\[test\/Stash\] probes\.readiness\.periodSeconds: 0 is not a whole number between 1 and 3600\. Fix: /);
+    expect(message).toMatch(/probes\.liveness\.failureThreshold: 1\.5 is not a whole number between 1 and 100/);
+    expect(message).toMatch(/probes\.liveness\.enabled: "no" is not true or false/);
+    expect(message).toMatch(/pushgateway\.sidecarOptions\.probes\.liveness\.timeoutSeconds: 7200 is not a whole number between 1 and 3600/);
+    expect(synthError({ ...base, probes: 'off' as any })).toMatch(/probes: "off" is not probe options\. Fix: /);
+    const q = (v: string) => k8s.Quantity.fromString(v);
+    expect(synthError({ ...base, resources: { requests: { memory: q('2Gi') }, limits: { memory: q('1Gi') } } }))
+      .toMatch(/\[test\/Stash\] resources\.requests\.memory: 2Gi is more than the limit 1Gi, which the API server refuses\. Fix: /);
+    expect(synthError({ ...base, pushgateway: Pushgateway.sidecar({ resources: { requests: { cpu: q('500m') }, limits: { cpu: q('0.2') } } }) }))
+      .toMatch(/pushgateway\.sidecarOptions\.resources\.requests\.cpu: 500m is more than the limit 0\.2/);
   });
 
   test('every container meets Pod Security "restricted", with emptyDirs for writable paths', () => {

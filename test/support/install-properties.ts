@@ -53,6 +53,17 @@ function resources(s: any): k8s.ResourceRequirements {
   return { requests: map(s.requests), limits: map(s.limits) };
 }
 
+/** Probe options: timings in and out of their ranges, switches of the wrong type. */
+const timing = (min: number, max: number) => mostly(int(min, max), fc.constantFrom(min - 1, max + 1, 0.5, NaN, Infinity, '10'));
+const probeSpec = mostly(fc.record({
+  enabled: maybe(mostly(fc.boolean(), fc.constantFrom('no', 0))),
+  initialDelaySeconds: maybe(timing(0, 3600)),
+  periodSeconds: maybe(timing(1, 3600)),
+  timeoutSeconds: maybe(timing(1, 3600)),
+  failureThreshold: maybe(timing(1, 100)),
+}, { requiredKeys: [] }), fc.constantFrom(null, 'off', 5));
+const probesSpec = mostly(fc.record({ readiness: maybe(probeSpec), liveness: maybe(probeSpec) }, { requiredKeys: [] }), fc.constantFrom(null, 'off', []));
+
 // ---------------------------------------------------------------------------------------------
 // Pod settings the operator passes through.
 
@@ -205,7 +216,7 @@ function certificates(s: any): any {
   }
 }
 const pushgatewaySpec = fc.oneof(
-  fc.record({ kind: fc.constant('sidecar'), image: maybe(imageSpec), resources: maybe(resourcesSpec), securityContext: maybe(containerSecuritySpec) }, { requiredKeys: ['kind'] }),
+  fc.record({ kind: fc.constant('sidecar'), image: maybe(imageSpec), resources: maybe(resourcesSpec), securityContext: maybe(containerSecuritySpec), probes: rarely(probesSpec) }, { requiredKeys: ['kind'] }),
   fc.record({ kind: fc.constant('external'), url: mostly(fc.constantFrom('http://pushgateway.monitoring.svc:9091', 'https://pg.example.com/push'), fc.constantFrom('', 'pushgateway:9091', 'ftp://x', 'http://a b')) }),
   fc.constant({ kind: 'wrong' }),
 );
@@ -215,6 +226,7 @@ function pushgateway(s: any): any {
       ...(s.image ? { image: s.image } : {}),
       ...(s.resources ? { resources: resources(s.resources) } : {}),
       ...(s.securityContext ? { securityContext: containerSecurity(s.securityContext) } : {}),
+      ...(s.probes !== undefined ? { probes: s.probes } : {}),
     });
   }
   if (s.kind === 'external') return Pushgateway.external(s.url);
@@ -249,6 +261,7 @@ export const operatorSpec = fc.record({
   monitoring: maybe(mostly(fc.record({ operator: maybe(fc.boolean()), pushgateway: maybe(fc.boolean()), serviceMonitorLabels: maybe(labelMap) }, { requiredKeys: [] }), fc.constantFrom('yes', null, true))),
   replicas: maybe(mostly(fc.constantFrom(0, 1), fc.constantFrom(2, -1, 0.5, NaN))),
   resources: rarely(mostly(resourcesSpec, fc.constant({ kind: 'wrong' }))),
+  probes: rarely(probesSpec),
   securityContext: rarely(containerSecuritySpec),
   podSecurityContext: rarely(podSecuritySpec),
   nodeSelector: maybe(labelMap),

@@ -178,6 +178,33 @@ true
 {{- end -}}
 {{- end -}}
 
+{{/*
+The value of a Kubernetes quantity ("100m", "1Gi", "1.5G", "2e3", 4) as a number, to compare a
+request with its limit: the schema has checked its form.
+*/}}
+{{- define "stash-pxc.quantityValue" -}}
+{{- $q := toString . -}}
+{{- $suffix := regexFind "([KMGTPE]i|[numkMGTPE])$" $q -}}
+{{- $factor := get (dict "n" 0.000000001 "u" 0.000001 "m" 0.001 "k" 1000.0 "M" 1000000.0 "G" 1000000000.0 "T" 1000000000000.0 "P" 1000000000000000.0 "E" 1000000000000000000.0 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0) $suffix | default 1.0 -}}
+{{- mulf (float64 (trimSuffix $suffix $q)) $factor -}}
+{{- end -}}
+
+{{/*
+Fails when a container's request is above its limit for the same resource, which the API server
+refuses (dict "resources" the values "path" their values path).
+*/}}
+{{- define "stash-pxc.checkResources" -}}
+{{- $limits := .resources.limits | default dict -}}
+{{- range $resource, $request := .resources.requests | default dict -}}
+{{- if hasKey $limits $resource -}}
+{{- $limit := get $limits $resource -}}
+{{- if gt (include "stash-pxc.quantityValue" $request | float64) (include "stash-pxc.quantityValue" $limit | float64) -}}
+{{- fail (printf "%s.requests.%s: %v is above the limit %v, which the API server refuses. Fix: lower %s.requests.%s or raise %s.limits.%s" $.path $resource $request $limit $.path $resource $.path $resource) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The image pull Secret names, comma-separated, for the operator's --image-pull-secrets. */}}
 {{- define "stash-pxc.imagePullSecretNames" -}}
 {{- $names := list -}}
