@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   Backend, BackupAlert, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan,
-  RetentionPolicy, RPO_SERIES, Schedule, ScheduleWindow,
+  RestoreDrillAlert, RetentionPolicy, RPO_SERIES, Schedule, ScheduleWindow,
 } from '../../../src';
 import { synthExample } from '../../../generator/chart/examples';
 import { OperatorAlert, ServingCertificates, StashOperator } from '../../../src';
@@ -59,8 +59,9 @@ describe('PerconaXtraDbBackupAlerts', () => {
     const recordings = rules.filter((r) => r.record);
     expect(recordings).toHaveLength(1000);
     expect(new Set(recordings.map((r) => r.record))).toEqual(new Set([RPO_SERIES]));
-    // A spread nightly window: every database has RPO 24h, so one rule per alert.
-    expect(rules.filter((r) => r.alert).map((r) => r.alert).sort()).toEqual(Object.values(BackupAlert).sort());
+    // A spread nightly window: every database has RPO 24h, so one rule per alert; no drill is
+    // watched, so of the drill alerts only "no drill at all" is there.
+    expect(rules.filter((r) => r.alert).map((r) => r.alert).sort()).toEqual([...Object.values(BackupAlert), RestoreDrillAlert.MISSING].sort());
     expect(recordings[0].expr).toBe('vector(86400)');
   });
 
@@ -126,7 +127,7 @@ describe('PerconaXtraDbBackupAlerts', () => {
   test('docs/runbook.md has a section for every alert, with meaning, first checks and commands', () => {
     const runbook = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'runbook.md'), 'utf8');
     const sections = new Map(runbook.split(/^## /m).slice(1).map((s) => [s.split('\n')[0].trim(), s]));
-    for (const alert of [...Object.values(BackupAlert), ...Object.values(OperatorAlert)]) {
+    for (const alert of [...Object.values(BackupAlert), ...Object.values(RestoreDrillAlert), ...Object.values(OperatorAlert)]) {
       expect({ alert, section: sections.has(alert) }).toEqual({ alert, section: true });
       expect(sections.get(alert)).toMatch(/\*\*Meaning\.\*\*[\s\S]*\*\*First checks\.\*\*[\s\S]*\*\*Commands\.\*\*[\s\S]*```sh/);
     }
@@ -306,8 +307,8 @@ describeWithPromtool('backup alert rules with promtool', (promtool) => {
       'blueprint.yaml': ruleFile(blueprintRule(), true),
     };
     const result = runPromtool(promtool, ['check', 'rules', ...Object.keys(files)], files);
-    // 500 constant series and 7 alerts (every database has the same RPO and tolerance).
-    expect(result.output).toMatch(/fleet.yaml\n\s*SUCCESS: 507 rules found/);
+    // 500 constant series and 8 alerts (every database has the same RPO and tolerance).
+    expect(result.output).toMatch(/fleet.yaml\n\s*SUCCESS: 508 rules found/);
     expect(result.code).toBe(0);
   });
 
