@@ -34,6 +34,9 @@ export const DRILL_OPT_OUT_SERIES = 'stash_pxc:restore_drill_opt_out';
 /** The prefix of the metrics a restore drill pushes (drill-check.sh; see docs/monitoring.md). */
 export const DRILL_METRIC_PREFIX = 'stash_pxc_restore_drill_';
 
+/** The labels of the drills' own metrics (besides namespace and database). */
+const DRILL_OWN_LABELS = ['drill', 'check', 'phase', 'job', 'instance'];
+
 /** The labels that the per-database series carries besides the extra ones. */
 const OWN_LABELS = ['namespace', 'invoker_name', 'database', 'severity', 'tolerance'];
 
@@ -377,6 +380,9 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     this.drills.delete(key);
     const resolved = this.resolve(options, field);
     if (!resolved) return;
+    for (const name of Object.keys(resolved.labels).filter((l) => DRILL_OWN_LABELS.includes(l))) {
+      this.optionProblems.push(problem(`${field}.labels`, `"${name}" is a label of the drill's own metrics`, `use a name other than ${DRILL_OWN_LABELS.join(', ')}`));
+    }
     const interval = typeof drill.scheduleExpression === 'string' ? recoveryPointObjective(drill.scheduleExpression) : undefined;
     // An invalid schedule: the drill's own validation reports it.
     if (!interval || interval.toSeconds() <= 0) return;
