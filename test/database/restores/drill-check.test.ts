@@ -5,7 +5,7 @@
  * PerconaXtraDbBackupAlerts unit-tested with promtool on exactly the series that Pushgateway
  * exposes, as Prometheus scrapes them with `honor_labels`.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -194,6 +194,41 @@ describeWithMariaDb('restore drill checks (drill-check.sh) on a real MariaDB', (
       // Never succeeded: no last success at all.
       expect(series.last_success_timestamp_seconds).toBeUndefined();
       expect(series.last_run_timestamp_seconds).toBeGreaterThan(0);
+    });
+
+    test('a damaged table: CHECK TABLE reports it, and tables fails naming it', async () => {
+      server.sql('CREATE DATABASE damaged; CREATE TABLE damaged.t (id INT PRIMARY KEY, v VARCHAR(40)) ENGINE=MyISAM;');
+      server.sql(`INSERT INTO damaged.t VALUES ${Array.from({ length: 200 }, (_, i) => `(${i}, 'row ${i}')`).join(', ')}; FLUSH TABLES damaged.t;`);
+      // Scribble over the index blocks (past the header) of the table's file on disk.
+      const index = path.join(server.dataDir, 'damaged', 't.MYI');
+      const fd = fs.openSync(index, 'r+');
+      fs.writeSync(fd, Buffer.alloc(2048, 0xa5), 0, 2048, 1024);
+      fs.closeSync(fd);
+      server.sql('FLUSH TABLES damaged.t;');
+      try {
+        const run = check('damaged', { env: { DRILL_SCHEMAS: 'damaged' } });
+        expect(run.code).toBe(1);
+        expect(run.output).toMatch(/check tables: FAILED: CHECK TABLE: damaged\.t: /);
+        expect(failedChecks(await pushed('damaged')).tables).toBe(1);
+      } finally {
+        server.sql('DROP DATABASE damaged;');
+      }
+    });
+
+    test('CHECK TABLE that runs out of its budget (a table held by a lock): tables fails within the budget', async () => {
+      // Another session holds a write lock, so CHECK TABLE waits for it.
+      const locker = spawn(tools.client, ['--no-defaults', `--socket=${server.socket}`, '-uroot', '-e', 'LOCK TABLES crm.contacts WRITE; SELECT SLEEP(60);'], { stdio: 'ignore' });
+      try {
+        await new Promise((r) => setTimeout(r, 1000));
+        const started = Date.now();
+        const run = check('slow', { env: { DRILL_TABLES: 'shop.orders crm.contacts', DRILL_CHECK_TIMEOUT_SECONDS: '2' } });
+        expect(Date.now() - started).toBeLessThan(20_000);
+        expect(run.code).toBe(1);
+        expect(run.output).toMatch(/check tables: FAILED: CHECK TABLE did not finish within 2s/);
+        expect(failedChecks(await pushed('slow')).tables).toBe(1);
+      } finally {
+        locker.kill('SIGKILL');
+      }
     });
 
     test('a server that does not answer on its port: server-start fails within its budget', async () => {

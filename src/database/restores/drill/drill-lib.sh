@@ -40,6 +40,7 @@ drill_state_read() {
 drill_is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
 
 # drill_tcp_open HOST PORT: the port accepts a TCP connection within 3 seconds.
+# shellcheck disable=SC2016 # $1 and $2 are the inner bash's arguments
 drill_tcp_open() {
   if command -v timeout >/dev/null 2>&1; then
     timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null

@@ -112,8 +112,9 @@ if ! created="$(printf '%s\n' "$manifest" | kc create -f - -o 'jsonpath={.metada
   finish Failed "$(($(drill_now) - restore_started))" "could not create RestoreSession $SESSION"
 fi
 uid="${created#* }"
-[ "${created%% *}" = "$SESSION" ] && [ -n "$uid" ] ||
+if [ "${created%% *}" != "$SESSION" ] || [ -z "$uid" ]; then
   finish Failed "$(($(drill_now) - restore_started))" "created \"$created\", not RestoreSession $SESSION"
+fi
 drill_log "created RestoreSession $DRILL_NAMESPACE/$SESSION (uid $uid) into AppBinding $APPBINDING"
 
 # 3. Its phase, until a final one or the budget is spent. The uid check makes sure the phase
