@@ -74,7 +74,11 @@ export enum RestoreDrillAlert {
 export interface IRestoreDrill {
   /** Name of the drill: the `drill` label of its metrics. */
   readonly name: string;
-  /** Namespace of the drill (the database's): the `namespace` label of its metrics. */
+  /**
+   * Namespace of the drill (the database's): the `namespace` label of its metrics. Required by
+   * the alerts (a drill without one is reported).
+   * @default - none
+   */
   readonly namespace?: string;
   /** The database (AppBinding name) whose backups it restores: the `database` label of its metrics. */
   readonly database: string;
