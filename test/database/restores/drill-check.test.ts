@@ -175,6 +175,8 @@ describeWithMariaDb('restore drill checks (drill-check.sh) on a real MariaDB', (
       ['user SQL that fails', 'sql', /the SQL failed: .*Unknown column/, { files: { 'check.sql': 'SELECT nope FROM shop.orders;\n' } }],
       ['a server that did not start (server.ready=false)', 'server-start', /the throwaway server did not become ready within 300s/,
         { state: { 'server.ready': 'false', 'server.seconds': '300' } }],
+      ['a state directory with a garbled duration', 'restore', /the RestoreSession ended Failed/,
+        { state: { 'restore.phase': 'Failed', 'restore.seconds': '12s', 'server.ready': 'true', 'server.seconds': 'soon' } }],
       ['a restore that never finished (restore.phase=Timeout)', 'restore', /the RestoreSession did not finish within its time budget: still Running after 3600s/,
         { state: { ...PASSING_STATE, 'restore.phase': 'Timeout', 'restore.seconds': '3600', 'restore.message': 'still Running after 3600s' } }],
       ['a failed restore', 'restore', /the RestoreSession ended Failed: snapshot not found/,

@@ -26,6 +26,7 @@
 set -euo pipefail
 umask 077
 
+# shellcheck source-path=SCRIPTDIR source=drill-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/drill-lib.sh"
 
 drill_require_vars DRILL_STATE_DIR PUSHGATEWAY_URL DRILL_NAMESPACE DATABASE_NAME DRILL_NAME MYSQL_USER
@@ -81,19 +82,23 @@ SIZE=''
 declare -A PHASE=()
 fail() { FAILED="$1"; REASON="$2"; drill_log "check $1: FAILED: $2"; }
 pass() { drill_log "check $1: ok ($2)"; }
+skip() { drill_log "check $1: skipped ($2)"; }
 
 restore_phase="$(drill_state_read restore.phase '')"
 restore_seconds="$(drill_state_read restore.seconds '')"
 restore_message="$(drill_state_read restore.message '')"
 server_ready="$(drill_state_read server.ready '')"
 server_seconds="$(drill_state_read server.seconds '')"
-if drill_is_uint "$restore_seconds"; then PHASE[restore]="$restore_seconds"; fi
+# Durations that are not whole seconds are left out rather than break the arithmetic below.
+drill_is_uint "$restore_seconds" || restore_seconds=''
+drill_is_uint "$server_seconds" || server_seconds=''
+if [ -n "$restore_seconds" ]; then PHASE[restore]="$restore_seconds"; fi
 
 check_restore() {
   # A server that never started means the restore, which writes into it, never ran: that is
   # server-start's failure, not the restore's.
   if [ "$server_ready" = false ] && [ "$restore_phase" != Succeeded ]; then
-    pass restore "not run: the server did not start"
+    skip restore "not run: the server did not start"
     return 0
   fi
   case "$restore_phase" in

@@ -28,6 +28,7 @@
 set -euo pipefail
 umask 077
 
+# shellcheck source-path=SCRIPTDIR source=drill-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/drill-lib.sh"
 
 drill_require_vars DRILL_STATE_DIR DRILL_NAMESPACE DRILL_NAME DRILL_JOB_NAME DRILL_JOB_UID DRILL_RESTORE_SESSION_FILE
