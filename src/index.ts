@@ -30,7 +30,8 @@ export {
   STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
 } from './database/jobs/backup-network-policy';
 export {
-  BackupAlert, BackupAlertOptions, BlueprintAlertDatabase, BlueprintAlertOptions, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupAlertsProps, LAST_SUCCESS_SERIES, promDuration, RPO_SERIES,
+  BackupAlert, BackupAlertOptions, BlueprintAlertDatabase, BlueprintAlertOptions, DRILL_INTERVAL_SERIES, DRILL_METRIC_PREFIX, DRILL_OPT_OUT_SERIES, IRestoreDrill,
+  LAST_SUCCESS_SERIES, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupAlertsProps, promDuration, RestoreDrillAlert, RestoreDrillAlertOptions, RPO_SERIES,
 } from './database/observability/backup-alerts';
 export { BackupRetryOptions, PerconaXtraDbBackupOptions } from './database/backups/backup-options';
 export { Hook, HookExecutionPolicy, HookOptions, HttpHookOptions, HttpPostHookOptions, HttpScheme, TcpHookOptions } from './database/jobs/hook';

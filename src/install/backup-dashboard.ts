@@ -1,9 +1,11 @@
 /**
  * The Grafana dashboard of the backups, built with the Grafana Foundation SDK: a fleet view
- * (every database sorted by RPO headroom) and, per database, the age of its last success against
- * its RPO, duration, size and uploaded bytes over time, and failures. It reads Stash's
- * `stash_backup_*` / `stash_repository_*` metrics and the `stash_pxc:backup_rpo_seconds` series
- * of `PerconaXtraDbBackupAlerts`; as a ConfigMap, Grafana's dashboard sidecar loads it.
+ * (every database sorted by RPO headroom), per database the age of its last success against
+ * its RPO, duration, size and uploaded bytes over time, and failures, and the restore drills
+ * (last successful drill, duration trend by phase, failures by check, restored size). It reads
+ * Stash's `stash_backup_*` / `stash_repository_*` metrics, the drills' `stash_pxc_restore_drill_*`
+ * and the `stash_pxc:*` series of `PerconaXtraDbBackupAlerts`; as a ConfigMap, Grafana's
+ * dashboard sidecar loads it.
  */
 /// <reference path="./grafana-foundation-sdk.d.ts" />
 import { k8s } from 'cdk8s-plus-28';
@@ -49,6 +51,12 @@ const SELECTED_RPO = 'namespace=~"$namespace", invoker_name=~"$backup"';
 const LEGEND = '{{namespace}}/{{invoker_name}}';
 /** The last success as the alert rules carry it forward: it survives a Pushgateway restart. */
 const LAST_SUCCESS = 'stash_pxc:backup_last_success_time_seconds';
+// The restore drills' metrics (pushed by drill-check.sh) and the alerts' drill series.
+const DRILL = 'stash_pxc_restore_drill_';
+const DRILL_INTERVAL = 'stash_pxc:restore_drill_interval_seconds';
+const DRILL_OPT_OUT = 'stash_pxc:restore_drill_opt_out';
+const DRILLS = 'namespace=~"$namespace"';
+const DRILL_LEGEND = '{{namespace}}/{{drill}}';
 
 function query(refId: string, expr: string, legend = LEGEND): Query {
   return new prometheus.DataqueryBuilder().refId(refId).expr(expr).legendFormat(legend).datasource(DATASOURCE);
@@ -134,6 +142,24 @@ function buildDashboard(): import('@grafana/grafana-foundation-sdk/dashboard').D
     .withPanel(series('Snapshots', 'short', 'Snapshots in the repository, and how many retention removed on the last backup.',
       query('A', `stash_repository_snapshot_count{${SELECTED}}`, `${LEGEND} kept`),
       query('B', `stash_repository_snapshot_cleaned{${SELECTED}}`, `${LEGEND} removed`)))
+    .withRow(new dashboard.RowBuilder('Restore drills'))
+    .withPanel(count('Drills failing', `count(${DRILL}success{${DRILLS}} == 0) or vector(0)`, 'Restore drills whose last run failed.', 1))
+    .withPanel(count('Drills overdue', `count((time() - ${DRILL}last_success_timestamp_seconds{${DRILLS}}) > on (namespace, database, drill) ${DRILL_INTERVAL}) or vector(0)`,
+      'Restore drills whose last success is older than their interval (the alert waits for the interval times the tolerance).', 1))
+    .withPanel(count('Databases without a drill', `count(group by (namespace, database) (${'stash_pxc:backup_rpo_seconds'}{${DRILLS}}) unless on (namespace, database) ${DRILL}last_run_timestamp_seconds unless on (namespace, database) ${DRILL_INTERVAL} unless on (namespace, database) ${DRILL_OPT_OUT}) or vector(0)`,
+      'Watched databases with no restore drill reporting or watched, and not opted out.', 1))
+    .withPanel(count('Drills reporting', `count(${DRILL}last_run_timestamp_seconds{${DRILLS}}) or vector(0)`, 'Restore drills that pushed at least one run.', null))
+    .withPanel(new table.PanelBuilder().title('Last successful drill (oldest first)').height(10).span(24).datasource(DATASOURCE)
+      .description('Per drill: how long ago its last successful run finished.')
+      .withTarget(instant('A', `sort_desc(time() - ${DRILL}last_success_timestamp_seconds{${DRILLS}})`))
+      .unit('s')
+      .sortBy([new common.TableSortByFieldStateBuilder().displayName('Value').desc(true)]))
+    .withPanel(series('Drill duration by phase', 's', 'Duration of the phases of each drill\'s last run: the restore, the server start, the checks.',
+      query('A', `${DRILL}phase_duration_seconds{${DRILLS}}`, `${DRILL_LEGEND} {{phase}}`)))
+    .withPanel(series('Drill failures', 'short', '1 while the last run of a drill failed, at the check in the legend.',
+      query('A', `${DRILL}failed_check{${DRILLS}} == 1`, `${DRILL_LEGEND} {{check}}`)))
+    .withPanel(series('Restored size', 'bytes', 'Size of the user schemas each drill restored (data and indexes, as the server reports them).',
+      query('A', `${DRILL}restored_size_bytes{${DRILLS}}`, DRILL_LEGEND)))
     .build();
   // Unique, stable panel ids (links and Grafana's state refer to them; rows would all be 0).
   (model.panels ?? []).forEach((panel, i) => { panel.id = i + 1; });

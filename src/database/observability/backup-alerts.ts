@@ -32,6 +32,18 @@ export const RPO_SERIES = 'stash_pxc:backup_rpo_seconds';
  */
 export const LAST_SUCCESS_SERIES = 'stash_pxc:backup_last_success_time_seconds';
 
+/** The recorded constant series of each restore drill: its interval in seconds (the longest gap of its schedule). */
+export const DRILL_INTERVAL_SERIES = 'stash_pxc:restore_drill_interval_seconds';
+
+/** The recorded constant series of each database opted out of restore drills. */
+export const DRILL_OPT_OUT_SERIES = 'stash_pxc:restore_drill_opt_out';
+
+/** The prefix of the metrics a restore drill pushes (drill-check.sh; see docs/monitoring.md). */
+export const DRILL_METRIC_PREFIX = 'stash_pxc_restore_drill_';
+
+/** The labels of the drills' own metrics (besides namespace and database). */
+const DRILL_OWN_LABELS = ['drill', 'check', 'phase', 'job', 'instance'];
+
 /** The labels that the per-database series carries besides the extra ones. */
 const OWN_LABELS = ['namespace', 'invoker_name', 'database', 'severity', 'tolerance'];
 
@@ -51,6 +63,58 @@ export enum BackupAlert {
   RESTORE_FAILED = 'StashPxcRestoreFailed',
   /** The BackupConfiguration has been paused for longer than the limit. */
   PAUSED = 'StashPxcBackupPaused',
+}
+
+/** Names of the restore drill alerts (and of their sections of docs/runbook.md). */
+export enum RestoreDrillAlert {
+  /** The last run of a drill failed; the alert's `check` label names the check that failed. */
+  FAILED = 'StashPxcRestoreDrillFailed',
+  /** No successful run of a drill for longer than its interval times the tolerance (or ever, that long after the rules appeared). */
+  OVERDUE = 'StashPxcRestoreDrillOverdue',
+  /** A database that has successful backups has no restore drill at all (no drill watched here, none reporting). */
+  MISSING = 'StashPxcRestoreDrillMissing',
+}
+
+/**
+ * A restore drill as the alerts see it: `PerconaXtraDbRestoreDrill` implements it.
+ */
+export interface IRestoreDrill {
+  /** Name of the drill: the `drill` label of its metrics. */
+  readonly name: string;
+  /**
+   * Namespace of the drill (the database's): the `namespace` label of its metrics. Required by
+   * the alerts (a drill without one is reported).
+   * @default - none
+   */
+  readonly namespace?: string;
+  /** The database (AppBinding name) whose backups it restores: the `database` label of its metrics. */
+  readonly database: string;
+  /** Its cron schedule, as the CronJob runs it: its longest gap is the drill's interval. */
+  readonly scheduleExpression: string;
+}
+
+/** Alert options of one restore drill. */
+export interface RestoreDrillAlertOptions {
+  /**
+   * Alert when the last successful run is older than the drill's interval times this factor (at least 1).
+   * @default - the alerts' `tolerance` (1.5)
+   */
+  readonly tolerance?: number;
+  /**
+   * The `severity` label of this drill's alerts.
+   * @default - the alerts' `severity` ("warning")
+   */
+  readonly severity?: string;
+  /**
+   * Extra labels of this drill's alerts (e.g. `team`), for Alertmanager routing.
+   * @default - none
+   */
+  readonly labels?: { [name: string]: string };
+  /**
+   * Alert on this drill at all; `false` turns its alerts off (no series is recorded).
+   * @default true
+   */
+  readonly enabled?: boolean;
 }
 
 /** Alert options of one database (or of all the databases of a plan, fleet or blueprint). */
@@ -75,6 +139,11 @@ export interface BackupAlertOptions {
    * @default true
    */
   readonly enabled?: boolean;
+  /**
+   * Expect a restore drill of this database: `false` opts it out of `StashPxcRestoreDrillMissing`.
+   * @default - the alerts' `expectRestoreDrills` (true)
+   */
+  readonly expectRestoreDrill?: boolean;
 }
 
 /** Options of `addBlueprint()`. */
@@ -168,6 +237,29 @@ export interface PerconaXtraDbBackupAlertsProps {
    * @default - none
    */
   readonly backups?: PerconaXtraDbBackup[];
+  /**
+   * Alert on every watched database that has successful backups but no restore drill (none
+   * added with `addRestoreDrill`, none pushing metrics); opt one out with the backup's
+   * `expectRestoreDrill: false`.
+   * @default true
+   */
+  readonly expectRestoreDrills?: boolean;
+  /**
+   * How long a database must be without a drill before `StashPxcRestoreDrillMissing` fires.
+   * @default Duration.hours(1)
+   */
+  readonly restoreDrillMissingFor?: Duration;
+}
+
+/** One watched restore drill. */
+interface EnrolledDrill {
+  readonly namespace: string;
+  readonly drill: string;
+  readonly database: string;
+  readonly intervalSeconds: number;
+  readonly tolerance: number;
+  readonly severity: string;
+  readonly labels: { [name: string]: string };
 }
 
 /** One watched database. */
@@ -235,6 +327,9 @@ export class PerconaXtraDbBackupAlerts extends Construct {
 
   private readonly enrolled = new Map<string, Enrolled>();
   private readonly disabled = new Set<string>();
+  private readonly drills = new Map<string, EnrolledDrill>();
+  /** namespace/database of the databases opted out of drills. */
+  private readonly drillOptOuts = new Set<string>();
   private readonly derived: Derived[] = [];
   private readonly defaults: { tolerance: number; severity: string };
   private readonly props: PerconaXtraDbBackupAlertsProps;
@@ -282,7 +377,8 @@ export class PerconaXtraDbBackupAlerts extends Construct {
             out.push(problem('databases', `BackupConfiguration ${key} is also watched by ${owner}, so its RPO series would be recorded twice`, 'add each database to one PerconaXtraDbBackupAlerts only'));
           }
         }
-        if (this.enrolled.size === 0 && this.derived.length === 0) {
+        if (props.restoreDrillMissingFor && props.restoreDrillMissingFor.toSeconds() < 60) out.push(problem('restoreDrillMissingFor', 'is shorter than a minute', 'set at least Duration.minutes(1)'));
+        if (this.enrolled.size === 0 && this.derived.length === 0 && this.drills.size === 0) {
           out.push(problem('databases', 'none is watched, so the rules would be empty', 'add backups with addBackup(), addPlan(), addFleet() or addBlueprint()'));
         }
         return out;
@@ -305,6 +401,35 @@ export class PerconaXtraDbBackupAlerts extends Construct {
       rpoSeconds: backup.rpo.toSeconds(),
       source: field,
     }, options);
+  }
+
+  /**
+   * Watches a restore drill: alerts when its last run failed (naming the check) and when no run
+   * succeeded for its interval (the longest gap of its schedule) times the tolerance. Options
+   * given again for the same drill replace the earlier ones.
+   */
+  public addRestoreDrill(drill: IRestoreDrill, options: RestoreDrillAlertOptions = {}): void {
+    const field = `restoreDrills[${drill?.name}]`;
+    if (drill?.namespace === undefined) {
+      this.optionProblems.push(problem(field, 'has no namespace, and its metrics always carry one', 'give the drill (or its chart) a namespace'));
+      return;
+    }
+    const key = `${drill.namespace}/${drill.name}`;
+    this.drills.delete(key);
+    const resolved = this.resolve(options, field);
+    if (!resolved) return;
+    for (const name of Object.keys(resolved.labels).filter((l) => DRILL_OWN_LABELS.includes(l))) {
+      this.optionProblems.push(problem(`${field}.labels`, `"${name}" is a label of the drill's own metrics`, `use a name other than ${DRILL_OWN_LABELS.join(', ')}`));
+    }
+    const interval = typeof drill.scheduleExpression === 'string' ? recoveryPointObjective(drill.scheduleExpression) : undefined;
+    // An invalid schedule: the drill's own validation reports it.
+    if (!interval || interval.toSeconds() <= 0) return;
+    this.drills.set(key, { namespace: drill.namespace, drill: drill.name, database: drill.database, intervalSeconds: interval.toSeconds(), ...resolved });
+  }
+
+  /** How many restore drills are watched. */
+  public get restoreDrillCount(): number {
+    return this.drills.size;
   }
 
   /** Watches the backup of a plan. */
@@ -377,6 +502,8 @@ export class PerconaXtraDbBackupAlerts extends Construct {
   private enroll(db: Omit<Enrolled, 'tolerance' | 'severity' | 'labels'>, options: BackupAlertOptions): void {
     const key = `${db.namespace}/${db.invokerName}`;
     const resolved = this.resolve(options, db.source);
+    if (options.expectRestoreDrill === false) this.drillOptOuts.add(`${db.namespace}/${db.database}`);
+    else this.drillOptOuts.delete(`${db.namespace}/${db.database}`);
     this.enrolled.delete(key);
     this.disabled.delete(key);
     if (!resolved) {
@@ -401,6 +528,89 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     return ['database', 'severity', 'tolerance', ...[...extra].sort()];
   }
 
+  /** The label names the drill alerts copy from the drill series. */
+  private drillJoinLabels(): string[] {
+    const extra = new Set<string>();
+    for (const d of this.drills.values()) for (const name of Object.keys(d.labels)) extra.add(name);
+    return ['severity', 'tolerance', ...[...extra].sort()];
+  }
+
+  /** The recording and alerting rules of the restore drills. */
+  private drillRules(annotations: (alert: RestoreDrillAlert, summary: string, description: string) => any, bc: string, labels: string[]): { recordings: any[]; alerts: any[] } {
+    const props = this.props;
+    const recordings: any[] = [...this.drills.values()]
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.drill.localeCompare(b.drill))
+      .map((d) => ({
+        record: DRILL_INTERVAL_SERIES,
+        expr: `vector(${num(d.intervalSeconds)})`,
+        labels: { ...d.labels, namespace: d.namespace, database: d.database, drill: d.drill, severity: d.severity, tolerance: num(d.tolerance) },
+      }));
+    const optOuts = [...this.drillOptOuts].filter((k) => [...this.enrolled.values()].some((e) => `${e.namespace}/${e.database}` === k)).sort();
+    for (const key of optOuts) {
+      const [namespace, database] = key.split('/');
+      recordings.push({ record: DRILL_OPT_OUT_SERIES, expr: 'vector(1)', labels: { namespace, database } });
+    }
+    const alerts: any[] = [];
+    const P = DRILL_METRIC_PREFIX;
+    const where = 'restore drill {{ $labels.namespace }}/{{ $labels.drill }} of database {{ $labels.database }}';
+    if (this.drills.size > 0) {
+      const dl = this.drillJoinLabels();
+      const keys = 'namespace, database, drill';
+      const joined = `on (${keys}) group_left (${dl.join(', ')})`;
+      const enrolled = `group by (${keys}, ${dl.join(', ')}) (${DRILL_INTERVAL_SERIES})`;
+      alerts.push({
+        alert: RestoreDrillAlert.FAILED,
+        expr: `(${P}failed_check == 1) * ${joined} ${enrolled}`,
+        labels: {},
+        annotations: annotations(RestoreDrillAlert.FAILED,
+          'Restore drill of {{ $labels.namespace }}/{{ $labels.database }} failed at check {{ $labels.check }}',
+          `The last run of the ${where} failed at its "{{ $labels.check }}" check: the latest backup may not restore as it should. Read the logs of the drill's last Job (the check container names the cause).`),
+      });
+      const tolerances = [...new Set([...this.drills.values()].map((d) => num(d.tolerance)))].sort();
+      for (const t of tolerances) {
+        alerts.push({
+          alert: RestoreDrillAlert.OVERDUE,
+          expr: `time() - ${P}last_success_timestamp_seconds > ${joined} (${t} * ${DRILL_INTERVAL_SERIES}{tolerance="${t}"})`,
+          labels: {},
+          annotations: annotations(RestoreDrillAlert.OVERDUE,
+            'No successful restore drill of {{ $labels.namespace }}/{{ $labels.database }} within its interval × {{ $labels.tolerance }}',
+            `The last successful run of the ${where} finished {{ $value | humanizeDuration }} ago, longer than its interval times {{ $labels.tolerance }}. Check its CronJob and its last Jobs.`),
+        });
+      }
+      const windows = new Map<string, { t: string; interval: string; seconds: number }>();
+      for (const d of this.drills.values()) {
+        const t = num(d.tolerance);
+        windows.set(`${t}/${d.intervalSeconds}`, { t, interval: num(d.intervalSeconds), seconds: d.tolerance * d.intervalSeconds });
+      }
+      for (const w of [...windows.values()].sort((a, b) => a.seconds - b.seconds || a.t.localeCompare(b.t))) {
+        alerts.push({
+          alert: RestoreDrillAlert.OVERDUE,
+          expr: `(${DRILL_INTERVAL_SERIES}{tolerance="${w.t}"} == ${w.interval}) unless on (${keys}) ${P}last_success_timestamp_seconds`,
+          for: promDuration(w.seconds),
+          labels: {},
+          annotations: annotations(RestoreDrillAlert.OVERDUE,
+            'No successful restore drill of {{ $labels.namespace }}/{{ $labels.database }} was ever reported',
+            `No successful run of the ${where} was reported for ${promDuration(w.seconds)} (its interval × ${w.t}) since the rules were loaded. Check its CronJob and its Jobs; after a Pushgateway restart without persistence, wait for the next run.`),
+        });
+      }
+    }
+    if ((props.expectRestoreDrills ?? true) && this.enrolled.size > 0) {
+      alerts.push({
+        alert: RestoreDrillAlert.MISSING,
+        expr: `(group by (namespace, invoker_name, ${labels.join(', ')}) (${RPO_SERIES}) and on (namespace, invoker_name) ${'stash_backup_last_success_time_seconds'}${bc})`
+          + ` unless on (namespace, database) ${DRILL_INTERVAL_SERIES}`
+          + ` unless on (namespace, database) ${P}last_run_timestamp_seconds`
+          + ` unless on (namespace, database) ${DRILL_OPT_OUT_SERIES}`,
+        for: promDuration((props.restoreDrillMissingFor ?? Duration.hours(1)).toSeconds()),
+        labels: {},
+        annotations: annotations(RestoreDrillAlert.MISSING,
+          'Database {{ $labels.namespace }}/{{ $labels.database }} has backups but no restore drill',
+          'Database {{ $labels.database }} (BackupConfiguration {{ $labels.namespace }}/{{ $labels.invoker_name }}) has successful backups, but no restore drill proves that they restore: none is watched by these alerts and none reported a run. Add a drill (the plan\'s `drill` option or PerconaXtraDbRestoreDrill), or opt the database out with `expectRestoreDrill: false`.'),
+      });
+    }
+    return { recordings, alerts };
+  }
+
   private ruleSpec(): any {
     const props = this.props;
     const runbook = props.runbookUrl ?? 'docs/runbook.md';
@@ -412,7 +622,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     const ratio = props.sizeDropRatio ?? 0.5;
     const window = promDuration((props.sizeDropWindow ?? Duration.hours(24)).toSeconds());
     const where = 'database {{ $labels.database }} (BackupConfiguration {{ $labels.namespace }}/{{ $labels.invoker_name }})';
-    const annotations = (alert: BackupAlert, summary: string, description: string) => ({
+    const annotations = (alert: BackupAlert | RestoreDrillAlert, summary: string, description: string) => ({
       summary,
       description: `${description} Runbook: ${runbook}#${alert.toLowerCase()}.`,
       runbook_url: `${runbook}#${alert.toLowerCase()}`,
@@ -490,7 +700,9 @@ export class PerconaXtraDbBackupAlerts extends Construct {
         `restic's check of Repository {{ $labels.namespace }}/{{ $labels.repository }}, used by ${where}, failed: its snapshots may not restore. Check the repository with restic and the backend.`),
     }, {
       alert: BackupAlert.RESTORE_FAILED,
-      expr: `stash_restore_session_success{invoker_kind="RestoreSession"} == 0 and on (namespace) ${RPO_SERIES}`,
+      // A drill's RestoreSession (named after the drill) is reported by the drill's own alert.
+      expr: `stash_restore_session_success{invoker_kind="RestoreSession"} == 0 and on (namespace) ${RPO_SERIES}${this.drills.size
+        ? ` unless on (namespace, invoker_name) label_replace(${DRILL_INTERVAL_SERIES}, "invoker_name", "$1", "drill", "(.+)")` : ''}`,
       labels: { severity: props.restoreSeverity ?? 'warning' },
       annotations: annotations(BackupAlert.RESTORE_FAILED,
         'Restore {{ $labels.namespace }}/{{ $labels.invoker_name }} failed',
@@ -514,11 +726,14 @@ export class PerconaXtraDbBackupAlerts extends Construct {
       record: LAST_SUCCESS_SERIES,
       expr: `max by (namespace, invoker_name, repository) (stash_backup_last_success_time_seconds${bc} or ${LAST_SUCCESS_SERIES} or last_over_time(${LAST_SUCCESS_SERIES}[${history}])) and on (namespace, invoker_name) ${RPO_SERIES}`,
     };
+    const drills = this.drillRules(annotations, bc, labels);
+    recordings.push(...drills.recordings);
+    alerts.push(...drills.alerts);
     // One group: its rules run in order, so the alerts always read this evaluation's series.
     return {
       groups: [{
         name: this.name,
-        rules: [...recordings, carried, ...alerts.map(({ labels, ...rest }) => (Object.keys(labels).length ? { ...rest, labels } : rest))],
+        rules: [...recordings, carried, ...alerts.map(({ labels: l, ...rest }) => (Object.keys(l).length ? { ...rest, labels: l } : rest))],
       }],
     };
   }

@@ -7,8 +7,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
-  Backend, BackupAlert, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan,
-  LAST_SUCCESS_SERIES, RetentionPolicy, RPO_SERIES, Schedule, ScheduleWindow,
+  Backend, BackupAlert, DRILL_INTERVAL_SERIES, DRILL_OPT_OUT_SERIES, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan,
+  LAST_SUCCESS_SERIES, RestoreDrillAlert, RetentionPolicy, RPO_SERIES, Schedule, ScheduleWindow,
 } from '../../../src';
 import { synthExample } from '../../../generator/chart/examples';
 import { OperatorAlert, ServingCertificates, StashOperator } from '../../../src';
@@ -60,8 +60,9 @@ describe('PerconaXtraDbBackupAlerts', () => {
     expect(recordings).toHaveLength(1000);
     // Plus one rule that carries every database's last success forward (Pushgateway restarts).
     expect(rules.filter((r) => r.record && r.record !== RPO_SERIES).map((r) => r.record)).toEqual([LAST_SUCCESS_SERIES]);
-    // A spread nightly window: every database has RPO 24h, so one rule per alert.
-    expect(rules.filter((r) => r.alert).map((r) => r.alert).sort()).toEqual(Object.values(BackupAlert).sort());
+    // A spread nightly window: every database has RPO 24h, so one rule per alert; no drill is
+    // watched, so of the drill alerts only "no drill at all" is there.
+    expect(rules.filter((r) => r.alert).map((r) => r.alert).sort()).toEqual([...Object.values(BackupAlert), RestoreDrillAlert.MISSING].sort());
     expect(recordings[0].expr).toBe('vector(86400)');
   });
 
@@ -89,6 +90,56 @@ describe('PerconaXtraDbBackupAlerts', () => {
       expect(r.annotations.summary).toBeTruthy();
       expect(r.annotations.description).toContain(`docs/runbook.md#${r.alert.toLowerCase()}`);
     }
+  });
+
+  test('restore drills: an interval series per drill, rules per tolerance and window, opt-outs, and the drill\'s RestoreSession left to the drill alert', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts');
+    alerts.addPlan(plan(chart, 'orders', '0 1 * * *'));
+    alerts.addPlan(plan(chart, 'scratch', '0 1 * * *'), { expectRestoreDrill: false });
+    alerts.addRestoreDrill({ name: 'orders-drill', namespace: 'shop', database: 'orders', scheduleExpression: '30 11 * * 6' });
+    alerts.addRestoreDrill({ name: 'payments-drill', namespace: 'shop', database: 'payments', scheduleExpression: '0 12 * * *' },
+      { tolerance: 2, severity: 'critical', labels: { team: 'payments' } });
+    alerts.addRestoreDrill({ name: 'off-drill', namespace: 'shop', database: 'off', scheduleExpression: '0 12 * * *' }, { enabled: false });
+    expect(alerts.restoreDrillCount).toBe(2);
+    const rules = rulesOf(ruleOf(chart));
+    expect(rules.filter((r) => r.record && r.record !== RPO_SERIES && r.record !== LAST_SUCCESS_SERIES).map((r) => [r.record, r.expr, r.labels])).toEqual([
+      [DRILL_INTERVAL_SERIES, 'vector(604800)', { namespace: 'shop', database: 'orders', drill: 'orders-drill', severity: 'warning', tolerance: '1.5' }],
+      [DRILL_INTERVAL_SERIES, 'vector(86400)', { team: 'payments', namespace: 'shop', database: 'payments', drill: 'payments-drill', severity: 'critical', tolerance: '2' }],
+      [DRILL_OPT_OUT_SERIES, 'vector(1)', { namespace: 'shop', database: 'scratch' }],
+    ]);
+    const failed = rules.filter((r) => r.alert === RestoreDrillAlert.FAILED);
+    expect(failed.map((r) => r.expr)).toEqual(['(stash_pxc_restore_drill_failed_check == 1) * on (namespace, database, drill) group_left (severity, tolerance, team) '
+      + 'group by (namespace, database, drill, severity, tolerance, team) (stash_pxc:restore_drill_interval_seconds)']);
+    const overdue = rules.filter((r) => r.alert === RestoreDrillAlert.OVERDUE);
+    // Too old, per tolerance; never succeeded, per interval × tolerance (a week × 1.5 = 252h, a day × 2 = 48h).
+    expect(overdue.filter((r) => !r.for).map((r) => r.expr)).toEqual([1.5, 2].map((t) =>
+      `time() - stash_pxc_restore_drill_last_success_timestamp_seconds > on (namespace, database, drill) group_left (severity, tolerance, team) (${t} * stash_pxc:restore_drill_interval_seconds{tolerance="${t}"})`));
+    expect(overdue.filter((r) => r.for).map((r) => r.for)).toEqual(['48h', '252h']);
+    const missing = rules.filter((r) => r.alert === RestoreDrillAlert.MISSING);
+    expect(missing).toHaveLength(1);
+    expect(missing[0].expr).toMatch(/unless on \(namespace, database\) stash_pxc:restore_drill_opt_out$/);
+    expect(missing[0].for).toBe('1h');
+    expect(rules.find((r) => r.alert === BackupAlert.RESTORE_FAILED).expr)
+      .toMatch(/unless on \(namespace, invoker_name\) label_replace\(stash_pxc:restore_drill_interval_seconds, "invoker_name", "\$1", "drill", "\(\.\+\)"\)$/);
+    for (const r of [...failed, ...overdue, ...missing]) expect(r.annotations.runbook_url).toBe(`docs/runbook.md#${r.alert.toLowerCase()}`);
+
+    // No drill expected at all: no "missing" rule.
+    const quiet = new Chart(Testing.app(), 'quiet');
+    new PerconaXtraDbBackupAlerts(quiet, 'alerts', { expectRestoreDrills: false }).addPlan(plan(quiet, 'orders', '0 1 * * *'));
+    expect(rulesOf(ruleOf(quiet)).filter((r) => r.alert && r.alert.startsWith('StashPxcRestoreDrill'))).toEqual([]);
+  });
+
+  test('bad drill options are reported at synth time with the field and the fix', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts', { restoreDrillMissingFor: Duration.seconds(10) });
+    alerts.addPlan(plan(chart, 'orders', '0 1 * * *'));
+    alerts.addRestoreDrill({ name: 'nowhere', database: 'orders', scheduleExpression: '0 1 * * 6' });
+    alerts.addRestoreDrill({ name: 'loose', namespace: 'shop', database: 'orders', scheduleExpression: '0 1 * * 6' }, { tolerance: 0.5, labels: { check: 'x' } });
+    expect(() => Testing.synth(chart)).toThrow(/restoreDrills\[nowhere\]: has no namespace, and its metrics always carry one. Fix: give the drill \(or its chart\) a namespace/);
+    expect(() => Testing.synth(chart)).toThrow(/restoreDrills\[loose\].tolerance: 0.5 is below 1. Fix: set a factor of at least 1/);
+    expect(() => Testing.synth(chart)).toThrow(/restoreDrills\[loose\].labels: "check" is a label of the drill's own metrics/);
+    expect(() => Testing.synth(chart)).toThrow(/restoreDrillMissingFor: is shorter than a minute/);
   });
 
   test('a blueprint: listed databases get their series; otherwise series come from the reported sessions', () => {
@@ -157,7 +208,7 @@ describe('PerconaXtraDbBackupAlerts', () => {
   test('docs/runbook.md has a section for every alert, with meaning, first checks and commands', () => {
     const runbook = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'runbook.md'), 'utf8');
     const sections = new Map(runbook.split(/^## /m).slice(1).map((s) => [s.split('\n')[0].trim(), s]));
-    for (const alert of [...Object.values(BackupAlert), ...Object.values(OperatorAlert)]) {
+    for (const alert of [...Object.values(BackupAlert), ...Object.values(RestoreDrillAlert), ...Object.values(OperatorAlert)]) {
       expect({ alert, section: sections.has(alert) }).toEqual({ alert, section: true });
       expect(sections.get(alert)).toMatch(/\*\*Meaning\.\*\*[\s\S]*\*\*First checks\.\*\*[\s\S]*\*\*Commands\.\*\*[\s\S]*```sh/);
     }
@@ -342,8 +393,8 @@ describeWithPromtool('backup alert rules with promtool', (promtool) => {
       'blueprint.yaml': ruleFile(blueprintRule(), true),
     };
     const result = runPromtool(promtool, ['check', 'rules', ...Object.keys(files)], files);
-    // 500 constant series, the carried last success and 7 alerts (every database has the same RPO and tolerance).
-    expect(result.output).toMatch(/fleet.yaml\n\s*SUCCESS: 508 rules found/);
+    // 500 constant series, the carried last success and 8 alerts (every database has the same RPO and tolerance).
+    expect(result.output).toMatch(/fleet.yaml\n\s*SUCCESS: 509 rules found/);
     expect(result.code).toBe(0);
   });
 
