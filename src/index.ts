@@ -82,6 +82,7 @@ export { OperatorMonitoringOptions, OperatorServiceMonitors, OperatorServiceMoni
 export { OperatorTaskQueue, OperatorTaskQueueProps, TaskQueueOptions } from './install/operator-task-queue';
 export { PerconaXtraDbAddonImage, PerconaXtraDbCatalog, PerconaXtraDbCatalogProps } from './install/perconaxtradb-catalog';
 export { ImageReference, Pushgateway, PushgatewaySidecarOptions } from './install/pushgateway';
+export { DEFAULT_PUSHGATEWAY_CLAIM_SIZE, PushgatewayClaimOptions, PushgatewayPersistence } from './install/pushgateway-persistence';
 export {
   CertManagerIssuerReference, CertManagerServingCertificatesOptions, ProvidedServingCertificatesOptions, ServingCertificates,
   ServingCertificatesBinding, ServingCertificatesBindOptions,

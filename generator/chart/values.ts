@@ -10,6 +10,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { DEFAULT_LICENSE_API_SERVICE, WEBHOOKLESS_LICENSE_API_SERVICE } from '../../src/install/operator-api-services';
 import { OPERATOR_IMAGE } from '../../src/install/stash-operator';
 import { PUSHGATEWAY_IMAGE } from '../../src/install/pushgateway';
+import { DEFAULT_PUSHGATEWAY_CLAIM_SIZE } from '../../src/install/pushgateway-persistence';
 
 /** A JSON schema fragment (draft-07, as Helm validates it). */
 export type JsonSchema = { [key: string]: unknown };
@@ -97,6 +98,19 @@ export const VALUES: { [key: string]: ValueNode } = {
     image: image('Pushgateway sidecar', PUSHGATEWAY_IMAGE.registry, PUSHGATEWAY_IMAGE.repository, PUSHGATEWAY_IMAGE.tag, 'Image tag (upstream\'s pinned version).'),
     resources: obj({}, 'Compute resources of the Pushgateway sidecar.'),
     securityContext: obj(restrictedContainerSecurityContext(), 'Security context of the Pushgateway sidecar; must stay "restricted".', RESTRICTED_CONTAINER),
+    persistence: group('A PersistentVolumeClaim for the sidecar\'s `--persistence.file`, so the pushed series (each database\'s last success) survive a reschedule of the operator Pod; off, the file is on an emptyDir and survives container restarts only. The Deployment replaces its Pod with the `Recreate` strategy (always: two operators must never run at once), which a ReadWriteOnce claim needs too: the old Pod lets go of the volume before the new one mounts it, on any node. The non-root Pushgateway writes the volume through the Pod\'s `podSecurityContext.fsGroup` (required). Refused together with `pushgateway.externalUrl`.', {
+      enabled: bool(false, 'Keep the Pushgateway\'s file on a PersistentVolumeClaim.'),
+      existingClaim: str('', 'An existing claim in the release namespace to use (the chart never creates, changes or deletes it; `storageClassName` must then stay empty). Empty: the chart creates `<fullname>-pushgateway`, annotated `helm.sh/resource-policy: keep`, so it stays after `helm uninstall` or when persistence is switched off (delete it with kubectl when unwanted; a later install of the same release in the same namespace takes it back).', {
+        pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$', maxLength: 253,
+      }),
+      size: str(DEFAULT_PUSHGATEWAY_CLAIM_SIZE, 'Size of the claim the chart creates (a positive quantity: the file holds the last push of each group, a few KiB per database).', {
+        pattern: '^(0*[1-9][0-9]*(\\.[0-9]+)?|0*\\.[0-9]*[1-9][0-9]*)([KMGTPE]i|[kMGTPE])?$',
+      }),
+      storageClassName: str('', 'StorageClass of the claim the chart creates; empty: the cluster\'s default StorageClass.', {
+        pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$', maxLength: 253,
+      }),
+      accessMode: oneOf(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany'], 'ReadWriteOnce', 'Access mode of the claim the chart creates (the Pushgateway writes, so never ReadOnlyMany).'),
+    }),
   }),
   imagePullPolicy: oneOf(['Always', 'IfNotPresent', 'Never'], 'IfNotPresent', 'Pull policy of every container.'),
   imagePullSecrets: list([], 'Secrets to pull images with, as `[{name: ...}]`; the operator passes them on to the Jobs it creates.', {
