@@ -84,6 +84,7 @@ export { OperatorTaskQueue, OperatorTaskQueueProps, TaskQueueOptions } from './i
 export { PerconaXtraDbAddonImage, PerconaXtraDbCatalog, PerconaXtraDbCatalogProps } from './install/perconaxtradb-catalog';
 export { HealthProbesOptions, ProbeOptions } from './install/health-probes';
 export { ImageReference, Pushgateway, PushgatewaySidecarOptions } from './install/pushgateway';
+export { DEFAULT_PUSHGATEWAY_CLAIM_SIZE, PushgatewayClaimOptions, PushgatewayPersistence } from './install/pushgateway-persistence';
 export {
   CertManagerIssuerReference, CertManagerServingCertificatesOptions, ProvidedServingCertificatesOptions, ServingCertificates,
   ServingCertificatesBinding, ServingCertificatesBindOptions,

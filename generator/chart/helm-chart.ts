@@ -154,7 +154,12 @@ helm uninstall stash --namespace stash
 \`\`\`
 
 The CRDs stay (Helm never deletes \`crds/\`; the AppBinding CRD is kept by
-\`helm.sh/resource-policy: keep\`), and so do the backups' custom resources.
+\`helm.sh/resource-policy: keep\`), and so do the backups' custom resources. With
+\`pushgateway.persistence.enabled=true\`, the Pushgateway's claim \`<fullname>-pushgateway\` stays too
+(\`helm.sh/resource-policy: keep\`, also when persistence is switched off by an upgrade): it holds
+the last pushed series, and a later install of the same release in the same namespace takes it
+back. Delete it with \`kubectl delete pvc <fullname>-pushgateway --namespace <namespace>\` when
+unwanted; a claim given as \`pushgateway.persistence.existingClaim\` is never touched.
 
 So do the ClusterRoles \`stash-cron-job\` and \`stash-restore-job\` (kept the same way). The
 operator binds every trigger CronJob and restore Job to them and would create them itself on

@@ -23,6 +23,7 @@ export const EXPR = {
   servingCertSecretName: `{{ include "${CHART_NAME}.servingCertSecretName" . }}`,
   licenseSecretName: `{{ include "${CHART_NAME}.licenseSecretName" . }}`,
   pushgatewayUrl: `{{ include "${CHART_NAME}.pushgatewayUrl" . }}`,
+  pushgatewayClaimName: `{{ include "${CHART_NAME}.pushgatewayClaimName" . }}`,
   imagePullSecretNames: `{{ include "${CHART_NAME}.imagePullSecretNames" . }}`,
   certIssuerName: `{{ include "${CHART_NAME}.certIssuerName" . }}`,
   serviceAccountName: `{{ include "${CHART_NAME}.serviceAccountName" . }}`,
@@ -39,6 +40,10 @@ export const WHEN = {
   mutating: '.Values.webhooks.mutating',
   validating: '.Values.webhooks.validating',
   sidecar: 'not .Values.pushgateway.externalUrl',
+  pushgatewayPersistence: '.Values.pushgateway.persistence.enabled',
+  noPushgatewayPersistence: 'not .Values.pushgateway.persistence.enabled',
+  pushgatewayNewClaim: 'and .Values.pushgateway.persistence.enabled (not .Values.pushgateway.persistence.existingClaim) (not .Values.pushgateway.externalUrl)',
+  pushgatewayStorageClass: '.Values.pushgateway.persistence.storageClassName',
   license: `include "${CHART_NAME}.licenseSecretName" .`,
   licenseKeySecret: 'and .Values.license.key (not .Values.license.secretName)',
   pullSecrets: '.Values.imagePullSecrets',
@@ -211,13 +216,35 @@ and one is missing, or is this release's own (the upgrade would delete it).
 {{- end -}}
 {{- end -}}
 
-{{/* Where Jobs push metrics: the external Pushgateway, or the sidecar behind the Service. */}}
+{{/*
+Where Jobs push metrics: the external Pushgateway, or the sidecar behind the Service. Fails for
+persistence without a sidecar (the deployment always renders this).
+*/}}
 {{- define "${n}.pushgatewayUrl" -}}
+{{- if and .Values.pushgateway.externalUrl .Values.pushgateway.persistence.enabled -}}
+{{- fail "pushgateway.persistence.enabled: is true, but with pushgateway.externalUrl there is no Pushgateway sidecar to keep a volume for. Fix: set pushgateway.persistence.enabled=false (the external Pushgateway persists on its own), or empty pushgateway.externalUrl" -}}
+{{- end -}}
 {{- if .Values.pushgateway.externalUrl -}}
 {{- .Values.pushgateway.externalUrl -}}
 {{- else -}}
 {{- printf "http://%s.%s.svc:${PUSHGATEWAY_PORT}" (include "${n}.fullname" .) .Release.Namespace -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+The claim of the Pushgateway sidecar's file: persistence.existingClaim (never changed by the
+chart), else "<fullname>-pushgateway", which the chart creates. Fails for settings that would
+leave the sidecar unable to write it or that the chart would silently ignore.
+*/}}
+{{- define "${n}.pushgatewayClaimName" -}}
+{{- $p := .Values.pushgateway.persistence -}}
+{{- if and $p.existingClaim $p.storageClassName -}}
+{{- fail (printf "pushgateway.persistence.storageClassName: %s is set with existingClaim %s, whose class is already chosen. Fix: empty storageClassName, or empty existingClaim to have the chart create the claim" $p.storageClassName $p.existingClaim) -}}
+{{- end -}}
+{{- if not (hasKey .Values.podSecurityContext "fsGroup") -}}
+{{- fail "podSecurityContext.fsGroup: is not set, so the non-root Pushgateway cannot write its persistent volume. Fix: set podSecurityContext.fsGroup (65535 by default), or pushgateway.persistence.enabled=false" -}}
+{{- end -}}
+{{- default (printf "%s-pushgateway" (include "${n}.fullname" .)) $p.existingClaim -}}
 {{- end -}}
 
 {{/*

@@ -14,6 +14,7 @@ import { NAMESPACE_NAME_LABEL } from '../../src/install/admission-webhooks';
 import { PerconaXtraDbCatalog } from '../../src/install/perconaxtradb-catalog';
 import { OperatorLicense } from '../../src/install/operator-license';
 import { Pushgateway } from '../../src/install/pushgateway';
+import { PushgatewayPersistence } from '../../src/install/pushgateway-persistence';
 import {
   HELM_CERTIFICATE_VARIABLES,
   ServingCertificates,
@@ -148,6 +149,8 @@ export function chartTemplates(): TemplateFile[] {
         repository: value('.Values.pushgateway.image.repository'),
         tag: value('.Values.pushgateway.image.tag'),
       },
+      // A class so that the key exists; the values set or remove it.
+      persistence: PushgatewayPersistence.newClaim({ storageClassName: 'from-values' }),
     }),
     webhooks: { mutating: true, validating: true },
     license: OperatorLicense.fromSecret(EXPR.licenseSecretName),
@@ -251,6 +254,10 @@ export function chartTemplates(): TemplateFile[] {
     .when([...POD, 'containers', named('pushgateway')], WHEN.sidecar)
     .set([...PUSHGATEWAY, 'securityContext'], HelmValue.yaml('.Values.pushgateway.securityContext'))
     .when([...POD, 'volumes', named('pushgateway-data')], WHEN.sidecar)
+    .set([...POD, 'volumes', named('pushgateway-data'), 'persistentVolumeClaim', 'claimName'], EXPR.pushgatewayClaimName)
+    .when([...POD, 'volumes', named('pushgateway-data'), 'persistentVolumeClaim'], WHEN.pushgatewayPersistence)
+    .set([...POD, 'volumes', named('pushgateway-data'), 'emptyDir'], {})
+    .when([...POD, 'volumes', named('pushgateway-data'), 'emptyDir'], WHEN.noPushgatewayPersistence)
     .when([...POD, 'volumes', named('license')], WHEN.license)
     .set([...POD, 'securityContext'], HelmValue.yaml('.Values.podSecurityContext'))
     .set([...POD, 'nodeSelector'], HelmValue.yamlWith('.Values.nodeSelector'))
@@ -258,6 +265,14 @@ export function chartTemplates(): TemplateFile[] {
     .set([...POD, 'affinity'], HelmValue.yamlWith('.Values.affinity'))
     .set([...POD, 'priorityClassName'], value('.Values.priorityClassName'))
     .when([...POD, 'priorityClassName'], WHEN.priorityClass));
+  // The claim outlives the release (uninstall, or persistence switched off): it holds the only
+  // copy of the last pushes, and its volume may be deleted with it. An existing claim is never rendered.
+  place([operator.node.tryFindChild('PushgatewayClaim') as ApiObject | undefined], { file: 'pushgateway-claim.yaml', condition: WHEN.pushgatewayNewClaim }, (e) => e
+    .set(['metadata', 'annotations'], { 'helm.sh/resource-policy': 'keep' })
+    .set(['spec', 'accessModes'], [value('.Values.pushgateway.persistence.accessMode')])
+    .set(['spec', 'storageClassName'], value('.Values.pushgateway.persistence.storageClassName'))
+    .when(['spec', 'storageClassName'], WHEN.pushgatewayStorageClass)
+    .set(['spec', 'resources', 'requests', 'storage'], value('.Values.pushgateway.persistence.size')));
   place([operator.service], { file: 'service.yaml' }, (e) => e.when(['spec', 'ports', named('pushgateway')], WHEN.sidecar));
   place(licenseScope.node.findAll().filter(ApiObject.isApiObject), { file: 'license.yaml', condition: WHEN.licenseKeySecret }, (e) => e
     .set(['data', 'key.txt'], HelmValue.raw('.Values.license.key | b64enc | quote')));
@@ -294,7 +309,7 @@ export function chartTemplates(): TemplateFile[] {
   if (unplaced.length > 0) throw new Error(`chart generator: no template file for ${unplaced.map((o) => o.node.path).join(', ')}`);
 
   const files = new Map<string, TemplateDocument[]>();
-  const order = ['rbac.yaml', 'license.yaml', 'apiservices.yaml', 'service.yaml', 'deployment.yaml', 'webhooks.yaml', 'monitoring.yaml', 'task-queue.yaml', 'catalog.yaml'];
+  const order = ['rbac.yaml', 'license.yaml', 'apiservices.yaml', 'service.yaml', 'pushgateway-claim.yaml', 'deployment.yaml', 'webhooks.yaml', 'monitoring.yaml', 'task-queue.yaml', 'catalog.yaml'];
   for (const name of order) files.set(name, []);
   for (const o of all) {
     const placement = placements.get(o)!;

@@ -12,6 +12,7 @@ import { defaultOperatorResources, OPERATOR_IMAGE } from '../../src/install/stas
 import { defaultPushgatewayResources, PUSHGATEWAY_IMAGE } from '../../src/install/pushgateway';
 import { PUSHGATEWAY_PORT } from '../../src/api/stash/operator';
 import { OPERATOR_PROBES, PROBE_RANGES, ProbeTiming, PUSHGATEWAY_PROBES } from '../../src/install/health-probes';
+import { DEFAULT_PUSHGATEWAY_CLAIM_SIZE } from '../../src/install/pushgateway-persistence';
 
 /** A JSON schema fragment (draft-07, as Helm validates it). */
 export type JsonSchema = { [key: string]: unknown };
@@ -138,6 +139,19 @@ export const VALUES: { [key: string]: ValueNode } = {
       liveness: probe('`GET /-/healthy`: the kubelet restarts a Pushgateway that stops answering.', PUSHGATEWAY_PROBES.liveness.timing),
     }),
     securityContext: obj(restrictedContainerSecurityContext(), 'Security context of the Pushgateway sidecar; must stay "restricted".', RESTRICTED_CONTAINER),
+    persistence: group('A PersistentVolumeClaim for the sidecar\'s `--persistence.file`, so the pushed series (each database\'s last success) survive a reschedule of the operator Pod; off, the file is on an emptyDir and survives container restarts only. The Deployment replaces its Pod with the `Recreate` strategy (always: two operators must never run at once), which a ReadWriteOnce claim needs too: the old Pod lets go of the volume before the new one mounts it, on any node. The non-root Pushgateway writes the volume through the Pod\'s `podSecurityContext.fsGroup` (required). Refused together with `pushgateway.externalUrl`.', {
+      enabled: bool(false, 'Keep the Pushgateway\'s file on a PersistentVolumeClaim, so the pushed series survive a new operator Pod. The Deployment\'s `Recreate` strategy (always on) lets a ReadWriteOnce claim move: the old Pod releases it before the new one mounts it. Needs `podSecurityContext.fsGroup` (set by default); refused with `pushgateway.externalUrl`.'),
+      existingClaim: str('', 'An existing claim in the release namespace to use (the chart never creates, changes or deletes it; `storageClassName` must then stay empty). Empty: the chart creates `<fullname>-pushgateway`, annotated `helm.sh/resource-policy: keep`, so it stays after `helm uninstall` or when persistence is switched off (delete it with kubectl when unwanted; a later install of the same release in the same namespace takes it back).', {
+        pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$', maxLength: 253,
+      }),
+      size: str(DEFAULT_PUSHGATEWAY_CLAIM_SIZE, 'Size of the claim the chart creates (a positive quantity: the file holds the last push of each group, a few KiB per database).', {
+        pattern: '^(0*[1-9][0-9]*(\\.[0-9]+)?|0*\\.[0-9]*[1-9][0-9]*)([KMGTPE]i|[kMGTPE])?$',
+      }),
+      storageClassName: str('', 'StorageClass of the claim the chart creates; empty: the cluster\'s default StorageClass.', {
+        pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$', maxLength: 253,
+      }),
+      accessMode: oneOf(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany'], 'ReadWriteOnce', 'Access mode of the claim the chart creates (the Pushgateway writes, so never ReadOnlyMany).'),
+    }),
   }),
   imagePullPolicy: oneOf(['Always', 'IfNotPresent', 'Never'], 'IfNotPresent', 'Pull policy of every container.'),
   imagePullSecrets: list([], 'Secrets to pull images with, as `[{name: ...}]`; the operator passes them on to the Jobs it creates.', {

@@ -6,7 +6,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { HealthProbesOptions } from './health-probes';
 import { literalOf } from '../core/validation/helm-expressions';
-import { problem } from '../core/validation/problems';
+import { problem, within } from '../core/validation/problems';
+import { PushgatewayPersistence } from './pushgateway-persistence';
 
 
 /** A container image, split the way the install's values split it. */
@@ -50,6 +51,13 @@ export interface PushgatewaySidecarOptions {
    * @default - restricted: non-root (65534), read-only root filesystem, no privilege escalation, no capabilities, RuntimeDefault seccomp
    */
   readonly securityContext?: k8s.SecurityContext;
+  /**
+   * Where the sidecar keeps its `--persistence.file`. A claim keeps the pushed series across
+   * reschedules of the operator Pod; it needs the Pod's `fsGroup` (the default has one) so the
+   * non-root Pushgateway can write it.
+   * @default - an emptyDir: the series survive container restarts, not a new Pod
+   */
+  readonly persistence?: PushgatewayPersistence;
 }
 
 /**
@@ -74,7 +82,7 @@ export const PUSHGATEWAY_IMAGE = { registry: 'docker.io/prom', repository: 'push
  * Pushgateway.external('http://pushgateway.monitoring.svc:9091')
  */
 export class Pushgateway {
-  /** A Pushgateway container in the operator Pod, persisting to an emptyDir (upstream's default). */
+  /** A Pushgateway container in the operator Pod, persisting to an emptyDir (upstream's default) or to `persistence`. */
   public static sidecar(options: PushgatewaySidecarOptions = {}): Pushgateway {
     return new Pushgateway(undefined, options);
   }
@@ -96,7 +104,14 @@ export class Pushgateway {
    * that uses it reports these at synth.
    */
   public problems(): string[] {
-    if (this.sidecarOptions !== undefined) return [];
+    if (this.sidecarOptions !== undefined) {
+      const persistence = this.sidecarOptions.persistence;
+      if (persistence === undefined) return [];
+      if (!(persistence instanceof PushgatewayPersistence)) {
+        return [problem('sidecarOptions.persistence', 'is not a PushgatewayPersistence', 'use PushgatewayPersistence.newClaim({...}) or PushgatewayPersistence.existingClaim(name), or leave it out')];
+      }
+      return within('sidecarOptions.persistence', persistence.problems());
+    }
     const url = this.externalUrl;
     if (typeof url !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(literalOf(url))) {
       return [problem('externalUrl', `${JSON.stringify(url)} is not an http(s)://host[:port][/path] URL`,

@@ -8,7 +8,7 @@
 import { ImagePullPolicy, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AdmissionWebhooks, AdmissionWebhooksOptions } from './admission-webhooks';
-import { restrictedContainerProblems, restrictedContainerSecurityContext, restrictedPodProblems, restrictedPodSecurityContext } from '../core/security-context';
+import { RESTRICTED_FS_GROUP, restrictedContainerProblems, restrictedContainerSecurityContext, restrictedPodProblems, restrictedPodSecurityContext } from '../core/security-context';
 import { hasHelmExpression, literalOf } from '../core/validation/helm-expressions';
 import { envVarsProblems, imagePartsProblems, resourceRequirementsProblems, volumeMountsProblems, volumesProblems } from '../core/validation/containers';
 import { affinityProblems, containerSecurityContextProblems, podSecurityContextProblems, tolerationProblems } from '../core/validation/kubernetes';
@@ -27,6 +27,7 @@ import { OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } from '../api/stash/operator';
 import { registerOperatorEndpoint } from '../core/operator-endpoint';
 import { defaultPushgatewayResources, ImageReference, Pushgateway, PUSHGATEWAY_IMAGE } from './pushgateway';
 import { HealthProbesOptions, healthProbesProblems, httpProbe, OPERATOR_PROBES, ProbeEndpoint, ProbeTiming, PUSHGATEWAY_PROBES } from './health-probes';
+import { PushgatewayPersistence } from './pushgateway-persistence';
 import { ServingCertificates, ServingCertificatesBinding } from './serving-certificates';
 
 /** The operator image upstream publishes; the tag is the chart's appVersion. */
@@ -289,6 +290,8 @@ export class StashOperator extends Construct {
   public readonly dashboard?: BackupDashboard;
   /** The URL the operator gives Jobs for pushing metrics. */
   public readonly pushgatewayUrl: string;
+  /** The PersistentVolumeClaim the Pushgateway sidecar keeps its file on, when it has one (created or existing). */
+  public readonly pushgatewayClaimName?: string;
 
   constructor(scope: Construct, id: string, props: StashOperatorProps = {}) {
     super(scope, id);
@@ -340,7 +343,9 @@ export class StashOperator extends Construct {
     const licenseSecret = props.license instanceof OperatorLicense ? props.license.bind(this, identity) : undefined;
 
     this.pushgatewayUrl = pushgateway.externalUrl ?? `http://${name}.${namespace}.svc:${PUSHGATEWAY_PORT}`;
-    this.deployment = this.createDeployment(props, pushgateway, { mutating, validating, licenseSecret });
+    const persistence = pushgateway.sidecarOptions?.persistence;
+    this.pushgatewayClaimName = persistence instanceof PushgatewayPersistence ? persistence.bind(this, identity) : undefined;
+    this.deployment = this.createDeployment(props, pushgateway, { mutating, validating, licenseSecret, pushgatewayClaim: this.pushgatewayClaimName });
     // The backup and restore Jobs' NetworkPolicies of the same app take their operator peer from here.
     registerOperatorEndpoint(this, {
       path: this.node.path,
@@ -430,7 +435,7 @@ export class StashOperator extends Construct {
   private createDeployment(
     props: StashOperatorProps,
     pushgateway: Pushgateway,
-    flags: { mutating: boolean; validating: boolean; licenseSecret?: string },
+    flags: { mutating: boolean; validating: boolean; licenseSecret?: string; pushgatewayClaim?: string },
   ): k8s.KubeDeployment {
     const identity = this.identity;
     const image = { ...OPERATOR_IMAGE, ...(props.image ?? {}) };
@@ -482,7 +487,11 @@ export class StashOperator extends Construct {
           { name: 'tmp', mountPath: '/tmp' },
         ],
       });
-      volumes.push({ name: 'pushgateway-data', emptyDir: {} });
+      // A claim keeps the series across Pods too; the Recreate strategy below lets a ReadWriteOnce
+      // claim move to the new Pod on another node.
+      volumes.push(flags.pushgatewayClaim !== undefined
+        ? { name: 'pushgateway-data', persistentVolumeClaim: { claimName: flags.pushgatewayClaim } }
+        : { name: 'pushgateway-data', emptyDir: {} });
     }
     if (flags.licenseSecret !== undefined) {
       volumes.push({ name: 'license', secret: { secretName: flags.licenseSecret, defaultMode: 0o444 } });
@@ -493,7 +502,8 @@ export class StashOperator extends Construct {
       metadata: metadataOf(identity, identity.name, true, props.annotations),
       spec: {
         replicas: props.replicas ?? 1,
-        // No two operators at once: they would both serve webhooks and run controllers.
+        // No two operators at once: they would both serve webhooks and run controllers. It also
+        // frees a ReadWriteOnce Pushgateway claim before the next Pod mounts it.
         strategy: { type: 'Recreate' },
         selector: { matchLabels: { ...identity.selectorLabels } },
         template: {
@@ -584,6 +594,13 @@ function operatorProblems(props: StashOperatorProps, name: string, namespace: st
   out.push(...restrictedContainerProblems('securityContext', props.securityContext));
   out.push(...restrictedContainerProblems('pushgateway.sidecarOptions.securityContext', props.pushgateway?.sidecarOptions?.securityContext));
   out.push(...restrictedPodProblems('podSecurityContext', props.podSecurityContext));
+  // A new volume belongs to root: only the Pod's fsGroup lets the non-root Pushgateway write it.
+  if (props.pushgateway instanceof Pushgateway && props.pushgateway.sidecarOptions?.persistence !== undefined
+    && props.podSecurityContext !== undefined && props.podSecurityContext !== null && typeof props.podSecurityContext === 'object'
+    && props.podSecurityContext.fsGroup === undefined) {
+    out.push(problem('podSecurityContext.fsGroup', 'is not set, so the Pushgateway (non-root) cannot write its persistent volume',
+      `set fsGroup (e.g. ${RESTRICTED_FS_GROUP}, as restrictedPodSecurityContext() does), or leave pushgateway persistence out`));
+  }
   // Every backup and restore Job looks the license APIService up before anything else.
   const license = props.licenseApiService;
   if (license !== undefined && !(typeof license === 'string' && hasHelmExpression(license)) && !apiServices.includes(license)) {

@@ -32,7 +32,7 @@ describeWithHelm('helm lint --strict', () => {
 
   test('covers every certificate mode and the switched options', () => {
     expect(CASES).toEqual(expect.arrayContaining([
-      'cert-helm.yaml', 'cert-manager.yaml', 'cert-provided.yaml', 'webhooks-off.yaml', 'external-pushgateway.yaml', 'monitoring.yaml', 'catalog-one-version.yaml',
+      'cert-helm.yaml', 'cert-manager.yaml', 'cert-provided.yaml', 'webhooks-off.yaml', 'external-pushgateway.yaml', 'monitoring.yaml', 'catalog-one-version.yaml', 'pushgateway-persistence.yaml', 'pushgateway-existing-claim.yaml',
     ]));
   });
 

@@ -102,6 +102,12 @@ describeWithHelm('the chart rendered by Helm', () => {
         failure(helm, 'bad-quantity', ['operator.resources.limits.memory=1GB']),
         failure(helm, 'probe-period-zero', ['operator.probes.readiness.periodSeconds=0']),
         failure(helm, 'probe-threshold-fraction', ['pushgateway.probes.liveness.failureThreshold=1.5']),
+        failure(helm, 'persistence-with-external', ['pushgateway.persistence.enabled=true', 'pushgateway.externalUrl=http://pg.monitoring.svc:9091']),
+        failure(helm, 'persistence-claim-and-class', ['pushgateway.persistence.enabled=true', 'pushgateway.persistence.existingClaim=metrics', 'pushgateway.persistence.storageClassName=fast']),
+        failure(helm, 'persistence-without-fsgroup', ['pushgateway.persistence.enabled=true', 'podSecurityContext.fsGroup=null']),
+        failure(helm, 'persistence-zero-size', ['pushgateway.persistence.enabled=true', 'pushgateway.persistence.size=0Gi']),
+        failure(helm, 'persistence-read-only', ['pushgateway.persistence.enabled=true', 'pushgateway.persistence.accessMode=ReadOnlyMany']),
+        failure(helm, 'persistence-bad-class', ['pushgateway.persistence.enabled=true', 'pushgateway.persistence.storageClassName=Fast_SSD']),
       );
       jobs.push(render(helm, 'existing-service-account', { release: 'stash', namespace: 'stash', set: ['serviceAccount.create=false', 'serviceAccount.name=platform-stash'] }));
       jobs.push(render(helm, 'stash-defaults', { release: 'stash', namespace: 'stash' }));
@@ -399,6 +405,44 @@ describeWithHelm('the chart rendered by Helm', () => {
       expect(one(objects, 'Service').spec.ports.map((p: any) => p.name)).toEqual(['api']);
       expect(byKind(objects, 'ServiceMonitor')).toEqual([]);
       expect(arg(objects, 'pushgateway-url')).toBe('http://pushgateway.monitoring.svc:9091');
+    });
+
+    test('pushgateway.persistence: a release-aware claim kept on uninstall, mounted where the file is; Recreate; fsGroup', () => {
+      const objects = rendered(helm, 'pushgateway-persistence.yaml');
+      const claim = one(objects, 'PersistentVolumeClaim');
+      expect(claim.metadata).toEqual({
+        name: 'stash-stash-pxc-pushgateway',
+        namespace: 'stash',
+        labels: expect.objectContaining({ 'app.kubernetes.io/instance': 'stash', 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/part-of': 'stash-pxc', 'helm.sh/chart': 'stash-pxc-0.1.0' }),
+        annotations: { 'helm.sh/resource-policy': 'keep' },
+      });
+      expect(claim.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '2Gi' } } });
+      const volume = pod(objects).volumes.find((v: any) => v.name === 'pushgateway-data');
+      expect(volume).toEqual({ name: 'pushgateway-data', persistentVolumeClaim: { claimName: 'stash-stash-pxc-pushgateway' } });
+      expect(container(objects, 'pushgateway').volumeMounts).toEqual(expect.arrayContaining([{ name: 'pushgateway-data', mountPath: '/var/pv' }]));
+      expect(one(objects, 'Deployment').spec.strategy).toEqual({ type: 'Recreate' });
+      expect(pod(objects).securityContext.fsGroup).toBe(65535);
+      // Everything else is the default install's.
+      const defaults = rendered(helm, 'stash-defaults');
+      expect(pod(objects).volumes.filter((v: any) => v.name !== 'pushgateway-data')).toEqual(pod(defaults).volumes.filter((v: any) => v.name !== 'pushgateway-data'));
+      expect(pod(defaults).volumes.find((v: any) => v.name === 'pushgateway-data')).toEqual({ name: 'pushgateway-data', emptyDir: {} });
+      expect(byKind(defaults, 'PersistentVolumeClaim')).toEqual([]);
+    });
+
+    test('pushgateway.persistence.existingClaim: mounted, never rendered (the chart does not own it)', () => {
+      const objects = rendered(helm, 'pushgateway-existing-claim.yaml');
+      expect(byKind(objects, 'PersistentVolumeClaim')).toEqual([]);
+      expect(pod(objects).volumes.find((v: any) => v.name === 'pushgateway-data')).toEqual({ name: 'pushgateway-data', persistentVolumeClaim: { claimName: 'pushgateway-metrics' } });
+    });
+
+    test('pushgateway.persistence values that cannot work fail, saying what to set', () => {
+      const message = (key: string) => failures.get(`${helm}:${key}`)!;
+      expect(message('persistence-with-external')).toMatch(/pushgateway\.persistence\.enabled: is true, but with pushgateway\.externalUrl there is no Pushgateway sidecar to keep a volume for\. Fix: set pushgateway\.persistence\.enabled=false/);
+      expect(message('persistence-claim-and-class')).toMatch(/pushgateway\.persistence\.storageClassName: fast is set with existingClaim metrics, whose class is already chosen\. Fix: /);
+      expect(message('persistence-without-fsgroup')).toMatch(/podSecurityContext\.fsGroup: is not set, so the non-root Pushgateway cannot write its persistent volume\. Fix: set podSecurityContext\.fsGroup/);
+      expect(message('persistence-zero-size')).toMatch(/pushgateway\/persistence\/size|persistence\.size/);
+      expect(message('persistence-read-only')).toMatch(/pushgateway\/persistence\/accessMode|persistence\.accessMode/);
+      expect(message('persistence-bad-class')).toMatch(/pushgateway\/persistence\/storageClassName|persistence\.storageClassName/);
     });
 
     test('monitoring: two ServiceMonitors on the Service ports, a metrics-only token for the operator', () => {

@@ -4,8 +4,8 @@
  * can print and shrink, and a builder that turns a spec into constructs in a chart. Values are
  * plain: the Helm expressions the chart generator passes are the generator's own business.
  */
-import { Chart, Testing } from 'cdk8s';
-import { ImagePullPolicy, k8s } from 'cdk8s-plus-28';
+import { Chart, Size, Testing } from 'cdk8s';
+import { ImagePullPolicy, k8s, PersistentVolumeAccessMode } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../src/core/security-context';
@@ -17,6 +17,7 @@ import { OperatorTaskQueue } from '../../src/install/operator-task-queue';
 import { OperatorLicense } from '../../src/install/operator-license';
 import { PerconaXtraDbCatalog } from '../../src/install/perconaxtradb-catalog';
 import { Pushgateway } from '../../src/install/pushgateway';
+import { PushgatewayPersistence } from '../../src/install/pushgateway-persistence';
 import { ServingCertificates } from '../../src/install/serving-certificates';
 import { StashCrds } from '../../src/install/stash-crds';
 import { StashOperator } from '../../src/install/stash-operator';
@@ -215,8 +216,27 @@ function certificates(s: any): any {
     default: return undefined;
   }
 }
+/** The sidecar's claim: a new one (size in MiB, class, mode) or an existing one, now and then wrong. */
+const persistenceSpec = fc.oneof(
+  fc.record({
+    kind: fc.constant('new'),
+    mebibytes: maybe(mostly(fc.constantFrom(1, 512, 1024, 10240), fc.constantFrom(0, -1, 0.5, NaN))),
+    storageClassName: maybe(mostly(name, fc.constantFrom('', 'Fast_SSD'))),
+    accessMode: maybe(mostly(fc.constantFrom(PersistentVolumeAccessMode.READ_WRITE_ONCE, PersistentVolumeAccessMode.READ_WRITE_ONCE_POD, PersistentVolumeAccessMode.READ_WRITE_MANY),
+      fc.constant(PersistentVolumeAccessMode.READ_ONLY_MANY))),
+  }, { requiredKeys: ['kind'] }),
+  fc.record({ kind: fc.constant('existing'), claimName: name }),
+);
+function persistence(s: any): PushgatewayPersistence {
+  if (s.kind === 'existing') return PushgatewayPersistence.existingClaim(s.claimName);
+  return PushgatewayPersistence.newClaim({
+    ...(s.mebibytes !== undefined ? { size: Size.mebibytes(s.mebibytes) } : {}),
+    ...(s.storageClassName !== undefined ? { storageClassName: s.storageClassName } : {}),
+    ...(s.accessMode !== undefined ? { accessMode: s.accessMode } : {}),
+  });
+}
 const pushgatewaySpec = fc.oneof(
-  fc.record({ kind: fc.constant('sidecar'), image: maybe(imageSpec), resources: maybe(resourcesSpec), securityContext: maybe(containerSecuritySpec), probes: rarely(probesSpec) }, { requiredKeys: ['kind'] }),
+  fc.record({ kind: fc.constant('sidecar'), image: maybe(imageSpec), resources: maybe(resourcesSpec), securityContext: maybe(containerSecuritySpec), probes: rarely(probesSpec), persistence: maybe(persistenceSpec) }, { requiredKeys: ['kind'] }),
   fc.record({ kind: fc.constant('external'), url: mostly(fc.constantFrom('http://pushgateway.monitoring.svc:9091', 'https://pg.example.com/push'), fc.constantFrom('', 'pushgateway:9091', 'ftp://x', 'http://a b')) }),
   fc.constant({ kind: 'wrong' }),
 );
@@ -227,6 +247,7 @@ function pushgateway(s: any): any {
       ...(s.resources ? { resources: resources(s.resources) } : {}),
       ...(s.securityContext ? { securityContext: containerSecurity(s.securityContext) } : {}),
       ...(s.probes !== undefined ? { probes: s.probes } : {}),
+      ...(s.persistence ? { persistence: persistence(s.persistence) } : {}),
     });
   }
   if (s.kind === 'external') return Pushgateway.external(s.url);

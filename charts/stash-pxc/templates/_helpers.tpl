@@ -124,13 +124,35 @@ and one is missing, or is this release's own (the upgrade would delete it).
 {{- end -}}
 {{- end -}}
 
-{{/* Where Jobs push metrics: the external Pushgateway, or the sidecar behind the Service. */}}
+{{/*
+Where Jobs push metrics: the external Pushgateway, or the sidecar behind the Service. Fails for
+persistence without a sidecar (the deployment always renders this).
+*/}}
 {{- define "stash-pxc.pushgatewayUrl" -}}
+{{- if and .Values.pushgateway.externalUrl .Values.pushgateway.persistence.enabled -}}
+{{- fail "pushgateway.persistence.enabled: is true, but with pushgateway.externalUrl there is no Pushgateway sidecar to keep a volume for. Fix: set pushgateway.persistence.enabled=false (the external Pushgateway persists on its own), or empty pushgateway.externalUrl" -}}
+{{- end -}}
 {{- if .Values.pushgateway.externalUrl -}}
 {{- .Values.pushgateway.externalUrl -}}
 {{- else -}}
 {{- printf "http://%s.%s.svc:56789" (include "stash-pxc.fullname" .) .Release.Namespace -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+The claim of the Pushgateway sidecar's file: persistence.existingClaim (never changed by the
+chart), else "<fullname>-pushgateway", which the chart creates. Fails for settings that would
+leave the sidecar unable to write it or that the chart would silently ignore.
+*/}}
+{{- define "stash-pxc.pushgatewayClaimName" -}}
+{{- $p := .Values.pushgateway.persistence -}}
+{{- if and $p.existingClaim $p.storageClassName -}}
+{{- fail (printf "pushgateway.persistence.storageClassName: %s is set with existingClaim %s, whose class is already chosen. Fix: empty storageClassName, or empty existingClaim to have the chart create the claim" $p.storageClassName $p.existingClaim) -}}
+{{- end -}}
+{{- if not (hasKey .Values.podSecurityContext "fsGroup") -}}
+{{- fail "podSecurityContext.fsGroup: is not set, so the non-root Pushgateway cannot write its persistent volume. Fix: set podSecurityContext.fsGroup (65535 by default), or pushgateway.persistence.enabled=false" -}}
+{{- end -}}
+{{- default (printf "%s-pushgateway" (include "stash-pxc.fullname" .)) $p.existingClaim -}}
 {{- end -}}
 
 {{/*
