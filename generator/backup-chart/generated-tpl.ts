@@ -16,6 +16,7 @@ import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/data
 import {
   clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src/database/jobs/job-security';
+import { KUBEDB_PERCONAXTRADB_CONTAINER, standaloneGuardScript } from '../../src/database/restores/restore-guard';
 import { REPO_ROOT } from '../paths';
 import { DNS_SUBDOMAIN } from './schema';
 import { BACKUP_CHART_NAME, RETENTION_RULES, SETTING_KEYS } from './values-model';
@@ -70,6 +71,8 @@ export function backupGeneratedTpl(): string {
     define('settingKeys', 'The settings a database takes from defaults unless it sets them itself (JSON).', JSON.stringify(SETTING_KEYS)),
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
     define('maxGoDurationMs', "Go's longest duration in milliseconds.", String(MAX_GO_DURATION_MS)),
+    define('restoreGuard', "The restore guard's shell script and the container it runs in by default (JSON; the constructs' src/database/restores/guard/standalone.sh).",
+      JSON.stringify({ script: standaloneGuardScript(), container: KUBEDB_PERCONAXTRADB_CONTAINER })),
   ].join('\n');
 }
 

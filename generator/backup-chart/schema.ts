@@ -309,6 +309,8 @@ function rawValuesSchema(): JsonSchema {
             dataVolumeName: str('Volume mounted at /var/lib/mysql (default: first template without -${POD_ORDINAL}).', { pattern: DNS_LABEL }),
           }, { required: ['replicas', 'volumeClaimTemplates'] }),
           allowRestoreIntoBackedUpDatabase: bool('Allow restoring into a database this release backs up (pause it first).'),
+          overwrite: bool('Replace what the target database holds. Without it a standalone restore is guarded: its first step refuses a database that holds user schemas or that this RestoreSession already restored (a cluster restore is guarded by the operator, which refuses claims that exist: overwrite is refused there).'),
+          guardContainerName: str('Container of the database\'s pod that runs the restore guard (default: perconaxtradb, KubeDB\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
           args: str('mysql arguments (standalone).', { pattern: '\\S' }),
           waitTimeout: int('Seconds the Job waits for the database.', 1),
           timeout: duration('Give up after this'),

@@ -470,6 +470,8 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
         })),
       } : undefined,
       allowRestoreIntoBackedUpDatabase: r.allowRestoreIntoBackedUpDatabase,
+      overwrite: r.overwrite,
+      guardContainerName: r.guardContainerName,
       args: r.args,
       waitTimeout: r.waitTimeout !== undefined ? Duration.seconds(r.waitTimeout) : undefined,
       timeout,
