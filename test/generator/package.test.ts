@@ -56,7 +56,8 @@ describe('the npm package', () => {
 
   test('ships the library only: compiled src/ and imports/, the OpenAPI definitions, README, package.json', () => {
     const outside = files.filter((f) => !/^lib\/(src|imports)\/.*\.(js|d\.ts)$/.test(f));
-    expect(outside).toEqual(['README.md', 'imports/k8s-openapi.json', 'package.json']);
+    // The restore guard's script is read at construction time (it is rendered into the RestoreSession's hooks).
+    expect(outside).toEqual(['README.md', 'imports/k8s-openapi.json', 'package.json', 'src/database/restores/guard/standalone.sh']);
     expect(files).toContain('lib/src/index.js');
     expect(files).toContain('lib/src/index.d.ts');
   });
@@ -102,4 +103,13 @@ describe('the npm package', () => {
       retentionPolicy: { keepLast: 5 },
     });
   }, 120_000);
+
+  test('a restore built from the installed package carries the restore guard', async () => {
+    const script = "const { App, Chart, Testing } = require('cdk8s'); const p = require('stash-pxc');"
+      + "const chart = new Chart(new App(), 'c', { namespace: 'demo' });"
+      + "new p.PerconaXtraDbRestore(chart, 'r', { database: 'orders-copy', version: '8.0.36', repository: p.Repository.fromRepositoryName('orders-repo') });"
+      + "const rs = Testing.synth(chart)[0]; console.log(JSON.stringify(rs.spec.hooks.preRestore.exec.command.slice(3)));";
+    const out = await run(process.execPath, ['-e', script], { cwd: project });
+    expect(JSON.parse(out.stdout)).toEqual(['stash-pxc-guard', 'check', 'demo/orders-copy-restore']);
+  }, 60_000);
 });
