@@ -36,8 +36,21 @@ afterAll(() => {
   console.log(`properties: ${stats.cases} cases (${stats.accepted} accepted with ${stats.objects} objects, ${stats.refused} refused) in ${(stats.ms / 1000).toFixed(1)} s, seed ${SEED}`);
 });
 
+/** Every accepted standalone restore carries the restore guard unless it opted out; a cluster restore never does (the operator guards it). */
+function guardInvariant(spec: CaseSpec, manifests: any[]): void {
+  if (spec.construct !== 'restore') return;
+  for (const rs of manifests.filter((m) => m.kind === 'RestoreSession')) {
+    const expected = !spec.props.cluster && spec.props.overwrite !== true;
+    const command = rs.spec.hooks?.preRestore?.exec?.command ?? [];
+    const guarded = command[3] === 'stash-pxc-guard' && command[4] === 'check';
+    if (guarded !== expected) throw new Error(`restore guard ${guarded ? 'present' : 'missing'} (cluster: ${!!spec.props.cluster}, overwrite: ${spec.props.overwrite}): ${JSON.stringify(rs.spec.hooks)}`);
+  }
+}
+
 function check(spec: CaseSpec): void {
-  for (const m of judgeOutcome(synthesize(spec), stats, (manifest) => manifestIssues(manifest, crds))) {
+  const manifests = judgeOutcome(synthesize(spec), stats, (manifest) => manifestIssues(manifest, crds));
+  guardInvariant(spec, manifests);
+  for (const m of manifests) {
     const pod = derivePod(m, `derived-${pods.length}`);
     if (pod && pods.length < MAX_PODS) pods.push(pod);
   }

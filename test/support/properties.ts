@@ -306,7 +306,7 @@ export const caseSpec: fc.Arbitrary<CaseSpec> = fc.oneof(
     snapshot: maybe(fc.constantFrom('latest', '4bc21d6f', 'nothex!!')),
     cluster: maybe(fc.record({ replicas: int(1, 5), templates: fc.array(fc.record({ name: fc.constantFrom('data-db-${POD_ORDINAL}', 'data-db', 'Data_DB-${POD_ORDINAL}'), storage: sizeSpec, storageClassName: maybe(fc.oneof(label, fc.constant('Fast SSD'))), accessModes: maybe(fc.constant([VolumeAccessMode.READ_WRITE_ONCE])) }, { requiredKeys: ['name', 'storage'] }), { minLength: 1, maxLength: 2 }) })),
     waitTimeout: maybe(durationSpec), timeout: maybe(durationSpec), runtimeSettings: maybe(runtimeSpec), preRestoreHook: maybe(hookSpec, 1),
-    args: maybe(fc.constantFrom('--force')), ...metadataSpec,
+    overwrite: maybe(fc.boolean()), args: maybe(fc.constantFrom('--force')), ...metadataSpec,
   }, { requiredKeys: ['database', 'version', 'repository'] }), drop: maybe(fc.constantFrom('repository', 'version'), 1) }),
   fc.record({ construct: fc.constant('appBinding'), props: fc.record({
     name, service: maybe(name), servicePort: maybe(int(1, 65535)), authSecretName: name, version: maybe(fc.constantFrom(...VERSIONS)),
