@@ -82,9 +82,15 @@ To restore from a database of the release in another namespace, set \`fromNamesp
 that database a \`usagePolicy\` that allows the restore's namespace (\`namespaces: [shop]\`,
 \`namespacesWithLabels: {...}\` or \`allNamespaces: true\`); the chart refuses it otherwise.
 
-A RestoreSession runs once. Its name comes from the values, so rendering the same values again
-(an upgrade, a GitOps sync) never creates a second restore; to restore again, add an entry with a
-new name. Under Argo CD, give the restore \`annotations: { argocd.argoproj.io/sync-options: "Prune=false" }\`
+A RestoreSession runs once while it exists: rendering the same values again (an upgrade, a GitOps
+sync) changes nothing. Deleted and created again (\`helm uninstall\` and \`helm install\`, an Argo
+CD Application recreated, a Flux reinstall), it would restore again over newer data; the
+**restore guard** refuses that: a standalone restore's first step (its \`preRestore\` hook, run in
+the database's pod, container \`guardContainerName\`, default \`perconaxtradb\`) fails when the
+database holds user schemas or already records this RestoreSession in \`stash_pxc.restores\` (the
+\`postRestore\` hook writes it), and the operator refuses a cluster restore whose claims exist.
+\`overwrite: true\` opts out, to replace a database's data on purpose (not for a cluster restore;
+with it you may give your own \`preRestoreHook\`). To restore again, add an entry with a new name. Under Argo CD, give the restore \`annotations: { argocd.argoproj.io/sync-options: "Prune=false" }\`
 (and, to leave it alone after it ran, \`argocd.argoproj.io/compare-options: IgnoreExtraneous\`) so that
 removing the entry later does not delete a finished RestoreSession mid-run; under Flux, a
 HelmRelease owns what the chart renders: keep the entry until the restore has finished (\`kubectl get
