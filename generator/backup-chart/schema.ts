@@ -8,6 +8,7 @@
 import { BackendProvider, HostPathType, SwiftAuth } from '../../src/database/storage/backend';
 import { HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/hook';
 import { VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
+import { CloneDeletionPolicy, CloneMode } from '../../src/database/restores/perconaxtradb-clone';
 import { IoNiceClass } from '../../src/database/jobs/runtime-settings';
 import { CRON_MACROS } from '../../src/core/validation/cron';
 import { GO_DURATION_PATTERN } from './durations';
@@ -321,6 +322,27 @@ function rawValuesSchema(): JsonSchema {
           postRestoreHook: hookSchema('Runs after the restore'),
           annotations: d('Extra annotations of the RestoreSession (e.g. argocd.argoproj.io/sync-options: Prune=false).', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string' } }, additionalProperties: false }),
         }, { required: ['name', 'database'] }),
+      }),
+      clones: d('New databases from a backup: a KubeDB PerconaXtraDB with init.waitForInitialRestore and the guarded RestoreSession into it, each.', {
+        type: 'array',
+        items: object('One clone.', {
+          name: str('Name of the new database (the PerconaXtraDB and its AppBinding).', { pattern: DNS_LABEL, maxLength: 63 }),
+          namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
+          version: str('Version (default: the `from` database\'s): KubeDB\'s PerconaXtraDBVersion and the addon Task line.', { pattern: '^[0-9]+\\.[0-9]+(\\..+)?$' }),
+          from: str('A database of this release to clone (its Repository).', { pattern: DNS_LABEL }),
+          fromNamespace: str('Namespace of the `from` database (default: the clone\'s).', { pattern: DNS_LABEL }),
+          repository: object('A Repository by name instead of `from`.', {
+            name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
+          }, { required: ['name'] }),
+          mode: str('Standalone (from a dump) or Cluster (from a cluster backup); it must match how the source was backed up.', { enum: Object.values(CloneMode) }),
+          replicas: int('Members: 1 standalone (default), 3 or more for a cluster (default 3).', 1, 1000),
+          storage: str('Size of each member\'s data volume, e.g. 20Gi.', { pattern: QUANTITY }),
+          storageClassName: str('StorageClass of the data volumes.', { pattern: DNS_SUBDOMAIN }),
+          deletionPolicy: str('What KubeDB does with the data when the PerconaXtraDB is deleted (default Halt: keep the volumes).', { enum: Object.values(CloneDeletionPolicy) }),
+          authSecretName: str('The source\'s auth Secret (a dump restores its root password).', { pattern: DNS_SUBDOMAIN }),
+          snapshot: str('latest, or a restic snapshot id.', { pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' }),
+          restoreName: str('Name of the RestoreSession (default: <name>-restore).', { pattern: DNS_LABEL, maxLength: 63 }),
+        }, { required: ['name', 'storage'] }),
       }),
       blueprint: object('Auto-backup BackupBlueprint (cluster-scoped); databases opt in with the annotation stash.appscode.com/backup-blueprint: <name>.', {
         enabled: bool('Render the BackupBlueprint.'),

@@ -20,6 +20,7 @@ import { Hook, HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/h
 import { PerconaXtraDbBackupBlueprint } from '../../src/database/backups/perconaxtradb-backup-blueprint';
 import { PerconaXtraDbBackupPlan } from '../../src/database/backups/perconaxtradb-backup-plan';
 import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
+import { CloneDeletionPolicy, CloneMode, PerconaXtraDbClone } from '../../src/database/restores/perconaxtradb-clone';
 import { Repository, UsagePolicy } from '../../src/database/storage/repository';
 import { RetentionPolicy } from '../../src/database/storage/retention-policy';
 import { IoNiceClass, RuntimeSettings, TempDir, TempDirMedium } from '../../src/database/jobs/runtime-settings';
@@ -69,6 +70,7 @@ export function backupChartDefaults(): any {
     },
     databases: [],
     restores: [],
+    clones: [],
     blueprint: { enabled: false },
     storageSecret: { create: false, data: {} },
   };
@@ -480,6 +482,53 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       defaultSecurityContext: r.defaultSecurityContext,
       preRestoreHook: hookOf(r.preRestoreHook),
       postRestoreHook: hookOf(r.postRestoreHook),
+    });
+  });
+
+  // A clone: a KubeDB PerconaXtraDB and the restore into it; its Repository as a restore's (from, or repository).
+  (values.clones ?? []).forEach((c: any, index: number) => {
+    const entry = `clones[${index}]`;
+    const namespace = c.namespace || release.namespace;
+    let repository;
+    let version = c.version;
+    if (c.from !== undefined && c.repository !== undefined) {
+      problems.push(problem(`${entry}.from`, 'is set together with repository', 'keep one of them'));
+      return;
+    }
+    if (c.from !== undefined) {
+      const source = [...plans.values()].find(({ db }) => db.name === c.from && (c.fromNamespace || namespace) === db.namespace);
+      if (!source) {
+        problems.push(problem(`${entry}.from`, `"${c.from}" is not a database this release backs up in namespace "${c.fromNamespace || namespace}"`,
+          'name an enabled entry of databases (and fromNamespace if it is in another namespace), or give repository: { name, namespace }'));
+        return;
+      }
+      repository = source.plan.repository;
+      version = version ?? source.db.settings.version;
+    } else if (c.repository?.name) {
+      repository = Repository.fromRepositoryName(c.repository.name, c.repository.namespace);
+    } else {
+      problems.push(problem(`${entry}.from`, 'is missing', 'name the database of this release to clone, or give repository: { name, namespace }'));
+      return;
+    }
+    if (!version) {
+      problems.push(problem(`${entry}.version`, 'is missing', 'give the version of the backed-up database, e.g. "8.0.36"'));
+      return;
+    }
+    renames.set(entry, { entry, fields: { 'Restore.repository': 'from', 'Restore.rules[0].snapshots': 'snapshot', 'Restore.version': 'version' } });
+    new PerconaXtraDbClone(chart, entry, {
+      name: c.name,
+      namespace,
+      labels,
+      version: String(version),
+      repository,
+      mode: c.mode as CloneMode | undefined,
+      replicas: c.replicas,
+      storage: sizeOf(c.storage),
+      storageClassName: c.storageClassName,
+      deletionPolicy: c.deletionPolicy as CloneDeletionPolicy | undefined,
+      authSecretName: c.authSecretName,
+      snapshot: c.snapshot !== undefined ? snapshotOf(c.snapshot) : undefined,
+      restoreName: c.restoreName,
     });
   });
 

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { compact } from '../../core/metadata';
+import { labelProblems } from '../../core/validation/metadata';
 import { nameProblems, NameRule } from '../../core/validation/names';
 import { guarded, integerProblems, problem, requiredProblems } from '../../core/validation/problems';
 import { quantity, sizeProblems } from '../../core/validation/quantities';
@@ -41,6 +42,11 @@ export interface PerconaXtraDbCloneProps {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
+  /**
+   * Labels of both objects (the PerconaXtraDB and the RestoreSession).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
   /** Version of the database (`8.0.36`): KubeDB's PerconaXtraDBVersion name and the addon Task line. */
   readonly version: string;
   /** The Repository that holds the source's backups. */
@@ -125,7 +131,7 @@ export class PerconaXtraDbClone extends Construct {
 
     this.database = new ApiObject(this, 'Database', {
       ...KUBEDB_PERCONAXTRADB,
-      metadata: compact({ name: props.name, namespace: props.namespace }),
+      metadata: compact({ name: props.name, namespace: props.namespace, labels: props.labels }),
       spec: compact({
         version: props.version,
         replicas,
@@ -144,6 +150,7 @@ export class PerconaXtraDbClone extends Construct {
     this.restore = new PerconaXtraDbRestore(this, 'Restore', {
       name: props.restoreName ?? `${props.name}-restore`,
       namespace: props.namespace,
+      labels: props.labels,
       database: props.name,
       version: props.version,
       repository: props.repository,
@@ -167,6 +174,7 @@ export class PerconaXtraDbClone extends Construct {
           ...nameProblems('name', props.name, NameRule.DNS_LABEL, 'KubeDB names the StatefulSet, Services and claims after it'),
           ...nameProblems('storageClassName', props.storageClassName, NameRule.DNS_SUBDOMAIN),
           ...nameProblems('authSecretName', props.authSecretName, NameRule.DNS_SUBDOMAIN),
+          ...labelProblems('labels', props.labels),
           ...(props.storage instanceof Size ? sizeProblems('storage', props.storage, 1024, 'the size of the source\'s data', 'cannot hold a data directory')
             : [problem('storage', `${JSON.stringify(props.storage)} is not a Size`, 'pass a Size, e.g. Size.gibibytes(20)')]),
           ...this.modeProblems(mode, replicas, props.replicas),
