@@ -52,7 +52,7 @@ export { FleetDatabase, PerconaXtraDbBackupFleet, PerconaXtraDbBackupFleetProps 
 export { PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps } from './database/backups/perconaxtradb-backup-plan';
 export {
   ClusterRestoreOptions, MYSQL_DATA_DIR, PerconaXtraDbRestore, PerconaXtraDbRestoreOptions, PerconaXtraDbRestoreProps, POD_ORDINAL,
-  RestoreRule, Snapshot, VolumeAccessMode, VolumeClaimTemplate,
+  RestoreRule, Snapshot, SnapshotInfo, VolumeAccessMode, VolumeClaimTemplate,
 } from './database/restores/perconaxtradb-restore';
 export { CloneDeletionPolicy, CloneMode, KUBEDB_PERCONAXTRADB, PerconaXtraDbClone, PerconaXtraDbCloneProps } from './database/restores/perconaxtradb-clone';
 export { recoveryPointObjective } from './database/observability/recovery-point';

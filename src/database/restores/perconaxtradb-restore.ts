@@ -23,6 +23,16 @@ export const MYSQL_DATA_DIR = '/var/lib/mysql';
 /** The variable Stash replaces with 0, 1, ... in the names of a cluster restore's volume claims. */
 export const POD_ORDINAL = '${POD_ORDINAL}';
 
+/** A snapshot of a Repository, as `kubectl get snapshots -n <namespace> -l repository=<name>` lists it. */
+export interface SnapshotInfo {
+  /** The restic snapshot id (8 or 64 hex digits: the part of the Snapshot's name after the repository name). */
+  readonly id: string;
+  /** When the snapshot was taken (the Snapshot's `creationTimestamp`). */
+  readonly time: Date;
+}
+
+const SNAPSHOT_ID = /^[0-9a-f]{8}$|^[0-9a-f]{64}$/;
+
 /** Which snapshot to restore. */
 export class Snapshot {
   /** The newest snapshot. */
@@ -35,14 +45,40 @@ export class Snapshot {
     return new Snapshot(id);
   }
 
+  /**
+   * Point in time: the newest of `snapshots` taken at or before `time`, chosen at synth time (the
+   * synth never reads the cluster: pass the list, e.g. from `kubectl get snapshots -o json`). Stash
+   * restores a RestoreSession's `rules[].snapshots` by id, so the RestoreSession names that id.
+   * When none qualifies, the restore reports it (the factory never throws).
+   */
+  public static newestNotAfter(time: Date, snapshots: SnapshotInfo[]): Snapshot {
+    if (!(time instanceof Date) || Number.isNaN(time.getTime())) {
+      return new Snapshot('', problem('', `the point in time ${JSON.stringify(time)} is not a valid Date`, 'pass a Date, e.g. new Date("2026-12-01T02:00:00Z")'));
+    }
+    const list = Array.isArray(snapshots) ? snapshots : [];
+    const bad = list.find((s) => typeof s?.id !== 'string' || !SNAPSHOT_ID.test(s.id) || !(s.time instanceof Date) || Number.isNaN(s.time.getTime()));
+    if (bad !== undefined) {
+      return new Snapshot('', problem('', `the snapshot list has ${JSON.stringify(bad)}, which is not { id: <8 or 64 hex digits>, time: <Date> }`, 'pass each snapshot\'s id and creation time as kubectl get snapshots shows them'));
+    }
+    const candidates = list.filter((s) => s.time.getTime() <= time.getTime()).sort((a, b) => b.time.getTime() - a.time.getTime());
+    if (candidates.length === 0) {
+      const oldest = [...list].sort((a, b) => a.time.getTime() - b.time.getTime())[0];
+      return new Snapshot('', problem('', `no snapshot was taken at or before ${time.toISOString()} (${list.length === 0 ? 'the list is empty' : `the oldest of ${list.length} is ${oldest.id} at ${oldest.time.toISOString()}`})`,
+        'choose a later point in time, or pass the Repository\'s full snapshot list (kubectl get snapshots -n <namespace> -l repository=<name> -o json)'));
+    }
+    return new Snapshot(candidates[0].id);
+  }
+
   private constructor(
     /** The value Stash expects in `rules[].snapshots`. */
     public readonly value: string,
+    private readonly unresolved?: string,
   ) {}
 
   /** Problems of the snapshot reference, reported under `field`. */
   public problems(field: string): string[] {
-    if (this.value === 'latest' || /^[0-9a-f]{8}$|^[0-9a-f]{64}$/.test(this.value)) return [];
+    if (this.unresolved !== undefined) return [`${field}${this.unresolved}`];
+    if (this.value === 'latest' || SNAPSHOT_ID.test(this.value)) return [];
     return [problem(field, `"${this.value}" is not a restic snapshot id (8 or 64 lower-case hex digits)`, 'use Snapshot.latest() or the id after the repository name in `kubectl get snapshots`, e.g. Snapshot.id("4bc21d6f")')];
   }
 }

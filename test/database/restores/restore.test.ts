@@ -259,3 +259,42 @@ describe('the restore guard', () => {
     expect(() => Testing.synth(chart)).toThrow('[test/restore] database: the AppBinding "external-db" has a url and no service, so Stash finds no pod to run the restore guard in and the restore would fail. Fix: give the AppBinding a service');
   });
 });
+
+describe('point in time: the newest snapshot not after a time, chosen at synth from a list', () => {
+  // As `kubectl get snapshots -l repository=orders-repo` lists them (name <repo>-<id>, creationTimestamp).
+  const SNAPSHOTS = [
+    { id: '1111aaaa', time: new Date('2026-11-29T02:00:05Z') },
+    { id: '3333cccc', time: new Date('2026-12-01T02:00:07Z') },
+    { id: '2222bbbb', time: new Date('2026-11-30T02:00:04Z') },
+  ];
+
+  test.each([
+    ['between two snapshots: the earlier', '2026-11-30T23:59:00Z', '2222bbbb'],
+    ['exactly at a snapshot: that one', '2026-12-01T02:00:07Z', '3333cccc'],
+    ['after the last: the last', '2027-01-01T00:00:00Z', '3333cccc'],
+  ])('%s', (_name, time, id) => {
+    expect(restoreOf({ snapshot: Snapshot.newestNotAfter(new Date(time), SNAPSHOTS) }).spec.target.rules).toEqual([{ snapshots: [id] }]);
+  });
+
+  test('a cluster restore and a rule take it too', () => {
+    const pit = Snapshot.newestNotAfter(new Date('2026-11-30T12:00:00Z'), SNAPSHOTS);
+    expect(restoreOf({ database: 'restored-xtradb-cluster', cluster: CLUSTER, snapshot: pit }).spec.target.rules).toEqual([{ targetHosts: [], sourceHost: 'host-0', snapshots: ['2222bbbb'] }]);
+    expect(restoreOf({ overwrite: true, rules: [{ snapshots: [pit] }] }).spec.target.rules).toEqual([{ snapshots: ['2222bbbb'] }]);
+  });
+
+  test.each([
+    ['a time before every snapshot', new Date('2026-11-01T00:00:00Z'), SNAPSHOTS,
+      '[test/restore] rules[0].snapshots: no snapshot was taken at or before 2026-11-01T00:00:00.000Z (the oldest of 3 is 1111aaaa at 2026-11-29T02:00:05.000Z). Fix: choose a later point in time, or pass the Repository\'s full snapshot list (kubectl get snapshots -n <namespace> -l repository=<name> -o json).'],
+    ['an empty list', new Date('2026-12-01T00:00:00Z'), [],
+      '[test/restore] rules[0].snapshots: no snapshot was taken at or before 2026-12-01T00:00:00.000Z (the list is empty). Fix: choose a later point in time'],
+    ['an invalid time', new Date('yesterday'), SNAPSHOTS, '[test/restore] rules[0].snapshots: the point in time null is not a valid Date. Fix: pass a Date'],
+    ['a snapshot without a valid id', new Date('2026-12-01T00:00:00Z'), [{ id: 'latest', time: new Date() }], /rules\[0\]\.snapshots: the snapshot list has .*"latest".*, which is not \{ id: <8 or 64 hex digits>, time: <Date> \}/],
+  ])('refuses %s', (_name, time, list, message) => {
+    expect(() => Testing.synth(restoreChart({ snapshot: Snapshot.newestNotAfter(time, list) }))).toThrow(message);
+  });
+
+  test('the factory never throws, whatever it is given (from JavaScript)', () => {
+    expect(() => Snapshot.newestNotAfter(undefined as unknown as Date, undefined as unknown as [])).not.toThrow();
+    expect(() => Snapshot.newestNotAfter(new Date(), [null as any])).not.toThrow();
+  });
+});
