@@ -22,6 +22,7 @@ const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 export const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 const QUANTITY = '^[0-9]+(Ki|Mi|Gi|Ti)$';
+const RFC3339 = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$';
 const CPU = '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$';
 const S3_BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 const GCS_BUCKET = '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$';
@@ -224,6 +225,8 @@ function patternFixes(): { [pattern: string]: string } {
     [LABEL_VALUE]: 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
     ['^[0-9]+\\.[0-9]+(\\..+)?$']: 'give the database\'s version, e.g. "8.0.36"',
     ['^(latest|[0-9a-f]{8}|[0-9a-f]{64})$']: 'write latest, or the 8- or 64-character snapshot id that `kubectl get snapshots` shows',
+    ['^([0-9a-f]{8}|[0-9a-f]{64})$']: 'write the 8- or 64-character snapshot id that `kubectl get snapshots` shows after the repository name',
+    [RFC3339]: 'write an RFC 3339 time with a zone, e.g. "2026-12-01T02:00:00Z" or "2026-12-01T03:00:00+01:00"',
     ['^/']: 'give an absolute path, starting with "/"',
     ['\\S']: 'give the arguments, or remove the key',
     [REST_URL]: 'write an http:// or https:// URL with the repository path, e.g. "https://rest.storage.svc:8000/${NAME_VAR}"',
@@ -288,6 +291,11 @@ function rawValuesSchema(): JsonSchema {
             name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
           }, { required: ['name'] }),
           snapshot: str('latest, or a restic snapshot id.', { pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' }),
+          snapshotNotAfter: str('Point in time (RFC 3339): restore the newest of snapshots taken at or before it, chosen when the chart renders (instead of snapshot).', { pattern: RFC3339 }),
+          snapshots: d('The Repository\'s snapshots for snapshotNotAfter, as kubectl get snapshots lists them (id, and creationTimestamp as time).', {
+            type: 'array',
+            items: object('One snapshot.', { id: str('restic snapshot id.', { pattern: '^([0-9a-f]{8}|[0-9a-f]{64})$' }), time: str('When it was taken (RFC 3339).', { pattern: RFC3339 }) }, { required: ['id', 'time'] }),
+          }),
           rules: d('Which snapshots go to which restore hosts (instead of snapshot): the RestoreSession\'s target.rules.', {
             type: 'array',
             items: object('One rule.', {
@@ -341,6 +349,11 @@ function rawValuesSchema(): JsonSchema {
           deletionPolicy: str('What KubeDB does with the data when the PerconaXtraDB is deleted (default Halt: keep the volumes).', { enum: Object.values(CloneDeletionPolicy) }),
           authSecretName: str('The source\'s auth Secret (a dump restores its root password).', { pattern: DNS_SUBDOMAIN }),
           snapshot: str('latest, or a restic snapshot id.', { pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' }),
+          snapshotNotAfter: str('Point in time (RFC 3339): restore the newest of snapshots taken at or before it, chosen when the chart renders (instead of snapshot).', { pattern: RFC3339 }),
+          snapshots: d('The Repository\'s snapshots for snapshotNotAfter, as kubectl get snapshots lists them (id, and creationTimestamp as time).', {
+            type: 'array',
+            items: object('One snapshot.', { id: str('restic snapshot id.', { pattern: '^([0-9a-f]{8}|[0-9a-f]{64})$' }), time: str('When it was taken (RFC 3339).', { pattern: RFC3339 }) }, { required: ['id', 'time'] }),
+          }),
           restoreName: str('Name of the RestoreSession (default: <name>-restore).', { pattern: DNS_LABEL, maxLength: 63 }),
         }, { required: ['name', 'storage'] }),
       }),

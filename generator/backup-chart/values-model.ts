@@ -263,6 +263,14 @@ function snapshotOf(s: any): Snapshot {
   return s === 'latest' ? Snapshot.latest() : Snapshot.id(String(s));
 }
 
+/** The snapshot of a restore or clone entry: `snapshot`, or the newest of `snapshots` not after `snapshotNotAfter`. */
+function snapshotChoiceOf(r: any): Snapshot | undefined {
+  if (r.snapshotNotAfter !== undefined) {
+    return Snapshot.newestNotAfter(new Date(r.snapshotNotAfter), (r.snapshots ?? []).map((s: any) => ({ id: String(s?.id), time: new Date(s?.time) })));
+  }
+  return r.snapshot !== undefined ? snapshotOf(r.snapshot) : undefined;
+}
+
 /** The TempDir of a values `tempDir:` (`medium`, `sizeLimit`, `disableCaching`). */
 export function tempDirOf(t: any): TempDir | undefined {
   if (!t) return undefined;
@@ -447,9 +455,13 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       problems.push(problem(`${entry}.version`, 'is missing', 'give the version of the backed-up database, e.g. "8.0.36"'));
       return;
     }
+    if (r.snapshotNotAfter !== undefined && r.snapshot !== undefined) {
+      problems.push(problem(`${entry}.snapshotNotAfter`, 'is set together with snapshot', 'keep one of them'));
+      return;
+    }
     const timeout = durationOf(r.timeout, `${entry}.timeout`, problems);
     // Without values rules the construct's one rule carries the values `snapshot`.
-    renames.set(entry, { entry, fields: { 'repository': 'from', ...(r.rules === undefined ? { 'rules[0].snapshots': 'snapshot' } : {}) } });
+    renames.set(entry, { entry, fields: { 'repository': 'from', ...(r.rules === undefined ? { 'rules[0].snapshots': r.snapshotNotAfter !== undefined ? 'snapshotNotAfter' : 'snapshot' } : {}) } });
     const c = r.cluster;
     new PerconaXtraDbRestore(chart, entry, {
       name: r.name,
@@ -459,7 +471,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       database: r.database,
       version: String(version),
       repository,
-      snapshot: r.snapshot !== undefined ? snapshotOf(r.snapshot) : undefined,
+      snapshot: snapshotChoiceOf(r),
       rules: Array.isArray(r.rules) ? r.rules.map((rule: any) => ({
         sourceHost: rule?.sourceHost, targetHosts: rule?.targetHosts, snapshots: Array.isArray(rule?.snapshots) ? rule.snapshots.map(snapshotOf) : undefined,
       })) : undefined,
@@ -514,7 +526,11 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       problems.push(problem(`${entry}.version`, 'is missing', 'give the version of the backed-up database, e.g. "8.0.36"'));
       return;
     }
-    renames.set(entry, { entry, fields: { 'Restore.repository': 'from', 'Restore.rules[0].snapshots': 'snapshot', 'Restore.version': 'version' } });
+    if (c.snapshotNotAfter !== undefined && c.snapshot !== undefined) {
+      problems.push(problem(`${entry}.snapshotNotAfter`, 'is set together with snapshot', 'keep one of them'));
+      return;
+    }
+    renames.set(entry, { entry, fields: { 'Restore.repository': 'from', 'rules[0].snapshots': c.snapshotNotAfter !== undefined ? 'snapshotNotAfter' : 'snapshot', 'Restore.version': 'version' } });
     new PerconaXtraDbClone(chart, entry, {
       name: c.name,
       namespace,
@@ -527,7 +543,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       storageClassName: c.storageClassName,
       deletionPolicy: c.deletionPolicy as CloneDeletionPolicy | undefined,
       authSecretName: c.authSecretName,
-      snapshot: c.snapshot !== undefined ? snapshotOf(c.snapshot) : undefined,
+      snapshot: snapshotChoiceOf(c),
       restoreName: c.restoreName,
     });
   });
