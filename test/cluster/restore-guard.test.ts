@@ -4,6 +4,8 @@
  * - the per-database chart installed, uninstalled and installed again creates the same
  *   RestoreSession twice (a new object, a new uid: what the operator would run again), with the
  *   guard's hooks in it both times, as rendered;
+ * - clones (KubeDB's PerconaXtraDB CRD installed from the reference) and their guarded restores are
+ *   stored as the chart rendered them;
  * - the restore Job's ServiceAccount, bound to the operator's own `stash-restore-job` ClusterRole
  *   (upstream rules, support/upstream-job-rbac.ts), may do everything `stash run-hook` does to run
  *   the guard in the database's pod: get the AppBinding, its Service's Endpoints and the pod, and
@@ -16,12 +18,13 @@ import { stringify } from 'yaml';
 import { Cluster, startCluster } from './harness';
 import { findHelm, HelmBinary } from '../support/helm';
 import { reviewAccess, serviceAccountUser, describeAccess, Access } from './support/access';
-import { helmOnOk } from './support/helm';
+import { helmOnOk, releaseManifest } from './support/helm';
 import { waitEstablished } from './support/objects';
 import { BACKUP_CHART_DIR, DIST_DIR, requireArtifact } from './support/repo';
 import { UPSTREAM_JOB_CLUSTER_ROLES } from './support/upstream-job-rbac';
 import { asList, readYamlFile } from './support/yaml';
 import { standaloneGuardScript } from '../../src/database/restores/restore-guard';
+import { describeWithReference, kubedbCrds } from '../support/reference';
 
 const NS = 'shop';
 const VALUES = {
@@ -40,7 +43,17 @@ const VALUES = {
   ],
 };
 
-describe('the restore guard on a real kube-apiserver', () => {
+const CLONES = {
+  ...VALUES,
+  restores: [],
+  clones: [
+    { name: 'orders-copy', from: 'orders', storage: '20Gi', authSecretName: 'orders-auth', snapshot: '4bc21d6f' },
+    { name: 'orders-cluster-copy', from: 'orders', mode: 'Cluster', storage: '10Gi', storageClassName: 'standard', deletionPolicy: 'WipeOut',
+      snapshotNotAfter: '2026-12-01T00:00:00Z', snapshots: [{ id: '2222bbbb', time: '2026-11-30T02:00:04Z' }, { id: '3333cccc', time: '2026-12-01T02:00:07Z' }] },
+  ],
+};
+
+describeWithReference('the restore guard on a real kube-apiserver', () => {
   let cluster: Cluster;
   let helm: HelmBinary;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-restore-guard-'));
@@ -51,7 +64,10 @@ describe('the restore guard on a real kube-apiserver', () => {
     helm = findHelm(3);
     cluster = await startCluster();
     await cluster.kubectl(['apply', '--server-side', '-f', crdsFile]);
-    await waitEstablished(cluster, readYamlFile(crdsFile).map((c: any) => c.metadata.name));
+    // KubeDB's own CRDs (PerconaXtraDB, PerconaXtraDBVersion), as KubeDB installs them.
+    const kubedb = [...kubedbCrds().values()];
+    await cluster.kubectl(['apply', '--server-side', '-f', '-'], { input: asList(kubedb) });
+    await waitEstablished(cluster, [...readYamlFile(crdsFile), ...kubedb].map((c: any) => c.metadata.name));
     await cluster.createNamespace(NS);
     fs.writeFileSync(valuesFile, stringify(VALUES));
   });
@@ -83,6 +99,27 @@ describe('the restore guard on a real kube-apiserver', () => {
       });
     }
   }, 180_000);
+
+  test('clones and their guarded restores are stored as rendered (KubeDB\'s CRD accepts the PerconaXtraDB objects)', async () => {
+    const file = path.join(tmp, 'clones.yaml');
+    fs.writeFileSync(file, stringify(CLONES));
+    await cluster.createNamespace('sandbox');
+    await helmOnOk(cluster, ['install', 'sandbox-clones', BACKUP_CHART_DIR, '--namespace', 'sandbox', '-f', file], helm);
+    const rendered = (await releaseManifest(cluster, 'sandbox-clones', 'sandbox')).filter((o) => ['PerconaXtraDB', 'RestoreSession'].includes(o.kind));
+    expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'PerconaXtraDB/orders-cluster-copy', 'PerconaXtraDB/orders-copy', 'RestoreSession/orders-cluster-copy-restore', 'RestoreSession/orders-copy-restore']);
+    for (const o of rendered) {
+      const stored = JSON.parse(await cluster.kubectl(['get', o.kind === 'PerconaXtraDB' ? 'perconaxtradbs.kubedb.com' : 'restoresessions.stash.appscode.com', o.metadata.name, '-n', 'sandbox', '-o', 'json']));
+      // Stored as rendered: nothing pruned (the server may only add its defaults).
+      expect(stored.spec).toMatchObject(o.spec);
+    }
+    const copy = rendered.find((o) => o.kind === 'RestoreSession' && o.metadata.name === 'orders-copy-restore');
+    expect(copy.spec.hooks.preRestore.exec.command.slice(3)).toEqual(['stash-pxc-guard', 'check', 'sandbox/orders-copy-restore']);
+    const clusterCopy = rendered.find((o) => o.kind === 'RestoreSession' && o.metadata.name === 'orders-cluster-copy-restore');
+    expect(clusterCopy.spec.target.rules).toEqual([{ targetHosts: [], sourceHost: 'host-0', snapshots: ['2222bbbb'] }]);
+    const db = rendered.find((o) => o.kind === 'PerconaXtraDB' && o.metadata.name === 'orders-cluster-copy');
+    expect(db.spec).toMatchObject({ replicas: 3, init: { waitForInitialRestore: true }, deletionPolicy: 'WipeOut' });
+  }, 120_000);
 
   test('the restore Job\'s RBAC, as the operator grants it, is enough to run the guard in the database\'s pod', async () => {
     // The operator names the Job's ServiceAccount restoresession-<name>-0 (stash-operator-output) and binds it to stash-restore-job.
