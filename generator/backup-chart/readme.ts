@@ -96,6 +96,27 @@ removing the entry later does not delete a finished RestoreSession mid-run; unde
 HelmRelease owns what the chart renders: keep the entry until the restore has finished (\`kubectl get
 restoresession -w\`) and then remove it, or annotate it with \`helm.sh/resource-policy: keep\`.
 
+## Clones
+
+A clone is a new database from a backup: a KubeDB \`PerconaXtraDB\` with
+\`init.waitForInitialRestore: true\` and the guarded RestoreSession into it (\`PerconaXtraDbClone\`).
+
+\`\`\`yaml
+clones:
+  - name: orders-copy                      # the new database
+    from: orders                           # or repository: { name, namespace }
+    storage: 20Gi
+    authSecretName: orders-auth            # the source's auth Secret
+    # mode: Cluster, replicas: 3           # a cluster, from a cluster backup
+    snapshotNotAfter: "2026-12-01T02:00:00Z"   # point in time, from the list below
+    snapshots:
+      - { id: 2222bbbb, time: "2026-11-30T02:00:04Z" }
+      - { id: 3333cccc, time: "2026-12-01T02:00:07Z" }
+\`\`\`
+
+\`snapshotNotAfter\` (restores take it too) picks the newest listed snapshot taken at or before
+that time when the chart renders; none is a rendering error.
+
 ## Storage Secret
 
 Never commit credentials. Create the Secret out of band, or let the chart render it from values
