@@ -278,7 +278,7 @@ function rawValuesSchema(): JsonSchema {
           ...settings,
         }, { required: ['name'] }),
       }),
-      restores: d('On-demand restores: one RestoreSession each, named by `name` (re-rendering never creates a second one).', {
+      restores: d('On-demand restores: one RestoreSession each, named by `name` (re-rendering never creates a second one; a standalone restore is guarded: it refuses a database that holds data or that it already restored, unless overwrite).', {
         type: 'array',
         items: object('One restore.', {
           name: str('RestoreSession name.', { pattern: DNS_LABEL, maxLength: 63 }),
