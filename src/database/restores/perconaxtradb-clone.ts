@@ -11,7 +11,7 @@ import { RuntimeSettings } from '../jobs/runtime-settings';
 import { PerconaXtraDbRestore, POD_ORDINAL, Snapshot } from './perconaxtradb-restore';
 
 /** The KubeDB kind a clone creates (`kubedb.com/v1`, served and stored by KubeDB's CRD). */
-export const KUBEDB_PERCONAXTRADB = { apiVersion: 'kubedb.com/v1', kind: 'PerconaXtraDB' } as const;
+const KUBEDB_PERCONAXTRADB = { apiVersion: 'kubedb.com/v1', kind: 'PerconaXtraDB' } as const;
 
 /** Whether the clone is one server or a Galera cluster; it must match how the source was backed up. */
 export enum CloneMode {
