@@ -5,8 +5,9 @@
  *
  * Secure by default: the backup Job runs with the Pod Security "restricted" security context
  * (non-root 65534, no privilege escalation, no capability, RuntimeDefault seccomp). Here it is
- * also confined by a NetworkPolicy: DNS, the API server, the Pushgateway, the database's pods on
- * 3306 and the MinIO namespace on the pods' port 9000 (MinIO's Service maps 443 to it).
+ * also confined by a NetworkPolicy: DNS, the API server, the operator's license endpoint and
+ * Pushgateway (the operator of dist/install.yaml: namespace `stash`), the database's pods on 3306
+ * and the MinIO namespace on the pods' port 9000 (MinIO's Service maps 443 to it).
  */
 import { App, Chart } from 'cdk8s';
 import { Backend, PerconaXtraDbBackupPlan, RetentionPolicy, Schedule } from '../src';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the pinned Helm 3, Helm 4 and promtool binaries from their Go modules (through the Go
+# Installs the pinned Helm 3, Helm 4, promtool, Pushgateway and cyclonus binaries from their Go modules (through the Go
 # module proxy) into the tools cache, once; later runs only check the version stamps (no Go needed). The
 # tests look for them there (or on PATH). Also installs Debian's MariaDB server for the SQL suites
 # where it may (root with apt-get).
@@ -15,6 +15,8 @@ HELM4_VERSION=v4.3.1
 PROMTOOL_VERSION=v0.316.0
 # The Pushgateway the drills push to in the host-run drill tests (the one Stash runs beside its operator).
 PUSHGATEWAY_VERSION=v1.11.5
+# cyclonus judges the Jobs' NetworkPolicies offline (`analyze --mode query-traffic`); about 5 minutes cold.
+CYCLONUS_VERSION=v0.5.6
 CACHE="${STASH_PXC_CACHE:-$HOME/.cache/stash-pxc}"
 BIN="$CACHE/tools/bin"
 optional=false
@@ -68,6 +70,7 @@ TOOLS=(
   "helm4  helm.sh/helm/v4@$HELM4_VERSION  cmd/helm"
   "promtool  github.com/prometheus/prometheus@$PROMTOOL_VERSION  cmd/promtool"
   "pushgateway  github.com/prometheus/pushgateway@$PUSHGATEWAY_VERSION  ."
+  "cyclonus  github.com/mattfenwick/cyclonus@$CYCLONUS_VERSION  cmd/cyclonus"
 )
 
 needed=()
@@ -79,7 +82,7 @@ done
 if [ ${#needed[@]} -gt 0 ]; then
   GO=$(find_go || true)
   if [ -z "$GO" ]; then
-    echo "install-tools: no Go toolchain, so Helm 3/4 and promtool cannot be built: install Go (https://go.dev/dl/, or set GO=/path/to/go) and run \`bash scripts/install-tools.sh\`" >&2
+    echo "install-tools: no Go toolchain, so Helm 3/4, promtool, the Pushgateway and cyclonus cannot be built: install Go (https://go.dev/dl/, or set GO=/path/to/go) and run \`bash scripts/install-tools.sh\`" >&2
     $optional && exit 0
     exit 1
   fi
@@ -91,4 +94,4 @@ if [ ${#needed[@]} -gt 0 ]; then
 fi
 echo "install-tools: helm $("$BIN/helm" version --short), helm4 $("$BIN/helm4" version --short)," \
   "promtool $(cat "$BIN/promtool.version") (module version; a go-installed promtool reports none)," \
-  "pushgateway $(cat "$BIN/pushgateway.version") in $BIN"
+  "pushgateway $(cat "$BIN/pushgateway.version"), cyclonus $(cat "$BIN/cyclonus.version") in $BIN"

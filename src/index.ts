@@ -9,7 +9,7 @@
 export * as api from './api';
 
 // The core every construct stands on.
-export { IStashObjectRef, StashObject, StashObjectIdentity, StashObjectOptions } from './core/stash-object';
+export { ExistingObjectOptions, IStashObjectRef, StashObject, StashObjectIdentity, StashObjectOptions } from './core/stash-object';
 export { manifestProblems, schemaFor } from './core/validation/crd-check';
 export { cronViolation, ParsedCron, parseCron } from './core/validation/cron';
 export { annotationProblems, labelProblems } from './core/validation/metadata';

@@ -11,12 +11,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
+import { CRON_MACROS } from '../../src/core/validation/cron';
 import { MAX_GO_DURATION_MS } from '../../src/core/validation/quantities';
 import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/database/storage/backend';
 import {
   clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src/database/jobs/job-security';
 import { KUBEDB_PERCONAXTRADB_CONTAINER, standaloneGuardScript } from '../../src/database/restores/restore-guard';
+import { INSTALL_OPERATOR_POD_LABELS, OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } from '../../src/api/stash/operator';
+import {
+  DEFAULT_DNS, GALERA_PORT, INVOKER_LABEL, KUBEDB_POD_NAME, MYSQL_PORT, SST_PORT, STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
+} from '../../src/database/jobs/backup-network-policy';
 import { REPO_ROOT } from '../paths';
 import { DNS_SUBDOMAIN } from './schema';
 import { BACKUP_CHART_NAME, RETENTION_RULES, SETTING_KEYS } from './values-model';
@@ -53,6 +58,22 @@ function secretKeyTable(): object {
   return { base, swift, swiftDefaultAuth: SwiftAuth.KEYSTONE_V3, restBasicAuth, customCaCertificate };
 }
 
+/** What the Jobs' NetworkPolicies are made of: Stash's pod labels, the ports, the default peers. */
+function jobNetworkFacts(): object {
+  return {
+    managedBy: STASH_MANAGED_BY,
+    components: { backup: STASH_BACKUP_COMPONENT, restore: STASH_RESTORE_COMPONENT },
+    invokerLabel: INVOKER_LABEL,
+    operatorPorts: [OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT],
+    installChartName: INSTALL_OPERATOR_POD_LABELS['app.kubernetes.io/name'],
+    dnsPodLabels: DEFAULT_DNS.podLabels,
+    kubedbPodName: KUBEDB_POD_NAME,
+    databasePort: MYSQL_PORT,
+    galeraPort: GALERA_PORT,
+    sstPort: SST_PORT,
+  };
+}
+
 /** A define whose body is `text` as it is (JSON or a pattern: no template actions in it). */
 function define(name: string, doc: string, text: string): string {
   if (text.includes('{{')) throw new Error(`the ${name} define would contain template delimiters`);
@@ -70,9 +91,11 @@ export function backupGeneratedTpl(): string {
     define('jobSecurityDefaults', "The library's container and pod security contexts of each Job kind (JSON).", JSON.stringify(jobSecurityDefaults())),
     define('settingKeys', 'The settings a database takes from defaults unless it sets them itself (JSON).', JSON.stringify(SETTING_KEYS)),
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
+    define('cronMacros', 'The cron macros the CronJob controller expands (JSON list).', JSON.stringify(Object.keys(CRON_MACROS))),
     define('maxGoDurationMs', "Go's longest duration in milliseconds.", String(MAX_GO_DURATION_MS)),
     define('restoreGuard', "The restore guard's shell script and the container it runs in by default (JSON; the constructs' src/database/restores/guard/standalone.sh).",
       JSON.stringify({ script: standaloneGuardScript(), container: KUBEDB_PERCONAXTRADB_CONTAINER })),
+    define('jobNetworkFacts', "What the Jobs' NetworkPolicies are made of: Stash's pod labels, ports, default peers (JSON).", JSON.stringify(jobNetworkFacts())),
   ].join('\n');
 }
 

@@ -117,6 +117,31 @@ clones:
 \`snapshotNotAfter\` (restores take it too) picks the newest listed snapshot taken at or before
 that time when the chart renders; none is a rendering error.
 
+## Network policies
+
+\`networkPolicy.enabled: true\` confines the Jobs of every backup and restore with a NetworkPolicy
+\`<backup or restore>-jobs\`, as \`BackupNetworkPolicy\` does in TypeScript: no ingress (but the SST
+stream of a database marked \`galera: true\`, from its members on 4444), and egress only to the
+cluster DNS, the API server (\`apiServerCidrs\`, required: the endpoints'
+addresses from \`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes\`),
+the stash-pxc operator's pod (its license endpoint, which every Job calls first: the Service's 443,
+pod port 8443; and the Pushgateway, 56789), the database (3306, and 4567 with \`galera\`) and the
+object store. The operator's pod is the install chart's: \`app.kubernetes.io/name: stash-pxc\`,
+\`app.kubernetes.io/instance: <operatorRelease>\` in \`operatorNamespace\` (default: release
+\`stash\` in namespace \`stash\`, as the install README and \`dist/install.yaml\` put it); give
+\`operatorPodLabels\` for another install. The BackupConfigurations and RestoreSessions then carry
+\`stash-pxc/invoker: <name>\`, which Stash copies to their Jobs' pods and the policy selects.
+NetworkPolicies only work where the CNI enforces them.
+
+\`\`\`yaml
+networkPolicy:
+  enabled: true
+  apiServerCidrs: ["10.0.0.1/32"]
+databases:
+  - name: sample-xtradb-cluster
+    galera: true
+\`\`\`
+
 ## Storage Secret
 
 Never commit credentials. Create the Secret out of band, or let the chart render it from values
@@ -139,7 +164,10 @@ the values path:
   not the fix: the key's description in the schema (and in the table below) ends with
   "Fix if refused: ...", which says what to write.
 - The templates fail with \`<values path>: <what>. Fix: <how>.\`, as the constructs word it, for
-  what a schema cannot say: a version without an addon Task; a cron that never fires (a
+  what a schema cannot say, and in place of the schema where they say it better (the schema
+  takes any string for a cron, a version and a REST URL, so that Helm shows the fix): a version
+  without an addon Task; a cron with other than five fields, a time zone or an unknown macro; a
+  cron that never fires (a
   day-of-month none of the chosen months has, with months as numbers, ranges, steps or names),
   numbers, ranges and steps out of range, \`@every\` without exactly one space or with a duration
   that is not a positive Go duration within range; a spread window of zero length; endpoint and
@@ -147,10 +175,15 @@ the values path:
   service refuses (S3 names like IP addresses or with \`..\`, \`.-\`, \`-.\`; GCS names with
   \`goog\`/\`google\`; Azure \`--\`; B2 \`b2-\`; Swift \`/\`); CPU under 1m and requests above
   limits; a variable in both \`env\` and \`secretEnv\`; a tempDir under 1Mi; a cluster restore
-  claim without \`\${POD_ORDINAL}\`, with another variable, or whose name for the last member is
-  no DNS-1123 subdomain; a restore into a database this release backs up; a restore from a
-  database the release does not back up, or from another namespace its \`usagePolicy\` does not
-  allow; a database listed twice; missing Secret keys.
+  claim without \`\${POD_ORDINAL}\`, with another variable, not ending in \`-\${POD_ORDINAL}\`,
+  named \`data-<another database>-\${POD_ORDINAL}\` (KubeDB mounts \`data-<database>-<ordinal>\`), or
+  whose name for the last member is no DNS-1123 subdomain; a restore into a database this release
+  backs up; a restore from a database the release does not back up, or from another namespace
+  its \`usagePolicy\` does not allow; a database listed twice; two databases in one repository
+  location (prefixes equal once slashes are normalised, one inside the other, or no prefix
+  beside any prefix in the same bucket), and a blueprint prefix pattern that can reach a
+  database's location; missing Secret keys; a network policy without the API server's
+  addresses, or with an address that is no CIDR.
 
 ## Values
 

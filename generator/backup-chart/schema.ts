@@ -10,7 +10,6 @@ import { HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/hook';
 import { VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
 import { CloneDeletionPolicy, CloneMode } from '../../src/database/restores/perconaxtradb-clone';
 import { IoNiceClass } from '../../src/database/jobs/runtime-settings';
-import { CRON_MACROS } from '../../src/core/validation/cron';
 import { GO_DURATION_PATTERN } from './durations';
 import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS, versionLines } from './values-model';
 
@@ -28,15 +27,11 @@ const S3_BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 const GCS_BUCKET = '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$';
 const AZURE_CONTAINER = '^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$';
 const B2_BUCKET = '^[A-Za-z0-9-]{6,50}$';
-// The scheme is case-insensitive, as the URL parser the constructs use takes it.
-const REST_URL = '^[hH][tT][tT][pP][sS]?://';
 const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
-// Macros, "@every" (its duration the templates check, with a fix) or five fields; surrounding
-// whitespace is trimmed, as the constructs trim it.
-const CRON = `^\\s*(${Object.keys(CRON_MACROS).join('|')}|@every.*|[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+\\s+[^\\s]+)\\s*$`;
+const CIDR = '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/[0-9]{1,3})$';
 
 const d = (description: string, schema: JsonSchema): JsonSchema => ({ description, ...schema });
 const str = (description: string, extra: JsonSchema = {}): JsonSchema => d(description, { type: 'string', ...extra });
@@ -71,7 +66,8 @@ function backendSchema(): JsonSchema {
     }, { required: ['container'] }),
     b2: object('Backblaze B2.', { bucket: str('Bucket name.', { pattern: B2_BUCKET }), maxConnections }, { required: ['bucket'] }),
     rest: object(`restic REST server; \`url\` may hold ${NAMESPACE_VAR} and ${NAME_VAR}.`, {
-      url: str('Server URL with the repository path.', { pattern: REST_URL }),
+      // Type only: the template checks the URL (scheme, host, port, credentials) and says the fix.
+      url: str('Server URL with the repository path.'),
       basicAuth: bool('HTTP basic auth (REST_SERVER_USERNAME, REST_SERVER_PASSWORD).'),
       customCaCertificate: bool('The server\'s CA is in the storage Secret under CA_CERT_DATA.'),
     }, { required: ['url'] }),
@@ -91,7 +87,8 @@ function backendSchema(): JsonSchema {
 
 function scheduleSchema(): JsonSchema {
   return object('When backups run: `cron`, or a spread `window` (each database gets a stable start inside it from a hash of namespace/name, as `Schedule.spread`).', {
-    cron: str('Cron expression (5 fields or a macro such as @daily).', { pattern: CRON }),
+    // Any string: the template checks the cron as the constructs do and says the fix (a schema pattern would be shown first, without it).
+    cron: str('Cron expression (5 fields or a macro such as @daily).'),
     window: object('A window to spread starts over.', {
       start: str('Earliest start, HH:MM.', { pattern: HHMM }),
       end: str('End (exclusive), HH:MM; before start crosses midnight.', { pattern: HHMM }),
@@ -182,7 +179,8 @@ function usagePolicySchema(): JsonSchema {
 function settingsProperties(): { [k: string]: JsonSchema } {
   const lines = versionLines().join(', ');
   return {
-    version: str(`Database version, e.g. 8.0.36 (addon lines ${lines}).`, { pattern: '^[0-9]+\\.[0-9]+(\\..+)?$' }),
+    // Type only: the template refuses a version outside the addon's lines and names them in the fix.
+    version: str(`Database version, e.g. 8.0.36 (addon lines ${lines}).`),
     backend: backendSchema(),
     storageSecretName: str('Secret (in the database\'s namespace) with RESTIC_PASSWORD and the backend credentials.', { pattern: `^$|${DNS_SUBDOMAIN}` }),
     prefix: str(`Prefix (subPath for local) of each Repository; ${NAMESPACE_VAR} and ${NAME_VAR} are replaced. Keep it unique per database.`),
@@ -218,18 +216,16 @@ function patternFixes(): { [pattern: string]: string } {
     [QUANTITY]: 'write a whole number with Ki, Mi, Gi or Ti, e.g. 512Mi or 10Gi',
     [CPU]: 'write millicores such as 500m, or cores such as 2 or 0.5',
     [HHMM]: 'write HH:MM from 00:00 to 23:59',
-    [CRON]: 'write five fields "minute hour day-of-month month day-of-week" (e.g. "30 2 * * MON-FRI"), a macro such as "@daily", or "@every 6h"',
+    [CIDR]: 'write an address with its prefix length, e.g. "10.0.0.10/32"',
     [GO_DURATION_PATTERN]: 'write hours, minutes and seconds such as 2h, 90m or 1h30m',
     [ENV_NAME]: 'use letters, digits, "-", "_" and ".", not starting with a digit',
     [QUALIFIED_NAME]: 'use an optional DNS prefix and "/", then letters, digits, "-", "_" and "." (at most 63), e.g. example.com/team',
     [LABEL_VALUE]: 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
-    ['^[0-9]+\\.[0-9]+(\\..+)?$']: 'give the database\'s version, e.g. "8.0.36"',
     ['^(latest|[0-9a-f]{8}|[0-9a-f]{64})$']: 'write latest, or the 8- or 64-character snapshot id that `kubectl get snapshots` shows',
     ['^([0-9a-f]{8}|[0-9a-f]{64})$']: 'write the 8- or 64-character snapshot id that `kubectl get snapshots` shows after the repository name',
     [RFC3339]: 'write an RFC 3339 time with a zone, e.g. "2026-12-01T02:00:00Z" or "2026-12-01T03:00:00+01:00"',
     ['^/']: 'give an absolute path, starting with "/"',
     ['\\S']: 'give the arguments, or remove the key',
-    [REST_URL]: 'write an http:// or https:// URL with the repository path, e.g. "https://rest.storage.svc:8000/${NAME_VAR}"',
     [S3_BUCKET]: 'use the exact name of an existing bucket: 3 to 63 lower-case letters, digits, "." and "-", starting and ending with a letter or digit',
     [GCS_BUCKET]: 'use the exact name of an existing bucket: lower-case letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
     [AZURE_CONTAINER]: 'use the exact name of an existing container: 3 to 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
@@ -275,6 +271,7 @@ function rawValuesSchema(): JsonSchema {
           name: str('AppBinding name (for KubeDB, the PerconaXtraDB name).', { pattern: DNS_LABEL, maxLength: 56 }),
           namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
           enabled: bool('false leaves the database out (its objects are removed; a kept Repository stays).'),
+          galera: bool('The database is a Galera cluster (backed up through garbd): with networkPolicy, its backup Jobs also reach the members on 4567 and take the donor\'s SST stream on 4444.'),
           ...settings,
         }, { required: ['name'] }),
       }),
@@ -284,7 +281,7 @@ function rawValuesSchema(): JsonSchema {
           name: str('RestoreSession name.', { pattern: DNS_LABEL, maxLength: 63 }),
           database: str('AppBinding to restore into (for a new KubeDB database, its name).', { pattern: DNS_LABEL, maxLength: 63 }),
           namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
-          version: str('Version of the backed-up database (default: the `from` database\'s).', { pattern: '^[0-9]+\\.[0-9]+(\\..+)?$' }),
+          version: str('Version of the backed-up database (default: the `from` database\'s).'),
           from: str('A database of this release to restore from (its Repository).', { pattern: DNS_LABEL }),
           fromNamespace: str('Namespace of the `from` database (default: the restore\'s).', { pattern: DNS_LABEL }),
           repository: object('A Repository by name instead of `from` (e.g. one a removed database left).', {
@@ -336,7 +333,7 @@ function rawValuesSchema(): JsonSchema {
         items: object('One clone.', {
           name: str('Name of the new database (the PerconaXtraDB and its AppBinding).', { pattern: DNS_LABEL, maxLength: 63 }),
           namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
-          version: str('Version (default: the `from` database\'s): KubeDB\'s PerconaXtraDBVersion and the addon Task line.', { pattern: '^[0-9]+\\.[0-9]+(\\..+)?$' }),
+          version: str('Version (default: the `from` database\'s): KubeDB\'s PerconaXtraDBVersion and the addon Task line.'),
           from: str('A database of this release to clone (its Repository).', { pattern: DNS_LABEL }),
           fromNamespace: str('Namespace of the `from` database (default: the clone\'s).', { pattern: DNS_LABEL }),
           repository: object('A Repository by name instead of `from`.', {
@@ -380,6 +377,18 @@ function rawValuesSchema(): JsonSchema {
       storageSecret: object('Render the storage Secret in each database namespace. Only with values given at install time (--set-file), never committed.', {
         create: bool('Render it.'),
         data: stringMap('Keys (RESTIC_PASSWORD and the backend\'s).'),
+      }),
+      networkPolicy: object('Confine the backup and restore Jobs with a NetworkPolicy <backup or restore>-jobs each: egress only to DNS, the API server, the stash-pxc operator (license endpoint 8443, Pushgateway 56789), the database and the object store.', {
+        enabled: bool('Render the NetworkPolicies (and the stash-pxc/invoker label that selects the Jobs).'),
+        apiServerCidrs: d('The API server\'s endpoint addresses as CIDRs (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes); required when enabled.', { type: 'array', items: { type: 'string', pattern: CIDR } }),
+        apiServerPorts: d('Ports of those endpoints.', { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1, maximum: 65535 } }),
+        operatorNamespace: str('Namespace of the stash-pxc install chart\'s release.', { pattern: DNS_LABEL, maxLength: 63 }),
+        operatorRelease: str('Release name of the stash-pxc install chart: its operator pod is labelled app.kubernetes.io/name: stash-pxc, app.kubernetes.io/instance: <release>.', { pattern: LABEL_VALUE, minLength: 1, maxLength: 63 }),
+        operatorPodLabels: d('Labels of the operator pod instead (another install, or the install chart with nameOverride).', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string', pattern: LABEL_VALUE, maxLength: 63 } }, additionalProperties: false }),
+        dnsNamespace: str('Namespace of the cluster DNS.', { pattern: DNS_LABEL, maxLength: 63 }),
+        dnsPodLabels: d('Labels of the cluster DNS pods (empty: k8s-app: kube-dns).', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string', pattern: LABEL_VALUE, maxLength: 63 } }, additionalProperties: false }),
+        objectStoreCidrs: d('Addresses of the object store as CIDRs (empty: from the backend: its IP, the namespace of an in-cluster *.svc endpoint, else any address on the port).', { type: 'array', items: { type: 'string', pattern: CIDR } }),
+        objectStorePort: int('Port of the object store (for an in-cluster store, the pods\' port behind its Service; default: the endpoint\'s, else 443, 80 for http).', 1, 65535),
       }),
     },
   };

@@ -11,6 +11,8 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
+import { INSTALL_NAMESPACE, INSTALL_OPERATOR_POD_LABELS } from '../../src/api/stash/operator';
+import { JobNetworkPolicyOptions } from '../../src/database/jobs/backup-network-policy';
 import { problem } from '../../src/core/validation/problems';
 import { parseGoDuration } from './durations';
 import {
@@ -73,6 +75,39 @@ export function backupChartDefaults(): any {
     clones: [],
     blueprint: { enabled: false },
     storageSecret: { create: false, data: {} },
+    networkPolicy: {
+      enabled: false,
+      apiServerCidrs: [],
+      apiServerPorts: [443, 6443],
+      operatorNamespace: INSTALL_NAMESPACE,
+      operatorRelease: INSTALL_OPERATOR_POD_LABELS['app.kubernetes.io/instance'],
+      // Empty maps, not the labels themselves: Helm merges a user's map into a default one.
+      operatorPodLabels: {},
+      dnsNamespace: 'kube-system',
+      dnsPodLabels: {},
+      objectStoreCidrs: [],
+    },
+  };
+}
+
+/**
+ * The Jobs' NetworkPolicy options of a values `networkPolicy:` (none unless enabled). The operator
+ * pod is the install chart's (`app.kubernetes.io/name: stash-pxc`) of release `operatorRelease`,
+ * unless `operatorPodLabels` names other labels.
+ */
+export function networkPolicyOf(np: any): JobNetworkPolicyOptions | undefined {
+  if (!np?.enabled) return undefined;
+  const given = (m: any) => (isMap(m) && Object.keys(m).length > 0 ? m : undefined);
+  return {
+    apiServerCidrs: np.apiServerCidrs ?? [],
+    apiServerPorts: np.apiServerPorts,
+    operatorNamespace: np.operatorNamespace,
+    operatorPodLabels: given(np.operatorPodLabels)
+      ?? { 'app.kubernetes.io/name': INSTALL_OPERATOR_POD_LABELS['app.kubernetes.io/name'], 'app.kubernetes.io/instance': String(np.operatorRelease) },
+    dnsNamespace: np.dnsNamespace,
+    dnsPodLabels: given(np.dnsPodLabels),
+    objectStoreCidrs: Array.isArray(np.objectStoreCidrs) && np.objectStoreCidrs.length > 0 ? np.objectStoreCidrs : undefined,
+    objectStorePort: np.objectStorePort ?? undefined,
   };
 }
 
@@ -140,18 +175,6 @@ export function resolveDatabases(values: any, release: ReleaseInfo): ResolvedDat
 /** Replaces the placeholders of a prefix pattern. */
 export function expandPattern(pattern: string, namespace: string, name: string): string {
   return pattern.split(NAMESPACE_VAR).join(namespace).split(NAME_VAR).join(name);
-}
-
-/**
- * Where a backend writes: its JSON without the settings that do not move the data
- * (connections, TLS, region, mount options), e.g. `gcs:acme-db-backups/stash/shop/orders`.
- */
-export function locationOf(backend: Backend): string {
-  const json = backend.toJson()[backend.provider] ?? {};
-  const where = json.bucket ?? json.container ?? json.url ?? json.persistentVolumeClaim?.claimName
-    ?? (json.nfs ? `${json.nfs.server}:${json.nfs.path}` : undefined) ?? json.hostPath?.path ?? '';
-  const prefix = json.prefix ?? json.subPath ?? '';
-  return `${backend.provider}:${json.endpoint ? `${json.endpoint}/` : ''}${where}/${prefix}`;
 }
 
 /** A values problem: thrown by `fromValues` as one error listing all. */
@@ -330,6 +353,8 @@ function toValuesProblem(error: string, renames: Map<string, { entry: string; fi
   const kind = segments[segments.indexOf(owner) + 1] ?? '';
   const field = /^([^:]+): /.exec(m[2])?.[1] ?? '';
   const rest = m[2].slice(field.length);
+  // The Jobs' NetworkPolicy takes the release-wide networkPolicy, but for the database's galera.
+  if (segments.includes('NetworkPolicy')) return field === 'galera' ? `${info.entry}.galera${rest}` : `networkPolicy.${field}${rest}`;
   const top = field.split(/[.[]/)[0];
   // The prefix is a values key of its own; the constructs report it inside the backend.
   const whole = /^backend\.\w+\.(prefix|subPath)$/.test(field) ? 'prefix' : info.fields[field];
@@ -356,13 +381,13 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
   const app = new App();
   const chart = new Chart(app, 'backup');
   const labels = releaseLabels(values, release);
+  const networkPolicy = networkPolicyOf(values.networkPolicy);
   const renames = new Map<string, { entry: string; fields: { [field: string]: string }; sourceOf?: (key: string) => string }>();
 
   const databases = resolveDatabases(values, release);
   const seen = new Map<string, number>();
   const plans = new Map<string, { plan: PerconaXtraDbBackupPlan; db: ResolvedDatabase }>();
   const secrets = new Map<string, Backend>();
-  const locations = new Map<string, number>();
   for (const db of databases) {
     const entry = `databases[${db.index}]`;
     const key = `${db.namespace}/${db.name}`;
@@ -410,19 +435,13 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       postBackupHook: hookOf(s.postBackupHook),
       args: s.args,
       waitTimeout: s.waitTimeout !== undefined ? Duration.seconds(s.waitTimeout) : undefined,
+      networkPolicy: networkPolicy && { ...networkPolicy, galera: s.galera },
     });
     if (s.keepRepository !== false) {
       for (const [k, v] of Object.entries(KEEP_ANNOTATION)) plan.repository.apiObject.metadata.addAnnotation(k, v);
     }
     plans.set(key, { plan, db });
-    const location = locationOf(backend);
-    const sharing = locations.get(location);
-    if (sharing !== undefined) {
-      problems.push(problem(field('prefix'), `gives databases[${db.index}] the same repository location as databases[${sharing}] (${location}), so both would write into one restic repository`,
-        `put ${NAME_VAR} (and ${NAMESPACE_VAR}) in the prefix, or give one of them its own prefix or bucket`));
-    } else {
-      locations.set(location, db.index);
-    }
+    // Two databases in one repository location: the constructs' app-wide check reports it (databases[i].prefix).
     const secretKey = `${db.namespace}/${s.storageSecretName}`;
     if (!secrets.has(secretKey)) secrets.set(secretKey, backend);
   }
@@ -446,7 +465,9 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       repository = source.plan.repository;
       version = version ?? source.db.settings.version;
     } else if (r.repository?.name) {
-      repository = Repository.fromRepositoryName(r.repository.name, r.repository.namespace);
+      // By name on purpose: a Repository the release no longer declares (one a removed database
+      // left); typos of the release's own databases are caught by `from`.
+      repository = Repository.fromRepositoryName(r.repository.name, r.repository.namespace, { declaredElsewhere: true });
     } else {
       problems.push(problem(`${entry}.from`, 'is missing', 'name the database of this release to restore from, or give repository: { name, namespace }'));
       return;
@@ -494,6 +515,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       defaultSecurityContext: r.defaultSecurityContext,
       preRestoreHook: hookOf(r.preRestoreHook),
       postRestoreHook: hookOf(r.postRestoreHook),
+      networkPolicy,
     });
   });
 
@@ -517,7 +539,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       repository = source.plan.repository;
       version = version ?? source.db.settings.version;
     } else if (c.repository?.name) {
-      repository = Repository.fromRepositoryName(c.repository.name, c.repository.namespace);
+      repository = Repository.fromRepositoryName(c.repository.name, c.repository.namespace, { declaredElsewhere: true });
     } else {
       problems.push(problem(`${entry}.from`, 'is missing', 'name the database of this release to clone, or give repository: { name, namespace }'));
       return;

@@ -42,6 +42,24 @@ export interface IStashObjectRef {
    * @default - the referencing object's namespace
    */
   readonly namespace?: string;
+  /**
+   * The object is created outside this app even though the app declares others of its kind in
+   * that namespace, so the synth does not require the app to declare it.
+   * @default false
+   */
+  readonly declaredElsewhere?: boolean;
+}
+
+/** Options of a reference by name (`Repository.fromRepositoryName()`, `PerconaXtraDbBackup.fromBackupConfigurationName()`). */
+export interface ExistingObjectOptions {
+  /**
+   * The object is created outside this app (by hand, another app or a tool) although the app
+   * declares others of its kind in that namespace. Without it, such a name is refused as a
+   * likely typo, because the app is taken to declare every object of a kind in a namespace
+   * where it declares one.
+   * @default false
+   */
+  readonly declaredElsewhere?: boolean;
 }
 
 /** What a subclass tells `StashObject` about its object. */

@@ -23,15 +23,14 @@ import { OperatorMonitoringOptions, OperatorServiceMonitors } from './operator-s
 import { OperatorAlerts } from './operator-alerts';
 import { BackupDashboard } from './backup-dashboard';
 import { OperatorTaskQueue, TaskQueueOptions } from './operator-task-queue';
-import { PUSHGATEWAY_PORT } from '../api/stash/operator';
+import { OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } from '../api/stash/operator';
+import { registerOperatorEndpoint } from '../core/operator-endpoint';
 import { ImageReference, Pushgateway, PUSHGATEWAY_IMAGE } from './pushgateway';
 import { ServingCertificates, ServingCertificatesBinding } from './serving-certificates';
 
 /** The operator image upstream publishes; the tag is the chart's appVersion. */
 export const OPERATOR_IMAGE = { registry: 'ghcr.io/stashed', repository: 'stash-enterprise', tag: 'v0.42.1' } as const;
 
-/** The port of the operator's API server (webhooks, metrics), upstream's value. */
-export const OPERATOR_SECURE_PORT = 8443;
 
 /** Where the operator reads its serving certificate. */
 export const SERVING_CERT_MOUNT_PATH = '/var/serving-cert';
@@ -323,6 +322,13 @@ export class StashOperator extends Construct {
 
     this.pushgatewayUrl = pushgateway.externalUrl ?? `http://${name}.${namespace}.svc:${PUSHGATEWAY_PORT}`;
     this.deployment = this.createDeployment(props, pushgateway, { mutating, validating, licenseSecret });
+    // The backup and restore Jobs' NetworkPolicies of the same app take their operator peer from here.
+    registerOperatorEndpoint(this, {
+      path: this.node.path,
+      namespace,
+      selectorLabels: { ...selectorLabels },
+      podLabels: { ...identity.labels, ...(props.podLabels ?? {}), ...identity.selectorLabels },
+    });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: metadataOf(identity, name, true),
       spec: {

@@ -47,7 +47,7 @@ const INSTALL = {
   }],
   blueprint: {
     enabled: true, name: 'shop-blueprint', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } },
-    prefix: 'stash/${TARGET_NAMESPACE}/${TARGET_NAME}', storageSecretName: 'gcs-secret',
+    prefix: 'auto/${TARGET_NAMESPACE}/${TARGET_NAME}', storageSecretName: 'gcs-secret',
     schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 },
     repositoryNamespace: 'stash', backupNamespace: 'stash', usagePolicy: { namespacesWithLabels: { backups: 'allowed' } }, tempDir: { sizeLimit: '2Gi' },
   },

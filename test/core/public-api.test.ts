@@ -48,7 +48,7 @@ describe('public API', () => {
 
   test('every construct that emits one object exposes kind, name, namespace and apiObject the same way', () => {
     const chart = new Chart(Testing.app(), 'api', { namespace: 'demo' });
-    const repo = new lib.Repository(chart, 'repo', { name: 'repo', backend: lib.Backend.gcs({ bucket: 'bucket' }), storageSecretName: 's' });
+    const repo = new lib.Repository(chart, 'repo', { name: 'repo', backend: lib.Backend.gcs({ bucket: 'bucket', prefix: 'demo/db' }), storageSecretName: 's' });
     const backup = new lib.PerconaXtraDbBackup(chart, 'backup', {
       database: 'db', version: '8.0.36', repository: repo, schedule: lib.Schedule.daily({ hour: 1 }), retentionPolicy: lib.RetentionPolicy.keepLast(3),
     });

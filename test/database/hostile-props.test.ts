@@ -111,8 +111,8 @@ describe('duplicate objects', () => {
 
   test('the same name in two namespaces is fine', () => {
     const c = chart();
-    new Repository(c, 'one', { name: 'dup', namespace: 'a', backend: gcs(), storageSecretName: 's' });
-    new Repository(c, 'two', { name: 'dup', namespace: 'b', backend: gcs(), storageSecretName: 's' });
+    new Repository(c, 'one', { name: 'dup', namespace: 'a', backend: Backend.gcs({ bucket: 'backups', prefix: 'a/dup' }), storageSecretName: 's' });
+    new Repository(c, 'two', { name: 'dup', namespace: 'b', backend: Backend.gcs({ bucket: 'backups', prefix: 'b/dup' }), storageSecretName: 's' });
     expect(errorsOf(c)).toBe('');
   });
 });

@@ -24,7 +24,7 @@ const BLUEPRINT = { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: 
 const db = (extra: object) => ({ ...BASE, databases: [{ name: 'orders', ...extra }] });
 const defaults = (extra: object, databases: object[] = BASE.databases) => ({ ...BASE, defaults: { ...BASE.defaults, ...extra }, databases });
 const restore = (r: object, databases: object[] = [{ name: 'orders' }]) => ({ ...BASE, databases, restores: [{ name: 'restore-1', database: 'orders-copy', from: 'orders', ...r }] });
-const cluster = (extra: object) => restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }], ...extra } });
+const cluster = (extra: object) => restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '10Gi' }], ...extra } });
 
 /** [case, values, the values path both must name]. */
 const CASES: Array<[string, object, string]> = [
@@ -50,6 +50,11 @@ const CASES: Array<[string, object, string]> = [
   ['S3 insecureTls with a custom CA', db({ backend: { provider: 's3', s3: { bucket: 'backups', endpoint: 'https://minio:9000', insecureTls: true, customCaCertificate: true } } }), 'databases[0].backend.s3.insecureTls'],
   ['GCS bucket with upper case and underscore', db({ backend: { provider: 'gcs', gcs: { bucket: 'Bad_Bucket' } } }), 'databases[0].backend.gcs.bucket'],
   ['two databases sharing one repository location', defaults({ prefix: 'stash/${DATABASE_NAMESPACE}' }, [{ name: 'orders' }, { name: 'billing' }]), 'defaults.prefix'],
+  ['two databases whose prefixes are equal after normalising slashes', { ...BASE, databases: [{ name: 'orders', prefix: 'stash/shop' }, { name: 'billing', prefix: '/stash/shop/' }] }, 'databases[1].prefix'],
+  ['a prefix inside another database\'s', { ...BASE, databases: [{ name: 'orders', prefix: 'stash' }, { name: 'billing', prefix: 'stash/billing' }] }, 'databases[1].prefix'],
+  ['an empty prefix (the bucket root) beside a prefix', { ...BASE, databases: [{ name: 'billing' }, { name: 'orders', prefix: '' }] }, 'databases[1].prefix'],
+  ['two databases on one REST server path', defaults({ backend: { provider: 'rest', rest: { url: 'https://rest.storage.svc:8000/shared/' } } }, [{ name: 'orders' }, { name: 'billing' }]), 'defaults.backend.rest.url'],
+  ['a blueprint whose prefix pattern can expand onto a database\'s', { ...BASE, blueprint: { ...BLUEPRINT, prefix: 'stash/${TARGET_NAMESPACE}/${TARGET_NAME}' } }, 'blueprint.prefix'],
   ['prefix with an empty segment', db({ prefix: 'stash//${DATABASE_NAME}' }), 'databases[0].prefix'],
   ['prefix with a variable only a blueprint resolves', defaults({ prefix: 'stash/${TARGET_NAME}/${DATABASE_NAME}' }), 'defaults.prefix'],
   ['local backend with an absolute subPath', db({ prefix: '/backups/${DATABASE_NAME}', backend: { provider: 'local', local: { persistentVolumeClaim: { claimName: 'backups' } } } }), 'databases[0].prefix'],
@@ -66,12 +71,15 @@ const CASES: Array<[string, object, string]> = [
   ['restore from a database in another namespace', restore({ fromNamespace: 'other' }, [{ name: 'orders', namespace: 'other' }]), 'restores[0].from'],
   ['restore snapshot that is not an id', restore({ snapshot: 'abc' }), 'restores[0].snapshot'],
   ['cluster restore claim without ${POD_ORDINAL}', cluster({ volumeClaimTemplates: [{ name: 'data-copy', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['cluster restore claim with the ordinal written out', cluster({ volumeClaimTemplates: [{ name: 'data-orders-copy-0', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['cluster restore claim with ${POD_ORDINAL} after no dash', cluster({ volumeClaimTemplates: [{ name: 'data-orders-copy${POD_ORDINAL}', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
+  ['cluster restore claim of another database', cluster({ volumeClaimTemplates: [{ name: 'data-orders-${POD_ORDINAL}', storage: '10Gi' }] }), 'restores[0].cluster.volumeClaimTemplates[0].name'],
   ['cluster restore data volume matching no template', cluster({ dataVolumeName: 'mysql' }), 'restores[0].cluster.dataVolumeName'],
-  ['cluster restore with mysql args', restore({ args: '--one-database x', cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }] } }), 'restores[0].args'],
-  ['cluster restore claim smaller than a data directory', cluster({ volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '512Ki' }] }), 'restores[0].cluster.volumeClaimTemplates[0].storage'],
+  ['cluster restore with mysql args', restore({ args: '--one-database x', cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '10Gi' }] } }), 'restores[0].args'],
+  ['cluster restore claim smaller than a data directory', cluster({ volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '512Ki' }] }), 'restores[0].cluster.volumeClaimTemplates[0].storage'],
   ['pre-restore hook with an execution policy', restore({ overwrite: true, preRestoreHook: { exec: { command: ['/bin/true'] }, executionPolicy: 'Always' } }), 'restores[0].preRestoreHook.executionPolicy'],
   ['pre-restore hook where the restore guard runs', restore({ preRestoreHook: { exec: { command: ['/bin/true'] } } }), 'restores[0].preRestoreHook'],
-  ['overwrite on a cluster restore', restore({ overwrite: true, cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }] } }), 'restores[0].overwrite'],
+  ['overwrite on a cluster restore', restore({ overwrite: true, cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '10Gi' }] } }), 'restores[0].overwrite'],
   ['clone replicas that disagree with a standalone clone', { ...BASE, clones: [{ name: 'orders-copy', from: 'orders', storage: '10Gi', replicas: 3 }] }, 'clones[0].replicas'],
   ['clone cluster of two', { ...BASE, clones: [{ name: 'orders-copy', from: 'orders', storage: '10Gi', mode: 'Cluster', replicas: 2 }] }, 'clones[0].replicas'],
   ['clone into a database this release backs up', { ...BASE, clones: [{ name: 'orders', from: 'orders', storage: '10Gi' }] }, 'clones[0].name'],
@@ -130,14 +138,53 @@ const CASES: Array<[string, object, string]> = [
   ['restore rule with no snapshot', restore({ rules: [{ snapshots: [] }] }), 'restores[0].rules[0].snapshots'],
   ['restore rule snapshot that is not an id', restore({ rules: [{}, { snapshots: ['abc'] }] }), 'restores[0].rules[1].snapshots'],
   ['restore rule with an empty sourceHost', restore({ rules: [{ sourceHost: ' ' }] }), 'restores[0].rules[0].sourceHost'],
-  ['cluster restore rule target host beyond replicas', restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-copy-${POD_ORDINAL}', storage: '10Gi' }] }, rules: [{ targetHosts: ['host-0', 'host-3'], sourceHost: 'host-0' }] }), 'restores[0].rules[0].targetHosts'],
+  ['cluster restore rule target host beyond replicas', restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '10Gi' }] }, rules: [{ targetHosts: ['host-0', 'host-3'], sourceHost: 'host-0' }] }), 'restores[0].rules[0].targetHosts'],
   ['restore rule target host that is no host name', restore({ rules: [{ targetHosts: ['orders-0'] }] }), 'restores[0].rules[0].targetHosts'],
   ['memory request of zero', db({ runtimeSettings: { container: { resources: { requests: { memory: '0Mi' } } } } }), 'databases[0].runtimeSettings.container.resources.memory.request'],
   ['memory limit beyond a quantity', db({ runtimeSettings: { container: { resources: { limits: { memory: '99999999999Ti' } } } } }), 'databases[0].runtimeSettings.container.resources.memory.limit'],
   ['CPU limit beyond a quantity', db({ runtimeSettings: { container: { resources: { limits: { cpu: '99999999999999999' } } } } }), 'databases[0].runtimeSettings.container.resources.cpu.limit'],
   ['tempDir of zero', db({ tempDir: { sizeLimit: '0Mi' } }), 'databases[0].tempDir.sizeLimit'],
+  ['network policy without the API server\'s addresses', { ...BASE, networkPolicy: { enabled: true } }, 'networkPolicy.apiServerCidrs'],
+  ['network policy API server address with an octet over 255', { ...BASE, networkPolicy: { enabled: true, apiServerCidrs: ['10.0.0.300/32'] } }, 'networkPolicy.apiServerCidrs'],
+  ['network policy object store given by host name', { ...BASE, networkPolicy: { enabled: true, apiServerCidrs: ['10.0.0.1/32'], objectStoreCidrs: ['storage.googleapis.com'] } }, 'networkPolicy.objectStoreCidrs'],
+  ['network policy operator label key with a space', { ...BASE, networkPolicy: { enabled: true, apiServerCidrs: ['10.0.0.1/32'], operatorPodLabels: { 'bad key': 'x' } } }, 'networkPolicy.operatorPodLabels'],
   ['blueprint prefix without ${TARGET_NAME}', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/all', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } } }, 'blueprint.prefix'],
 ];
+
+/**
+ * Values where the schema only repeats what a template checks better: the schema takes any string
+ * there, so Helm shows the template's message with its fix, not a pattern. [case, values, the
+ * path Helm names, what it says, the path the constructs name (with a fix on the same line)].
+ */
+const TEMPLATE_FIRST: Array<[string, object, string, string, string]> = [
+  ['cron with a seconds field', defaults({ schedule: { cron: '0 0 2 * * *' } }), 'defaults.schedule.cron', '"0 0 2 * * *" has 6 fields, but a Kubernetes cron schedule has exactly 5: minute hour day-of-month month day-of-week (a seconds field is not supported). Fix: write five fields', 'defaults.schedule'],
+  ['cron of one word', db({ schedule: { cron: 'nightly' } }), 'databases[0].schedule.cron', '"nightly" has 1 fields, but a Kubernetes cron schedule has exactly 5', 'databases[0].schedule'],
+  ['cron macro that does not exist', db({ schedule: { cron: '@fortnightly' } }), 'databases[0].schedule.cron', '"@fortnightly" is not a known macro (use one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or "@every <duration>"). Fix: ', 'databases[0].schedule'],
+  ['cron with a time zone', db({ schedule: { cron: 'TZ=UTC 0 2 * * *' } }), 'databases[0].schedule.cron', '"TZ=UTC 0 2 * * *" sets a time zone, which Kubernetes refuses in a CronJob schedule', 'databases[0].schedule'],
+  ['blueprint cron with a seconds field', { blueprint: { ...BLUEPRINT, schedule: { cron: '0 0 3 * * *' } } }, 'blueprint.schedule.cron', '"0 0 3 * * *" has 6 fields', 'blueprint.schedule'],
+  ['version that is no version', db({ version: 'latest' }), 'databases[0].version', '"latest" is not a Percona XtraDB version the Stash addon supports. Fix: use the database\'s version, which must be in a supported line', 'databases[0].version'],
+  ['restore version that is no version', restore({ version: 'eight' }), 'restores[0].version', '"eight" is not a Percona XtraDB version the Stash addon supports. Fix: ', 'restores[0].version'],
+  ['REST URL without a scheme', db({ backend: { provider: 'rest', rest: { url: 'rest.storage.svc:8000/orders' } } }), 'databases[0].backend.rest.url', 'is not a valid REST server URL. Fix: use a URL such as "https://host:8000/"', 'databases[0].backend.rest.url'],
+];
+
+describe('stash-pxc-backup: where the template checks better than the schema, Helm shows the template\'s message and fix', () => {
+  const chart = writeTempBackupChart();
+  const dir = path.dirname(chart.dir);
+  const helms: HelmBinary[] = [findHelm(3), findHelm(4)];
+  afterAll(() => chart.cleanup());
+
+  test.each(TEMPLATE_FIRST)('%s', async (name, values, where, says, constructWhere) => {
+    const file = writeValuesFile(dir, `first-${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`, JSON.parse(JSON.stringify(values)));
+    const fromConstructs = constructRender(file);
+    const line = (fromConstructs.error ?? '').split('\n').map((l) => l.trim()).find((l) => l.startsWith(`${constructWhere}: `));
+    expect(line).toMatch(/\. Fix: \S/);
+    for (const helm of helms) {
+      const fromHelm = await helmRender(helm, chart.dir, file);
+      expect({ helm: helm.label, error: fromHelm.error?.includes(`${where}: `) && fromHelm.error.includes(says) ? says : fromHelm.error }).toEqual({ helm: helm.label, error: says });
+    }
+    fs.rmSync(file);
+  }, 60000);
+});
 
 describe('stash-pxc-backup: bad values are refused by both front ends, naming the same path', () => {
   const chart = writeTempBackupChart();

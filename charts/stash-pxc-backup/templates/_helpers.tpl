@@ -93,6 +93,17 @@ ranges, steps, names) has: such a schedule never fires.
 {{- define "stash-pxc-backup.checkCron" -}}
 {{- $fix := "write five fields \"minute hour day-of-month month day-of-week\" (for example \"*/5 * * * *\" or \"30 2 * * MON-FRI\") or a macro such as \"@daily\"" -}}
 {{- $cron := trim .cron -}}
+{{- /* The schema takes any string here, so that these messages (with their fix) are what Helm shows. */ -}}
+{{- if eq $cron "" }}{{ include "stash-pxc-backup.fail" (list .path "is empty" $fix) }}{{ end -}}
+{{- if regexMatch "^(CRON_)?TZ=" $cron }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q sets a time zone, which Kubernetes refuses in a CronJob schedule (the operator runs it in its own time zone)" $cron) $fix) }}{{ end -}}
+{{- $macros := include "stash-pxc-backup.cronMacros" . | fromJsonArray -}}
+{{- if and (hasPrefix "@" $cron) (not (hasPrefix "@every" $cron)) (not (has $cron $macros)) -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "%q is not a known macro (use one of %s or \"@every <duration>\")" $cron (join ", " $macros)) $fix) -}}
+{{- end -}}
+{{- $count := len (splitList " " (regexReplaceAll "\\s+" $cron " ")) -}}
+{{- if and (not (hasPrefix "@" $cron)) (ne $count 5) -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "%q has %d fields, but a Kubernetes cron schedule has exactly 5: minute hour day-of-month month day-of-week%s" $cron $count (ternary " (a seconds field is not supported)" "" (eq $count 6))) $fix) -}}
+{{- end -}}
 {{- if hasPrefix "@every" $cron -}}
 {{- $everyFix := "write \"@every <duration>\" with one space and a positive Go duration such as \"6h\" or \"1h30m\"" -}}
 {{- if not (hasPrefix "@every " $cron) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q needs one space after \"@every\"" $cron) $everyFix) }}{{ end -}}
@@ -179,6 +190,51 @@ ranges, steps, names) has: such a schedule never fires.
 {{- if contains "//" $p }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q has an empty path segment (\"//\")" $p) "remove the doubled slash") }}{{ end -}}
 {{- if contains "$" $p }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q references variables, which Stash resolves only in a BackupBlueprint" $p) "use only ${DATABASE_NAMESPACE} and ${DATABASE_NAME}, which the chart replaces") }}{{ end -}}
 {{- if and .local (hasPrefix "/" $p) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q is absolute; a subPath is relative to the volume root" $p) "remove the leading \"/\"") }}{{ end -}}
+{{- end -}}
+
+{{/*
+Where a rendered backend (dict "p" provider "j" its JSON "ns" namespace) keeps its restic repository, as the
+constructs compute it (src/database/storage/repository-location.ts): JSON {"root", "segments", "field"}. The path
+(prefix, subPath, an NFS or hostPath path, a REST URL's path) is split into its non-empty segments, so "a",
+"/a/" and "a//" are one location; an S3 endpoint without "https://", a trailing "/" or upper case; a claim per namespace.
+*/}}
+{{- define "stash-pxc-backup.location" -}}
+{{- $j := .j -}}
+{{- $p := toString .p -}}
+{{- $root := "" -}}
+{{- $path := list -}}
+{{- $field := "prefix" -}}
+{{- if eq $p "s3" }}{{ $root = printf "s3:%s/%s" ($j.endpoint | default "" | toString | trim | lower | trimPrefix "https://" | regexReplaceAll "/+$" "") $j.bucket }}{{ $path = list ($j.prefix | default "") }}
+{{- else if or (eq $p "gcs") (eq $p "b2") }}{{ $root = printf "%s:%s" $p $j.bucket }}{{ $path = list ($j.prefix | default "") }}
+{{- else if or (eq $p "azure") (eq $p "swift") }}{{ $root = printf "%s:%s" $p $j.container }}{{ $path = list ($j.prefix | default "") }}
+{{- else if eq $p "rest" }}{{ $field = "url" }}
+{{- $m := regexFind "^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*" (toString $j.url) -}}
+{{- $root = printf "rest:%s" (lower $m) }}{{ $path = list (trimPrefix $m (toString $j.url)) }}
+{{- else if eq $p "local" }}{{ $field = "subPath" }}
+{{- if $j.persistentVolumeClaim }}{{ $root = printf "local:%s/%s" (.ns | default "") $j.persistentVolumeClaim.claimName }}{{ $path = list ($j.subPath | default "") }}
+{{- else if $j.nfs }}{{ $root = printf "local:%s" $j.nfs.server }}{{ $path = list $j.nfs.path ($j.subPath | default "") }}
+{{- else if $j.hostPath }}{{ $root = "local:hostPath" }}{{ $path = list $j.hostPath.path ($j.subPath | default "") }}{{ end -}}
+{{- end -}}
+{{- $segments := list -}}
+{{- range $path }}{{ range splitList "/" (toString .) }}{{ if . }}{{ $segments = append $segments . }}{{ end }}{{ end }}{{ end -}}
+{{- toJson (dict "root" $root "segments" $segments "field" $field) -}}
+{{- end -}}
+
+{{/* Whether a BackupBlueprint's location pattern (dict "pattern" location "loc" location) can expand to, contain or lie inside loc: each ${VARIABLE} stands for any text of one segment. */}}
+{{- define "stash-pxc-backup.patternCollides" -}}
+{{- $pr := .pattern.root -}}
+{{- $rootRe := printf "^%s$" (regexQuoteMeta $pr) -}}
+{{- if hasPrefix "local:/" $pr }}{{ $rootRe = printf "^local:[^/]*/%s$" (regexQuoteMeta (trimPrefix "local:/" $pr)) }}{{ end -}}
+{{- $hit := regexMatch $rootRe .loc.root -}}
+{{- $ps := .pattern.segments -}}
+{{- $cs := .loc.segments -}}
+{{- range $i := until (min (len $ps) (len $cs) | int) -}}
+{{- $seg := index $ps $i -}}
+{{- $quoted := list -}}
+{{- range regexSplit "\\$\\{[^}]*\\}" $seg -1 }}{{ $quoted = append $quoted (regexQuoteMeta .) }}{{ end -}}
+{{- if not (regexMatch (printf "^%s$" (join "[^/]+" $quoted)) (index $cs $i)) }}{{ $hit = false }}{{ end -}}
+{{- end -}}
+{{- if $hit }}true{{ end -}}
 {{- end -}}
 
 {{/* Kibibytes of a quantity such as "10Gi". */}}

@@ -86,3 +86,72 @@ export function duplicateObjectProblems(construct: IConstruct): string[] {
   return [problem('name', `${mine.kind} "${mine.name}"${where} is also emitted by ${earlier.map((e) => e.construct.node.path).join(', ')}; kubectl apply would keep only one of them`,
     'give each object its own name (or namespace)')];
 }
+
+/** The names of the objects of each kind and namespace in `root`'s app, computed once per set of objects. */
+const NAMES = new WeakMap<IConstruct, { size: number; byKindNamespace: Map<string, string[]> }>();
+
+function namesOf(root: IConstruct): Map<string, string[]> {
+  const list = REGISTRY.get(root) ?? [];
+  let names = NAMES.get(root);
+  if (!names || names.size !== list.length) {
+    const byKindNamespace = new Map<string, string[]>();
+    for (const e of list) {
+      const id = e.identity();
+      const key = `${id.kind}\u0000${id.namespace ?? ''}`;
+      const here = byKindNamespace.get(key);
+      if (here) here.push(id.name);
+      else byKindNamespace.set(key, [id.name]);
+    }
+    names = { size: list.length, byKindNamespace };
+    NAMES.set(root, names);
+  }
+  return names.byKindNamespace;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions), for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** What a by-name reference points at, and how to say it. */
+export interface NamedReference {
+  /** Kind of the referenced object. */
+  readonly kind: string;
+  /** Its name. */
+  readonly name: string;
+  /** Its namespace (the referencing object's when the reference gives none). */
+  readonly namespace?: string;
+  /** What waits for it when it is missing, e.g. `the RestoreSession would wait for it forever`. */
+  readonly consequence: string;
+  /** The construct to pass instead of a name, e.g. `plan.repository`. */
+  readonly instead: string;
+}
+
+/**
+ * Problems of a reference by name to an object the app should declare: when the app declares at
+ * least one object of that kind in that namespace, it is taken to hold them all there, so a name
+ * none of them has is a typo (or a removed object), reported with the closest declared name.
+ * Callers leave out the names the app cannot know (objects Stash creates from a BackupBlueprint).
+ */
+export function unmatchedReferenceProblems(scope: IConstruct, field: string, ref: NamedReference): string[] {
+  const declared = namesOf(scope.node.root).get(`${ref.kind}\u0000${ref.namespace ?? ''}`);
+  if (!declared || declared.includes(ref.name)) return [];
+  let closest = declared[0];
+  let best = Infinity;
+  for (const name of declared) {
+    const d = editDistance(ref.name, name);
+    if (d < best || (d === best && name.localeCompare(closest) < 0)) [closest, best] = [name, d];
+  }
+  const where = ref.namespace !== undefined ? ` in namespace "${ref.namespace}"` : '';
+  const declaredText = declared.length === 1 ? `the only ${ref.kind} it declares there is "${closest}"` : `it declares ${declared.length} there; the closest is "${closest}"`;
+  return [problem(field, `names ${ref.kind} "${ref.name}"${where}, which this app does not declare (${declaredText}); ${ref.consequence}`,
+    `did you mean "${closest}"? Better, pass ${ref.instead} instead of a name; for one created outside this app, pass { declaredElsewhere: true }`)];
+}

@@ -4,7 +4,7 @@ import { BACKUP_CONFIGURATION, BACKUP_SESSION, BackupSessionSpec } from '../../a
 import { StashObject, StashObjectOptions } from '../../core/stash-object';
 import { nameProblems, NameRule } from '../../core/validation/names';
 import { problem } from '../../core/validation/problems';
-import { IBackupConfigurationRef, referenceKindProblems } from '../targets/references';
+import { IBackupConfigurationRef, namedReferenceProblems, referenceKindProblems } from '../targets/references';
 
 /** Props of `InstantBackup`. */
 export interface InstantBackupProps extends StashObjectOptions {
@@ -54,6 +54,9 @@ export class InstantBackup extends StashObject {
         if (typeof invoker !== 'string') return [problem('backup.name', 'is not a string', 'pass PerconaXtraDbBackup.fromBackupConfigurationName("name")')];
         const out = nameProblems('backup', invoker, NameRule.DNS_LABEL);
         out.push(...nameProblems('backup.namespace', props.backup.namespace, NameRule.DNS_LABEL));
+        if (out.length === 0 && !(props.backup instanceof StashObject)) {
+          out.push(...namedReferenceProblems(this, 'backup.name', props.backup, this.namespace, 'the BackupSession would find no invoker and never run', 'the backup construct (e.g. plan.backup)'));
+        }
         const home = props.backup.namespace;
         if (home !== undefined && this.namespace !== home) {
           out.push(problem('namespace', `"${this.namespace}" differs from the BackupConfiguration's namespace "${home}"; Stash only finds the invoker in its own namespace`,

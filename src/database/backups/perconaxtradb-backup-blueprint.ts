@@ -9,6 +9,7 @@ import { Backend, BackendProvider } from '../storage/backend';
 import { backupOptionsProblems, backupTaskParams, PerconaXtraDbBackupOptions, renderBackupOptions, versionOf } from './backup-options';
 import { recoveryPointObjective } from '../observability/recovery-point';
 import { backendJsonOf, UsagePolicy } from '../storage/repository';
+import { locationOfBackend, registerRepositoryLocation, repositoryLocationProblems } from '../storage/repository-location';
 import { Schedule, ScheduleTarget } from './schedule';
 
 /** Annotation that opts a database (or AppBinding) in to auto-backup with a blueprint. */
@@ -169,6 +170,8 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
       paused: undefined,
     });
     this.apiObject = this.customResource(BACKUP_BLUEPRINT, spec);
+    // The Repositories Stash creates from the blueprint: their prefix pattern joins the app-wide location check.
+    registerRepositoryLocation(this, () => locationOfBackend(props.backend, props.repositoryNamespace), true);
 
     this.addProblems(() => {
         const missing = [
@@ -199,6 +202,7 @@ export class PerconaXtraDbBackupBlueprint extends StashObject {
             `"${path ?? ''}" does not contain \${TARGET_NAME}, so every database using the blueprint would write into the same restic repository`,
             'make it unique per database, e.g. "stash/${TARGET_NAMESPACE}/${TARGET_APP_RESOURCE}/${TARGET_NAME}"'));
         }
+        out.push(...repositoryLocationProblems(this));
         return out;
     });
   }

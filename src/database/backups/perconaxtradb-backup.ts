@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { BACKUP_CONFIGURATION, BackupConfigurationSpec } from '../../api';
-import { StashObject, StashObjectOptions } from '../../core/stash-object';
+import { ExistingObjectOptions, StashObject, StashObjectOptions } from '../../core/stash-object';
 import { nameProblems, NameRule } from '../../core/validation/names';
 import { requiredProblems } from '../../core/validation/problems';
 import { Backend } from '../storage/backend';
@@ -38,7 +38,8 @@ export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, St
   readonly name?: string;
   /**
    * Confine the backup Jobs with a NetworkPolicy (`<name>-jobs`): egress only to DNS, the API
-   * server, the Pushgateway, the database and the object store. See `BackupNetworkPolicy`.
+   * server, the operator's license endpoint and Pushgateway, the database and the object store.
+   * See `BackupNetworkPolicy`.
    * @default - no NetworkPolicy
    */
   readonly networkPolicy?: JobNetworkPolicyOptions;
@@ -76,9 +77,13 @@ export function backupsOf(scope: IConstruct, namespace: string | undefined, name
  * ```
  */
 export class PerconaXtraDbBackup extends StashObject implements IBackupConfigurationRef {
-  /** A BackupConfiguration that exists already, by name (for `InstantBackup`). */
-  public static fromBackupConfigurationName(name: string, namespace?: string): IBackupConfigurationRef {
-    return { kind: BACKUP_CONFIGURATION.kind, name, namespace };
+  /**
+   * A BackupConfiguration that exists already, by name (for `InstantBackup`). Where the app
+   * declares BackupConfigurations in that namespace, the name must be one of them (or
+   * `options.declaredElsewhere`); prefer passing the backup construct (`plan.backup`).
+   */
+  public static fromBackupConfigurationName(name: string, namespace?: string, options: ExistingObjectOptions = {}): IBackupConfigurationRef {
+    return { kind: BACKUP_CONFIGURATION.kind, name, namespace, ...(options?.declaredElsewhere ? { declaredElsewhere: true } : {}) };
   }
 
   /** Name of the targeted AppBinding. */
@@ -126,6 +131,7 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
         ...props.networkPolicy,
         name: `${this.name}-jobs`,
         namespace: props.namespace,
+        labels: props.labels,
         invoker: this.name,
         restore: false,
         database: props.database,
@@ -149,7 +155,7 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
         ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
         ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
         ...(version.problem ? [version.problem] : []),
-        ...repositoryUsageProblems('repository', props.repository, this.namespace),
+        ...repositoryUsageProblems('repository', props.repository, this.namespace, this, 'Stash would find no Repository to back up into'),
         ...backupOptionsProblems(props, scheduleTarget),
         ...namespacePodSecurityProblems(this, this.namespace, backupRuntimeSettings(props), JobKind.BACKUP,
           'keep defaultSecurityContext on (the default) and do not override its fields in runtimeSettings, or lower the namespace\'s level'),

@@ -1,8 +1,11 @@
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Backend, BackendProvider } from '../storage/backend';
 import { StashObject } from '../../core/stash-object';
-import { PUSHGATEWAY_PORT } from '../../api/stash/operator';
+import { INSTALL_NAMESPACE, INSTALL_OPERATOR_POD_LABELS, OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } from '../../api/stash/operator';
+import { OperatorEndpoint, operatorEndpointsOf } from '../../core/operator-endpoint';
+import { labelProblems } from '../../core/validation/metadata';
 import { nameProblems, NameRule } from '../../core/validation/names';
 import { integerProblems, problem } from '../../core/validation/problems';
 
@@ -18,10 +21,27 @@ export const STASH_RESTORE_COMPONENT = 'stash-restore';
  */
 export const INVOKER_LABEL = 'stash-pxc/invoker';
 
+/**
+ * The MySQL port of the database's pods.
+ * @internal
+ */
+export const MYSQL_PORT = 3306;
 /** The Galera group communication port garbd connects to on the members. */
 export const GALERA_PORT = 4567;
 /** The State Snapshot Transfer port the backup Job listens on for the donor's xtrabackup stream. */
 export const SST_PORT = 4444;
+
+/**
+ * The cluster DNS pods' namespace and labels when none are given (CoreDNS keeps kube-dns's label).
+ * @internal
+ */
+export const DEFAULT_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } } as const;
+
+/**
+ * `app.kubernetes.io/name` of the pods KubeDB runs a Percona XtraDB in (the instance is the database).
+ * @internal
+ */
+export const KUBEDB_POD_NAME = 'perconaxtradbs.kubedb.com';
 
 /** Which traffic the backup and restore Jobs of a database may have, besides the object store's own address. */
 export interface JobNetworkPolicyOptions {
@@ -53,13 +73,17 @@ export interface JobNetworkPolicyOptions {
    */
   readonly galera?: boolean;
   /**
-   * Namespace of the Stash operator, whose pod runs the Pushgateway.
-   * @default 'stash'
+   * Namespace of the Stash operator, whose pod serves the license endpoint (pod port 8443, behind
+   * port 443 of its Service) and runs the Pushgateway.
+   * @default - the namespace of the app's `StashOperator`, else `stash` (`dist/install.yaml`, and
+   * the README's `helm install stash charts/stash-pxc --namespace stash`)
    */
   readonly operatorNamespace?: string;
   /**
-   * Labels of the Stash operator's pod.
-   * @default - `app.kubernetes.io/name: stash`, `app.kubernetes.io/instance: stash` (the install's default)
+   * Labels that select the Stash operator's pod.
+   * @default - the selector labels of the app's `StashOperator`, else those of `dist/install.yaml`
+   * and of `charts/stash-pxc` as release `stash`: `app.kubernetes.io/name: stash-pxc`,
+   * `app.kubernetes.io/instance: stash` (another release name: its name as the instance)
    */
   readonly operatorPodLabels?: { [key: string]: string };
   /**
@@ -99,6 +123,11 @@ export interface BackupNetworkPolicyProps extends JobNetworkPolicyOptions {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
+  /**
+   * Extra labels of the NetworkPolicy (a backup or restore gives its own).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
   /** Name of the BackupConfiguration or RestoreSession whose Jobs it confines (the `stash-pxc/invoker` label). */
   readonly invoker: string;
   /** Backup Jobs (`stash-backup`) or restore Jobs (`stash-restore`). */
@@ -130,8 +159,11 @@ interface ObjectStorePeer {
 /**
  * A NetworkPolicy that confines the backup or restore Jobs of one BackupConfiguration or
  * RestoreSession: no ingress (but the SST stream of a Galera backup), and egress only to the
- * cluster DNS, the API server, the Pushgateway in the operator's pod, the database, and the
- * object store. The Jobs' pods are selected by the labels Stash puts on them
+ * cluster DNS, the API server, the operator's pod (its license endpoint, which the addon calls
+ * first in every Job, and the Pushgateway), the database, and the object store. The operator's
+ * pod is found as the app's `StashOperator` places and labels it, else as `dist/install.yaml`
+ * and the install chart (release `stash`) do; a NetworkPolicy sees the pod port behind a
+ * Service, so the license rule is on 8443, not the Service's 443. The Jobs' pods are selected by the labels Stash puts on them
  * (`app.kubernetes.io/managed-by: stash.appscode.com`, `app.kubernetes.io/component`) and the
  * invoker's `stash-pxc/invoker` label, which Stash copies to them.
  *
@@ -145,7 +177,7 @@ export class BackupNetworkPolicy extends StashObject {
   public readonly apiObject: k8s.KubeNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: BackupNetworkPolicyProps) {
-    super(scope, id, { kind: 'NetworkPolicy', name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, options: { namespace: props.namespace } });
+    super(scope, id, { kind: 'NetworkPolicy', name: props.name, nameRule: NameRule.DNS_SUBDOMAIN, options: { namespace: props.namespace, labels: props.labels } });
     const namespace = this.namespace;
     this.podSelector = {
       ...STASH_MANAGED_BY,
@@ -159,24 +191,22 @@ export class BackupNetworkPolicy extends StashObject {
     });
 
     const dbLabels = props.databasePodLabels ?? (props.database !== undefined
-      ? { 'app.kubernetes.io/name': 'perconaxtradbs.kubedb.com', 'app.kubernetes.io/instance': props.database } : undefined);
+      ? { 'app.kubernetes.io/name': KUBEDB_POD_NAME, 'app.kubernetes.io/instance': props.database } : undefined);
     const dbPeer = dbLabels && inNamespace(props.databaseNamespace ?? namespace, dbLabels);
     const store = objectStorePeer(props.backend, props.objectStoreCidrs, props.objectStorePort);
 
     const egress: k8s.NetworkPolicyEgressRule[] = [
       {
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.dnsNamespace ?? 'kube-system' } }, podSelector: { matchLabels: { ...(props.dnsPodLabels ?? { 'k8s-app': 'kube-dns' }) } } }],
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.dnsNamespace ?? DEFAULT_DNS.namespace } }, podSelector: { matchLabels: { ...(props.dnsPodLabels ?? DEFAULT_DNS.podLabels) } } }],
         ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, tcp(53)],
       },
       { to: props.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: (props.apiServerPorts ?? [443, 6443]).map(tcp) },
       {
-        to: [{
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.operatorNamespace ?? 'stash' } },
-          podSelector: { matchLabels: { ...(props.operatorPodLabels ?? { 'app.kubernetes.io/name': 'stash', 'app.kubernetes.io/instance': 'stash' }) } },
-        }],
-        ports: [tcp(props.pushgatewayPort ?? PUSHGATEWAY_PORT)],
+        // Lazy: the app's StashOperator may be made after this policy.
+        to: Lazy.any({ produce: () => [operatorPeer(props, operatorEndpointsOf(this))] }) as any,
+        ports: [tcp(OPERATOR_SECURE_PORT), tcp(props.pushgatewayPort ?? PUSHGATEWAY_PORT)],
       },
-      ...(dbPeer ? [{ to: [dbPeer], ports: [tcp(props.databasePort ?? 3306), ...(props.galera ? [tcp(GALERA_PORT)] : [])] }] : []),
+      ...(dbPeer ? [{ to: [dbPeer], ports: [tcp(props.databasePort ?? MYSQL_PORT), ...(props.galera ? [tcp(GALERA_PORT)] : [])] }] : []),
       ...(store.port !== undefined ? [{ ...(store.to ? { to: store.to } : {}), ports: [tcp(store.port)] }] : []),
     ];
     const ingress: k8s.NetworkPolicyIngressRule[] = props.galera && dbPeer ? [{ from: [dbPeer], ports: [tcp(SST_PORT)] }] : [];
@@ -209,6 +239,7 @@ export class BackupNetworkPolicy extends StashObject {
             if (!isCidr(cidr)) out.push(problem(field, `"${cidr}" is not a CIDR`, 'use an address with its prefix length, e.g. "10.0.0.10/32"'));
           }
         }
+        out.push(...operatorProblems(props, operatorEndpointsOf(this)));
         if (props.galera && !dbPeer) {
           out.push(problem('galera', 'is set without a database', 'give the database, or databasePodLabels'));
         }
@@ -216,6 +247,42 @@ export class BackupNetworkPolicy extends StashObject {
       },
     });
   }
+}
+
+/** The operator's pod: the props', else the app's one StashOperator's, else our install's. */
+function operatorPeer(props: JobNetworkPolicyOptions, operators: readonly OperatorEndpoint[]): k8s.NetworkPolicyPeer {
+  const derived = operators.length === 1 ? operators[0] : undefined;
+  const namespace = props.operatorNamespace ?? derived?.namespace ?? INSTALL_NAMESPACE;
+  const labels = props.operatorPodLabels ?? derived?.selectorLabels ?? INSTALL_OPERATOR_POD_LABELS;
+  return {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+    podSelector: { matchLabels: { ...labels } },
+  };
+}
+
+/** Problems of the operator peer: its labels, and a peer that misses the app's own operator. */
+function operatorProblems(props: JobNetworkPolicyOptions, operators: readonly OperatorEndpoint[]): string[] {
+  const out = labelProblems('operatorPodLabels', props.operatorPodLabels);
+  const labels = props.operatorPodLabels;
+  if (labels && typeof labels === 'object' && Object.keys(labels).length === 0) {
+    out.push(problem('operatorPodLabels', 'is empty, so the rule would admit every pod of the operator\'s namespace',
+      `give the labels that select the operator's pod, e.g. ${JSON.stringify(INSTALL_OPERATOR_POD_LABELS)}`));
+  }
+  if (operators.length > 1 && (props.operatorNamespace === undefined || labels === undefined)) {
+    out.push(problem(props.operatorNamespace === undefined ? 'operatorNamespace' : 'operatorPodLabels',
+      `is not set and the app holds ${operators.length} StashOperators (${operators.map((o) => o.path).join(', ')}), so which one the Jobs call is unknown`,
+      'set operatorNamespace and operatorPodLabels to the operator of the cluster the Jobs run in'));
+  }
+  const own = operators.length === 1 ? operators[0] : undefined;
+  if (own && props.operatorNamespace !== undefined && props.operatorNamespace !== own.namespace) {
+    out.push(problem('operatorNamespace', `"${props.operatorNamespace}" is not the namespace of the app's StashOperator (${own.path}, in "${own.namespace}"), so the Jobs could not reach its license endpoint`,
+      `leave operatorNamespace unset to take the operator's, or set it to "${own.namespace}"`));
+  }
+  if (own && labels && typeof labels === 'object' && Object.entries(labels).some(([k, v]) => own.podLabels[k] !== v)) {
+    out.push(problem('operatorPodLabels', `select no pod of the app's StashOperator (${own.path}), whose pod is labelled ${JSON.stringify(own.selectorLabels)}, so the Jobs could not reach its license endpoint`,
+      'leave operatorPodLabels unset to take the operator\'s, or use labels its pod carries'));
+  }
+  return out;
 }
 
 /** Whether `s` is an IPv4 or IPv6 CIDR. */

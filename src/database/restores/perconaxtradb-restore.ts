@@ -258,7 +258,8 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
   readonly timeout?: Duration;
   /**
    * Confine the restore Jobs with a NetworkPolicy (`<name>-jobs`): egress only to DNS, the API
-   * server, the Pushgateway, the object store and (standalone) the database. See `BackupNetworkPolicy`.
+   * server, the operator's license endpoint and Pushgateway, the object store and (standalone)
+   * the database. See `BackupNetworkPolicy`.
    * @default - no NetworkPolicy
    */
   readonly networkPolicy?: JobNetworkPolicyOptions;
@@ -362,6 +363,7 @@ export class PerconaXtraDbRestore extends StashObject {
         ...props.networkPolicy,
         name: `${this.name}-jobs`,
         namespace: props.namespace,
+        labels: props.labels,
         invoker: this.name,
         restore: true,
         // A cluster restore only writes the new volumes; it never connects to a database.
@@ -387,9 +389,9 @@ export class PerconaXtraDbRestore extends StashObject {
         ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
         ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
         ...(version.problem ? [version.problem] : []),
-        ...repositoryUsageProblems('repository', props.repository, this.namespace),
+        ...repositoryUsageProblems('repository', props.repository, this.namespace, this, 'the RestoreSession would wait for it forever'),
         ...this.ruleProblems(props, rules),
-        ...(cluster ? clusterProblems(cluster, dataVolume ?? '') : []),
+        ...(cluster ? clusterProblems(cluster, dataVolume ?? '', props.database) : []),
         ...this.backedUpProblems(props, databaseNamespace),
         ...this.guardProblems(props, databaseNamespace),
         ...(props.preRestoreHook?.problems('preRestoreHook', true, false) ?? []),
@@ -507,7 +509,16 @@ function renderClaimTemplate(t: VolumeClaimTemplate): { [key: string]: any } {
   };
 }
 
-function clusterProblems(cluster: ClusterRestoreOptions, dataVolume: string): string[] {
+/**
+ * The claim KubeDB's PerconaXtraDB StatefulSet mounts for member n of `database`: its claim
+ * template is named `data`, and a StatefulSet names claims `<template>-<pod>`, the pod being
+ * `<database>-<n>` (kubedb/docs: `data-sample-pxc-0`).
+ */
+function kubedbClaim(database: string): string {
+  return `data-${database}-${POD_ORDINAL}`;
+}
+
+function clusterProblems(cluster: ClusterRestoreOptions, dataVolume: string, database: string): string[] {
   const out = integerProblems('cluster.replicas', cluster.replicas, 1, 1000,
     'give the number of members of the new cluster (3 for a typical Percona XtraDB Cluster)');
   const templates = cluster.volumeClaimTemplates;
@@ -517,12 +528,12 @@ function clusterProblems(cluster: ClusterRestoreOptions, dataVolume: string): st
   }
   if (templates.length === 0) {
     out.push(problem('cluster.volumeClaimTemplates', 'is empty, so Stash has no volume to restore the data directory into',
-      'add the data volume, e.g. { name: "data-<database>-${POD_ORDINAL}", storage: Size.gibibytes(10) }'));
+      `add the data volume, e.g. { name: "${kubedbClaim(database)}", storage: Size.gibibytes(10) }`));
   }
   templates.forEach((t, i) => {
     const field = `cluster.volumeClaimTemplates[${i}].name`;
     if (typeof t?.name !== 'string') {
-      out.push(problem(field, 'is missing', 'pass the claim name, e.g. "data-<database>-${POD_ORDINAL}"'));
+      out.push(problem(field, 'is missing', `pass the claim name, e.g. "${kubedbClaim(database)}"`));
       return;
     }
     out.push(...nameProblems(`cluster.volumeClaimTemplates[${i}].storageClassName`, t.storageClassName, NameRule.DNS_SUBDOMAIN));
@@ -536,8 +547,22 @@ function clusterProblems(cluster: ClusterRestoreOptions, dataVolume: string): st
       out.push(problem(field, `"${t.name}" uses ${variables.map((v) => `\${${v}}`).join(', ')}; only ${POD_ORDINAL} is replaced`, `use ${POD_ORDINAL} for the replica number`));
       return;
     }
+    const expected = kubedbClaim(database);
     if (cluster.replicas > 1 && !t.name.includes(POD_ORDINAL)) {
-      out.push(problem(field, `"${t.name}" has no ${POD_ORDINAL}, so all ${cluster.replicas} members would get the same claim`, `append -${POD_ORDINAL}, e.g. "${t.name}-${POD_ORDINAL}"`));
+      out.push(problem(field, `"${t.name}" has no ${POD_ORDINAL}, so all ${cluster.replicas} members would get the same claim`,
+        `name the claims as the database's StatefulSet does: "${expected}" for KubeDB's PerconaXtraDB "${database}" (claim template "data", pods "${database}-0", "${database}-1", ...)`));
+      return;
+    }
+    // A StatefulSet's claim is <template>-<pod>, and the pod name ends in -<ordinal>.
+    if (t.name.includes(POD_ORDINAL) && !t.name.endsWith(`-${POD_ORDINAL}`)) {
+      out.push(problem(field, `"${t.name}" does not end in "-${POD_ORDINAL}", so no StatefulSet member would find its claim (claims are named <template>-<database>-<ordinal>)`,
+        `use "${expected}" for KubeDB's PerconaXtraDB "${database}"`));
+      return;
+    }
+    const other = /^data-(.+)-\$\{POD_ORDINAL\}$/.exec(t.name)?.[1];
+    if (other !== undefined && other !== database) {
+      out.push(problem(field, `"${t.name}" is the claim of a KubeDB database "${other}", but the restore targets "${database}", whose members would look for "${expected}"`,
+        `use "${expected}", or restore into the database "${other}" (database: "${other}")`));
       return;
     }
     const longest = t.name.split(POD_ORDINAL).join(String(Math.max(0, cluster.replicas - 1)));

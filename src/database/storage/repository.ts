@@ -1,13 +1,14 @@
 import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { REPOSITORY, RepositorySpec } from '../../api';
-import { StashObject, StashObjectOptions } from '../../core/stash-object';
+import { ExistingObjectOptions, StashObject, StashObjectOptions } from '../../core/stash-object';
 import { nameProblems, NameRule } from '../../core/validation/names';
 import { labelProblems } from '../../core/validation/metadata';
 import { instanceProblems, problem, requiredProblems, within } from '../../core/validation/problems';
 import { Backend } from './backend';
-import { IRepositoryRef, referenceKindProblems } from '../targets/references';
+import { IRepositoryRef, namedReferenceProblems, referenceKindProblems } from '../targets/references';
 import { StorageSecret } from './storage-secret';
+import { locationOfBackend, registerRepositoryLocation, repositoryLocationProblems } from './repository-location';
 
 /** Which namespaces may use a Repository (`spec.usagePolicy.allowedNamespaces`). */
 export class UsagePolicy {
@@ -115,9 +116,13 @@ export interface RepositoryProps extends StashObjectOptions {
  * ```
  */
 export class Repository extends StashObject implements IRepositoryRef {
-  /** A Repository that exists already (created elsewhere), by name. */
-  public static fromRepositoryName(name: string, namespace?: string): IRepositoryRef {
-    return { kind: REPOSITORY.kind, name, namespace };
+  /**
+   * A Repository that exists already, by name. Where the app declares Repositories in that
+   * namespace, the name must be one of them (or `options.declaredElsewhere`); prefer passing the
+   * Repository construct (`plan.repository`).
+   */
+  public static fromRepositoryName(name: string, namespace?: string, options: ExistingObjectOptions = {}): IRepositoryRef {
+    return { kind: REPOSITORY.kind, name, namespace, ...(options?.declaredElsewhere ? { declaredElsewhere: true } : {}) };
   }
 
   /** The backend. */
@@ -150,6 +155,7 @@ export class Repository extends StashObject implements IRepositoryRef {
       ...(props.usagePolicy instanceof UsagePolicy ? { usagePolicy: props.usagePolicy.toJson() } : {}),
     };
     this.apiObject = this.customResource(REPOSITORY, spec);
+    registerRepositoryLocation(this, () => locationOfBackend(props.backend, this.namespace));
 
     this.addProblems(() => {
       const missing = [
@@ -162,6 +168,7 @@ export class Repository extends StashObject implements IRepositoryRef {
         ...nameProblems('storageSecretName', props.storageSecretName, NameRule.DNS_SUBDOMAIN),
         ...within('backend', props.backend.problems()),
         ...(props.usagePolicy ? props.usagePolicy.problems('usagePolicy') : []),
+        ...repositoryLocationProblems(this),
       ];
     });
   }
@@ -181,12 +188,14 @@ export class Repository extends StashObject implements IRepositoryRef {
  * Problems of referencing `repo` from an object in `namespace` (only our own Repositories can be checked).
  * @internal
  */
-export function repositoryUsageProblems(field: string, repo: IRepositoryRef, namespace: string | undefined): string[] {
+export function repositoryUsageProblems(field: string, repo: IRepositoryRef, namespace: string | undefined, scope?: IConstruct, consequence = 'Stash could not find it'): string[] {
   const wrongKind = referenceKindProblems(field, repo, REPOSITORY.kind);
   if (wrongKind.length > 0) return wrongKind;
   if (repo instanceof Repository) return repo.usageProblems(field, namespace);
   if (typeof repo.name !== 'string') return [problem(`${field}.name`, 'is not a string', 'pass Repository.fromRepositoryName("name")')];
-  return [...nameProblems(`${field}.name`, repo.name, NameRule.DNS_SUBDOMAIN), ...nameProblems(`${field}.namespace`, repo.namespace, NameRule.DNS_LABEL)];
+  const names = [...nameProblems(`${field}.name`, repo.name, NameRule.DNS_SUBDOMAIN), ...nameProblems(`${field}.namespace`, repo.namespace, NameRule.DNS_LABEL)];
+  if (names.length > 0 || !scope) return names;
+  return namedReferenceProblems(scope, `${field}.name`, repo, namespace, consequence, 'the Repository construct (e.g. plan.repository)');
 }
 
 /**

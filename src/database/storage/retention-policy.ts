@@ -73,12 +73,12 @@ const RULES = ['keepLast', 'keepHourly', 'keepDaily', 'keepWeekly', 'keepMonthly
 export class RetentionPolicy {
   /** Keep the last `n` snapshots. */
   public static keepLast(n: number, options: RetentionOptions = {}): RetentionPolicy {
-    return new RetentionPolicy({ ...options, keepLast: n });
+    return new RetentionPolicy({ ...options, keepLast: n }, 'keepLast');
   }
 
   /** Keep one snapshot per day for the last `n` days. */
   public static keepDaily(n: number, options: RetentionOptions = {}): RetentionPolicy {
-    return new RetentionPolicy({ ...options, keepDaily: n });
+    return new RetentionPolicy({ ...options, keepDaily: n }, 'keepDaily');
   }
 
   /** Any combination of rules. */
@@ -86,7 +86,11 @@ export class RetentionPolicy {
     return new RetentionPolicy(props);
   }
 
-  private constructor(private readonly props: RetentionPolicyProps) {
+  private constructor(
+    private readonly props: RetentionPolicyProps,
+    /** The single-rule factory that made the policy (its fixes name the factory's argument), or none for `of()`. */
+    private readonly factory?: 'keepLast' | 'keepDaily',
+  ) {
     // From JavaScript, props may be missing: problems() reports the missing rule.
     this.props = props ?? {};
   }
@@ -112,7 +116,10 @@ export class RetentionPolicy {
       const n = this.props[rule]!;
       // restic and Stash read the counts as int32 (int64 in the CRD, but larger ones overflow restic's int).
       if (!Number.isInteger(n) || n < 1 || n > 2147483647) {
-        out.push(problem(`${field}.${rule}`, `${n} is not a whole number from 1 to 2147483647`, `pass a positive whole number, or leave ${rule} out`));
+        out.push(problem(`${field}.${rule}`, `${n} is not a whole number from 1 to 2147483647`, rule === this.factory
+          // The factory's count is its one rule: it cannot be left out.
+          ? `pass RetentionPolicy.${rule}() a whole number from 1 to 2147483647, e.g. RetentionPolicy.${rule}(5)`
+          : `pass a positive whole number, or leave ${rule} out`));
       }
     }
     for (const flag of ['prune', 'dryRun'] as const) {

@@ -4,6 +4,8 @@
  * construct of ours or an object that exists already (`Repository.fromRepositoryName()`).
  */
 import { IStashObjectRef } from '../../core/stash-object';
+import { IConstruct } from 'constructs';
+import { unmatchedReferenceProblems } from '../../core/validation/app-checks';
 import { problem } from '../../core/validation/problems';
 
 /** apiVersion of the AppBinding that database backups and restores target. */
@@ -41,4 +43,21 @@ export function appBindingTargetRef(name: string, namespace?: string): { apiVers
     name,
     ...(namespace !== undefined ? { namespace } : {}),
   };
+}
+
+/**
+ * Names that Stash gives the Repositories and BackupConfigurations it creates from a
+ * BackupBlueprint (`app-<database>`, or `<namespace>-app-<database>` with a repository or backup
+ * namespace): an app cannot declare them, so references to them are not checked.
+ */
+const BLUEPRINT_MADE = /^([a-z0-9-]+-)?app-[a-z0-9]/;
+
+/**
+ * Problems of a reference by name (not a construct of ours) to a `kind` object in `namespace`
+ * that the app should declare: see `unmatchedReferenceProblems`.
+ * @internal
+ */
+export function namedReferenceProblems(scope: IConstruct, field: string, ref: IStashObjectRef, namespace: string | undefined, consequence: string, instead: string): string[] {
+  if (ref.declaredElsewhere === true || typeof ref.name !== 'string' || BLUEPRINT_MADE.test(ref.name)) return [];
+  return unmatchedReferenceProblems(scope, field, { kind: ref.kind, name: ref.name, namespace: ref.namespace ?? namespace, consequence, instead });
 }

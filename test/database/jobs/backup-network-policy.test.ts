@@ -2,11 +2,15 @@
  * The NetworkPolicy that confines the backup and restore Jobs: which pods it selects (by the
  * labels Stash puts on its Jobs' pods) and each rule.
  */
-import { Chart, Size, Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Chart, Size, Testing } from 'cdk8s';
+import { parse, parseAllDocuments } from 'yaml';
 import {
   Backend, BackupNetworkPolicy, LocalVolume, PerconaXtraDbBackup, PerconaXtraDbBackupPlan, PerconaXtraDbRestore, POD_ORDINAL,
-  Repository, RetentionPolicy, Schedule,
+  Repository, RetentionPolicy, Schedule, ServingCertificates, StashOperator,
 } from '../../../src';
+import { REPO_ROOT } from '../../support/reference';
 
 const API = { apiServerCidrs: ['10.0.0.1/32'] };
 const common = { schedule: Schedule.cron('@daily'), retentionPolicy: RetentionPolicy.keepLast(5) };
@@ -65,10 +69,10 @@ describe('the NetworkPolicy of a backup', () => {
     expect(egress[1]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.1/32' } }], ports: [tcp(443), tcp(6443)] });
   });
 
-  test('Pushgateway: the operator pod in its namespace on 56789', () => {
+  test('operator: its license endpoint (pod port 8443 behind the Service\'s 443) and the Pushgateway (56789), on the pod our install labels', () => {
     expect(egress[2]).toEqual({
-      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'stash' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'stash', 'app.kubernetes.io/instance': 'stash' } } }],
-      ports: [tcp(56789)],
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'stash' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'stash-pxc', 'app.kubernetes.io/instance': 'stash' } } }],
+      ports: [tcp(8443), tcp(56789)],
     });
   });
 
@@ -114,7 +118,7 @@ describe('the NetworkPolicy of a restore', () => {
   test('selects the restore Job pods; a standalone restore reaches the database', () => {
     const p = policyOf(synth((chart) => new PerconaXtraDbRestore(chart, 'r', { database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('r'), networkPolicy: API })));
     expect(p.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe('stash-restore');
-    expect(p.spec.egress.map((r: any) => r.ports.map((x: any) => x.port))).toEqual([[53, 53], [443, 6443], [56789], [3306], [443]]);
+    expect(p.spec.egress.map((r: any) => r.ports.map((x: any) => x.port))).toEqual([[53, 53], [443, 6443], [8443, 56789], [3306], [443]]);
   });
 
   test('a cluster restore has no database rule (it only fills the new volumes)', () => {
@@ -122,7 +126,16 @@ describe('the NetworkPolicy of a restore', () => {
       database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('r'), networkPolicy: API,
       cluster: { replicas: 3, volumeClaimTemplates: [{ name: `data-db-${POD_ORDINAL}`, storage: Size.gibibytes(1) }] },
     })));
-    expect(p.spec.egress.map((r: any) => r.ports.map((x: any) => x.port))).toEqual([[53, 53], [443, 6443], [56789], [443]]);
+    expect(p.spec.egress.map((r: any) => r.ports.map((x: any) => x.port))).toEqual([[53, 53], [443, 6443], [8443, 56789], [443]]);
+  });
+
+  test('the policy carries the labels of its backup or restore (a Helm release\'s, for instance)', () => {
+    const labels = { 'app.kubernetes.io/instance': 'shop-backups', 'app.kubernetes.io/part-of': 'stash-pxc' };
+    const objects = synth((chart) => {
+      new PerconaXtraDbBackup(chart, 'b', { database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('r'), ...common, labels, networkPolicy: API });
+      new PerconaXtraDbRestore(chart, 'r', { database: 'db2', version: '8.0.36', repository: Repository.fromRepositoryName('r'), labels, networkPolicy: API });
+    });
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.labels)).toEqual([labels, labels]);
   });
 
   test('a plan\'s one switch confines its backup and its restore', () => {
@@ -131,5 +144,107 @@ describe('the NetworkPolicy of a restore', () => {
       networkPolicy: API, restore: { database: 'db2' },
     }));
     expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['db-backup-jobs', 'db2-restore-jobs']);
+  });
+});
+
+/** The operator peer of the only NetworkPolicy in `objects`. */
+function operatorPeerOf(objects: any[]): any {
+  const rule = policyOf(objects).spec.egress.find((r: any) => r.ports.some((p: any) => p.port === 8443));
+  expect(rule.ports).toEqual([tcp(8443), tcp(56789)]);
+  return rule.to;
+}
+
+/** A backup with a NetworkPolicy in one chart, and whatever else `more` adds to the app. */
+function appWith(more: (app: App) => void, networkPolicy: object = {}): App {
+  const app = Testing.app();
+  const chart = new Chart(app, 'backups', { namespace: 'demo' });
+  new PerconaXtraDbBackup(chart, 'backup', { database: 'db', version: '8.0.36', repository: Repository.fromRepositoryName('r'), ...common, networkPolicy: { ...API, ...networkPolicy } });
+  more(app);
+  return app;
+}
+
+function operatorIn(app: App, id: string, props: object = {}): StashOperator {
+  return new StashOperator(new Chart(app, id), 'stash', { certificates: ServingCertificates.certManager(), ...props });
+}
+
+function objectsOf(app: App): any[] {
+  return app.charts.flatMap((c) => Testing.synth(c));
+}
+
+function problemsOf(app: App): string {
+  try {
+    app.synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '';
+}
+
+describe('the operator peer: where the Jobs find the license endpoint and the Pushgateway', () => {
+  test('the default selects the operator pod of dist/install.yaml, in its namespace', () => {
+    const install = parseAllDocuments(fs.readFileSync(path.join(REPO_ROOT, 'dist', 'install.yaml'), 'utf8')).map((d) => d.toJSON());
+    const deployment = install.find((o) => o?.kind === 'Deployment');
+    const peer = operatorPeerOf(backupWith(Backend.gcs({ bucket: 'backups', prefix: 'db' })))[0];
+    expect(peer.namespaceSelector.matchLabels['kubernetes.io/metadata.name']).toBe(deployment.metadata.namespace);
+    const podLabels = deployment.spec.template.metadata.labels;
+    for (const [key, value] of Object.entries(peer.podSelector.matchLabels)) expect({ key, value: podLabels[key] }).toEqual({ key, value });
+    // The license endpoint is that pod's port behind the Service's 443.
+    const service = install.find((o) => o?.kind === 'Service' && o.spec.selector);
+    expect(service.spec.ports.find((p: any) => p.port === 443).targetPort).toBe(8443);
+  });
+
+  test('the default is also the install chart as release `stash`: its name and the release select the pod', () => {
+    const chartYaml = parse(fs.readFileSync(path.join(REPO_ROOT, 'charts', 'stash-pxc', 'Chart.yaml'), 'utf8'));
+    const helpers = fs.readFileSync(path.join(REPO_ROOT, 'charts', 'stash-pxc', 'templates', '_helpers.tpl'), 'utf8');
+    expect(helpers).toMatch(/define "stash-pxc\.selectorLabels"[^]*?app\.kubernetes\.io\/instance: \{\{ \.Release\.Name[^]*?app\.kubernetes\.io\/name: \{\{ include "stash-pxc\.name"/);
+    const peer = operatorPeerOf(backupWith(Backend.gcs({ bucket: 'backups', prefix: 'db' })))[0];
+    expect(peer.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': chartYaml.name, 'app.kubernetes.io/instance': 'stash' });
+  });
+
+  test('the app\'s StashOperator gives its namespace and pod labels, even when it is made after the backup', () => {
+    const app = appWith((a) => operatorIn(a, 'install', { name: 'backup-operator', namespace: 'ops', selectorLabels: { app: 'stash-ops' } }));
+    expect(operatorPeerOf(objectsOf(app))).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ops' } }, podSelector: { matchLabels: { app: 'stash-ops' } } }]);
+    expect(problemsOf(app)).toBe('');
+  });
+
+  test('the construct\'s own default labels are taken from the operator, not assumed', () => {
+    const app = appWith((a) => operatorIn(a, 'install'));
+    expect(operatorPeerOf(objectsOf(app))[0].podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'stash', 'app.kubernetes.io/instance': 'stash' });
+  });
+
+  test('set by hand: the given namespace and labels', () => {
+    const peer = operatorPeerOf(backupWith(Backend.gcs({ bucket: 'backups', prefix: 'db' }), { operatorNamespace: 'backup-system', operatorPodLabels: { 'app.kubernetes.io/name': 'stash-pxc', 'app.kubernetes.io/instance': 'ops' } }));
+    expect(peer).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'backup-system' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'stash-pxc', 'app.kubernetes.io/instance': 'ops' } },
+    }]);
+  });
+
+  test('a peer that misses the app\'s operator fails the synth, naming the operator', () => {
+    const app = appWith((a) => operatorIn(a, 'install', { namespace: 'ops' }), { operatorNamespace: 'stash', operatorPodLabels: { 'app.kubernetes.io/name': 'stash-pxc' } });
+    const message = problemsOf(app);
+    expect(message).toContain('[backups/backup/NetworkPolicy] operatorNamespace: "stash" is not the namespace of the app\'s StashOperator (install/stash, in "ops"), so the Jobs could not reach its license endpoint. Fix: leave operatorNamespace unset');
+    expect(message).toContain('[backups/backup/NetworkPolicy] operatorPodLabels: select no pod of the app\'s StashOperator (install/stash)');
+  });
+
+  test('labels the operator pod carries besides its selector are accepted', () => {
+    const app = appWith((a) => operatorIn(a, 'install', { podLabels: { team: 'platform' } }), { operatorPodLabels: { team: 'platform' } });
+    expect(problemsOf(app)).toBe('');
+  });
+
+  test('two operators in the app: the policy must say which', () => {
+    const app = appWith((a) => {
+      operatorIn(a, 'east');
+      operatorIn(a, 'west', { namespace: 'stash-west' });
+    });
+    expect(problemsOf(app)).toMatch(/operatorNamespace: is not set and the app holds 2 StashOperators \(east\/stash, west\/stash\), so which one the Jobs call is unknown\. Fix: set operatorNamespace and operatorPodLabels/);
+  });
+
+  test('empty or malformed operator labels fail the synth', () => {
+    const empty = appWith(() => undefined, { operatorPodLabels: {} });
+    expect(problemsOf(empty)).toContain('operatorPodLabels: is empty, so the rule would admit every pod of the operator\'s namespace');
+    const bad = appWith(() => undefined, { operatorPodLabels: { 'bad key!': 'x' }, operatorNamespace: 'Stash' });
+    expect(problemsOf(bad)).toMatch(/operatorPodLabels: key [^\n]*Fix/);
+    expect(problemsOf(bad)).toMatch(/operatorNamespace: [^\n]*Stash/);
   });
 });

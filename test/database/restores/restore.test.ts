@@ -140,6 +140,40 @@ describe('cluster restore', () => {
   });
 });
 
+describe('cluster restore claim names: the fix names the claim KubeDB mounts for the target database', () => {
+  const claim = (name: string, database = 'restored-xtradb-cluster') => () => Testing.synth(restoreChart({
+    database, cluster: { replicas: 3, volumeClaimTemplates: [{ name, storage: Size.gibibytes(1) }] },
+  }));
+
+  test('a claim with the first member\'s ordinal written out gets data-<database>-${POD_ORDINAL}', () => {
+    expect(claim('data-restored-xtradb-cluster-0')).toThrow('[test/restore] cluster.volumeClaimTemplates[0].name: "data-restored-xtradb-cluster-0" has no ${POD_ORDINAL}, so all 3 members would get the same claim. '
+      + 'Fix: name the claims as the database\'s StatefulSet does: "data-restored-xtradb-cluster-${POD_ORDINAL}" for KubeDB\'s PerconaXtraDB "restored-xtradb-cluster" (claim template "data", pods "restored-xtradb-cluster-0", "restored-xtradb-cluster-1", ...).');
+  });
+
+  test('${POD_ORDINAL} without its dash, or not at the end, is refused', () => {
+    for (const name of ['data-restored-xtradb-cluster${POD_ORDINAL}', 'data-${POD_ORDINAL}-restored-xtradb-cluster']) {
+      expect(claim(name)).toThrow(`[test/restore] cluster.volumeClaimTemplates[0].name: "${name}" does not end in "-\${POD_ORDINAL}", so no StatefulSet member would find its claim (claims are named <template>-<database>-<ordinal>). `
+        + 'Fix: use "data-restored-xtradb-cluster-${POD_ORDINAL}" for KubeDB\'s PerconaXtraDB "restored-xtradb-cluster".');
+    }
+  });
+
+  test('the claim of another database is refused, naming both', () => {
+    expect(claim('data-sample-xtradb-${POD_ORDINAL}')).toThrow('[test/restore] cluster.volumeClaimTemplates[0].name: "data-sample-xtradb-${POD_ORDINAL}" is the claim of a KubeDB database "sample-xtradb", but the restore targets "restored-xtradb-cluster", whose members would look for "data-restored-xtradb-cluster-${POD_ORDINAL}". '
+      + 'Fix: use "data-restored-xtradb-cluster-${POD_ORDINAL}", or restore into the database "sample-xtradb" (database: "sample-xtradb").');
+  });
+
+  test('the target\'s own claim, and claims of other volumes, are accepted', () => {
+    expect(claim('data-restored-xtradb-cluster-${POD_ORDINAL}')).not.toThrow();
+    expect(() => Testing.synth(restoreChart({
+      database: 'restored-xtradb-cluster',
+      cluster: { replicas: 3, volumeClaimTemplates: [
+        { name: 'data-restored-xtradb-cluster-${POD_ORDINAL}', storage: Size.gibibytes(1) },
+        { name: 'logs-restored-xtradb-cluster-${POD_ORDINAL}', storage: Size.gibibytes(1) },
+      ] },
+    }))).not.toThrow();
+  });
+});
+
 describe('restore checks', () => {
   test.each([
     ['an unsupported version', { version: '8.1.0' }, /version: "8\.1\.0" is not a Percona XtraDB version/],
@@ -186,7 +220,7 @@ describeWithReference('restore objects conform strictly to the upstream CRD', ()
     ['standalone by snapshot id', { snapshot: Snapshot.id('4bc21d6f') }],
     ['cluster', { database: 'restored-xtradb-cluster', cluster: CLUSTER }],
     ['everything', {
-      cluster: { ...CLUSTER, dataVolumeName: 'data-restored-xtradb-cluster' },
+      database: 'restored-xtradb-cluster', cluster: { ...CLUSTER, dataVolumeName: 'data-restored-xtradb-cluster' },
       rules: [{ sourceHost: 'host-0', targetHosts: [], snapshots: [Snapshot.latest()] }],
       preRestoreHook: Hook.tcpSocket(3306), postRestoreHook: Hook.httpGet({ port: 80, executionPolicy: HookExecutionPolicy.ON_FAILURE }),
       waitTimeout: Duration.minutes(5), taskParams: { a: 'b' },
