@@ -53,8 +53,9 @@ export { FleetDatabase, PerconaXtraDbBackupFleet, PerconaXtraDbBackupFleetProps 
 export { PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps } from './database/backups/perconaxtradb-backup-plan';
 export {
   ClusterRestoreOptions, MYSQL_DATA_DIR, PerconaXtraDbRestore, PerconaXtraDbRestoreOptions, PerconaXtraDbRestoreProps, POD_ORDINAL,
-  RestoreRule, Snapshot, VolumeAccessMode, VolumeClaimTemplate,
+  RestoreRule, Snapshot, SnapshotInfo, VolumeAccessMode, VolumeClaimTemplate,
 } from './database/restores/perconaxtradb-restore';
+export { CloneDeletionPolicy, CloneMode, PerconaXtraDbClone, PerconaXtraDbCloneProps } from './database/restores/perconaxtradb-clone';
 export { recoveryPointObjective } from './database/observability/recovery-point';
 export { APP_BINDING_API_VERSION, APP_BINDING_KIND, IAppBindingRef, IBackupConfigurationRef, IRepositoryRef } from './database/targets/references';
 export { Repository, RepositoryProps, UsagePolicy } from './database/storage/repository';

@@ -18,6 +18,7 @@ import {
   BASELINE_CAPABILITIES, clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, JobKind, operatorPodSecurityContext,
   POD_SECURITY_ENFORCE_LABEL, RESTORE_POD_FIELDS, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src/database/jobs/job-security';
+import { KUBEDB_PERCONAXTRADB_CONTAINER, standaloneGuardScript } from '../../src/database/restores/restore-guard';
 import { INSTALL_OPERATOR_POD_LABELS, OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } from '../../src/api/stash/operator';
 import {
   DEFAULT_DNS, GALERA_PORT, INVOKER_LABEL, KUBEDB_POD_NAME, MYSQL_PORT, SST_PORT, STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
@@ -105,6 +106,8 @@ export function backupGeneratedTpl(): string {
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
     define('cronMacros', 'The cron macros the CronJob controller expands (JSON list).', JSON.stringify(Object.keys(CRON_MACROS))),
     define('maxGoDurationMs', "Go's longest duration in milliseconds.", String(MAX_GO_DURATION_MS)),
+    define('restoreGuard', "The restore guard's shell script and the container it runs in by default (JSON; the constructs' src/database/restores/guard/standalone.sh).",
+      JSON.stringify({ script: standaloneGuardScript(), container: KUBEDB_PERCONAXTRADB_CONTAINER })),
     define('jobNetworkFacts', "What the Jobs' NetworkPolicies are made of: Stash's pod labels, ports, default peers (JSON).", JSON.stringify(jobNetworkFacts())),
   ].join('\n');
 }

@@ -88,9 +88,15 @@ To restore from a database of the release in another namespace, set \`fromNamesp
 that database a \`usagePolicy\` that allows the restore's namespace (\`namespaces: [shop]\`,
 \`namespacesWithLabels: {...}\` or \`allNamespaces: true\`); the chart refuses it otherwise.
 
-A RestoreSession runs once. Its name comes from the values, so rendering the same values again
-(an upgrade, a GitOps sync) never creates a second restore; to restore again, add an entry with a
-new name. Under Argo CD, give the restore \`annotations: { argocd.argoproj.io/sync-options: "Prune=false" }\`
+A RestoreSession runs once while it exists: rendering the same values again (an upgrade, a GitOps
+sync) changes nothing. Deleted and created again (\`helm uninstall\` and \`helm install\`, an Argo
+CD Application recreated, a Flux reinstall), it would restore again over newer data; the
+**restore guard** refuses that: a standalone restore's first step (its \`preRestore\` hook, run in
+the database's pod, container \`guardContainerName\`, default \`perconaxtradb\`) fails when the
+database holds user schemas or already records this RestoreSession in \`stash_pxc.restores\` (the
+\`postRestore\` hook writes it), and the operator refuses a cluster restore whose claims exist.
+\`overwrite: true\` opts out, to replace a database's data on purpose (not for a cluster restore;
+with it you may give your own \`preRestoreHook\`). To restore again, add an entry with a new name. Under Argo CD, give the restore \`annotations: { argocd.argoproj.io/sync-options: "Prune=false" }\`
 (and, to leave it alone after it ran, \`argocd.argoproj.io/compare-options: IgnoreExtraneous\`) so that
 removing the entry later does not delete a finished RestoreSession mid-run; under Flux, a
 HelmRelease owns what the chart renders: keep the entry until the restore has finished (\`kubectl get
@@ -103,6 +109,27 @@ when KubeDB manages the target AppBinding, the Stash operator rewrites a Restore
 labels to the database's, and the restore pods inherit them. Argo CD needs annotation tracking and
 those three labels ignored on RestoreSessions; Flux's drift detection needs them ignored too (see
 \`examples/gitops/\` in the repository).
+
+## Clones
+
+A clone is a new database from a backup: a KubeDB \`PerconaXtraDB\` with
+\`init.waitForInitialRestore: true\` and the guarded RestoreSession into it (\`PerconaXtraDbClone\`).
+
+\`\`\`yaml
+clones:
+  - name: orders-copy                      # the new database
+    from: orders                           # or repository: { name, namespace }
+    storage: 20Gi
+    authSecretName: orders-auth            # the source's auth Secret
+    # mode: Cluster, replicas: 3           # a cluster, from a cluster backup
+    snapshotNotAfter: "2026-12-01T02:00:00Z"   # point in time, from the list below
+    snapshots:
+      - { id: 2222bbbb, time: "2026-11-30T02:00:04Z" }
+      - { id: 3333cccc, time: "2026-12-01T02:00:07Z" }
+\`\`\`
+
+\`snapshotNotAfter\` (restores take it too) picks the newest listed snapshot taken at or before
+that time when the chart renders; none is a rendering error.
 
 ## Network policies
 

@@ -8,6 +8,7 @@
 import { BackendProvider, HostPathType, SwiftAuth } from '../../src/database/storage/backend';
 import { HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/hook';
 import { VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
+import { CloneDeletionPolicy, CloneMode } from '../../src/database/restores/perconaxtradb-clone';
 import { IoNiceClass } from '../../src/database/jobs/runtime-settings';
 import { GO_DURATION_PATTERN } from './durations';
 import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS, versionLines } from './values-model';
@@ -20,6 +21,7 @@ const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 export const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const QUALIFIED_NAME = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 const QUANTITY = '^[0-9]+(Ki|Mi|Gi|Ti)$';
+const RFC3339 = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$';
 const CPU = '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$';
 const S3_BUCKET = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
 const GCS_BUCKET = '^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$';
@@ -220,6 +222,8 @@ function patternFixes(): { [pattern: string]: string } {
     [QUALIFIED_NAME]: 'use an optional DNS prefix and "/", then letters, digits, "-", "_" and "." (at most 63), e.g. example.com/team',
     [LABEL_VALUE]: 'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
     ['^(latest|[0-9a-f]{8}|[0-9a-f]{64})$']: 'write latest, or the 8- or 64-character snapshot id that `kubectl get snapshots` shows',
+    ['^([0-9a-f]{8}|[0-9a-f]{64})$']: 'write the 8- or 64-character snapshot id that `kubectl get snapshots` shows after the repository name',
+    [RFC3339]: 'write an RFC 3339 time with a zone, e.g. "2026-12-01T02:00:00Z" or "2026-12-01T03:00:00+01:00"',
     ['^/']: 'give an absolute path, starting with "/"',
     ['\\S']: 'give the arguments, or remove the key',
     [S3_BUCKET]: 'use the exact name of an existing bucket: 3 to 63 lower-case letters, digits, "." and "-", starting and ending with a letter or digit',
@@ -271,7 +275,7 @@ function rawValuesSchema(): JsonSchema {
           ...settings,
         }, { required: ['name'] }),
       }),
-      restores: d('On-demand restores: one RestoreSession each, named by `name` (re-rendering never creates a second one).', {
+      restores: d('On-demand restores: one RestoreSession each, named by `name` (re-rendering never creates a second one; a standalone restore is guarded: it refuses a database that holds data or that it already restored, unless overwrite).', {
         type: 'array',
         items: object('One restore.', {
           name: str('RestoreSession name.', { pattern: DNS_LABEL, maxLength: 63 }),
@@ -284,6 +288,11 @@ function rawValuesSchema(): JsonSchema {
             name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
           }, { required: ['name'] }),
           snapshot: str('latest, or a restic snapshot id.', { pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' }),
+          snapshotNotAfter: str('Point in time (RFC 3339): restore the newest of snapshots taken at or before it, chosen when the chart renders (instead of snapshot).', { pattern: RFC3339 }),
+          snapshots: d('The Repository\'s snapshots for snapshotNotAfter, as kubectl get snapshots lists them (id, and creationTimestamp as time).', {
+            type: 'array',
+            items: object('One snapshot.', { id: str('restic snapshot id.', { pattern: '^([0-9a-f]{8}|[0-9a-f]{64})$' }), time: str('When it was taken (RFC 3339).', { pattern: RFC3339 }) }, { required: ['id', 'time'] }),
+          }),
           rules: d('Which snapshots go to which restore hosts (instead of snapshot): the RestoreSession\'s target.rules.', {
             type: 'array',
             items: object('One rule.', {
@@ -306,6 +315,8 @@ function rawValuesSchema(): JsonSchema {
             dataVolumeName: str('Volume mounted at /var/lib/mysql (default: first template without -${POD_ORDINAL}).', { pattern: DNS_LABEL }),
           }, { required: ['replicas', 'volumeClaimTemplates'] }),
           allowRestoreIntoBackedUpDatabase: bool('Allow restoring into a database this release backs up (pause it first).'),
+          overwrite: bool('Replace what the target database holds. Without it a standalone restore is guarded: its first step refuses a database that holds user schemas or that this RestoreSession already restored (a cluster restore is guarded by the operator, which refuses claims that exist: overwrite is refused there).'),
+          guardContainerName: str('Container of the database\'s pod that runs the restore guard (default: perconaxtradb, KubeDB\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
           args: str('mysql arguments (standalone).', { pattern: '\\S' }),
           waitTimeout: int('Seconds the Job waits for the database.', 1),
           timeout: duration('Give up after this'),
@@ -316,6 +327,32 @@ function rawValuesSchema(): JsonSchema {
           postRestoreHook: hookSchema('Runs after the restore'),
           annotations: d('Extra annotations of the RestoreSession (e.g. argocd.argoproj.io/sync-options: Prune=false).', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string' } }, additionalProperties: false }),
         }, { required: ['name', 'database'] }),
+      }),
+      clones: d('New databases from a backup: a KubeDB PerconaXtraDB with init.waitForInitialRestore and the guarded RestoreSession into it, each.', {
+        type: 'array',
+        items: object('One clone.', {
+          name: str('Name of the new database (the PerconaXtraDB and its AppBinding).', { pattern: DNS_LABEL, maxLength: 63 }),
+          namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
+          version: str('Version (default: the `from` database\'s): KubeDB\'s PerconaXtraDBVersion and the addon Task line.'),
+          from: str('A database of this release to clone (its Repository).', { pattern: DNS_LABEL }),
+          fromNamespace: str('Namespace of the `from` database (default: the clone\'s).', { pattern: DNS_LABEL }),
+          repository: object('A Repository by name instead of `from`.', {
+            name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
+          }, { required: ['name'] }),
+          mode: str('Standalone (from a dump) or Cluster (from a cluster backup); it must match how the source was backed up.', { enum: Object.values(CloneMode) }),
+          replicas: int('Members: 1 standalone (default), 3 or more for a cluster (default 3).', 1, 1000),
+          storage: str('Size of each member\'s data volume, e.g. 20Gi.', { pattern: QUANTITY }),
+          storageClassName: str('StorageClass of the data volumes.', { pattern: DNS_SUBDOMAIN }),
+          deletionPolicy: str('What KubeDB does with the data when the PerconaXtraDB is deleted (default Halt: keep the volumes).', { enum: Object.values(CloneDeletionPolicy) }),
+          authSecretName: str('The source\'s auth Secret (a dump restores its root password).', { pattern: DNS_SUBDOMAIN }),
+          snapshot: str('latest, or a restic snapshot id.', { pattern: '^(latest|[0-9a-f]{8}|[0-9a-f]{64})$' }),
+          snapshotNotAfter: str('Point in time (RFC 3339): restore the newest of snapshots taken at or before it, chosen when the chart renders (instead of snapshot).', { pattern: RFC3339 }),
+          snapshots: d('The Repository\'s snapshots for snapshotNotAfter, as kubectl get snapshots lists them (id, and creationTimestamp as time).', {
+            type: 'array',
+            items: object('One snapshot.', { id: str('restic snapshot id.', { pattern: '^([0-9a-f]{8}|[0-9a-f]{64})$' }), time: str('When it was taken (RFC 3339).', { pattern: RFC3339 }) }, { required: ['id', 'time'] }),
+          }),
+          restoreName: str('Name of the RestoreSession (default: <name>-restore).', { pattern: DNS_LABEL, maxLength: 63 }),
+        }, { required: ['name', 'storage'] }),
       }),
       blueprint: object('Auto-backup BackupBlueprint (cluster-scoped); databases opt in with the annotation stash.appscode.com/backup-blueprint: <name>.', {
         enabled: bool('Render the BackupBlueprint.'),

@@ -22,6 +22,7 @@ import { Hook, HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/h
 import { PerconaXtraDbBackupBlueprint } from '../../src/database/backups/perconaxtradb-backup-blueprint';
 import { PerconaXtraDbBackupPlan } from '../../src/database/backups/perconaxtradb-backup-plan';
 import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
+import { CloneDeletionPolicy, CloneMode, PerconaXtraDbClone } from '../../src/database/restores/perconaxtradb-clone';
 import { Repository, UsagePolicy } from '../../src/database/storage/repository';
 import { RetentionPolicy } from '../../src/database/storage/retention-policy';
 import { IoNiceClass, RuntimeSettings, TempDir, TempDirMedium } from '../../src/database/jobs/runtime-settings';
@@ -71,6 +72,7 @@ export function backupChartDefaults(): any {
     },
     databases: [],
     restores: [],
+    clones: [],
     blueprint: { enabled: false },
     storageSecret: { create: false, data: {} },
     networkPolicy: {
@@ -318,6 +320,14 @@ function snapshotOf(s: any): Snapshot {
   return s === 'latest' ? Snapshot.latest() : Snapshot.id(String(s));
 }
 
+/** The snapshot of a restore or clone entry: `snapshot`, or the newest of `snapshots` not after `snapshotNotAfter`. */
+function snapshotChoiceOf(r: any): Snapshot | undefined {
+  if (r.snapshotNotAfter !== undefined) {
+    return Snapshot.newestNotAfter(new Date(r.snapshotNotAfter), (r.snapshots ?? []).map((s: any) => ({ id: String(s?.id), time: new Date(s?.time) })));
+  }
+  return r.snapshot !== undefined ? snapshotOf(r.snapshot) : undefined;
+}
+
 /** The TempDir of a values `tempDir:` (`medium`, `sizeLimit`, `disableCaching`). */
 export function tempDirOf(t: any): TempDir | undefined {
   if (!t) return undefined;
@@ -501,9 +511,13 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       problems.push(problem(`${entry}.version`, 'is missing', 'give the version of the backed-up database, e.g. "8.0.36"'));
       return;
     }
+    if (r.snapshotNotAfter !== undefined && r.snapshot !== undefined) {
+      problems.push(problem(`${entry}.snapshotNotAfter`, 'is set together with snapshot', 'keep one of them'));
+      return;
+    }
     const timeout = durationOf(r.timeout, `${entry}.timeout`, problems);
     // Without values rules the construct's one rule carries the values `snapshot`.
-    renames.set(entry, { entry, fields: { 'repository': 'from', ...(r.rules === undefined ? { 'rules[0].snapshots': 'snapshot' } : {}) } });
+    renames.set(entry, { entry, fields: { 'repository': 'from', ...(r.rules === undefined ? { 'rules[0].snapshots': r.snapshotNotAfter !== undefined ? 'snapshotNotAfter' : 'snapshot' } : {}) } });
     const c = r.cluster;
     new PerconaXtraDbRestore(chart, entry, {
       name: r.name,
@@ -513,7 +527,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       database: r.database,
       version: String(version),
       repository,
-      snapshot: r.snapshot !== undefined ? snapshotOf(r.snapshot) : undefined,
+      snapshot: snapshotChoiceOf(r),
       rules: Array.isArray(r.rules) ? r.rules.map((rule: any) => ({
         sourceHost: rule?.sourceHost, targetHosts: rule?.targetHosts, snapshots: Array.isArray(rule?.snapshots) ? rule.snapshots.map(snapshotOf) : undefined,
       })) : undefined,
@@ -526,6 +540,8 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
         })),
       } : undefined,
       allowRestoreIntoBackedUpDatabase: r.allowRestoreIntoBackedUpDatabase,
+      overwrite: r.overwrite,
+      guardContainerName: r.guardContainerName,
       args: r.args,
       waitTimeout: r.waitTimeout !== undefined ? Duration.seconds(r.waitTimeout) : undefined,
       timeout,
@@ -535,6 +551,57 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       preRestoreHook: hookOf(r.preRestoreHook),
       postRestoreHook: hookOf(r.postRestoreHook),
       networkPolicy,
+    });
+  });
+
+  // A clone: a KubeDB PerconaXtraDB and the restore into it; its Repository as a restore's (from, or repository).
+  (values.clones ?? []).forEach((c: any, index: number) => {
+    const entry = `clones[${index}]`;
+    const namespace = c.namespace || release.namespace;
+    let repository;
+    let version = c.version;
+    if (c.from !== undefined && c.repository !== undefined) {
+      problems.push(problem(`${entry}.from`, 'is set together with repository', 'keep one of them'));
+      return;
+    }
+    if (c.from !== undefined) {
+      const source = [...plans.values()].find(({ db }) => db.name === c.from && (c.fromNamespace || namespace) === db.namespace);
+      if (!source) {
+        problems.push(problem(`${entry}.from`, `"${c.from}" is not a database this release backs up in namespace "${c.fromNamespace || namespace}"`,
+          'name an enabled entry of databases (and fromNamespace if it is in another namespace), or give repository: { name, namespace }'));
+        return;
+      }
+      repository = source.plan.repository;
+      version = version ?? source.db.settings.version;
+    } else if (c.repository?.name) {
+      repository = Repository.fromRepositoryName(c.repository.name, c.repository.namespace, { declaredElsewhere: true });
+    } else {
+      problems.push(problem(`${entry}.from`, 'is missing', 'name the database of this release to clone, or give repository: { name, namespace }'));
+      return;
+    }
+    if (!version) {
+      problems.push(problem(`${entry}.version`, 'is missing', 'give the version of the backed-up database, e.g. "8.0.36"'));
+      return;
+    }
+    if (c.snapshotNotAfter !== undefined && c.snapshot !== undefined) {
+      problems.push(problem(`${entry}.snapshotNotAfter`, 'is set together with snapshot', 'keep one of them'));
+      return;
+    }
+    renames.set(entry, { entry, fields: { 'Restore.repository': 'from', 'rules[0].snapshots': c.snapshotNotAfter !== undefined ? 'snapshotNotAfter' : 'snapshot', 'Restore.version': 'version' } });
+    new PerconaXtraDbClone(chart, entry, {
+      name: c.name,
+      namespace,
+      labels,
+      version: String(version),
+      repository,
+      mode: c.mode as CloneMode | undefined,
+      replicas: c.replicas,
+      storage: sizeOf(c.storage),
+      storageClassName: c.storageClassName,
+      deletionPolicy: c.deletionPolicy as CloneDeletionPolicy | undefined,
+      authSecretName: c.authSecretName,
+      snapshot: snapshotChoiceOf(c),
+      restoreName: c.restoreName,
     });
   });
 

@@ -9,7 +9,7 @@
  */
 import { validateWithModels } from '../support/kubernetes-models';
 import { assertSeeded, caseSpec, CaseSpec, derivePod, judgeOutcome, manifestIssues, PropertyStats, synthesize } from '../support/properties';
-import { hasReference, REFERENCE_DIR, upstreamCrds } from '../support/reference';
+import { hasReference, kubedbCrds, REFERENCE_DIR, upstreamCrds } from '../support/reference';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261130);
 /** Total cases, split over CHUNKS tests (each gets its own timeout and seed). */
@@ -24,7 +24,7 @@ let crds: any[] | undefined;
 
 beforeAll(() => {
   // Read here, not at collection time: without the reference the CRD part is skipped.
-  crds = hasReference ? [...upstreamCrds().values()] : undefined;
+  crds = hasReference ? [...upstreamCrds().values(), ...kubedbCrds().values()] : undefined;
   if (!hasReference) {
     // eslint-disable-next-line no-console
     console.log(`properties: CRD checks skipped (upstream reference not found at ${REFERENCE_DIR}); other checks run`);
@@ -36,8 +36,25 @@ afterAll(() => {
   console.log(`properties: ${stats.cases} cases (${stats.accepted} accepted with ${stats.objects} objects, ${stats.refused} refused) in ${(stats.ms / 1000).toFixed(1)} s, seed ${SEED}`);
 });
 
+/**
+ * Every accepted standalone restore carries the restore guard unless it opted out, and so does
+ * every standalone clone's; a cluster restore or clone never does (the operator guards it).
+ */
+function guardInvariant(spec: CaseSpec, manifests: any[]): void {
+  if (spec.construct !== 'restore' && spec.construct !== 'clone') return;
+  for (const rs of manifests.filter((m) => m.kind === 'RestoreSession')) {
+    const cluster = spec.construct === 'clone' ? spec.props.mode === 'Cluster' : !!spec.props.cluster;
+    const expected = !cluster && spec.props.overwrite !== true;
+    const command = rs.spec.hooks?.preRestore?.exec?.command ?? [];
+    const guarded = command[3] === 'stash-pxc-guard' && command[4] === 'check';
+    if (guarded !== expected) throw new Error(`restore guard ${guarded ? 'present' : 'missing'} (${spec.construct}, cluster: ${cluster}, overwrite: ${spec.props.overwrite}): ${JSON.stringify(rs.spec.hooks)}`);
+  }
+}
+
 function check(spec: CaseSpec): void {
-  for (const m of judgeOutcome(synthesize(spec), stats, (manifest) => manifestIssues(manifest, crds))) {
+  const manifests = judgeOutcome(synthesize(spec), stats, (manifest) => manifestIssues(manifest, crds));
+  guardInvariant(spec, manifests);
+  for (const m of manifests) {
     const pod = derivePod(m, `derived-${pods.length}`);
     if (pod && pods.length < MAX_PODS) pods.push(pod);
   }

@@ -39,7 +39,7 @@ describe('API reference', () => {
   test('covers every per-database construct', () => {
     const reference = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'api.md'), 'utf8');
     for (const name of ['Repository', 'Backend', 'StorageSecret', 'RetentionPolicy', 'Schedule', 'PerconaXtraDbBackup', 'InstantBackup',
-      'PerconaXtraDbBackupBlueprint', 'PerconaXtraDbRestore', 'PerconaXtraDbAppBinding', 'PerconaXtraDbBackupPlan', 'PerconaXtraDbBackupProps']) {
+      'PerconaXtraDbBackupBlueprint', 'PerconaXtraDbRestore', 'PerconaXtraDbClone', 'PerconaXtraDbAppBinding', 'PerconaXtraDbBackupPlan', 'PerconaXtraDbBackupProps']) {
       expect(reference).toContain(`\n### ${name}\n`);
     }
   });
@@ -48,7 +48,7 @@ describe('API reference', () => {
 describe('guide', () => {
   test('the TypeScript snippets use real exports and static factories', () => {
     const exported = api as unknown as { [name: string]: any };
-    const known = new Set(['App', 'Chart', 'Duration', 'Size', 'Cpu']);
+    const known = new Set(['App', 'Chart', 'Duration', 'Size', 'Cpu', 'Date']);
     const missing: string[] = [];
     for (const block of codeBlocks('ts')) {
       for (const m of block.matchAll(/new ([A-Z]\w+)\(/g)) {

@@ -64,7 +64,8 @@ describe('the npm package', () => {
   test('ships the library only: compiled src/ and imports/, the OpenAPI definitions, README, user docs, package.json', () => {
     const outside = files.filter((f) => !/^lib\/(src|imports)\/.*\.(js|d\.ts)$/.test(f));
     const docs = fs.readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`).sort();
-    expect(outside).toEqual(['README.md', ...docs, 'imports/k8s-openapi.json', 'package.json']);
+    // The restore guard's script is read at construction time (it is rendered into the RestoreSession's hooks).
+    expect(outside).toEqual(['README.md', ...docs, 'imports/k8s-openapi.json', 'package.json', 'src/database/restores/guard/standalone.sh']);
     expect(files).toContain('lib/src/index.js');
     expect(files).toContain('lib/src/index.d.ts');
   });
@@ -152,4 +153,12 @@ describe('the npm package', () => {
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['Repository/sample-xtradb-repo', 'BackupConfiguration/sample-xtradb-backup']);
     expect(fs.readFileSync(path.join(installed, 'README.md'), 'utf8')).toContain('npx cdk8s-cli init typescript-app');
   }, 180_000);
+  test('a restore built from the installed package carries the restore guard', async () => {
+    const script = "const { App, Chart, Testing } = require('cdk8s'); const p = require('stash-pxc');"
+      + "const chart = new Chart(new App(), 'c', { namespace: 'demo' });"
+      + "new p.PerconaXtraDbRestore(chart, 'r', { database: 'orders-copy', version: '8.0.36', repository: p.Repository.fromRepositoryName('orders-repo') });"
+      + "const rs = Testing.synth(chart)[0]; console.log(JSON.stringify(rs.spec.hooks.preRestore.exec.command.slice(3)));";
+    const out = await run(process.execPath, ['-e', script], { cwd: project });
+    expect(JSON.parse(out.stdout)).toEqual(['stash-pxc-guard', 'check', 'demo/orders-copy-restore']);
+  }, 60_000);
 });

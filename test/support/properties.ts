@@ -19,8 +19,8 @@ import { validateTree } from '../../src/core/validation/problems';
 import { goDurationProblem, QUANTITY } from '../../src/core/validation/quantities';
 import {
   Backend, Hook, HookExecutionPolicy, HttpScheme, InstantBackup, IoNiceClass, LocalVolume, PerconaXtraDbAppBinding,
-  PerconaXtraDbBackup, PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan, PerconaXtraDbRestore,
-  Repository, RetentionPolicy, Schedule, ScheduleWindow, Snapshot, StorageSecret, TempDirMedium, UsagePolicy, VolumeAccessMode,
+  PerconaXtraDbBackup, PerconaXtraDbBackupBlueprint, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan, PerconaXtraDbClone, PerconaXtraDbRestore,
+  CloneDeletionPolicy, CloneMode, Repository, RetentionPolicy, Schedule, ScheduleWindow, Snapshot, StorageSecret, TempDirMedium, UsagePolicy, VolumeAccessMode,
 } from '../../src';
 
 // ---------------------------------------------------------------------------------------------
@@ -306,8 +306,14 @@ export const caseSpec: fc.Arbitrary<CaseSpec> = fc.oneof(
     snapshot: maybe(fc.constantFrom('latest', '4bc21d6f', 'nothex!!')),
     cluster: maybe(fc.record({ replicas: int(1, 5), templates: fc.array(fc.record({ name: fc.constantFrom('data-db-${POD_ORDINAL}', 'data-db', 'Data_DB-${POD_ORDINAL}'), storage: sizeSpec, storageClassName: maybe(fc.oneof(label, fc.constant('Fast SSD'))), accessModes: maybe(fc.constant([VolumeAccessMode.READ_WRITE_ONCE])) }, { requiredKeys: ['name', 'storage'] }), { minLength: 1, maxLength: 2 }) })),
     waitTimeout: maybe(durationSpec), timeout: maybe(durationSpec), runtimeSettings: maybe(runtimeSpec), preRestoreHook: maybe(hookSpec, 1),
-    args: maybe(fc.constantFrom('--force')), ...metadataSpec,
+    overwrite: maybe(fc.boolean()), args: maybe(fc.constantFrom('--force')), ...metadataSpec,
   }, { requiredKeys: ['database', 'version', 'repository'] }), drop: maybe(fc.constantFrom('repository', 'version'), 1) }),
+  fc.record({ construct: fc.constant('clone'), props: fc.record({
+    name, version: fc.constantFrom(...VERSIONS), repository: repoRef, storage: sizeSpec, backedUp: maybe(fc.boolean(), 1),
+    mode: maybe(fc.constantFrom(...Object.values(CloneMode), 'Group')), replicas: maybe(fc.oneof(int(1, 7), fc.constant(0))),
+    storageClassName: maybe(fc.oneof(label, fc.constant('Fast SSD'))), deletionPolicy: maybe(fc.constantFrom(...Object.values(CloneDeletionPolicy), 'Keep')),
+    authSecretName: maybe(name), snapshot: maybe(fc.constantFrom('latest', '4bc21d6f', 'nothex!!')), restoreName: maybe(name, 1), namespace: maybe(name, 1),
+  }, { requiredKeys: ['name', 'version', 'repository', 'storage'] }), drop: maybe(fc.constantFrom('storage', 'version'), 1) }),
   fc.record({ construct: fc.constant('appBinding'), props: fc.record({
     name, service: maybe(name), servicePort: maybe(int(1, 65535)), authSecretName: name, version: maybe(fc.constantFrom(...VERSIONS)),
     url: maybe(fc.constantFrom('mysql://db:3306', 'tcp(db:3306)/', 'not a url'), 1),
@@ -368,6 +374,16 @@ export function build(spec: CaseSpec): Chart {
         cluster: p.cluster && { replicas: p.cluster.replicas, volumeClaimTemplates: p.cluster.templates.map((t: any) => ({ ...t, storage: size(t.storage) })) },
         waitTimeout: p.waitTimeout && duration(p.waitTimeout), timeout: p.timeout && duration(p.timeout),
         runtimeSettings: runtime(p.runtimeSettings), preRestoreHook: p.preRestoreHook && hook(p.preRestoreHook),
+      }, drop));
+      break;
+    case 'clone':
+      if (p.backedUp) {
+        new PerconaXtraDbBackup(chart, 'source', { database: p.name, namespace: p.namespace, version: p.version, repository: repositoryOf(chart, p.repository),
+          schedule: Schedule.cron('0 1 * * *'), retentionPolicy: RetentionPolicy.keepLast(3) });
+      }
+      new PerconaXtraDbClone(chart, 'clone', without({
+        ...p, backedUp: undefined, repository: repositoryOf(chart, p.repository), storage: size(p.storage),
+        snapshot: p.snapshot && (p.snapshot === 'latest' ? Snapshot.latest() : Snapshot.id(p.snapshot)),
       }, drop));
       break;
     case 'appBinding':

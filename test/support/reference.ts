@@ -48,3 +48,13 @@ export function upstreamCrds(): Map<string, any> {
   }
   return out;
 }
+
+/** KubeDB's CRDs (PerconaXtraDB, PerconaXtraDBVersion), by `<plural>.<group>`. */
+export function kubedbCrds(): Map<string, any> {
+  const out = new Map<string, any>();
+  for (const file of fs.readdirSync(path.join(REFERENCE_DIR, 'kubedb-crds')).sort()) {
+    if (!file.endsWith('.yaml')) continue;
+    for (const doc of readReference(path.join('kubedb-crds', file))) out.set(doc.metadata.name, doc);
+  }
+  return out;
+}

@@ -706,7 +706,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
       labels: { severity: props.restoreSeverity ?? 'warning' },
       annotations: annotations(BackupAlert.RESTORE_FAILED,
         'Restore {{ $labels.namespace }}/{{ $labels.invoker_name }} failed',
-        'RestoreSession {{ $labels.namespace }}/{{ $labels.invoker_name }} (repository {{ $labels.repository }}) failed. Check the session\'s status and the restore Job\'s logs.'),
+        'RestoreSession {{ $labels.namespace }}/{{ $labels.invoker_name }} (repository {{ $labels.repository }}) failed, or the restore guard refused it because the target already holds data (then nothing was restored). Check the session\'s status.stats[].error and the restore Job\'s logs; the runbook says how to restore deliberately.'),
     }, {
       alert: BackupAlert.PAUSED,
       // Stash suspends the trigger CronJob (`stash-trigger-<name>`) while the configuration is paused.

@@ -13,6 +13,8 @@ import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityP
 import { backendOf, backupsOf } from '../backups/perconaxtradb-backup';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
+import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
+import { guardCheckHook, guardKey, guardMarkHook, KUBEDB_PERCONAXTRADB_CONTAINER } from './restore-guard';
 import { renderRuntimeSettings, renderTempDir, RuntimeSettings, runtimeSettingsProblems, TempDir, tempDirProblems } from '../jobs/runtime-settings';
 
 /** Mount path of the data volume in a cluster restore: where Percona XtraDB keeps its data. */
@@ -20,6 +22,16 @@ export const MYSQL_DATA_DIR = '/var/lib/mysql';
 
 /** The variable Stash replaces with 0, 1, ... in the names of a cluster restore's volume claims. */
 export const POD_ORDINAL = '${POD_ORDINAL}';
+
+/** A snapshot of a Repository, as `kubectl get snapshots -n <namespace> -l repository=<name>` lists it. */
+export interface SnapshotInfo {
+  /** The restic snapshot id (8 or 64 hex digits: the part of the Snapshot's name after the repository name). */
+  readonly id: string;
+  /** When the snapshot was taken (the Snapshot's `creationTimestamp`). */
+  readonly time: Date;
+}
+
+const SNAPSHOT_ID = /^[0-9a-f]{8}$|^[0-9a-f]{64}$/;
 
 /** Which snapshot to restore. */
 export class Snapshot {
@@ -33,14 +45,40 @@ export class Snapshot {
     return new Snapshot(id);
   }
 
+  /**
+   * Point in time: the newest of `snapshots` taken at or before `time`, chosen at synth time (the
+   * synth never reads the cluster: pass the list, e.g. from `kubectl get snapshots -o json`). Stash
+   * restores a RestoreSession's `rules[].snapshots` by id, so the RestoreSession names that id.
+   * When none qualifies, the restore reports it (the factory never throws).
+   */
+  public static newestNotAfter(time: Date, snapshots: SnapshotInfo[]): Snapshot {
+    if (!(time instanceof Date) || Number.isNaN(time.getTime())) {
+      return new Snapshot('', problem('', `the point in time ${JSON.stringify(time)} is not a valid Date`, 'pass a Date, e.g. new Date("2026-12-01T02:00:00Z")'));
+    }
+    const list = Array.isArray(snapshots) ? snapshots : [];
+    const bad = list.find((s) => typeof s?.id !== 'string' || !SNAPSHOT_ID.test(s.id) || !(s.time instanceof Date) || Number.isNaN(s.time.getTime()));
+    if (bad !== undefined) {
+      return new Snapshot('', problem('', `the snapshot list has ${JSON.stringify(bad)}, which is not { id: <8 or 64 hex digits>, time: <Date> }`, 'pass each snapshot\'s id and creation time as kubectl get snapshots shows them'));
+    }
+    const candidates = list.filter((s) => s.time.getTime() <= time.getTime()).sort((a, b) => b.time.getTime() - a.time.getTime());
+    if (candidates.length === 0) {
+      const oldest = [...list].sort((a, b) => a.time.getTime() - b.time.getTime())[0];
+      return new Snapshot('', problem('', `no snapshot was taken at or before ${time.toISOString()} (${list.length === 0 ? 'the list is empty' : `the oldest of ${list.length} is ${oldest.id} at ${oldest.time.toISOString()}`})`,
+        'choose a later point in time, or pass the Repository\'s full snapshot list (kubectl get snapshots -n <namespace> -l repository=<name> -o json)'));
+    }
+    return new Snapshot(candidates[0].id);
+  }
+
   private constructor(
     /** The value Stash expects in `rules[].snapshots`. */
     public readonly value: string,
+    private readonly unresolved?: string,
   ) {}
 
   /** Problems of the snapshot reference, reported under `field`. */
   public problems(field: string): string[] {
-    if (this.value === 'latest' || /^[0-9a-f]{8}$|^[0-9a-f]{64}$/.test(this.value)) return [];
+    if (this.unresolved !== undefined) return [`${field}${this.unresolved}`];
+    if (this.value === 'latest' || SNAPSHOT_ID.test(this.value)) return [];
     return [problem(field, `"${this.value}" is not a restic snapshot id (8 or 64 lower-case hex digits)`, 'use Snapshot.latest() or the id after the repository name in `kubectl get snapshots`, e.g. Snapshot.id("4bc21d6f")')];
   }
 }
@@ -147,13 +185,32 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    */
   readonly allowRestoreIntoBackedUpDatabase?: boolean;
   /**
-   * Runs before the restore.
-   * @default - none
+   * Replace what the target database holds. Without it, a standalone restore is guarded: its
+   * first step (the RestoreSession's preRestore hook, run by Stash in the database's pod) refuses
+   * to restore when the server holds user schemas or when this RestoreSession already restored
+   * it (the marker `stash_pxc.restores` that the postRestore hook writes), so a RestoreSession
+   * that is deleted and created again (helm uninstall and install, a GitOps re-sync) never
+   * overwrites newer data. A cluster restore is guarded by the operator itself (it creates the
+   * claims and fails when one exists already), so `overwrite` is refused there.
+   * @default false
+   */
+  readonly overwrite?: boolean;
+  /**
+   * Container of the database's pod that runs the guard (it needs the `mysql` client and the
+   * root credentials in `MYSQL_ROOT_USERNAME` / `MYSQL_ROOT_PASSWORD`, as KubeDB sets them).
+   * @default 'perconaxtradb' (KubeDB's server container)
+   */
+  readonly guardContainerName?: string;
+  /**
+   * Runs before the restore. A guarded standalone restore uses this slot for its guard: set
+   * `overwrite: true` to run your own hook instead.
+   * @default - none (the guard, for a standalone restore without overwrite)
    */
   readonly preRestoreHook?: Hook;
   /**
-   * Runs after the restore; its `executionPolicy` says after which outcomes.
-   * @default - none
+   * Runs after the restore; its `executionPolicy` says after which outcomes. For a standalone
+   * restore it replaces the guard's marker (the guard then refuses on user schemas only).
+   * @default - none (the guard's marker, for a standalone restore)
    */
   readonly postRestoreHook?: Hook;
   /**
@@ -244,6 +301,8 @@ export class PerconaXtraDbRestore extends StashObject {
   public readonly database: string;
   /** The RestoreSession object. */
   public readonly apiObject: ApiObject;
+  /** Whether the restore refuses to overwrite data (the guard's pre-restore check is in the RestoreSession). */
+  public readonly guarded: boolean;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbRestoreProps) {
     super(scope, id, {
@@ -267,9 +326,15 @@ export class PerconaXtraDbRestore extends StashObject {
     if (props.args !== undefined) params.args = props.args;
     if (props.waitTimeout !== undefined) params.waitTimeout = wholeSeconds(props.waitTimeout);
     const paramList = Object.keys(params).sort().map((name) => ({ name, value: params[name] }));
+    // The guard's hooks, unless the user opted out (overwrite) or it is a cluster restore (see guardProblems).
+    this.guarded = !cluster && props.overwrite !== true;
+    const guardKeyOf = guardKey(this.namespace, this.name);
+    const guardContainer = props.guardContainerName ?? KUBEDB_PERCONAXTRADB_CONTAINER;
+    const preRestore = this.guarded ? guardCheckHook(guardKeyOf, guardContainer) : props.preRestoreHook;
+    const postRestore = props.postRestoreHook ?? (this.guarded ? guardMarkHook(guardKeyOf, guardContainer) : undefined);
     const hooks = compact({
-      preRestore: props.preRestoreHook instanceof Hook ? props.preRestoreHook.toJson() : undefined,
-      postRestore: props.postRestoreHook instanceof Hook ? props.postRestoreHook.toJson() : undefined,
+      preRestore: preRestore instanceof Hook ? preRestore.toJson() : undefined,
+      postRestore: postRestore instanceof Hook ? postRestore.toJson() : undefined,
     });
     const jobKind = cluster ? JobKind.CLUSTER_RESTORE : JobKind.RESTORE;
     const runtimeSettings = jobRuntimeSettings(props.runtimeSettings ? renderRuntimeSettings(props.runtimeSettings) : {}, jobKind, props.defaultSecurityContext ?? true);
@@ -338,6 +403,7 @@ export class PerconaXtraDbRestore extends StashObject {
         ...this.ruleProblems(props, rules),
         ...(cluster ? clusterProblems(cluster, dataVolume ?? '', props.database) : []),
         ...this.backedUpProblems(props, databaseNamespace),
+        ...this.guardProblems(props, databaseNamespace),
         ...(props.preRestoreHook?.problems('preRestoreHook', true, false) ?? []),
         ...(props.postRestoreHook?.problems('postRestoreHook', false, false) ?? []),
         ...runtimeSettingsProblems('runtimeSettings', props.runtimeSettings),
@@ -380,6 +446,51 @@ export class PerconaXtraDbRestore extends StashObject {
         }
       }
     });
+    return out;
+  }
+
+  /** The AppBinding of the app this restore targets: `service` null when it is url-only (no pod for a hook). */
+  private bindingOf(props: PerconaXtraDbRestoreProps, databaseNamespace: string | undefined): { service: string | null } | undefined {
+    const binding = this.node.root.node.findAll().find((c): c is PerconaXtraDbAppBinding => c instanceof PerconaXtraDbAppBinding
+      && c.name === props.database && c.namespace === databaseNamespace);
+    return binding ? { service: binding.service ?? null } : undefined;
+  }
+
+  /**
+   * Where the guard can run. `stash run-hook` looks the AppBinding up in the RestoreSession's own
+   * namespace and execs into the first pod of its `clientConfig.service`'s Endpoints (stashed/stash
+   * `pkg/cmds/run_hook.go`); the restore Job's ClusterRole `stash-restore-job` grants `get` on
+   * appbindings, endpoints and pods and `create` on pods/exec, which is all it needs. A cluster
+   * restore has no pod to run in before it finishes (the new members start from its volumes),
+   * and needs none: the operator creates each claim with a plain `Create` (`CreateBatchPVC`) and
+   * fails the RestoreSession when one already exists, before any restore Job.
+   */
+  private guardProblems(props: PerconaXtraDbRestoreProps, databaseNamespace: string | undefined): string[] {
+    const out: string[] = [];
+    if (props.overwrite !== undefined && typeof props.overwrite !== 'boolean') {
+      return [problem('overwrite', `${JSON.stringify(props.overwrite)} is not true or false`, 'set overwrite: true only to replace the data of the target database on purpose')];
+    }
+    out.push(...nameProblems('guardContainerName', props.guardContainerName, NameRule.DNS_LABEL));
+    if (props.cluster) {
+      if (props.overwrite === true) {
+        out.push(problem('overwrite', 'is set on a cluster restore, which never overwrites: the operator creates the volume claims and fails the restore when one already exists',
+          'remove overwrite; to restore a cluster again, delete the old database and its claims first (see the runbook, StashPxcRestoreFailed)'));
+      }
+      return out;
+    }
+    if (props.overwrite === true) return out;
+    if (props.preRestoreHook !== undefined) {
+      out.push(problem('preRestoreHook', 'is taken by the restore guard, which refuses to overwrite a database that holds data (Stash runs one preRestore hook)',
+        'drop preRestoreHook, or set overwrite: true to restore without the guard and run your hook'));
+    }
+    if (props.databaseNamespace !== undefined && databaseNamespace !== this.namespace) {
+      out.push(problem('databaseNamespace', `"${databaseNamespace}" is not the restore's namespace "${this.namespace}"; Stash looks the AppBinding of a restore hook up in the RestoreSession's own namespace, so the guard could not run and the restore would fail`,
+        'create the restore in the database\'s namespace (give the Repository a usage policy that allows it), or set overwrite: true to restore without the guard'));
+    }
+    if (this.bindingOf(props, databaseNamespace)?.service === null) {
+      out.push(problem('database', `the AppBinding "${props.database}" has a url and no service, so Stash finds no pod to run the restore guard in and the restore would fail`,
+        'give the AppBinding a service (the database\'s Service), or set overwrite: true to restore without the guard'));
+    }
     return out;
   }
 

@@ -229,6 +229,8 @@ export class PerconaXtraDbAppBinding extends StashObject implements IAppBindingR
 
   /** Whether the AppBinding describes a Galera cluster. */
   public readonly isCluster: boolean;
+  /** The Service in front of the database, if any (a url-only AppBinding has none: no pod for Stash's exec hooks). */
+  public readonly service?: string;
   /** The AppBinding object. */
   public readonly apiObject: ApiObject;
 
@@ -239,6 +241,7 @@ export class PerconaXtraDbAppBinding extends StashObject implements IAppBindingR
     });
     props = props ?? ({} as PerconaXtraDbAppBindingProps);
     this.isCluster = props.galera !== undefined;
+    this.service = typeof props.service === 'string' ? props.service : undefined;
     const version = props.version !== undefined ? versionOf(props.version) : undefined;
 
     // The addon reads the parameters as a GaleraArbitratorConfiguration and takes the cluster

@@ -5,11 +5,12 @@
  */
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import {
-  Backend, Hook, HookExecutionPolicy, manifestProblems, PerconaXtraDbBackup, PerconaXtraDbRestore, PerconaXtraDbRestoreProps,
+  Backend, Hook, HookExecutionPolicy, manifestProblems, PerconaXtraDbAppBinding, PerconaXtraDbBackup, PerconaXtraDbBackupPlan, PerconaXtraDbRestore, PerconaXtraDbRestoreProps,
   POD_ORDINAL, Repository, RetentionPolicy, Schedule, Snapshot, VolumeAccessMode,
   restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../../src';
 import { PerconaXtraDbVersion } from '../../../src/api';
+import { guardCommand } from '../../../src/database/restores/restore-guard';
 import { describeWithReference, upstreamCrds } from '../../support/reference';
 
 const REPO = Repository.fromRepositoryName('gcs-repo-xtradb-cluster');
@@ -42,6 +43,10 @@ describe('standalone restore', () => {
           ref: { apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name: 'restored-xtradb' },
           rules: [{ snapshots: ['latest'] }],
         },
+        hooks: {
+          preRestore: { exec: { command: guardCommand('check', 'demo/restored-xtradb-restore') }, containerName: 'perconaxtradb' },
+          postRestore: { exec: { command: guardCommand('mark', 'demo/restored-xtradb-restore') }, containerName: 'perconaxtradb', executionPolicy: 'OnSuccess' },
+        },
         runtimeSettings: {
           container: { securityContext: restrictedJobContainerSecurityContext() },
           pod: { securityContext: restrictedJobPodSecurityContext() },
@@ -57,6 +62,7 @@ describe('standalone restore', () => {
   test('a snapshot by id, hooks, params and runtime settings', () => {
     const spec = restoreOf({
       name: 'restore-before-incident',
+      overwrite: true,
       snapshot: Snapshot.id('4bc21d6f'),
       preRestoreHook: Hook.exec(['/bin/sh', '-c', 'echo start']),
       postRestoreHook: Hook.httpPost({ port: 8080, path: '/restored', executionPolicy: HookExecutionPolicy.ON_SUCCESS }),
@@ -227,7 +233,7 @@ describe('restore checks', () => {
   });
 
   test('a restore target in another namespace is referenced with it', () => {
-    expect(restoreOf({ databaseNamespace: 'staging' }).spec.target.ref.namespace).toBe('staging');
+    expect(restoreOf({ databaseNamespace: 'staging', overwrite: true }).spec.target.ref.namespace).toBe('staging');
   });
 });
 
@@ -247,5 +253,106 @@ describeWithReference('restore objects conform strictly to the upstream CRD', ()
     }],
   ] as Array<[string, Partial<PerconaXtraDbRestoreProps>]>)('%s', (_name, props) => {
     expect(manifestProblems(restoreOf(props), crds)).toEqual([]);
+  });
+});
+
+describe('the restore guard', () => {
+  test('every standalone restore carries it: the check first, the marker after a success, in KubeDB\'s server container', () => {
+    const hooks = restoreOf({ name: 'orders-restore' }).spec.hooks;
+    expect(hooks.preRestore).toEqual({ exec: { command: ['sh', '-c', expect.stringContaining('stash-pxc restore guard'), 'stash-pxc-guard', 'check', 'demo/orders-restore'] }, containerName: 'perconaxtradb' });
+    expect(hooks.postRestore).toEqual({ exec: { command: ['sh', '-c', expect.any(String), 'stash-pxc-guard', 'mark', 'demo/orders-restore'] }, containerName: 'perconaxtradb', executionPolicy: 'OnSuccess' });
+  });
+
+  test('a plan\'s restore carries it too', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'demo' });
+    const plan = new PerconaXtraDbBackupPlan(chart, 'plan', {
+      database: 'orders', version: '8.0.36', backend: Backend.gcs({ bucket: 'shop-backups', prefix: 'orders' }), storageSecretName: 'gcs',
+      schedule: Schedule.cron('0 1 * * *'), retentionPolicy: RetentionPolicy.keepLast(3), restore: { database: 'orders-copy' },
+    });
+    expect(plan.restore?.guarded).toBe(true);
+    const rs = Testing.synth(chart).find((o) => o.kind === 'RestoreSession');
+    expect(rs.spec.hooks.preRestore.exec.command.slice(3)).toEqual(['stash-pxc-guard', 'check', 'demo/orders-copy-restore']);
+  });
+
+  test('guardContainerName moves it to another container', () => {
+    expect(restoreOf({ guardContainerName: 'mysql' }).spec.hooks.preRestore.containerName).toBe('mysql');
+  });
+
+  test('overwrite: true opts out: no check, no marker, and the user\'s own hooks', () => {
+    expect(restoreOf({ overwrite: true }).spec.hooks).toBeUndefined();
+    const hooks = restoreOf({ overwrite: true, preRestoreHook: Hook.exec(['echo', 'pre']) }).spec.hooks;
+    expect(hooks).toEqual({ preRestore: { exec: { command: ['echo', 'pre'] } } });
+    const r = new PerconaXtraDbRestore(new Chart(Testing.app(), 'c', { namespace: 'demo' }), 'r', { database: 'd', version: '8.0.36', repository: REPO, overwrite: true });
+    expect(r.guarded).toBe(false);
+  });
+
+  test('a user postRestoreHook replaces the marker; the check stays', () => {
+    const hooks = restoreOf({ postRestoreHook: Hook.httpPost({ port: 8080, path: '/restored' }) }).spec.hooks;
+    expect(hooks.preRestore.exec.command[4]).toBe('check');
+    expect(hooks.postRestore).toEqual({ httpPost: { port: 8080, path: '/restored' } });
+  });
+
+  test('a cluster restore has no hook of the guard: the operator refuses claims that exist', () => {
+    const rs = restoreOf({ database: 'restored-xtradb-cluster', cluster: CLUSTER });
+    expect(rs.spec.hooks).toBeUndefined();
+  });
+
+  test.each([
+    ['a preRestoreHook beside the guard', { preRestoreHook: Hook.exec(['true']) },
+      '[test/restore] preRestoreHook: is taken by the restore guard, which refuses to overwrite a database that holds data (Stash runs one preRestore hook). Fix: drop preRestoreHook, or set overwrite: true to restore without the guard and run your hook'],
+    ['a target in another namespace', { databaseNamespace: 'staging' },
+      '[test/restore] databaseNamespace: "staging" is not the restore\'s namespace "demo"; Stash looks the AppBinding of a restore hook up in the RestoreSession\'s own namespace, so the guard could not run and the restore would fail. Fix: create the restore in the database\'s namespace (give the Repository a usage policy that allows it), or set overwrite: true to restore without the guard'],
+    ['overwrite on a cluster restore', { database: 'restored-xtradb-cluster', cluster: CLUSTER, overwrite: true },
+      '[test/restore] overwrite: is set on a cluster restore, which never overwrites: the operator creates the volume claims and fails the restore when one already exists. Fix: remove overwrite; to restore a cluster again, delete the old database and its claims first (see the runbook, StashPxcRestoreFailed)'],
+    ['overwrite that is not a boolean', { overwrite: 'yes' as unknown as boolean }, '[test/restore] overwrite: "yes" is not true or false. Fix: set overwrite: true only to replace the data of the target database on purpose'],
+    ['a bad container name', { guardContainerName: 'Server' }, /\[test\/restore\] guardContainerName: "Server"/],
+  ])('refuses %s', (_name, props, message) => {
+    expect(() => Testing.synth(restoreChart(props as Partial<PerconaXtraDbRestoreProps>))).toThrow(message);
+  });
+
+  test('refuses a url-only AppBinding of the app (no pod to run the guard in), wherever it is declared', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'demo' });
+    new PerconaXtraDbRestore(chart, 'restore', { database: 'external-db', version: '8.0.36', repository: REPO });
+    new PerconaXtraDbAppBinding(chart, 'binding', { name: 'external-db', version: '8.0.36', url: 'mysql://db.example.com:3306', authSecretName: 'db-auth' });
+    expect(() => Testing.synth(chart)).toThrow('[test/restore] database: the AppBinding "external-db" has a url and no service, so Stash finds no pod to run the restore guard in and the restore would fail. Fix: give the AppBinding a service');
+  });
+});
+
+describe('point in time: the newest snapshot not after a time, chosen at synth from a list', () => {
+  // As `kubectl get snapshots -l repository=orders-repo` lists them (name <repo>-<id>, creationTimestamp).
+  const SNAPSHOTS = [
+    { id: '1111aaaa', time: new Date('2026-11-29T02:00:05Z') },
+    { id: '3333cccc', time: new Date('2026-12-01T02:00:07Z') },
+    { id: '2222bbbb', time: new Date('2026-11-30T02:00:04Z') },
+  ];
+
+  test.each([
+    ['between two snapshots: the earlier', '2026-11-30T23:59:00Z', '2222bbbb'],
+    ['exactly at a snapshot: that one', '2026-12-01T02:00:07Z', '3333cccc'],
+    ['after the last: the last', '2027-01-01T00:00:00Z', '3333cccc'],
+  ])('%s', (_name, time, id) => {
+    expect(restoreOf({ snapshot: Snapshot.newestNotAfter(new Date(time), SNAPSHOTS) }).spec.target.rules).toEqual([{ snapshots: [id] }]);
+  });
+
+  test('a cluster restore and a rule take it too', () => {
+    const pit = Snapshot.newestNotAfter(new Date('2026-11-30T12:00:00Z'), SNAPSHOTS);
+    expect(restoreOf({ database: 'restored-xtradb-cluster', cluster: CLUSTER, snapshot: pit }).spec.target.rules).toEqual([{ targetHosts: [], sourceHost: 'host-0', snapshots: ['2222bbbb'] }]);
+    expect(restoreOf({ overwrite: true, rules: [{ snapshots: [pit] }] }).spec.target.rules).toEqual([{ snapshots: ['2222bbbb'] }]);
+  });
+
+  test.each([
+    ['a time before every snapshot', new Date('2026-11-01T00:00:00Z'), SNAPSHOTS,
+      '[test/restore] rules[0].snapshots: no snapshot was taken at or before 2026-11-01T00:00:00.000Z (the oldest of 3 is 1111aaaa at 2026-11-29T02:00:05.000Z). Fix: choose a later point in time, or pass the Repository\'s full snapshot list (kubectl get snapshots -n <namespace> -l repository=<name> -o json).'],
+    ['an empty list', new Date('2026-12-01T00:00:00Z'), [],
+      '[test/restore] rules[0].snapshots: no snapshot was taken at or before 2026-12-01T00:00:00.000Z (the list is empty). Fix: choose a later point in time'],
+    ['an invalid time', new Date('yesterday'), SNAPSHOTS, '[test/restore] rules[0].snapshots: the point in time null is not a valid Date. Fix: pass a Date'],
+    ['a snapshot without a valid id', new Date('2026-12-01T00:00:00Z'), [{ id: 'latest', time: new Date() }], /rules\[0\]\.snapshots: the snapshot list has .*"latest".*, which is not \{ id: <8 or 64 hex digits>, time: <Date> \}/],
+  ])('refuses %s', (_name, time, list, message) => {
+    expect(() => Testing.synth(restoreChart({ snapshot: Snapshot.newestNotAfter(time, list) }))).toThrow(message);
+  });
+
+  test('the factory never throws, whatever it is given (from JavaScript)', () => {
+    expect(() => Snapshot.newestNotAfter(undefined as unknown as Date, undefined as unknown as [])).not.toThrow();
+    expect(() => Snapshot.newestNotAfter(new Date(), [null as any])).not.toThrow();
   });
 });

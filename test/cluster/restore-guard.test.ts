@@ -1,0 +1,151 @@
+/**
+ * The restore guard on a real kube-apiserver (our CRDs from dist/crds.yaml; no operator, whose
+ * webhooks would have no server here):
+ * - the per-database chart installed, uninstalled and installed again creates the same
+ *   RestoreSession twice (a new object, a new uid: what the operator would run again), with the
+ *   guard's hooks in it both times, as rendered;
+ * - clones (KubeDB's PerconaXtraDB CRD installed from the reference) and their guarded restores are
+ *   stored as the chart rendered them;
+ * - the restore Job's ServiceAccount, bound to the operator's own `stash-restore-job` ClusterRole
+ *   (upstream rules, support/upstream-job-rbac.ts), may do everything `stash run-hook` does to run
+ *   the guard in the database's pod: get the AppBinding, its Service's Endpoints and the pod, and
+ *   create pods/exec (SubjectAccessReviews).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { stringify } from 'yaml';
+import { Cluster, startCluster } from './harness';
+import { findHelm, HelmBinary } from '../support/helm';
+import { reviewAccess, serviceAccountUser, describeAccess, Access } from './support/access';
+import { helmOnOk, releaseManifest } from './support/helm';
+import { waitEstablished } from './support/objects';
+import { BACKUP_CHART_DIR, DIST_DIR, requireArtifact } from './support/repo';
+import { UPSTREAM_JOB_CLUSTER_ROLES } from './support/upstream-job-rbac';
+import { asList, readYamlFile } from './support/yaml';
+import { standaloneGuardScript } from '../../src/database/restores/restore-guard';
+import { describeWithReference, kubedbCrds } from '../support/reference';
+
+const NS = 'shop';
+const VALUES = {
+  defaults: {
+    version: '8.0.36',
+    backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } },
+    storageSecretName: 'gcs-secret',
+    schedule: { cron: '0 2 * * *' },
+    retentionPolicy: { keepLast: 5 },
+  },
+  databases: [{ name: 'orders' }],
+  restores: [
+    { name: 'orders-copy-restore', database: 'orders-copy', from: 'orders', annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' } },
+    { name: 'orders-cluster-restore', database: 'orders-cluster', from: 'orders',
+      cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-cluster-${POD_ORDINAL}', storage: '1Gi' }] } },
+  ],
+};
+
+const CLONES = {
+  ...VALUES,
+  restores: [],
+  clones: [
+    { name: 'orders-copy', from: 'orders', storage: '20Gi', authSecretName: 'orders-auth', snapshot: '4bc21d6f' },
+    { name: 'orders-cluster-copy', from: 'orders', mode: 'Cluster', storage: '10Gi', storageClassName: 'standard', deletionPolicy: 'WipeOut',
+      snapshotNotAfter: '2026-12-01T00:00:00Z', snapshots: [{ id: '2222bbbb', time: '2026-11-30T02:00:04Z' }, { id: '3333cccc', time: '2026-12-01T02:00:07Z' }] },
+  ],
+};
+
+describeWithReference('the restore guard on a real kube-apiserver', () => {
+  let cluster: Cluster;
+  let helm: HelmBinary;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-restore-guard-'));
+  const valuesFile = path.join(tmp, 'values.yaml');
+
+  beforeAll(async () => {
+    const crdsFile = requireArtifact(path.join(DIST_DIR, 'crds.yaml'), 'dist/crds.yaml');
+    helm = findHelm(3);
+    cluster = await startCluster();
+    await cluster.kubectl(['apply', '--server-side', '-f', crdsFile]);
+    // KubeDB's own CRDs (PerconaXtraDB, PerconaXtraDBVersion), as KubeDB installs them.
+    const kubedb = [...kubedbCrds().values()];
+    await cluster.kubectl(['apply', '--server-side', '-f', '-'], { input: asList(kubedb) });
+    await waitEstablished(cluster, [...readYamlFile(crdsFile), ...kubedb].map((c: any) => c.metadata.name));
+    await cluster.createNamespace(NS);
+    fs.writeFileSync(valuesFile, stringify(VALUES));
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const restoreSession = async (name: string): Promise<any> => JSON.parse(await cluster.kubectl(['get', 'restoresession', name, '-n', NS, '-o', 'json']));
+
+  test('install, uninstall, install: the same RestoreSession is created twice, guarded both times', async () => {
+    const seen: any[] = [];
+    for (let round = 0; round < 2; round++) {
+      await helmOnOk(cluster, ['install', 'shop-backups', BACKUP_CHART_DIR, '--namespace', NS, '-f', valuesFile], helm);
+      seen.push(await restoreSession('orders-copy-restore'));
+      const clusterRestore = await restoreSession('orders-cluster-restore');
+      // A cluster restore is guarded by the operator (claims that exist are refused), not by a hook.
+      expect(clusterRestore.spec.hooks).toBeUndefined();
+      await helmOnOk(cluster, ['uninstall', 'shop-backups', '--namespace', NS], helm);
+      const gone = await cluster.kubectlResult(['get', 'restoresession', 'orders-copy-restore', '-n', NS]);
+      expect(gone.stderr).toMatch(/NotFound/);
+    }
+    expect(seen[0].metadata.uid).not.toBe(seen[1].metadata.uid);
+    for (const rs of seen) {
+      expect(rs.spec.hooks).toEqual({
+        preRestore: { exec: { command: ['sh', '-c', standaloneGuardScript(), 'stash-pxc-guard', 'check', 'shop/orders-copy-restore'] }, containerName: 'perconaxtradb' },
+        postRestore: { exec: { command: ['sh', '-c', standaloneGuardScript(), 'stash-pxc-guard', 'mark', 'shop/orders-copy-restore'] }, containerName: 'perconaxtradb', executionPolicy: 'OnSuccess' },
+      });
+    }
+  }, 180_000);
+
+  test('clones and their guarded restores are stored as rendered (KubeDB\'s CRD accepts the PerconaXtraDB objects)', async () => {
+    const file = path.join(tmp, 'clones.yaml');
+    fs.writeFileSync(file, stringify(CLONES));
+    await cluster.createNamespace('sandbox');
+    await helmOnOk(cluster, ['install', 'sandbox-clones', BACKUP_CHART_DIR, '--namespace', 'sandbox', '-f', file], helm);
+    const rendered = (await releaseManifest(cluster, 'sandbox-clones', 'sandbox')).filter((o) => ['PerconaXtraDB', 'RestoreSession'].includes(o.kind));
+    expect(rendered.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'PerconaXtraDB/orders-cluster-copy', 'PerconaXtraDB/orders-copy', 'RestoreSession/orders-cluster-copy-restore', 'RestoreSession/orders-copy-restore']);
+    for (const o of rendered) {
+      const stored = JSON.parse(await cluster.kubectl(['get', o.kind === 'PerconaXtraDB' ? 'perconaxtradbs.kubedb.com' : 'restoresessions.stash.appscode.com', o.metadata.name, '-n', 'sandbox', '-o', 'json']));
+      // Stored as rendered: nothing pruned (the server may only add its defaults).
+      expect(stored.spec).toMatchObject(o.spec);
+    }
+    const copy = rendered.find((o) => o.kind === 'RestoreSession' && o.metadata.name === 'orders-copy-restore');
+    expect(copy.spec.hooks.preRestore.exec.command.slice(3)).toEqual(['stash-pxc-guard', 'check', 'sandbox/orders-copy-restore']);
+    const clusterCopy = rendered.find((o) => o.kind === 'RestoreSession' && o.metadata.name === 'orders-cluster-copy-restore');
+    expect(clusterCopy.spec.target.rules).toEqual([{ targetHosts: [], sourceHost: 'host-0', snapshots: ['2222bbbb'] }]);
+    const db = rendered.find((o) => o.kind === 'PerconaXtraDB' && o.metadata.name === 'orders-cluster-copy');
+    expect(db.spec).toMatchObject({ replicas: 3, init: { waitForInitialRestore: true }, deletionPolicy: 'WipeOut' });
+  }, 120_000);
+
+  test('the restore Job\'s RBAC, as the operator grants it, is enough to run the guard in the database\'s pod', async () => {
+    // The operator names the Job's ServiceAccount restoresession-<name>-0 (stash-operator-output) and binds it to stash-restore-job.
+    const sa = 'restoresession-orders-copy-restore-0';
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'stash-restore-job' }, rules: UPSTREAM_JOB_CLUSTER_ROLES['stash-restore-job'] };
+    const binding = {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: sa, namespace: NS },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'stash-restore-job' },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: NS }],
+    };
+    await cluster.kubectl(['create', '-f', '-'], { input: asList([role, binding]) });
+    // What `stash run-hook` does (stashed/stash pkg/cmds/run_hook.go): the AppBinding, the Endpoints of its
+    // Service, the pod, then an exec into it (kmodules prober: pods get, pods/exec create).
+    const needed: Access[] = [
+      { verb: 'get', group: 'appcatalog.appscode.com', resource: 'appbindings', namespace: NS, name: 'orders-copy' },
+      { verb: 'get', resource: 'endpoints', namespace: NS, name: 'orders-copy' },
+      { verb: 'get', resource: 'pods', namespace: NS, name: 'orders-copy-0' },
+      { verb: 'create', resource: 'pods', subresource: 'exec', namespace: NS, name: 'orders-copy-0' },
+      { verb: 'get', group: 'stash.appscode.com', resource: 'restoresessions', namespace: NS, name: 'orders-copy-restore' },
+      { verb: 'patch', group: 'stash.appscode.com', resource: 'restoresessions', subresource: 'status', namespace: NS, name: 'orders-copy-restore' },
+    ];
+    const subject = serviceAccountUser(NS, sa);
+    const answers = await reviewAccess(cluster, subject, needed);
+    expect(needed.filter((_, i) => !answers[i]).map(describeAccess)).toEqual([]);
+    // Control: the binding is namespaced; the same exec elsewhere is denied.
+    const [elsewhere] = await reviewAccess(cluster, subject, [{ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'kube-system', name: 'x' }]);
+    expect(elsewhere).toBe(false);
+  }, 60_000);
+});
