@@ -20,6 +20,7 @@ import { ScheduleWindow, Weekday } from '../backups/schedule-window';
 import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
 import { enforcedPodSecurityLevel, JobKind, PodSecurityLevel, podSecurityViolations } from '../jobs/job-security';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
+import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
 import { Snapshot } from './perconaxtradb-restore';
 
@@ -380,18 +381,9 @@ export class PerconaXtraDbRestoreDrill extends Construct {
     new DrillObject(this, 'Service', 'Service', 'v1', name, NameRule.DNS_1035_LABEL, meta, {
       spec: { selector: { ...selector }, ports: [{ name: 'mysql', port: 3306, targetPort: 3306, protocol: 'TCP' }] },
     });
-    this.appBinding = new DrillObject(this, 'AppBinding', APP_BINDING.kind, `${APP_BINDING.group}/${APP_BINDING.version}`, name, NameRule.DNS_LABEL, meta, {
-      spec: compact({
-        type: 'kubedb.com/perconaxtradb',
-        version: props.version,
-        clientConfig: { service: { name, port: 3306, scheme: 'mysql' } },
-        secret: { name: authSecret },
-        parameters: version.line ? {
-          apiVersion: 'appcatalog.appscode.com/v1alpha1',
-          kind: 'StashAddon',
-          stash: { addon: { backupTask: { name: version.line.backupTaskName }, restoreTask: { name: version.line.restoreTaskName } } },
-        } : undefined,
-      }),
+    // The throwaway server's AppBinding: the same construct users write for their own databases.
+    this.appBinding = new PerconaXtraDbAppBinding(this, 'AppBinding', {
+      ...meta, name, service: name, servicePort: 3306, authSecretName: authSecret, version: props.version,
     }).apiObject;
 
     const podSpec = this.podSpec(props, { name, namespace, line, authSecret, scriptsConfigMap, runAsUser, labels });
