@@ -45,7 +45,7 @@ export {
 } from './database/targets/perconaxtradb-app-binding';
 export { PerconaXtraDbBackup, PerconaXtraDbBackupProps } from './database/backups/perconaxtradb-backup';
 export {
-  DEFAULT_DRILL_PUSHGATEWAY_URL, DRILL_KUBECTL_IMAGE, DRILL_LABEL, DRILL_SERVER_IMAGES, DRILL_SERVER_LABEL, DrillImage, MAX_DRILL_NAME, PERCONA_MYSQL_USER,
+  DEFAULT_DRILL_PUSHGATEWAY_URL, DRILL_KUBECTL_IMAGE, DRILL_SCRIPTS, DRILL_LABEL, DRILL_SERVER_IMAGES, DRILL_SERVER_LABEL, DrillImage, MAX_DRILL_NAME, PERCONA_MYSQL_USER,
   PerconaXtraDbRestoreDrill, PerconaXtraDbRestoreDrillProps, RestoreDrillOptions, RowCountCondition, RowCountOperator, RowCountRule,
 } from './database/restores/perconaxtradb-restore-drill';
 export {

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../support/reference';
+import { DRILL_SCRIPTS } from '../../src/database/restores/perconaxtradb-restore-drill';
 
 const run = promisify(execFile);
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -54,9 +55,10 @@ describe('the npm package', () => {
   }, 180_000);
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test('ships the library only: compiled src/ and imports/, the OpenAPI definitions, README, package.json', () => {
+  test('ships the library only: compiled src/ and imports/, the OpenAPI definitions, the restore drill scripts, README, package.json', () => {
     const outside = files.filter((f) => !/^lib\/(src|imports)\/.*\.(js|d\.ts)$/.test(f));
-    expect(outside).toEqual(['README.md', 'imports/k8s-openapi.json', 'package.json']);
+    expect(outside).toEqual(['README.md', 'imports/k8s-openapi.json', 'package.json',
+      ...DRILL_SCRIPTS.map((f) => `src/database/restores/drill/${f}`).sort()]);
     expect(files).toContain('lib/src/index.js');
     expect(files).toContain('lib/src/index.d.ts');
   });
@@ -66,6 +68,21 @@ describe('the npm package', () => {
       .map((f) => f.replace(/^lib\//, '').replace(/\.(js|d\.ts)$/, '.ts'))
       .filter((source) => !fs.existsSync(path.join(REPO_ROOT, source)));
     expect(stale).toEqual([]);
+  });
+
+  test('a restore drill made from the installed package ships its scripts in its ConfigMap', () => {
+    const lib = require(installed);
+    const { Chart, Testing } = require(require.resolve('cdk8s', { paths: [installed] }));
+    const chart = new Chart(Testing.app(), 'drill', { namespace: 'shop' });
+    const plan = new lib.PerconaXtraDbBackupPlan(chart, 'orders', {
+      database: 'orders', version: '8.0.36', backend: lib.Backend.gcs({ bucket: 'shop-backups', prefix: 'orders' }),
+      storageSecretName: 'gcs-secret', schedule: lib.Schedule.daily({ hour: 1 }), retentionPolicy: lib.RetentionPolicy.keepLast(3), drill: {},
+    });
+    expect(plan.drill.name).toBe('orders-drill');
+    const configMap = Testing.synth(chart).find((o: any) => o.kind === 'ConfigMap');
+    for (const script of DRILL_SCRIPTS) {
+      expect(configMap.data[script]).toBe(fs.readFileSync(path.join(REPO_ROOT, 'src', 'database', 'restores', 'drill', script), 'utf8'));
+    }
   });
 
   test('declarations carry no @internal API', () => {

@@ -531,6 +531,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
           { name: 'DRILL_CHECK_TIMEOUT_SECONDS', value: seconds(props.checkTimeout, Duration.minutes(10)) },
           { name: 'DRILL_RULES_FILE', value: rules.length ? `${DRILL_SCRIPTS_DIR}/rules.txt` : '' },
           { name: 'DRILL_SQL_FILE', value: props.sql !== undefined ? `${DRILL_SCRIPTS_DIR}/check.sql` : '' },
+          { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.minutes(5)) },
           { name: 'PUSHGATEWAY_URL', value: props.pushgatewayUrl ?? DEFAULT_DRILL_PUSHGATEWAY_URL },
           { name: 'HOME', value: '/tmp' }],
         volumeMounts: mounts(true),
@@ -688,6 +689,11 @@ export class PerconaXtraDbRestoreDrill extends Construct {
       out.push(problem('pushgatewayUrl', `${JSON.stringify(props.pushgatewayUrl)} is not an http(s)://host[:port][/path] URL`, 'use the operator\'s pushgatewayUrl, e.g. "http://stash-stash-pxc.stash.svc:56789"'));
     }
     out.push(...this.podSecurityProblems());
+    const shipped = drillScripts().map((f) => f.name);
+    const lost = DRILL_SCRIPTS.filter((f) => !shipped.includes(f));
+    if (lost.length > 0) {
+      out.push(problem('scripts', `${lost.join(', ')} not found in ${drillScriptsDir()}: the package is incomplete`, 'reinstall stash-pxc (its package ships src/database/restores/drill/*.sh)'));
+    }
     return out;
   }
 
@@ -708,11 +714,13 @@ export class PerconaXtraDbRestoreDrill extends Construct {
   }
 }
 
-/** The drill's scripts, read from the package (they ship as files under src/). */
+/** The files of `src/database/restores/drill/` the drill pod runs (the library is sourced by the other two). */
+export const DRILL_SCRIPTS = ['drill-lib.sh', 'drill-credentials.sh', 'drill-restore.sh', 'drill-check.sh'];
+
+/** The drill's scripts, read from the package (they ship as files under src/); a missing one is left out and reported. */
 function drillScripts(): Array<{ name: string; text: string }> {
   const dir = drillScriptsDir();
-  return ['drill-credentials.sh', 'drill-restore.sh', 'drill-check.sh']
-    .filter((f) => fs.existsSync(path.join(dir, f)))
+  return DRILL_SCRIPTS.filter((f) => fs.existsSync(path.join(dir, f)))
     .map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
 }
 

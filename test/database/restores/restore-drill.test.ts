@@ -385,3 +385,19 @@ describe('every mistake is reported at synth, with its path and a fix', () => {
     expect(errors).toContain('[test/drill] repository: is missing.');
   });
 });
+
+describe('the scripts ship in the drill\'s ConfigMap as they are in the package', () => {
+  test('every script, byte for byte, and every command of the pod runs one of them', () => {
+    const fs = require('fs');
+    const path = require('path');
+    const { drillScriptsDir, DRILL_SCRIPTS } = require('../../../src/database/restores/perconaxtradb-restore-drill');
+    const objects = objectsOf();
+    const data = find(objects, 'ConfigMap').data;
+    for (const script of DRILL_SCRIPTS) expect(data[script]).toBe(fs.readFileSync(path.join(drillScriptsDir(), script), 'utf8'));
+    const spec = podOf(objects).spec;
+    for (const c of [...spec.initContainers, ...spec.containers].filter((x: any) => x.command)) {
+      expect(c.command[0]).toBe('bash');
+      expect(Object.keys(data)).toContain(path.basename(c.command[1]));
+    }
+  });
+});
