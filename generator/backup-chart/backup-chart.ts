@@ -9,7 +9,7 @@ import { APP_VERSION } from '../chart/chart-info';
 import { resetDir, writeFile } from '../chart/output';
 import { backupChartReadme } from './readme';
 import { backupValuesSchema, backupValuesYaml } from './schema';
-import { backupChartTemplates } from './templates';
+import { backupChartTemplates } from './generated-tpl';
 import { ciValuesFiles } from './ci-values';
 import { BACKUP_CHART_NAME, BACKUP_CHART_VERSION } from './values-model';
 

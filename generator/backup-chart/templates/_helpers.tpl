@@ -1,0 +1,565 @@
+{{/*
+The helpers that shape one object of the chart. The facts they need from the construct library
+(version lines and Task names, Secret keys, retention rules, security defaults) are the defines of
+_generated.tpl.
+*/}}
+
+{{/* Labels of every object: release-aware, one place. */}}
+{{- define "stash-pxc-backup.labels" -}}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/name: {{ default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/part-of: stash-pxc
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end -}}
+
+{{/* A values problem, the way the constructs word them: "<path>: <what>. Fix: <how>." */}}
+{{- define "stash-pxc-backup.fail" -}}
+{{- fail (printf "\n%s: %s. Fix: %s." (index . 0) (index . 1) (index . 2)) -}}
+{{- end -}}
+
+{{/* The version line of a database version (dict "v" version "path" values path), or a failure. */}}
+{{- define "stash-pxc-backup.versionLine" -}}
+{{- $lines := include "stash-pxc-backup.versionTasks" . | fromJson -}}
+{{- $found := "" -}}
+{{- range $line, $_ := $lines -}}
+{{- if or (eq $.v $line) (hasPrefix (printf "%s." $line) $.v) }}{{ $found = $line }}{{ end -}}
+{{- end -}}
+{{- if not $found -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "%q is not a Percona XtraDB version the Stash addon supports" .v) (printf "use the database's version, which must be in a supported line (%s), e.g. \"8.0.36\"" (keys $lines | sortAlpha | join ", "))) -}}
+{{- end -}}
+{{- $found -}}
+{{- end -}}
+
+{{/* The addon Task of a version line (dict "line" line "kind" "backup" or "restore"). */}}
+{{- define "stash-pxc-backup.taskName" -}}
+{{- index (include "stash-pxc-backup.versionTasks" . | fromJson) .line .kind -}}
+{{- end -}}
+
+{{/* The first 32 bits of the SHA-256 of a key, as a number (ScheduleWindow's stableHash). */}}
+{{- define "stash-pxc-backup.hash32" -}}
+{{- int64 (printf "0x%s" (sha256sum . | trunc 8)) -}}
+{{- end -}}
+
+{{/* Minutes after midnight of "HH:MM". */}}
+{{- define "stash-pxc-backup.minutes" -}}
+{{- $p := split ":" . -}}
+{{- add (mul (atoi $p._0) 60) (atoi $p._1) -}}
+{{- end -}}
+
+{{/*
+The cron expression of a schedule (dict "s" schedule "key" "namespace/name" "path" values path):
+the cron as given (checked), or the spread window's start for this key (Schedule.spread).
+*/}}
+{{- define "stash-pxc-backup.schedule" -}}
+{{- $s := .s | default dict -}}
+{{- if hasKey $s "cron" -}}
+{{- include "stash-pxc-backup.checkCron" (dict "cron" (toString $s.cron) "path" (printf "%s.cron" .path)) -}}
+{{- trim (toString $s.cron) -}}
+{{- else if hasKey $s "window" -}}
+{{- $start := include "stash-pxc-backup.minutes" $s.window.start | atoi -}}
+{{- $end := include "stash-pxc-backup.minutes" $s.window.end | atoi -}}
+{{- $len := mod (add (sub $end $start) 1440) 1440 -}}
+{{- if eq $len 0 -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.window" .path) "start and end are the same time" "give start and end as HH:MM with end after start (end is exclusive) and days from 0 (Sunday) to 6") -}}
+{{- end -}}
+{{- $h := include "stash-pxc-backup.hash32" .key | int64 -}}
+{{- $offset := add $start (mod $h $len) -}}
+{{- $m := mod $offset 1440 -}}
+{{- if $s.window.days -}}
+{{- $days := list -}}
+{{- range $s.window.days }}{{ $days = append $days (int .) }}{{ end -}}
+{{- $days = $days | uniq | sortAlpha -}}
+{{- $dh := include "stash-pxc-backup.hash32" (printf "%s#day" .key) | int64 -}}
+{{- $day := index $days (mod $dh (len $days)) | int -}}
+{{- if ge $offset 1440 }}{{ $day = mod (add $day 1) 7 }}{{ end -}}
+{{- printf "%d %d * * %d" (mod $m 60) (div $m 60) $day -}}
+{{- else -}}
+{{- printf "%d %d * * *" (mod $m 60) (div $m 60) -}}
+{{- end -}}
+{{- else -}}
+{{- include "stash-pxc-backup.fail" (list .path "is missing" "set schedule.cron (e.g. \"0 1 * * *\") or schedule.window (e.g. { start: \"01:00\", end: \"05:00\" })") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What a schema cannot say about a cron (dict "cron" expression "path" values path), checked as
+src/core/validation/cron.ts checks it: "@every" with exactly one space and a positive Go duration
+within Go's range; numbers, ranges and steps out of their field's range, words that are no month
+or weekday name, and a day-of-month (lists, ranges, steps) that none of the chosen months (lists,
+ranges, steps, names) has: such a schedule never fires.
+*/}}
+{{- define "stash-pxc-backup.checkCron" -}}
+{{- $fix := "write five fields \"minute hour day-of-month month day-of-week\" (for example \"*/5 * * * *\" or \"30 2 * * MON-FRI\") or a macro such as \"@daily\"" -}}
+{{- $cron := trim .cron -}}
+{{- if hasPrefix "@every" $cron -}}
+{{- $everyFix := "write \"@every <duration>\" with one space and a positive Go duration such as \"6h\" or \"1h30m\"" -}}
+{{- if not (hasPrefix "@every " $cron) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q needs one space after \"@every\"" $cron) $everyFix) }}{{ end -}}
+{{- $d := trimPrefix "@every " $cron -}}
+{{- if not (regexMatch "^[+-]?(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$" $d) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q has a duration %q that is not a Go duration such as \"30m\" or \"1h30m\"" $cron $d) $everyFix) }}{{ end -}}
+{{- if or (hasPrefix "-" $d) (not (regexMatch "[1-9]" $d)) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q has a duration %q that is not positive" $cron $d) $everyFix) }}{{ end -}}
+{{- $unitMs := dict "ns" 0.000001 "us" 0.001 "µs" 0.001 "μs" 0.001 "ms" 1.0 "s" 1000.0 "m" 60000.0 "h" 3600000.0 -}}
+{{- $ms := 0.0 -}}
+{{- range $term := regexFindAll "([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)" $d -1 -}}
+{{- $num := regexFind "^[0-9.]+" $term -}}
+{{- $ms = addf $ms (mulf (float64 $num) (get $unitMs (trimPrefix $num $term))) -}}
+{{- end -}}
+{{- if gt $ms (include "stash-pxc-backup.maxGoDurationMs" . | float64) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q has a duration %q longer than Go's longest duration (about 2562047h)" $cron $d) $everyFix) }}{{ end -}}
+{{- else -}}
+{{- $f := splitList " " (regexReplaceAll "\\s+" $cron " ") -}}
+{{- if eq (len $f) 5 -}}
+{{- $max := list 59 23 31 12 6 -}}
+{{- $min := list 0 0 1 1 0 -}}
+{{- $names := list "minute" "hour" "day-of-month" "month" "day-of-week" -}}
+{{- $words := list list list list (list "jan" "feb" "mar" "apr" "may" "jun" "jul" "aug" "sep" "oct" "nov" "dec") (list "sun" "mon" "tue" "wed" "thu" "fri" "sat") -}}
+{{- $domMin := 99 -}}
+{{- $months := list -}}
+{{- range $i, $field := $f -}}
+{{- $name := index $names $i -}}
+{{- range $part := splitList "," $field -}}
+{{- $slash := splitList "/" $part -}}
+{{- if gt (len $slash) 2 }}{{ include "stash-pxc-backup.fail" (list $.path (printf "%q %s field: %q has more than one \"/\"" $.cron $name $part) $fix) }}{{ end -}}
+{{- $step := 1 -}}
+{{- if eq (len $slash) 2 -}}
+{{- $s := index $slash 1 -}}
+{{- $span := add (sub (index $max $i) (index $min $i)) 1 -}}
+{{- if not (regexMatch "^[0-9]+$" $s) }}{{ include "stash-pxc-backup.fail" (list $.path (printf "%q %s field: step %q in %q is not a positive number" $.cron $name $s $part) $fix) }}{{ end -}}
+{{- if or (gt (len $s) 9) (eq (atoi $s) 0) (gt (atoi $s) $span) }}{{ include "stash-pxc-backup.fail" (list $.path (printf "%q %s field: step %s in %q is out of range 1-%d" $.cron $name $s $part $span) $fix) }}{{ end -}}
+{{- $step = atoi $s -}}
+{{- end -}}
+{{- $range := index $slash 0 -}}
+{{- $start := index $min $i -}}
+{{- $end := index $max $i -}}
+{{- if not (has $range (list "*" "?")) -}}
+{{- $ends := splitList "-" $range -}}
+{{- if gt (len $ends) 2 }}{{ include "stash-pxc-backup.fail" (list $.path (printf "%q %s field: %q has more than one \"-\"" $.cron $name $part) $fix) }}{{ end -}}
+{{- $nums := list -}}
+{{- range $v := $ends -}}
+{{- if regexMatch "^[0-9]+$" $v -}}
+{{- if or (gt (len $v) 9) (gt (atoi $v) (index $max $i)) (lt (atoi $v) (index $min $i)) -}}
+{{- include "stash-pxc-backup.fail" (list $.path (printf "%q %s field: %s is out of range %d-%d" $.cron $name $v (index $min $i) (index $max $i)) $fix) -}}
+{{- end -}}
+{{- $nums = append $nums (atoi $v) -}}
+{{- else if not (has (lower $v) (index $words $i)) -}}
+{{- include "stash-pxc-backup.fail" (list $.path (printf "%q %s field: %q is not a number" $.cron $name $v) $fix) -}}
+{{- else -}}
+{{- range $k, $w := index $words $i }}{{ if eq $w (lower $v) }}{{ $nums = append $nums (add $k (index $min $i)) }}{{ end }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq (len $nums) 2) (gt (index $nums 0) (index $nums 1)) -}}
+{{- include "stash-pxc-backup.fail" (list $.path (printf "%q %s field: range %q starts after it ends" $.cron $name $part) $fix) -}}
+{{- end -}}
+{{- $start = index $nums 0 -}}
+{{- $end = index $nums (sub (len $nums) 1) -}}
+{{- if and (eq (len $nums) 1) (eq (len $slash) 2) }}{{ $end = index $max $i }}{{ end -}}
+{{- end -}}
+{{- if eq $i 2 }}{{ $domMin = min $domMin $start }}{{ end -}}
+{{- if eq $i 3 }}{{ $months = concat $months (untilStep (int $start) (int (add $end 1)) (int $step)) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- if and (not (regexMatch "^[*?]$" (index $f 2))) (regexMatch "^[*?]$" (index $f 4)) -}}
+{{- $days := list 31 29 31 30 31 30 31 31 30 31 30 31 -}}
+{{- $longest := 0 -}}
+{{- range $months }}{{ $longest = max $longest (index $days (sub . 1)) }}{{ end -}}
+{{- if gt $domMin $longest -}}
+{{- include "stash-pxc-backup.fail" (list $.path (printf "%q never fires: no chosen month has day %d" $.cron $domMin) "choose a day-of-month that the chosen months have (February has at most 29 days; April, June, September and November have 30)") -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The prefix of a database's repository (dict "p" prefix "path" values path "local" bool), checked as the constructs check it. */}}
+{{- define "stash-pxc-backup.checkPrefix" -}}
+{{- $p := .p -}}
+{{- $fix := "use a plain path such as \"demo/xtradb/sample-xtradb\"" -}}
+{{- if or (ne (trim $p) $p) (contains "\\" $p) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q has surrounding whitespace, control characters or a backslash" $p) $fix) }}{{ end -}}
+{{- if or (has "." (splitList "/" $p)) (has ".." (splitList "/" $p)) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q has a \".\" or \"..\" path segment" $p) "use a path without relative segments") }}{{ end -}}
+{{- if contains "//" $p }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q has an empty path segment (\"//\")" $p) "remove the doubled slash") }}{{ end -}}
+{{- if contains "$" $p }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q references variables, which Stash resolves only in a BackupBlueprint" $p) "use only ${DATABASE_NAMESPACE} and ${DATABASE_NAME}, which the chart replaces") }}{{ end -}}
+{{- if and .local (hasPrefix "/" $p) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q is absolute; a subPath is relative to the volume root" $p) "remove the leading \"/\"") }}{{ end -}}
+{{- end -}}
+
+{{/* Kibibytes of a quantity such as "10Gi". */}}
+{{- define "stash-pxc-backup.kibibytes" -}}
+{{- $q := toString . -}}
+{{- $unit := regexFind "(Ki|Mi|Gi|Ti)$" $q -}}
+{{- mul (trimSuffix $unit $q | atoi) (get (dict "Ki" 1 "Mi" 1024 "Gi" 1048576 "Ti" 1073741824) $unit) -}}
+{{- end -}}
+
+{{/* A Go duration ("90m") in the form the constructs write ("1h30m"). */}}
+{{- define "stash-pxc-backup.duration" -}}
+{{- $d := toString . -}}
+{{- $h := regexFind "[0-9]+h" $d | trimSuffix "h" | default "0" | atoi -}}
+{{- $m := regexFind "[0-9]+m" $d | trimSuffix "m" | default "0" | atoi -}}
+{{- $s := regexFind "[0-9]+s" $d | trimSuffix "s" | default "0" | atoi -}}
+{{- $t := add (mul $h 3600) (mul $m 60) $s -}}
+{{- $out := "" -}}
+{{- if ge $t 3600 }}{{ $out = printf "%dh" (div $t 3600) }}{{ end -}}
+{{- if gt (mod (div $t 60) 60) 0 }}{{ $out = printf "%s%dm" $out (mod (div $t 60) 60) }}{{ end -}}
+{{- if gt (mod $t 60) 0 }}{{ $out = printf "%s%ds" $out (mod $t 60) }}{{ end -}}
+{{- $out | default "0s" -}}
+{{- end -}}
+
+{{/* Seconds of a Go duration. */}}
+{{- define "stash-pxc-backup.seconds" -}}
+{{- $d := toString . -}}
+{{- add (mul (regexFind "[0-9]+h" $d | trimSuffix "h" | default "0" | atoi) 3600) (mul (regexFind "[0-9]+m" $d | trimSuffix "m" | default "0" | atoi) 60) (regexFind "[0-9]+s" $d | trimSuffix "s" | default "0" | atoi) -}}
+{{- end -}}
+
+{{/* A timeout (dict "d" duration "path" path "what" "backup"), at least a minute. */}}
+{{- define "stash-pxc-backup.timeout" -}}
+{{- if lt (include "stash-pxc-backup.seconds" .d | atoi) 60 -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "%s is shorter than a %s Job takes to start" (include "stash-pxc-backup.duration" .d) .what) "give at least Duration.minutes(1), usually hours") -}}
+{{- end -}}
+{{- include "stash-pxc-backup.duration" .d -}}
+{{- end -}}
+
+{{/* A binary quantity ("1024Mi") in the largest exact unit ("1Gi"), as the constructs write it. */}}
+{{- define "stash-pxc-backup.quantity" -}}
+{{- $q := toString . -}}
+{{- $units := dict "Ki" 1 "Mi" 1024 "Gi" 1048576 "Ti" 1073741824 -}}
+{{- $unit := regexFind "(Ki|Mi|Gi|Ti)$" $q -}}
+{{- $ki := mul (trimSuffix $unit $q | atoi) (get $units $unit) -}}
+{{- $out := "" -}}
+{{- range (list "Ti" "Gi" "Mi" "Ki") -}}
+{{- if and (not $out) (gt $ki 0) (eq (mod $ki (get $units .)) 0) }}{{ $out = printf "%d%s" (div $ki (get $units .)) . }}{{ end -}}
+{{- end -}}
+{{- $out -}}
+{{- end -}}
+
+{{/* The retentionPolicy object (dict "r" values "path" path) as JSON. */}}
+{{- define "stash-pxc-backup.retention" -}}
+{{- $r := .r | default dict -}}
+{{- $out := dict -}}
+{{- $parts := list -}}
+{{- range include "stash-pxc-backup.retentionRules" . | fromJsonArray -}}
+{{- if hasKey $r . -}}
+{{- $_ := set $out . (int (get $r .)) -}}
+{{- $parts = append $parts (printf "%s-%d" (trimPrefix "keep" . | lower) (int (get $r .))) -}}
+{{- end -}}
+{{- end -}}
+{{- if $r.keepTags }}{{ $parts = append $parts "tags" }}{{ $_ := set $out "keepTags" $r.keepTags }}{{ end -}}
+{{- if not $parts -}}
+{{- include "stash-pxc-backup.fail" (list .path "has no keep rule, so restic would refuse to forget and the backup would fail" "add at least one rule, e.g. { keepLast: 5 }") -}}
+{{- end -}}
+{{- $_ := set $out "name" (default (printf "keep-%s" (join "-" $parts)) $r.name) -}}
+{{- $_ = set $out "prune" (ternary $r.prune true (hasKey $r "prune")) -}}
+{{- if hasKey $r "dryRun" }}{{ $_ = set $out "dryRun" $r.dryRun }}{{ end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+What resourceProblems (src/core/validation/pod-settings.ts) says beyond the schema's patterns
+(dict "r" runtimeSettings values "path" their values path): a variable in both env and secretEnv,
+a CPU amount under 1m, which the API server rounds up, and a request larger than its limit,
+which Kubernetes refuses.
+*/}}
+{{- define "stash-pxc-backup.checkResources" -}}
+{{- $container := (.r | default dict).container | default dict -}}
+{{- range $name, $_ := $container.env | default dict -}}
+{{- if hasKey ($container.secretEnv | default dict) $name -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.container.env" $.path) (printf "%q is set both in env and in secretEnv" $name) "keep one of them") -}}
+{{- end -}}
+{{- end -}}
+{{- $res := ((.r | default dict).container | default dict).resources | default dict -}}
+{{- $requests := $res.requests | default dict -}}
+{{- $limits := $res.limits | default dict -}}
+{{- $at := printf "%s.container.resources" .path -}}
+{{- $m := dict -}}
+{{- range $which, $amounts := dict "request" $requests "limit" $limits -}}
+{{- if hasKey $amounts "cpu" -}}
+{{- $cpu := toString $amounts.cpu -}}
+{{- $v := ternary (float64 (trimSuffix "m" $cpu)) (mulf (float64 $cpu) 1000) (hasSuffix "m" $cpu) -}}
+{{- if and (gt $v 0.0) (lt $v 1.0) }}{{ include "stash-pxc-backup.fail" (list (printf "%s.cpu.%s" $at $which) (printf "%q is less than 1m, which the API server rounds up" $cpu) "use at least 1m") }}{{ end -}}
+{{- if gt $v 9007199254740992.0 }}{{ include "stash-pxc-backup.fail" (list (printf "%s.cpu.%s" $at $which) (printf "%q is more CPU than a quantity holds" $cpu) "use a realistic amount, e.g. 4") }}{{ end -}}
+{{- $_ := set $m $which $v -}}
+{{- end -}}
+{{- end -}}
+{{- if and (hasKey $m "request") (hasKey $m "limit") (gt $m.request $m.limit) -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.cpu" $at) (printf "request %s is larger than limit %s, which Kubernetes refuses" (toString $requests.cpu) (toString $limits.cpu)) "lower the request or raise the limit") -}}
+{{- end -}}
+{{- range $which, $amounts := dict "request" $requests "limit" $limits -}}
+{{- if hasKey $amounts "memory" -}}
+{{- $q := toString $amounts.memory -}}
+{{- $unit := regexFind "(Ki|Mi|Gi|Ti)$" $q -}}
+{{- $ki := mulf (float64 (trimSuffix $unit $q)) (get (dict "Ki" 1.0 "Mi" 1024.0 "Gi" 1048576.0 "Ti" 1073741824.0) $unit) -}}
+{{- if le $ki 0.0 }}{{ include "stash-pxc-backup.fail" (list (printf "%s.memory.%s" $at $which) (printf "%q is not a positive size" $q) "give a positive size, e.g. 512Mi") }}{{ end -}}
+{{- if gt (mulf $ki 1024.0) 9223372036854775807.0 }}{{ include "stash-pxc-backup.fail" (list (printf "%s.memory.%s" $at $which) (printf "%q is more bytes than a Kubernetes quantity holds" $q) "give a realistic size, e.g. 10Ti") }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- if and (hasKey $requests "memory") (hasKey $limits "memory") -}}
+{{- if gt (include "stash-pxc-backup.kibibytes" $requests.memory | atoi) (include "stash-pxc-backup.kibibytes" $limits.memory | atoi) -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.memory" $at) "request is larger than limit, which Kubernetes refuses" "lower the request or raise the limit") -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The runtimeSettings of a Job as JSON: the values' (runtimeSettingsOf) with the library's Pod
+Security defaults for the Job's kind under them, unless defaultSecurityContext is false. Takes
+dict "r" (the values), "path" (their values path), "kind" (backup, restore, cluster-restore),
+"defaults" (the switch).
+*/}}
+{{- define "stash-pxc-backup.runtimeSettings" -}}
+{{- include "stash-pxc-backup.checkResources" (dict "r" .r "path" .path) -}}
+{{- $out := include "stash-pxc-backup.runtimeSettingsOf" .r | fromJson -}}
+{{- if ne (toString .defaults) "false" -}}
+{{- $d := get (include "stash-pxc-backup.jobSecurityDefaults" . | fromJson) .kind -}}
+{{- range $part := list "container" "pod" -}}
+{{- $p := get $out $part | default dict -}}
+{{- $sc := get $p "securityContext" | default dict -}}
+{{- range $k, $v := get $d $part }}{{ if not (hasKey $sc $k) }}{{ $_ := set $sc $k $v }}{{ end }}{{ end -}}
+{{- $_ := set $p "securityContext" $sc -}}
+{{- $_ := set $out $part $p -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* The runtimeSettings object (values) as JSON, "{}" when empty. */}}
+{{- define "stash-pxc-backup.runtimeSettingsOf" -}}
+{{- $r := . | default dict -}}
+{{- $out := dict -}}
+{{- with $r.container -}}
+{{- $c := dict -}}
+{{- with .resources -}}
+{{- $res := dict -}}
+{{- range $kind := list "limits" "requests" -}}
+{{- with get $.container.resources $kind -}}
+{{- $k := dict -}}
+{{- if hasKey . "cpu" }}{{ $_ := set $k "cpu" (toString .cpu) }}{{ end -}}
+{{- if hasKey . "memory" }}{{ $_ := set $k "memory" (include "stash-pxc-backup.quantity" .memory) }}{{ end -}}
+{{- if $k }}{{ $_ := set $res $kind $k }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- if $res }}{{ $_ := set $c "resources" $res }}{{ end -}}
+{{- end -}}
+{{- if hasKey . "nice" }}{{ $_ := set $c "nice" (dict "adjustment" (int .nice)) }}{{ end -}}
+{{- with .ionice }}{{ $i := dict "class" (int .class) }}{{ if hasKey . "classData" }}{{ $_ := set $i "classData" (int .classData) }}{{ end }}{{ $_ := set $c "ionice" $i }}{{ end -}}
+{{- with .securityContext }}{{ $_ := set $c "securityContext" . }}{{ end -}}
+{{- $env := list -}}
+{{- range $name, $value := .env | default dict }}{{ $env = append $env (dict "name" $name "value" $value) }}{{ end -}}
+{{- range $name, $ref := .secretEnv | default dict }}{{ $env = append $env (dict "name" $name "valueFrom" (dict "secretKeyRef" (dict "name" $ref.secretName "key" $ref.key))) }}{{ end -}}
+{{- if $env }}{{ $_ := set $c "env" $env }}{{ end -}}
+{{- if $c }}{{ $_ := set $out "container" $c }}{{ end -}}
+{{- end -}}
+{{- with $r.pod -}}
+{{- $p := dict -}}
+{{- range $k := list "nodeSelector" "tolerations" "affinity" "priorityClassName" "serviceAccountName" "securityContext" -}}
+{{- if hasKey $r.pod $k }}{{ $_ := set $p $k (get $r.pod $k) }}{{ end -}}
+{{- end -}}
+{{- with .imagePullSecrets -}}
+{{- $s := list -}}
+{{- range . }}{{ $s = append $s (dict "name" .) }}{{ end -}}
+{{- $_ := set $p "imagePullSecrets" $s -}}
+{{- end -}}
+{{- if $p }}{{ $_ := set $out "pod" $p }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* A hook (values, as Stash writes it, with HTTP headers as a map) as JSON. */}}
+{{- define "stash-pxc-backup.hook" -}}
+{{- $out := dict -}}
+{{- range $k := list "exec" "httpGet" "httpPost" "tcpSocket" "containerName" "executionPolicy" -}}
+{{- if hasKey $ $k }}{{ $_ := set $out $k (get $ $k | deepCopy) }}{{ end -}}
+{{- end -}}
+{{- range $k := list "httpGet" "httpPost" -}}
+{{- with get $out $k -}}
+{{- $headers := list -}}
+{{- range $name, $value := .headers | default dict }}{{ $headers = append $headers (dict "name" $name "value" $value) }}{{ end -}}
+{{- $_ := unset . "headers" -}}
+{{- if $headers }}{{ $_ := set . "httpHeaders" $headers }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* The tempDir (dict "t" values "path" values path) as JSON, "{}" when empty; sizeLimit at least 1Mi. */}}
+{{- define "stash-pxc-backup.tempDir" -}}
+{{- $t := .t | default dict -}}
+{{- $out := dict -}}
+{{- if $t.medium }}{{ $_ := set $out "medium" $t.medium }}{{ end -}}
+{{- if hasKey $t "sizeLimit" -}}
+{{- if lt (include "stash-pxc-backup.kibibytes" $t.sizeLimit | atoi) 1024 -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.sizeLimit" .path) (printf "%q is too small" (toString $t.sizeLimit)) "give at least 1Mi, typically 1Gi, for restic's scratch files") -}}
+{{- end -}}
+{{- $_ := set $out "sizeLimit" (include "stash-pxc-backup.quantity" $t.sizeLimit) -}}
+{{- end -}}
+{{- if hasKey $t "disableCaching" }}{{ $_ := set $out "disableCaching" $t.disableCaching }}{{ end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+The usagePolicy of a Repository (values: one of sameNamespace, allNamespaces, namespaces,
+namespacesWithLabels, as the UsagePolicy factories) as JSON.
+*/}}
+{{- define "stash-pxc-backup.usagePolicy" -}}
+{{- $u := . | default dict -}}
+{{- if $u.allNamespaces -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "All")) -}}
+{{- else if $u.namespaces -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "Selector" "selector" (dict "matchExpressions" (list (dict "key" "kubernetes.io/metadata.name" "operator" "In" "values" $u.namespaces))))) -}}
+{{- else if $u.namespacesWithLabels -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "Selector" "selector" (dict "matchLabels" $u.namespacesWithLabels))) -}}
+{{- else -}}
+{{- toJson (dict "allowedNamespaces" (dict "from" "Same")) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What urlProblems (src/core/validation/storage-names.ts) says of an endpoint or REST URL (dict "u"
+value "path" values path "what" "S3 endpoint" "scheme" true when a scheme is required): a URL the
+WHATWG parser takes (a host without spaces or reserved characters, a numeric port up to 65535),
+with the scheme http or https and no user or password in it.
+*/}}
+{{- define "stash-pxc-backup.checkUrl" -}}
+{{- $u := trim (toString .u) -}}
+{{- $hasScheme := regexMatch "^[a-zA-Z][a-zA-Z0-9+.-]*://" $u -}}
+{{- $full := ternary $u (printf "https://%s" $u) (or $hasScheme .scheme) -}}
+{{- $invalidFix := ternary "use a URL such as \"https://host:8000/\"" "use a host such as \"s3.amazonaws.com\" or a URL such as \"https://minio.storage.svc:9000\"" (eq (toString .scheme) "true") -}}
+{{- if not (regexMatch "^[a-zA-Z][a-zA-Z0-9+.-]*://" $full) }}{{ include "stash-pxc-backup.fail" (list .path (printf "%q is not a valid %s" .u .what) $invalidFix) }}{{ end -}}
+{{- $scheme := regexFind "^[a-zA-Z][a-zA-Z0-9+.-]*" $full | lower -}}
+{{- $authority := regexReplaceAll "[/?#].*$" (regexReplaceAll "^[a-zA-Z][a-zA-Z0-9+.-]*://" $full "") "" -}}
+{{- $userinfo := "" -}}
+{{- $hostport := $authority -}}
+{{- if contains "@" $authority -}}
+{{- $at := splitList "@" $authority -}}
+{{- $hostport = last $at -}}
+{{- $userinfo = trimSuffix (printf "@%s" $hostport) $authority -}}
+{{- end -}}
+{{- if has $scheme (list "http" "https") -}}
+{{- $host := regexReplaceAll ":[^:\\]]*$" $hostport "" -}}
+{{- $port := trimPrefix ":" (trimPrefix $host $hostport) -}}
+{{- $badHost := ternary (not (regexMatch "^\\[[0-9a-fA-F:.]+\\]$" $host)) (regexMatch "[\\s#%/:<>?@\\[\\\\\\]^|]" $host) (hasPrefix "[" $host) -}}
+{{- if or (eq $host "") $badHost (not (regexMatch "^[0-9]*$" $port)) (gt (len $port) 5) (gt (atoi $port) 65535) -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "%q is not a valid %s" .u .what) $invalidFix) -}}
+{{- end -}}
+{{- else -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "%q uses the scheme %q; %s must be http or https" .u $scheme .what) "use an http:// or https:// URL") -}}
+{{- end -}}
+{{- if and $userinfo (ne $userinfo ":") -}}
+{{- include "stash-pxc-backup.fail" (list .path (printf "%q embeds credentials" .u) "remove them from the URL; put them in the storage Secret instead") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What the storage-name rules (src/core/validation/storage-names.ts) say beyond the schema's
+patterns (dict "b" backend values "path" values path of the backend "ns" and "name" of the
+database, which a REST URL may hold).
+*/}}
+{{- define "stash-pxc-backup.checkStorageNames" -}}
+{{- $b := .b | default dict -}}
+{{- $p := get $b (toString $b.provider) | default dict -}}
+{{- $name := toString ($p.bucket | default $p.container | default "") -}}
+{{- $exact := "use the exact name of an existing bucket" -}}
+{{- if eq $b.provider "s3" -}}
+{{- if or (contains ".." $name) (contains ".-" $name) (contains "-." $name) -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.s3.bucket" .path) (printf "%q has adjacent \".\" and \".\" or \"-\", which S3 refuses" $name) $exact) -}}
+{{- else if regexMatch "^[0-9]{1,3}(\\.[0-9]{1,3}){3}$" $name -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.s3.bucket" .path) (printf "%q looks like an IP address, which S3 refuses as a bucket name" $name) "use the bucket name, and put the server address in endpoint") -}}
+{{- end -}}
+{{- include "stash-pxc-backup.checkUrl" (dict "u" ($p.endpoint | default "s3.amazonaws.com") "path" (printf "%s.s3.endpoint" .path) "what" "S3 endpoint" "scheme" false) -}}
+{{- else if eq $b.provider "gcs" -}}
+{{- if and (not (contains "." $name)) (gt (len $name) 63) -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.gcs.bucket" .path) (printf "%q is %d characters long; GCS bucket names are 3 to 63 characters" $name (len $name)) "use a GCS bucket name of 3 to 63 characters") -}}
+{{- end -}}
+{{- range (splitList "." $name) }}{{ if gt (len .) 63 }}{{ include "stash-pxc-backup.fail" (list (printf "%s.gcs.bucket" $.path) (printf "%q has a dot-separated part longer than 63 characters" $name) $exact) }}{{ end }}{{ end -}}
+{{- if or (hasPrefix "goog" $name) (contains "google" $name) -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.gcs.bucket" .path) (printf "%q starts with \"goog\" or contains \"google\", which GCS refuses" $name) $exact) -}}
+{{- end -}}
+{{- else if eq $b.provider "azure" -}}
+{{- if contains "--" $name }}{{ include "stash-pxc-backup.fail" (list (printf "%s.azure.container" .path) (printf "%q has consecutive \"-\", which Azure refuses" $name) "use the exact name of an existing container") }}{{ end -}}
+{{- else if eq $b.provider "b2" -}}
+{{- if hasPrefix "b2-" (lower $name) }}{{ include "stash-pxc-backup.fail" (list (printf "%s.b2.bucket" .path) (printf "%q starts with \"b2-\", which Backblaze reserves" $name) $exact) }}{{ end -}}
+{{- else if eq $b.provider "swift" -}}
+{{- if contains "/" $name }}{{ include "stash-pxc-backup.fail" (list (printf "%s.swift.container" .path) (printf "%q contains \"/\", which Swift refuses in a container name" $name) "put the directory part in prefix instead") }}{{ end -}}
+{{- else if eq $b.provider "rest" -}}
+{{- include "stash-pxc-backup.checkUrl" (dict "u" (toString $p.url | replace "${DATABASE_NAMESPACE}" ($.ns | default "") | replace "${DATABASE_NAME}" ($.name | default "")) "path" (printf "%s.rest.url" .path) "what" "REST server URL" "scheme" true) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The backend object (dict "b" backend "prefix" expanded prefix "path" values path "ns" namespace
+"name" database) as JSON, without storageSecretName.
+*/}}
+{{- define "stash-pxc-backup.backend" -}}
+{{- $b := .b | default dict -}}
+{{- include "stash-pxc-backup.checkStorageNames" (dict "b" $b "path" .path "ns" .ns "name" .name) -}}
+{{- $p := get $b ($b.provider | default "none") | default dict -}}
+{{- $out := dict -}}
+{{- $prefix := .prefix -}}
+{{- if eq $b.provider "s3" -}}
+{{- if and $p.insecureTls $p.customCaCertificate -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.s3.insecureTls" .path) "is set together with customCaCertificate, so the CA is never checked" "keep only customCaCertificate") -}}
+{{- end -}}
+{{- $out = dict "bucket" $p.bucket "endpoint" ($p.endpoint | default "s3.amazonaws.com") -}}
+{{- if $p.region }}{{ $_ := set $out "region" $p.region }}{{ end -}}
+{{- if $prefix }}{{ $_ := set $out "prefix" $prefix }}{{ end -}}
+{{- if hasKey $p "insecureTls" }}{{ $_ := set $out "insecureTLS" $p.insecureTls }}{{ end -}}
+{{- else if has $b.provider (list "gcs" "b2") -}}
+{{- $out = dict "bucket" $p.bucket -}}
+{{- if $prefix }}{{ $_ := set $out "prefix" $prefix }}{{ end -}}
+{{- if hasKey $p "maxConnections" }}{{ $_ := set $out "maxConnections" (int $p.maxConnections) }}{{ end -}}
+{{- else if eq $b.provider "azure" -}}
+{{- $out = dict "container" $p.container -}}
+{{- if $prefix }}{{ $_ := set $out "prefix" $prefix }}{{ end -}}
+{{- if hasKey $p "maxConnections" }}{{ $_ := set $out "maxConnections" (int $p.maxConnections) }}{{ end -}}
+{{- else if eq $b.provider "swift" -}}
+{{- $out = dict "container" $p.container -}}
+{{- if $prefix }}{{ $_ := set $out "prefix" $prefix }}{{ end -}}
+{{- else if eq $b.provider "rest" -}}
+{{- $out = dict "url" ($p.url | replace "${DATABASE_NAMESPACE}" (.ns | default "") | replace "${DATABASE_NAME}" (.name | default "")) -}}
+{{- else if eq $b.provider "local" -}}
+{{- if $p.persistentVolumeClaim }}{{ $_ := set $out "persistentVolumeClaim" $p.persistentVolumeClaim }}
+{{- else if $p.nfs }}{{ $_ := set $out "nfs" $p.nfs }}
+{{- else if $p.hostPath }}{{ $_ := set $out "hostPath" (dict "path" $p.hostPath.path "type" ($p.hostPath.type | default "DirectoryOrCreate")) }}
+{{- else }}{{ include "stash-pxc-backup.fail" (list (printf "%s.local" .path) "names no volume" "give one of persistentVolumeClaim, nfs or hostPath") }}{{ end -}}
+{{- $mount := $p.mountPath | default "/safe/data" -}}
+{{- if or (eq $mount "/") (hasPrefix "/tmp" $mount) (hasPrefix "/etc/repository" $mount) -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.local.mountPath" .path) (printf "%q collides with a directory the backup Job uses" $mount) "use a dedicated path such as \"/safe/data\"") -}}
+{{- end -}}
+{{- $_ := set $out "mountPath" $mount -}}
+{{- if $prefix }}{{ $_ := set $out "subPath" $prefix }}{{ end -}}
+{{- else -}}
+{{- include "stash-pxc-backup.fail" (list (printf "%s.provider" .path) (ternary (printf "%q is not a backend" (toString $b.provider)) "is missing" (hasKey $b "provider")) "set it to one of s3, gcs, azure, swift, b2, rest, local, with its settings under backend.<provider>") -}}
+{{- end -}}
+{{- toJson (dict $b.provider $out) -}}
+{{- end -}}
+
+{{/* The secret keys a backend (values) needs, as JSON list. */}}
+{{- define "stash-pxc-backup.secretKeys" -}}
+{{- $t := include "stash-pxc-backup.secretKeyTable" . | fromJson -}}
+{{- $p := get . (.provider | default "none") | default dict -}}
+{{- $keys := list -}}
+{{- if eq .provider "swift" }}{{ $keys = get $t.swift ($p.auth | default $t.swiftDefaultAuth) }}{{ else }}{{ $keys = get $t.base .provider | default list }}{{ end -}}
+{{- if and (eq .provider "rest") $p.basicAuth }}{{ $keys = concat $keys $t.restBasicAuth }}{{ end -}}
+{{- if and (has .provider (list "s3" "rest")) $p.customCaCertificate }}{{ $keys = append $keys $t.customCaCertificate }}{{ end -}}
+{{- toJson $keys -}}
+{{- end -}}
+
+{{/*
+The enabled databases with the defaults applied, as JSON: name, namespace, index, s (settings:
+each top-level key of the entry replaces the default's), src (key -> "databases[i]" or "defaults").
+*/}}
+{{- define "stash-pxc-backup.databases" -}}
+{{- $out := list -}}
+{{- range $i, $entry := .Values.databases -}}
+{{- if not (and (hasKey $entry "enabled") (eq (toString $entry.enabled) "false")) -}}
+{{- $s := deepCopy ($.Values.defaults | default dict) -}}
+{{- range $k, $v := $entry }}{{ $_ := set $s $k $v }}{{ end -}}
+{{- $src := dict -}}
+{{- range $k := concat (list "name" "namespace") (include "stash-pxc-backup.settingKeys" $ | fromJsonArray) -}}
+{{- $_ := set $src $k (ternary (printf "databases[%d]" $i) "defaults" (hasKey $entry $k)) -}}
+{{- end -}}
+{{- $out = append $out (dict "index" $i "name" $entry.name "namespace" ($entry.namespace | default $.Release.Namespace) "s" $s "src" $src) -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* The expanded prefix of a database. */}}
+{{- define "stash-pxc-backup.prefix" -}}
+{{- (.s.prefix | default "") | replace "${DATABASE_NAMESPACE}" .namespace | replace "${DATABASE_NAME}" .name -}}
+{{- end -}}
