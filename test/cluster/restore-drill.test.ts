@@ -32,7 +32,7 @@ function drillObjects(): { objects: any[]; level: PodSecurityLevel } {
 describe('a restore drill on a real API server', () => {
   let cluster: Cluster;
   const { objects, level } = drillObjects();
-  const restoreSession = JSON.parse(objects.find((o) => o.kind === 'ConfigMap').data['restoresession.json']);
+  const restoreSession = JSON.parse(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${DRILL}-config`).data['restoresession.json']);
   const cronJob = objects.find((o) => o.kind === 'CronJob');
 
   beforeAll(async () => {

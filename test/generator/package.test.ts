@@ -79,7 +79,7 @@ describe('the npm package', () => {
       storageSecretName: 'gcs-secret', schedule: lib.Schedule.daily({ hour: 1 }), retentionPolicy: lib.RetentionPolicy.keepLast(3), drill: {},
     });
     expect(plan.drill.name).toBe('orders-drill');
-    const configMap = Testing.synth(chart).find((o: any) => o.kind === 'ConfigMap');
+    const configMap = Testing.synth(chart).find((o: any) => o.kind === 'ConfigMap' && o.metadata.name === 'stash-pxc-drill-scripts');
     for (const script of DRILL_SCRIPTS) {
       expect(configMap.data[script]).toBe(fs.readFileSync(path.join(REPO_ROOT, 'src', 'database', 'restores', 'drill', script), 'utf8'));
     }

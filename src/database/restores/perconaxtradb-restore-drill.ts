@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PUSHGATEWAY_PORT, RESTORE_SESSION, RestoreSessionSpec } from '../../api';
 import { APP_BINDING } from '../../api/appcatalog/v1alpha1/appbinding';
 import { compact } from '../../core/metadata';
@@ -36,6 +36,15 @@ export const DRILL_SERVER_LABEL = 'stash-pxc/drill-server';
 
 /** Where the drill's scripts are mounted in its containers. */
 export const DRILL_SCRIPTS_DIR = '/drill/scripts';
+
+/** Where the drill's own files (its RestoreSession, rules, SQL) are mounted. */
+export const DRILL_CONFIG_DIR = '/drill/config';
+
+/**
+ * The ConfigMap of the drill scripts: one per namespace, shared by its drills (the scripts are
+ * the same for all; 29 KB each would make a 500-database fleet's YAML 14 MB larger).
+ */
+export const DRILL_SCRIPTS_CONFIG_MAP = 'stash-pxc-drill-scripts';
 
 /** The shared state directory of a drill run (`DRILL_STATE_DIR`). */
 export const DRILL_STATE_DIR = '/drill/state';
@@ -325,7 +334,8 @@ export class PerconaXtraDbRestoreDrill extends Construct {
     const meta = { namespace: props.namespace, labels };
     new DrillObject(this, 'ServiceAccount', 'ServiceAccount', 'v1', name, NameRule.DNS_SUBDOMAIN, meta, {});
     const authSecret = `${name}-auth`;
-    const scriptsConfigMap = `${name}-scripts`;
+    const scriptsConfigMap = DRILL_SCRIPTS_CONFIG_MAP;
+    const configMap = `${name}-config`;
     const runAsUser = props.serverRunAsUser ?? PERCONA_MYSQL_USER;
     const root = runAsUser === 0;
     this.podSecurityLevel = root ? PodSecurityLevel.BASELINE : PodSecurityLevel.RESTRICTED;
@@ -357,9 +367,10 @@ export class PerconaXtraDbRestoreDrill extends Construct {
       spec: restoreSpec,
     };
 
-    new DrillObject(this, 'ConfigMap', 'ConfigMap', 'v1', scriptsConfigMap, NameRule.DNS_SUBDOMAIN, meta, {
+    new DrillObject(this, 'ConfigMap', 'ConfigMap', 'v1', configMap, NameRule.DNS_SUBDOMAIN, meta, {
       data: this.configMapData(props),
     });
+    sharedScripts(this, namespace, props.namespace);
 
     // What the drill does, and nothing more. `create` cannot be limited by resourceNames (the
     // name is not known to the authorizer before the object exists): the admission policy
@@ -386,7 +397,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
       ...meta, name, service: name, servicePort: 3306, authSecretName: authSecret, version: props.version,
     }).apiObject;
 
-    const podSpec = this.podSpec(props, { name, namespace, line, authSecret, scriptsConfigMap, runAsUser, labels });
+    const podSpec = this.podSpec(props, { name, namespace, line, authSecret, scriptsConfigMap, configMap, runAsUser, labels });
     const deadline = Math.ceil((millisecondsOf(props.serverStartTimeout ?? Duration.minutes(5)) + millisecondsOf(props.restoreTimeout ?? Duration.hours(1))
       + millisecondsOf(props.checkTimeout ?? Duration.minutes(10))) / 1000) + 600;
     this.cronJob = new DrillObject(this, 'CronJob', 'CronJob', 'batch/v1', name, NameRule.DNS_SUBDOMAIN, meta, {
@@ -416,10 +427,9 @@ export class PerconaXtraDbRestoreDrill extends Construct {
     this.node.addValidation({ validate: () => this.problems(props, schedule, version.problem, deadline) });
   }
 
-  /** The ConfigMap's files: the scripts (read from the package at synth), the RestoreSession and the checks. */
+  /** The drill's own ConfigMap: its RestoreSession and checks (the scripts are in the namespace's shared one). */
   private configMapData(props: PerconaXtraDbRestoreDrillProps): { [file: string]: string } {
     const data: { [file: string]: string } = {};
-    for (const script of drillScripts()) data[script.name] = script.text;
     data['restoresession.json'] = `${JSON.stringify(this.restoreSession, null, 2)}\n`;
     const rules = Array.isArray(props.rowCountRules) ? props.rowCountRules : [];
     data['rules.txt'] = rules.map((r) => `${r?.database} ${r?.table} ${r?.rowCount?.operator} ${r?.rowCount?.value}\n`).join('');
@@ -428,7 +438,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
   }
 
   private podSpec(props: PerconaXtraDbRestoreDrillProps, o: {
-    name: string; namespace?: string; line: string; authSecret: string; scriptsConfigMap: string; runAsUser: number; labels: { [key: string]: string };
+    name: string; namespace?: string; line: string; authSecret: string; scriptsConfigMap: string; configMap: string; runAsUser: number; labels: { [key: string]: string };
   }): { [key: string]: any } {
     const root = o.runAsUser === 0;
     const serverImage = imageOf(DRILL_SERVER_IMAGES[o.line] ?? DRILL_SERVER_IMAGES['8.0'], props.serverImage);
@@ -453,7 +463,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
     const mounts = (scripts: boolean) => [
       { name: 'state', mountPath: DRILL_STATE_DIR },
       { name: 'tmp', mountPath: '/tmp' },
-      ...(scripts ? [{ name: 'scripts', mountPath: DRILL_SCRIPTS_DIR, readOnly: true }] : []),
+      ...(scripts ? [{ name: 'scripts', mountPath: DRILL_SCRIPTS_DIR, readOnly: true }, { name: 'config', mountPath: DRILL_CONFIG_DIR, readOnly: true }] : []),
     ];
     const job = [
       // The Job's name and UID, for the owner references of the run's Secret and RestoreSession.
@@ -511,7 +521,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
           image: kubectlImage,
           command: ['bash', `${DRILL_SCRIPTS_DIR}/drill-restore.sh`],
           env: [...common, ...job,
-            { name: 'DRILL_RESTORE_SESSION_FILE', value: `${DRILL_SCRIPTS_DIR}/restoresession.json` },
+            { name: 'DRILL_RESTORE_SESSION_FILE', value: `${DRILL_CONFIG_DIR}/restoresession.json` },
             { name: 'DRILL_RESTORE_TIMEOUT_SECONDS', value: seconds(props.restoreTimeout, Duration.hours(1)) },
             { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.minutes(5)) },
             { name: 'MYSQL_HOST', value: '127.0.0.1' }, { name: 'MYSQL_PORT', value: '3306' },
@@ -529,8 +539,8 @@ export class PerconaXtraDbRestoreDrill extends Construct {
           { name: 'DRILL_SCHEMAS', value: (props.schemas ?? []).join(' ') },
           { name: 'DRILL_TABLES', value: (props.tables ?? []).join(' ') },
           { name: 'DRILL_CHECK_TIMEOUT_SECONDS', value: seconds(props.checkTimeout, Duration.minutes(10)) },
-          { name: 'DRILL_RULES_FILE', value: rules.length ? `${DRILL_SCRIPTS_DIR}/rules.txt` : '' },
-          { name: 'DRILL_SQL_FILE', value: props.sql !== undefined ? `${DRILL_SCRIPTS_DIR}/check.sql` : '' },
+          { name: 'DRILL_RULES_FILE', value: rules.length ? `${DRILL_CONFIG_DIR}/rules.txt` : '' },
+          { name: 'DRILL_SQL_FILE', value: props.sql !== undefined ? `${DRILL_CONFIG_DIR}/check.sql` : '' },
           { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.minutes(5)) },
           { name: 'PUSHGATEWAY_URL', value: props.pushgatewayUrl ?? DEFAULT_DRILL_PUSHGATEWAY_URL },
           { name: 'HOME', value: '/tmp' }],
@@ -543,6 +553,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
         { name: 'state', emptyDir: { sizeLimit: '16Mi' } },
         { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
         { name: 'scripts', configMap: { name: o.scriptsConfigMap, defaultMode: 0o555 } },
+        { name: 'config', configMap: { name: o.configMap, defaultMode: 0o444 } },
       ],
     };
   }
@@ -717,11 +728,33 @@ export class PerconaXtraDbRestoreDrill extends Construct {
 /** The files of `src/database/restores/drill/` the drill pod runs (the library is sourced by the other two). */
 export const DRILL_SCRIPTS = ['drill-lib.sh', 'drill-credentials.sh', 'drill-restore.sh', 'drill-check.sh'];
 
-/** The drill's scripts, read from the package (they ship as files under src/); a missing one is left out and reported. */
+let SCRIPTS: Array<{ name: string; text: string }> | undefined;
+
+/** The drill's scripts, read once from the package (they ship as files under src/); a missing one is left out and reported. */
 function drillScripts(): Array<{ name: string; text: string }> {
-  const dir = drillScriptsDir();
-  return DRILL_SCRIPTS.filter((f) => fs.existsSync(path.join(dir, f)))
-    .map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+  if (!SCRIPTS) {
+    const dir = drillScriptsDir();
+    SCRIPTS = DRILL_SCRIPTS.filter((f) => fs.existsSync(path.join(dir, f)))
+      .map((f) => ({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+  }
+  return SCRIPTS;
+}
+
+/** The scripts ConfigMap of each namespace, per app: made by the first drill there. */
+const SHARED = new WeakMap<IConstruct, Map<string, Construct>>();
+
+/** Ensures the namespace's shared scripts ConfigMap exists in the app (in the chart of its first drill). */
+function sharedScripts(drill: Construct, namespace: string | undefined, explicitNamespace: string | undefined): void {
+  const root = drill.node.root;
+  if (!SHARED.has(root)) SHARED.set(root, new Map());
+  const byNamespace = SHARED.get(root)!;
+  const key = namespace ?? '';
+  if (byNamespace.has(key)) return;
+  const chart = Chart.of(drill);
+  const data: { [file: string]: string } = {};
+  for (const script of drillScripts()) data[script.name] = script.text;
+  byNamespace.set(key, new DrillObject(chart, `${DRILL_SCRIPTS_CONFIG_MAP}.${key}`, 'ConfigMap', 'v1', DRILL_SCRIPTS_CONFIG_MAP, NameRule.DNS_SUBDOMAIN,
+    { namespace: explicitNamespace, labels: { 'app.kubernetes.io/name': 'stash-pxc-drill', 'app.kubernetes.io/component': 'scripts' } }, { data }));
 }
 
 /** `src/database/restores/drill/`, from the compiled `lib/src/...` or from ts-node's `src/...`. */

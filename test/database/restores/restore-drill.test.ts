@@ -37,6 +37,11 @@ function find(objects: any[], kind: string, name?: string): any {
   return found;
 }
 
+/** The drill's own ConfigMap (RestoreSession, rules, SQL). */
+function configOf(objects: any[], drill = 'orders-drill'): { [file: string]: string } {
+  return find(objects, 'ConfigMap', `${drill}-config`).data;
+}
+
 function podOf(objects: any[]): any {
   return find(objects, 'CronJob').spec.jobTemplate.spec.template;
 }
@@ -61,7 +66,7 @@ describe('a standalone drill from a backup plan', () => {
   test('every object of the drill is named from it and labelled with it', () => {
     const drill = objects.filter((o) => o.metadata.labels?.[DRILL_LABEL] === 'orders-drill');
     expect(drill.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'AppBinding/orders-drill', 'ConfigMap/orders-drill-scripts', 'CronJob/orders-drill', 'Role/orders-drill', 'RoleBinding/orders-drill',
+      'AppBinding/orders-drill', 'ConfigMap/orders-drill-config', 'CronJob/orders-drill', 'Role/orders-drill', 'RoleBinding/orders-drill',
       'Service/orders-drill', 'ServiceAccount/orders-drill',
       'ValidatingAdmissionPolicy/stash-pxc-drill.shop.orders-drill', 'ValidatingAdmissionPolicyBinding/stash-pxc-drill.shop.orders-drill',
     ]);
@@ -113,15 +118,15 @@ describe('a standalone drill from a backup plan', () => {
       DRILL_NAME: 'orders-drill', DATABASE_NAME: 'orders', DRILL_STATE_DIR: '/drill/state',
       MYSQL_HOST: '127.0.0.1', MYSQL_PORT: '3306',
       DRILL_SCHEMAS: 'shop', DRILL_TABLES: 'shop.orders', DRILL_CHECK_TIMEOUT_SECONDS: '600',
-      DRILL_RULES_FILE: '/drill/scripts/rules.txt', DRILL_SQL_FILE: '/drill/scripts/check.sql',
+      DRILL_RULES_FILE: '/drill/config/rules.txt', DRILL_SQL_FILE: '/drill/config/check.sql',
       PUSHGATEWAY_URL: 'http://stash-stash-pxc.stash.svc:56789',
     });
     expect(env.DRILL_NAMESPACE).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
     expect(env.MYSQL_PWD).toEqual({ secretKeyRef: { name: 'orders-drill-auth', key: 'password' } });
-    const data = find(objects, 'ConfigMap').data;
+    const data = configOf(objects);
     expect(data['rules.txt']).toBe('shop orders > 0\n');
     expect(data['check.sql']).toBe('SELECT COUNT(*) > 0 FROM shop.orders\n');
-    expect(Object.keys(data)).toEqual(expect.arrayContaining(['drill-credentials.sh', 'restoresession.json']));
+    expect(Object.keys(data).sort()).toEqual(['check.sql', 'restoresession.json', 'rules.txt']);
   });
 
   test('without checks the files are empty and the variables say so', () => {
@@ -133,7 +138,7 @@ describe('a standalone drill from a backup plan', () => {
     const service = find(objects, 'Service');
     expect(service.spec.selector).toEqual({ [DRILL_SERVER_LABEL]: 'orders-drill' });
     expect(podOf(objects).metadata.labels[DRILL_SERVER_LABEL]).toBe('orders-drill');
-    const rs = JSON.parse(find(objects, 'ConfigMap').data['restoresession.json']);
+    const rs = JSON.parse(configOf(objects)['restoresession.json']);
     expect(rs.metadata.labels[DRILL_SERVER_LABEL]).toBeUndefined();
   });
 
@@ -146,7 +151,7 @@ describe('a standalone drill from a backup plan', () => {
   });
 
   test('the RestoreSession restores the latest snapshot of the plan\'s Repository into the drill\'s AppBinding', () => {
-    const rs = JSON.parse(find(objects, 'ConfigMap').data['restoresession.json']);
+    const rs = JSON.parse(configOf(objects)['restoresession.json']);
     expect(rs).toMatchObject({
       apiVersion: 'stash.appscode.com/v1beta1', kind: 'RestoreSession',
       metadata: { name: 'orders-drill', namespace: 'shop' },
@@ -199,7 +204,7 @@ describe('a standalone drill from a backup plan', () => {
 
   test.each(PerconaXtraDbVersion.all())('version line $line: its restore Task and server image', (line) => {
     const o = objectsOf({}, { version: `${line.line}.1` });
-    expect(JSON.parse(find(o, 'ConfigMap').data['restoresession.json']).spec.task.name).toBe(line.restoreTaskName);
+    expect(JSON.parse(configOf(o, find(o, 'CronJob').metadata.name)['restoresession.json']).spec.task.name).toBe(line.restoreTaskName);
     expect(podOf(o).spec.initContainers[1].image).toMatch(new RegExp(`percona-xtradb-cluster:${line.line.replace('.', '\\.')}\\.`));
   });
 
@@ -229,7 +234,7 @@ describe('the drill\'s RestoreSession can target nothing but the drill\'s own Ap
   ])('%s', (_, drill) => {
     const o = objectsOf(drill);
     const name = find(o, 'CronJob').metadata.name;
-    const rs = JSON.parse(find(o, 'ConfigMap').data['restoresession.json']);
+    const rs = JSON.parse(configOf(o, find(o, 'CronJob').metadata.name)['restoresession.json']);
     expect(rs.spec.target.ref).toEqual({ apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name });
     expect(find(o, 'AppBinding', name).spec.clientConfig.service.name).toBe(name);
     // The source database's AppBinding is the backup's target only.
@@ -242,7 +247,7 @@ describe('the drill\'s RestoreSession can target nothing but the drill\'s own Ap
     planChart({}, {}, chart);
     const drill = new PerconaXtraDbRestoreDrill(chart, 'other', { database: 'orders', version: '8.0.36', repository: repo, name: 'orders-second-drill', schedule: Schedule.weekly({ weekday: Weekday.SUNDAY, hour: 12 }) });
     expect(drill.restoreSession.spec.target.ref.name).toBe('orders-second-drill');
-    const shipped = Testing.synth(chart).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'orders-second-drill-scripts');
+    const shipped = Testing.synth(chart).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'orders-second-drill-config');
     expect(JSON.parse(shipped.data['restoresession.json'])).toEqual(drill.restoreSession);
   });
 });
@@ -252,7 +257,7 @@ describeWithReference('drill objects conform strictly to the upstream CRDs', () 
   test.each(PerconaXtraDbVersion.all().map((v) => v.line))('AppBinding and RestoreSession, version %s', (version) => {
     const o = objectsOf({}, { version: `${version}.1` });
     expect(manifestProblems(find(o, 'AppBinding'), crds)).toEqual([]);
-    expect(manifestProblems(JSON.parse(find(o, 'ConfigMap').data['restoresession.json']), crds)).toEqual([]);
+    expect(manifestProblems(JSON.parse(configOf(o, find(o, 'CronJob').metadata.name)['restoresession.json']), crds)).toEqual([]);
   });
 });
 
@@ -386,18 +391,31 @@ describe('every mistake is reported at synth, with its path and a fix', () => {
   });
 });
 
-describe('the scripts ship in the drill\'s ConfigMap as they are in the package', () => {
+describe('the scripts ship in one ConfigMap per namespace, as they are in the package', () => {
   test('every script, byte for byte, and every command of the pod runs one of them', () => {
     const fs = require('fs');
     const path = require('path');
     const { drillScriptsDir, DRILL_SCRIPTS } = require('../../../src/database/restores/perconaxtradb-restore-drill');
     const objects = objectsOf();
-    const data = find(objects, 'ConfigMap').data;
+    const data = find(objects, 'ConfigMap', 'stash-pxc-drill-scripts').data;
+    expect(Object.keys(data).sort()).toEqual([...DRILL_SCRIPTS].sort());
     for (const script of DRILL_SCRIPTS) expect(data[script]).toBe(fs.readFileSync(path.join(drillScriptsDir(), script), 'utf8'));
     const spec = podOf(objects).spec;
     for (const c of [...spec.initContainers, ...spec.containers].filter((x: any) => x.command)) {
       expect(c.command[0]).toBe('bash');
       expect(Object.keys(data)).toContain(path.basename(c.command[1]));
     }
+  });
+
+  test('shared by the drills of a namespace, once per namespace', () => {
+    const chart = new Chart(Testing.app(), 'fleet');
+    new PerconaXtraDbBackupFleet(chart, 'fleet', {
+      window: ScheduleWindow.daily({ start: '01:00', end: '05:00' }), retentionPolicy: RetentionPolicy.keepDaily(7), storageSecretName: 'gcs-secret', drill: {},
+      databases: Array.from({ length: 6 }, (_, i) => ({
+        name: `pxc-${i}`, namespace: `team-${i % 2}`, version: '8.0.36', backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `pxc-${i}` }),
+      })),
+    });
+    const scripts = Testing.synth(chart).filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'stash-pxc-drill-scripts');
+    expect(scripts.map((o) => o.metadata.namespace).sort()).toEqual(['team-0', 'team-1']);
   });
 });
