@@ -16,6 +16,10 @@ import { Backend, BackendProvider, LocalVolume, SwiftAuth } from '../../src/data
 import {
   clusterRestoreJobContainerSecurityContext, clusterRestoreJobPodSecurityContext, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext,
 } from '../../src/database/jobs/job-security';
+import {
+  DEFAULT_DRILL_PUSHGATEWAY_URL, DRILL_DEFAULT_DATA_SIZE_GIB, DRILL_DEFAULT_SECONDS, DRILL_DEFAULT_SERVER_RESOURCES, DRILL_KUBECTL_IMAGE,
+  DRILL_SCRIPTS, DRILL_SERVER_IMAGES, PERCONA_MYSQL_USER, PerconaXtraDbRestoreDrill,
+} from '../../src/database/restores/perconaxtradb-restore-drill';
 import { REPO_ROOT } from '../paths';
 import { DNS_SUBDOMAIN } from './schema';
 import { BACKUP_CHART_NAME, RETENTION_RULES, SETTING_KEYS } from './values-model';
@@ -69,8 +73,21 @@ export function backupGeneratedTpl(): string {
     define('jobSecurityDefaults', "The library's container and pod security contexts of each Job kind (JSON).", JSON.stringify(jobSecurityDefaults())),
     define('settingKeys', 'The settings a database takes from defaults unless it sets them itself (JSON).', JSON.stringify(SETTING_KEYS)),
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
+    define('drillDefaults', "The restore drill's defaults: images by version line, budgets in seconds, resources, the data size, the Pushgateway, the user, the scripts, the window (JSON).", JSON.stringify({
+      serverImages: DRILL_SERVER_IMAGES, kubectlImage: DRILL_KUBECTL_IMAGE, seconds: DRILL_DEFAULT_SECONDS, serverResources: DRILL_DEFAULT_SERVER_RESOURCES,
+      dataSizeLimit: `${DRILL_DEFAULT_DATA_SIZE_GIB}Gi`, pushgatewayUrl: DEFAULT_DRILL_PUSHGATEWAY_URL, runAsUser: PERCONA_MYSQL_USER, scripts: DRILL_SCRIPTS,
+      window: drillWindowValues(),
+    })),
     define('maxGoDurationMs', "Go's longest duration in milliseconds.", String(MAX_GO_DURATION_MS)),
   ].join('\n');
+}
+
+/** The default drill window as values (`{ start, end, days }`), read back from the construct's window. */
+function drillWindowValues(): { start: string; end: string; days: number[] } {
+  const m = /^weekly on ([A-Z,]+) (\d\d:\d\d)-(\d\d:\d\d)$/.exec(PerconaXtraDbRestoreDrill.DEFAULT_WINDOW.toString());
+  if (!m) throw new Error(`unexpected default drill window ${PerconaXtraDbRestoreDrill.DEFAULT_WINDOW}`);
+  const names = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
+  return { start: m[2], end: m[3], days: m[1].split(',').map((d) => names.indexOf(d)) };
 }
 
 /** The header of a hand-written template's copy in the chart: where to edit it. */

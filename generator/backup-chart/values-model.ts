@@ -20,6 +20,8 @@ import { Hook, HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/h
 import { PerconaXtraDbBackupBlueprint } from '../../src/database/backups/perconaxtradb-backup-blueprint';
 import { PerconaXtraDbBackupPlan } from '../../src/database/backups/perconaxtradb-backup-plan';
 import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
+import { RestoreDrillOptions, RowCountOperator } from '../../src/database/restores/perconaxtradb-restore-drill';
+import { k8s } from 'cdk8s-plus-28';
 import { Repository, UsagePolicy } from '../../src/database/storage/repository';
 import { RetentionPolicy } from '../../src/database/storage/retention-policy';
 import { IoNiceClass, RuntimeSettings, TempDir, TempDirMedium } from '../../src/database/jobs/runtime-settings';
@@ -45,7 +47,7 @@ export const KEEP_ANNOTATION = { 'helm.sh/resource-policy': 'keep' };
 export const SETTING_KEYS = [
   'version', 'backend', 'storageSecretName', 'prefix', 'schedule', 'retentionPolicy', 'runtimeSettings',
   'preBackupHook', 'postBackupHook', 'timeout', 'paused', 'backupHistoryLimit', 'retry', 'args',
-  'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext', 'tempDir', 'usagePolicy',
+  'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext', 'tempDir', 'usagePolicy', 'drill',
 ] as const;
 
 /** The retention rules in the order restic and the constructs name them. */
@@ -294,6 +296,35 @@ export function hookOf(h: any): Hook | undefined {
   return undefined;
 }
 
+/**
+ * The drill options of a values `drill:` (when `enabled`): the chart's keys are the props' names,
+ * durations are Go durations, sizes and resources quantities.
+ */
+export function drillOf(v: any, field: string, problems: string[]): RestoreDrillOptions | undefined {
+  if (!v?.enabled) return undefined;
+  const quantities = (m: any) => (m ? Object.fromEntries(Object.entries(m).map(([k, q]) => [k, k8s.Quantity.fromString(String(q))])) : undefined);
+  return {
+    schedule: v.schedule !== undefined ? scheduleOf(v.schedule, `${field}.schedule`, problems) : undefined,
+    schemas: v.schemas,
+    tables: v.tables,
+    rowCountRules: Array.isArray(v.rowCountRules) ? v.rowCountRules.map((r: any) => ({
+      database: r?.database, table: r?.table, rowCount: { operator: r?.rowCount?.operator as RowCountOperator, value: r?.rowCount?.value },
+    })) : undefined,
+    sql: v.sql,
+    restoreTimeout: durationOf(v.restoreTimeout, `${field}.restoreTimeout`, problems),
+    checkTimeout: durationOf(v.checkTimeout, `${field}.checkTimeout`, problems),
+    serverStartTimeout: durationOf(v.serverStartTimeout, `${field}.serverStartTimeout`, problems),
+    ttlAfterFinished: durationOf(v.ttlAfterFinished, `${field}.ttlAfterFinished`, problems),
+    serverImage: v.serverImage,
+    kubectlImage: v.kubectlImage,
+    imagePullSecrets: v.imagePullSecrets,
+    serverResources: v.serverResources ? { requests: quantities(v.serverResources.requests), limits: quantities(v.serverResources.limits) } : undefined,
+    dataSizeLimit: v.dataSizeLimit !== undefined ? sizeOf(v.dataSizeLimit) : undefined,
+    pushgatewayUrl: v.pushgatewayUrl,
+    admissionPolicy: v.admissionPolicy,
+  };
+}
+
 function durationOf(value: string | undefined, field: string, problems: string[]): Duration | undefined {
   if (value === undefined || value === null) return undefined;
   const d = parseGoDuration(String(value));
@@ -400,6 +431,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       postBackupHook: hookOf(s.postBackupHook),
       args: s.args,
       waitTimeout: s.waitTimeout !== undefined ? Duration.seconds(s.waitTimeout) : undefined,
+      drill: drillOf(s.drill, field('drill'), problems),
     });
     if (s.keepRepository !== false) {
       for (const [k, v] of Object.entries(KEEP_ANNOTATION)) plan.repository.apiObject.metadata.addAnnotation(k, v);

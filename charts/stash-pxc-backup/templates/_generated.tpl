@@ -22,12 +22,17 @@
 
 {{/* The settings a database takes from defaults unless it sets them itself (JSON). */}}
 {{- define "stash-pxc-backup.settingKeys" -}}
-["version","backend","storageSecretName","prefix","schedule","retentionPolicy","runtimeSettings","preBackupHook","postBackupHook","timeout","paused","backupHistoryLimit","retry","args","waitTimeout","wipeOut","keepRepository","defaultSecurityContext","tempDir","usagePolicy"]
+["version","backend","storageSecretName","prefix","schedule","retentionPolicy","runtimeSettings","preBackupHook","postBackupHook","timeout","paused","backupHistoryLimit","retry","args","waitTimeout","wipeOut","keepRepository","defaultSecurityContext","tempDir","usagePolicy","drill"]
 {{- end -}}
 
 {{/* A DNS-1123 subdomain (a regular expression). */}}
 {{- define "stash-pxc-backup.dnsSubdomain" -}}
 ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$
+{{- end -}}
+
+{{/* The restore drill's defaults: images by version line, budgets in seconds, resources, the data size, the Pushgateway, the user, the scripts, the window (JSON). */}}
+{{- define "stash-pxc-backup.drillDefaults" -}}
+{"serverImages":{"5.7":{"registry":"docker.io/percona","repository":"percona-xtradb-cluster","tag":"5.7.44-31.65"},"8.0":{"registry":"docker.io/percona","repository":"percona-xtradb-cluster","tag":"8.0.36-28.1"},"8.4":{"registry":"docker.io/percona","repository":"percona-xtradb-cluster","tag":"8.4.3-3.1"}},"kubectlImage":{"registry":"docker.io/alpine","repository":"k8s","tag":"1.31.5"},"seconds":{"restore":3600,"check":600,"serverStart":300,"ttlAfterFinished":86400,"slack":600},"serverResources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"memory":"2Gi"}},"dataSizeLimit":"10Gi","pushgatewayUrl":"http://stash-stash-pxc.stash.svc:56789","runAsUser":1001,"scripts":["drill-lib.sh","drill-credentials.sh","drill-restore.sh","drill-check.sh"],"window":{"start":"10:00","end":"16:00","days":[6]}}
 {{- end -}}
 
 {{/* Go's longest duration in milliseconds. */}}

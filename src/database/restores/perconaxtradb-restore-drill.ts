@@ -78,6 +78,15 @@ export const DRILL_KUBECTL_IMAGE = { registry: 'docker.io/alpine', repository: '
 /** Default Pushgateway: the one in the pod of the Stash operator installed as release `stash` in namespace `stash`. */
 export const DEFAULT_DRILL_PUSHGATEWAY_URL = `http://stash-stash-pxc.stash.svc:${PUSHGATEWAY_PORT}`;
 
+/** The drill's default budgets, in seconds (the props document them as Durations). */
+export const DRILL_DEFAULT_SECONDS = { restore: 3600, check: 600, serverStart: 300, ttlAfterFinished: 86400, slack: 600 } as const;
+
+/** The throwaway server's default resources. */
+export const DRILL_DEFAULT_SERVER_RESOURCES = { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } } as const;
+
+/** The default size limit of the throwaway server's data directory. */
+export const DRILL_DEFAULT_DATA_SIZE_GIB = 10;
+
 /** An image given in parts; a part left out keeps the upstream default. */
 export interface DrillImage {
   /**
@@ -354,7 +363,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
         ref: appBindingTargetRef(name),
         rules: [{ snapshots: [Snapshot.latest().value] }],
       },
-      timeOut: `${Math.round(millisecondsOf(props.restoreTimeout ?? Duration.hours(1)) / 1000)}s`,
+      timeOut: `${Math.round(millisecondsOf(props.restoreTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.restore)) / 1000)}s`,
     };
     this.restoreSession = {
       apiVersion: `${RESTORE_SESSION.group}/${RESTORE_SESSION.version}`,
@@ -370,7 +379,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
     new DrillObject(this, 'ConfigMap', 'ConfigMap', 'v1', configMap, NameRule.DNS_SUBDOMAIN, meta, {
       data: this.configMapData(props),
     });
-    sharedScripts(this, namespace, props.namespace);
+    sharedScripts(this, namespace, props.namespace, props.labels);
 
     // What the drill does, and nothing more. `create` cannot be limited by resourceNames (the
     // name is not known to the authorizer before the object exists): the admission policy
@@ -398,8 +407,8 @@ export class PerconaXtraDbRestoreDrill extends Construct {
     }).apiObject;
 
     const podSpec = this.podSpec(props, { name, namespace, line, authSecret, scriptsConfigMap, configMap, runAsUser, labels });
-    const deadline = Math.ceil((millisecondsOf(props.serverStartTimeout ?? Duration.minutes(5)) + millisecondsOf(props.restoreTimeout ?? Duration.hours(1))
-      + millisecondsOf(props.checkTimeout ?? Duration.minutes(10))) / 1000) + 600;
+    const deadline = Math.ceil((millisecondsOf(props.serverStartTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) + millisecondsOf(props.restoreTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.restore))
+      + millisecondsOf(props.checkTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.check))) / 1000) + DRILL_DEFAULT_SECONDS.slack;
     this.cronJob = new DrillObject(this, 'CronJob', 'CronJob', 'batch/v1', name, NameRule.DNS_SUBDOMAIN, meta, {
       spec: {
         schedule: this.scheduleExpression,
@@ -414,7 +423,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
           spec: {
             backoffLimit: 0,
             activeDeadlineSeconds: deadline,
-            ttlSecondsAfterFinished: Math.round(millisecondsOf(props.ttlAfterFinished ?? Duration.days(1)) / 1000),
+            ttlSecondsAfterFinished: Math.round(millisecondsOf(props.ttlAfterFinished ?? Duration.seconds(DRILL_DEFAULT_SECONDS.ttlAfterFinished)) / 1000),
             template: { metadata: { labels: { ...labels, ...selector } }, spec: podSpec },
           },
         },
@@ -430,7 +439,8 @@ export class PerconaXtraDbRestoreDrill extends Construct {
   /** The drill's own ConfigMap: its RestoreSession and checks (the scripts are in the namespace's shared one). */
   private configMapData(props: PerconaXtraDbRestoreDrillProps): { [file: string]: string } {
     const data: { [file: string]: string } = {};
-    data['restoresession.json'] = `${JSON.stringify(this.restoreSession, null, 2)}\n`;
+    // Keys sorted (as Helm's toPrettyJson writes them), so that the chart renders the same file.
+    data['restoresession.json'] = `${JSON.stringify(sortedKeys(this.restoreSession), null, 2)}\n`;
     const rules = Array.isArray(props.rowCountRules) ? props.rowCountRules : [];
     data['rules.txt'] = rules.map((r) => `${r?.database} ${r?.table} ${r?.rowCount?.operator} ${r?.rowCount?.value}\n`).join('');
     if (props.sql !== undefined) data['check.sql'] = `${props.sql}\n`;
@@ -510,11 +520,11 @@ export class PerconaXtraDbRestoreDrill extends Construct {
             { name: 'CLUSTER_NAME', value: o.name },
           ],
           ports: [{ name: 'mysql', containerPort: 3306, protocol: 'TCP' }],
-          startupProbe: { tcpSocket: { port: 3306 }, periodSeconds: 5, failureThreshold: Math.max(1, Math.ceil(Number(seconds(props.serverStartTimeout, Duration.minutes(5))) / 5)) },
+          startupProbe: { tcpSocket: { port: 3306 }, periodSeconds: 5, failureThreshold: Math.max(1, Math.ceil(Number(seconds(props.serverStartTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart))) / 5)) },
           volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }, { name: 'tmp', mountPath: '/tmp' }],
           securityContext: restricted(o.runAsUser),
           resources: props.serverResources ? k8s.toJson_ResourceRequirements(props.serverResources)
-            : { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } },
+            : JSON.parse(JSON.stringify(DRILL_DEFAULT_SERVER_RESOURCES)),
         },
         {
           name: 'restore',
@@ -522,8 +532,8 @@ export class PerconaXtraDbRestoreDrill extends Construct {
           command: ['bash', `${DRILL_SCRIPTS_DIR}/drill-restore.sh`],
           env: [...common, ...job,
             { name: 'DRILL_RESTORE_SESSION_FILE', value: `${DRILL_CONFIG_DIR}/restoresession.json` },
-            { name: 'DRILL_RESTORE_TIMEOUT_SECONDS', value: seconds(props.restoreTimeout, Duration.hours(1)) },
-            { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.minutes(5)) },
+            { name: 'DRILL_RESTORE_TIMEOUT_SECONDS', value: seconds(props.restoreTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.restore)) },
+            { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) },
             { name: 'MYSQL_HOST', value: '127.0.0.1' }, { name: 'MYSQL_PORT', value: '3306' },
             { name: 'HOME', value: '/tmp' }],
           volumeMounts: mounts(true),
@@ -538,10 +548,10 @@ export class PerconaXtraDbRestoreDrill extends Construct {
         env: [...common, ...mysqlEnv,
           { name: 'DRILL_SCHEMAS', value: (props.schemas ?? []).join(' ') },
           { name: 'DRILL_TABLES', value: (props.tables ?? []).join(' ') },
-          { name: 'DRILL_CHECK_TIMEOUT_SECONDS', value: seconds(props.checkTimeout, Duration.minutes(10)) },
+          { name: 'DRILL_CHECK_TIMEOUT_SECONDS', value: seconds(props.checkTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.check)) },
           { name: 'DRILL_RULES_FILE', value: rules.length ? `${DRILL_CONFIG_DIR}/rules.txt` : '' },
           { name: 'DRILL_SQL_FILE', value: props.sql !== undefined ? `${DRILL_CONFIG_DIR}/check.sql` : '' },
-          { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.minutes(5)) },
+          { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) },
           { name: 'PUSHGATEWAY_URL', value: props.pushgatewayUrl ?? DEFAULT_DRILL_PUSHGATEWAY_URL },
           { name: 'HOME', value: '/tmp' }],
         volumeMounts: mounts(true),
@@ -549,7 +559,7 @@ export class PerconaXtraDbRestoreDrill extends Construct {
         resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
       }],
       volumes: [
-        { name: 'data', emptyDir: { sizeLimit: quantityOf(props.dataSizeLimit ?? Size.gibibytes(10)) } },
+        { name: 'data', emptyDir: { sizeLimit: quantityOf(props.dataSizeLimit ?? Size.gibibytes(DRILL_DEFAULT_DATA_SIZE_GIB)) } },
         { name: 'state', emptyDir: { sizeLimit: '16Mi' } },
         { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
         { name: 'scripts', configMap: { name: o.scriptsConfigMap, defaultMode: 0o555 } },
@@ -744,7 +754,7 @@ function drillScripts(): Array<{ name: string; text: string }> {
 const SHARED = new WeakMap<IConstruct, Map<string, Construct>>();
 
 /** Ensures the namespace's shared scripts ConfigMap exists in the app (in the chart of its first drill). */
-function sharedScripts(drill: Construct, namespace: string | undefined, explicitNamespace: string | undefined): void {
+function sharedScripts(drill: Construct, namespace: string | undefined, explicitNamespace: string | undefined, labels: { [key: string]: string } | undefined): void {
   const root = drill.node.root;
   if (!SHARED.has(root)) SHARED.set(root, new Map());
   const byNamespace = SHARED.get(root)!;
@@ -754,7 +764,7 @@ function sharedScripts(drill: Construct, namespace: string | undefined, explicit
   const data: { [file: string]: string } = {};
   for (const script of drillScripts()) data[script.name] = script.text;
   byNamespace.set(key, new DrillObject(chart, `${DRILL_SCRIPTS_CONFIG_MAP}.${key}`, 'ConfigMap', 'v1', DRILL_SCRIPTS_CONFIG_MAP, NameRule.DNS_SUBDOMAIN,
-    { namespace: explicitNamespace, labels: { 'app.kubernetes.io/name': 'stash-pxc-drill', 'app.kubernetes.io/component': 'scripts' } }, { data }));
+    { namespace: explicitNamespace, labels: { ...(labels ?? {}), 'app.kubernetes.io/component': 'stash-pxc-drill-scripts' } }, { data }));
 }
 
 /** `src/database/restores/drill/`, from the compiled `lib/src/...` or from ts-node's `src/...`. */
@@ -763,6 +773,13 @@ export function drillScriptsDir(): string {
   if (fs.existsSync(here)) return here;
   // Compiled into lib/src/database/restores: the scripts stay in the package's src/.
   return path.resolve(__dirname, '..', '..', '..', '..', 'src', 'database', 'restores', 'drill');
+}
+
+/** A copy of a JSON value with every object's keys in sorted order. */
+function sortedKeys(value: any): any {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys(value[k])]));
+  return value;
 }
 
 function imageOf(upstream: { registry: string; repository: string; tag: string }, override: DrillImage | undefined): string {
