@@ -31,6 +31,8 @@ const REST_URL = '^[hH][tT][tT][pP][sS]?://';
 const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
+const MYSQL_NAME = '^[A-Za-z0-9_$]{1,64}$';
+const MYSQL_TABLE = '^[A-Za-z0-9_$]{1,64}\\.[A-Za-z0-9_$]{1,64}$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
 // Macros, "@every" (its duration the templates check, with a fix) or five fields; surrounding
 // whitespace is trimmed, as the constructs trim it.
@@ -213,13 +215,13 @@ function drillSchema(): JsonSchema {
   return object('A restore drill: on a schedule (default weekly, Saturday 10:00-16:00, spread per database), restore the latest snapshot into a throwaway server, check it and push the outcome; objects <name>-drill.', {
     enabled: bool('Run the drill.'),
     schedule: scheduleSchema(),
-    schemas: d('Schemas that must exist (default: at least one user schema).', { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_$]{1,64}$' } }),
-    tables: d('Tables (schema.table) checked with CHECK TABLE ... QUICK (default: every table).', { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_$]{1,64}\\.[A-Za-z0-9_$]{1,64}$' } }),
+    schemas: d('Schemas that must exist (default: at least one user schema).', { type: 'array', items: { type: 'string', pattern: MYSQL_NAME } }),
+    tables: d('Tables (schema.table) checked with CHECK TABLE ... QUICK (default: every table).', { type: 'array', items: { type: 'string', pattern: MYSQL_TABLE } }),
     rowCountRules: d('Row-count rules, KubeStash\'s shape.', {
       type: 'array',
       items: object('One rule.', {
-        database: str('Schema.', { pattern: '^[A-Za-z0-9_$]{1,64}$' }),
-        table: str('Table.', { pattern: '^[A-Za-z0-9_$]{1,64}$' }),
+        database: str('Schema.', { pattern: MYSQL_NAME }),
+        table: str('Table.', { pattern: MYSQL_NAME }),
         rowCount: object('The condition.', { operator: str('Comparison.', { enum: ['==', '!=', '>', '>=', '<', '<='] }), value: int('Row count.', 0) }, { required: ['operator', 'value'] }),
       }, { required: ['database', 'table', 'rowCount'] }),
     }),
@@ -270,6 +272,8 @@ function patternFixes(): { [pattern: string]: string } {
     ['^[^\\r\\n]*$']: 'write the value on one line',
     [HEADER_NAME]: 'use a header name such as "X-Token"',
     ['^[^\\s,]+$']: 'write each tag without spaces or commas',
+    [MYSQL_NAME]: 'use the schema or table name: at most 64 letters, digits, "_" and "$"',
+    [MYSQL_TABLE]: 'write "schema.table", e.g. "shop.orders"',
   };
 }
 
