@@ -225,6 +225,30 @@ describe('a standalone drill from a backup plan', () => {
   });
 });
 
+describe('network policies, with the plan\'s networkPolicy', () => {
+  const objects = objectsOf({}, { networkPolicy: { apiServerCidrs: ['10.0.0.1/32'] } });
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+
+  test('the restore Job reaches the throwaway server, not the source database', () => {
+    const jobs = policies.find((p) => p.metadata.name === 'orders-drill-jobs');
+    expect(jobs.spec.podSelector.matchLabels).toEqual({
+      'app.kubernetes.io/managed-by': 'stash.appscode.com', 'app.kubernetes.io/component': 'stash-restore', 'stash-pxc/invoker': 'orders-drill',
+    });
+    const peers = jobs.spec.egress.flatMap((r: any) => r.to ?? []).map((t: any) => t.podSelector?.matchLabels).filter(Boolean);
+    expect(peers).toContainEqual({ [DRILL_SERVER_LABEL]: 'orders-drill' });
+    expect(JSON.stringify(peers)).not.toContain('"app.kubernetes.io/instance":"orders"');
+    // Stash copies the RestoreSession's labels to the restore Job's pods: the invoker label is there.
+    expect(JSON.parse(configOf(objects)['restoresession.json']).metadata.labels['stash-pxc/invoker']).toBe('orders-drill');
+  });
+
+  test('the drill pod accepts only its restore Job, and reaches only DNS, the API server and the Pushgateway', () => {
+    const own = policies.find((p) => p.metadata.name === 'orders-drill');
+    expect(own.spec.podSelector.matchLabels).toEqual({ [DRILL_SERVER_LABEL]: 'orders-drill' });
+    expect(own.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'stash.appscode.com', 'app.kubernetes.io/component': 'stash-restore', 'stash-pxc/invoker': 'orders-drill' } } }], ports: [{ protocol: 'TCP', port: 3306 }] }]);
+    expect(own.spec.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[53, 53], [443, 6443], [56789]]);
+  });
+});
+
 describe('the drill\'s RestoreSession can target nothing but the drill\'s own AppBinding', () => {
   // Whatever the props, the target is named after the drill: no prop reaches it.
   test.each<[string, RestoreDrillOptions]>([
