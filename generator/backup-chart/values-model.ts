@@ -296,6 +296,12 @@ export function hookOf(h: any): Hook | undefined {
   return undefined;
 }
 
+/** The drill's problems, by construct field, under the values key `drill`. */
+const DRILL_FIELDS: { [field: string]: string } = Object.fromEntries([
+  'schedule', 'schemas', 'tables', 'rowCountRules', 'sql', 'restoreTimeout', 'checkTimeout', 'serverStartTimeout', 'ttlAfterFinished',
+  'serverImage', 'kubectlImage', 'imagePullSecrets', 'serverResources', 'dataSizeLimit', 'pushgatewayUrl', 'admissionPolicy', 'galera',
+].map((f) => [`Drill.${f}`, `drill.${f}`]));
+
 /**
  * The drill options of a values `drill:` (when `enabled`): the chart's keys are the props' names,
  * durations are Go durations, sizes and resources quantities.
@@ -322,6 +328,8 @@ export function drillOf(v: any, field: string, problems: string[]): RestoreDrill
     dataSizeLimit: v.dataSizeLimit !== undefined ? sizeOf(v.dataSizeLimit) : undefined,
     pushgatewayUrl: v.pushgatewayUrl,
     admissionPolicy: v.admissionPolicy,
+    // Not a chart value (the schema refuses it); passed on so that the constructs refuse it too.
+    galera: v.galera,
   };
 }
 
@@ -408,7 +416,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
     const retryDelay = durationOf(s.retry?.delay, `${field('retry')}.delay`, problems);
     if (!backend || !schedule || !s.version || !s.storageSecretName || !s.retentionPolicy || Object.keys(s.retentionPolicy).length === 0) continue;
     const id = entry;
-    renames.set(id, { entry, fields: { 'Backup.database': 'name', 'Backup.name': 'name', 'Repository.name': 'name' }, sourceOf: db.sourceOf });
+    renames.set(id, { entry, fields: { 'Backup.database': 'name', 'Backup.name': 'name', 'Repository.name': 'name', 'Drill.database': 'name', ...DRILL_FIELDS }, sourceOf: db.sourceOf });
     const plan = new PerconaXtraDbBackupPlan(chart, id, {
       database: db.name,
       namespace: db.namespace,
