@@ -283,7 +283,17 @@ class DrillObject extends StashObject {
   constructor(scope: Construct, id: string, kind: string, apiVersion: string, name: string, nameRule: NameRule,
     options: { namespace?: string; labels?: { [key: string]: string }; clusterScoped?: boolean }, body: { [key: string]: unknown }) {
     super(scope, id, { kind, name, nameRule, options: { namespace: options.namespace, labels: options.labels }, clusterScoped: options.clusterScoped });
-    this.apiObject = new ApiObject(this, 'Resource', { apiVersion, kind, metadata: this.metadata(), ...body });
+    const props = { apiVersion, kind, metadata: this.metadata(), ...body };
+    this.apiObject = options.clusterScoped ? new ClusterScopedApiObject(this, 'Resource', props) : new ApiObject(this, 'Resource', props);
+  }
+}
+
+/** An object without a namespace even in a chart that has one (cdk8s gives every object the chart's). */
+class ClusterScopedApiObject extends ApiObject {
+  public toJson(): any {
+    const json = super.toJson();
+    if (json.metadata) delete json.metadata.namespace;
+    return json;
   }
 }
 
@@ -546,11 +556,12 @@ export class PerconaXtraDbRestoreDrill extends Construct {
         image: serverImage,
         command: ['bash', `${DRILL_SCRIPTS_DIR}/drill-check.sh`],
         env: [...common, ...mysqlEnv,
-          { name: 'DRILL_SCHEMAS', value: (props.schemas ?? []).join(' ') },
-          { name: 'DRILL_TABLES', value: (props.tables ?? []).join(' ') },
+          // An empty value is left out (the API server drops it, and a GitOps diff would never settle); unset reads as empty.
+          optionalEnv('DRILL_SCHEMAS', (props.schemas ?? []).join(' ')),
+          optionalEnv('DRILL_TABLES', (props.tables ?? []).join(' ')),
           { name: 'DRILL_CHECK_TIMEOUT_SECONDS', value: seconds(props.checkTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.check)) },
-          { name: 'DRILL_RULES_FILE', value: rules.length ? `${DRILL_CONFIG_DIR}/rules.txt` : '' },
-          { name: 'DRILL_SQL_FILE', value: props.sql !== undefined ? `${DRILL_CONFIG_DIR}/check.sql` : '' },
+          optionalEnv('DRILL_RULES_FILE', rules.length ? `${DRILL_CONFIG_DIR}/rules.txt` : ''),
+          optionalEnv('DRILL_SQL_FILE', props.sql !== undefined ? `${DRILL_CONFIG_DIR}/check.sql` : ''),
           { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) },
           { name: 'PUSHGATEWAY_URL', value: props.pushgatewayUrl ?? DEFAULT_DRILL_PUSHGATEWAY_URL },
           { name: 'HOME', value: '/tmp' }],
@@ -773,6 +784,11 @@ export function drillScriptsDir(): string {
   if (fs.existsSync(here)) return here;
   // Compiled into lib/src/database/restores: the scripts stay in the package's src/.
   return path.resolve(__dirname, '..', '..', '..', '..', 'src', 'database', 'restores', 'drill');
+}
+
+/** An environment variable; without `value` when it is empty (the API server drops an empty value). */
+function optionalEnv(name: string, value: string): { name: string; value?: string } {
+  return value === '' ? { name } : { name, value };
 }
 
 /** A copy of a JSON value with every object's keys in sorted order. */
