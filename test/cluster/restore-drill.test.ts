@@ -9,6 +9,7 @@ import { Chart, Testing } from 'cdk8s';
 import { Backend, PerconaXtraDbBackupPlan, PodSecurityLevel, RetentionPolicy, Schedule } from '../../src';
 import { Cluster, startCluster } from './harness';
 import { Access, describeAccess, reviewAccess, serviceAccountUser } from './support/access';
+import { catalogOf, jobPodOf } from '../support/stash-job-pod';
 import { applyCrds, missingFrom, serverWarnings, stripServerFields } from './support/objects';
 import { DIST_DIR, requireArtifact } from './support/repo';
 import { asList, readYamlFile } from './support/yaml';
@@ -86,6 +87,14 @@ describe('a restore drill on a real API server', () => {
     const refused = await cluster.kubectlResult(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(root) });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('violates PodSecurity "restricted:latest"');
+  });
+
+  test('the restore Job that the operator builds from the drill\'s RestoreSession is admitted there too', async () => {
+    const catalog = catalogOf(readYamlFile(requireArtifact(path.join(DIST_DIR, 'install.yaml'), 'dist/install.yaml')));
+    const pod = jobPodOf(restoreSession, catalog, { namespace: NS });
+    await cluster.kubectl(['create', 'serviceaccount', pod.spec.serviceAccountName, '-n', NS]);
+    const r = await cluster.kubectlResult(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(pod) });
+    expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 0, stderr: '' });
   });
 
   const rs = (verb: string, name?: string): Access => ({ verb, group: 'stash.appscode.com', resource: 'restoresessions', namespace: NS, ...(name ? { name } : {}) });

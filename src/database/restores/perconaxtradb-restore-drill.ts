@@ -18,7 +18,7 @@ import { backendOf, backupsOf } from '../backups/perconaxtradb-backup';
 import { Schedule } from '../backups/schedule';
 import { ScheduleWindow, Weekday } from '../backups/schedule-window';
 import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
-import { enforcedPodSecurityLevel, JobKind, PodSecurityLevel, podSecurityViolations } from '../jobs/job-security';
+import { enforcedPodSecurityLevel, JobKind, jobRuntimeSettings, PodSecurityLevel, podSecurityViolations } from '../jobs/job-security';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
@@ -373,6 +373,8 @@ export class PerconaXtraDbRestoreDrill extends Construct {
         ref: appBindingTargetRef(name),
         rules: [{ snapshots: [Snapshot.latest().value] }],
       },
+      // The restore Job Stash builds from it runs "restricted", like a standalone restore's (the operator's own default is root).
+      runtimeSettings: jobRuntimeSettings({}, JobKind.RESTORE, true),
       timeOut: `${Math.round(millisecondsOf(props.restoreTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.restore)) / 1000)}s`,
     };
     this.restoreSession = {

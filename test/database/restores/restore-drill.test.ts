@@ -8,7 +8,7 @@ import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import {
   Backend, DRILL_LABEL, DRILL_SERVER_LABEL, manifestProblems, MAX_DRILL_NAME, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan,
   PerconaXtraDbBackupPlanProps, PerconaXtraDbRestoreDrill, PerconaXtraDbRestoreDrillProps, Repository, RestoreDrillOptions, RetentionPolicy,
-  RowCountOperator, Schedule, ScheduleWindow, Weekday,
+  restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext, RowCountOperator, Schedule, ScheduleWindow, Weekday,
 } from '../../../src';
 import { PerconaXtraDbVersion } from '../../../src/api';
 import { kubernetesSchemaProblems } from '../../../src/core/validation/kubernetes';
@@ -161,6 +161,8 @@ describe('a standalone drill from a backup plan', () => {
         repository: { name: 'orders-repo' },
         task: { name: 'perconaxtradb-restore-8.0' },
         target: { ref: { apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name: 'orders-drill' }, rules: [{ snapshots: ['latest'] }] },
+        // The restore Job runs "restricted", as a standalone restore's does.
+        runtimeSettings: { container: { securityContext: restrictedJobContainerSecurityContext() }, pod: { securityContext: restrictedJobPodSecurityContext() } },
         timeOut: '3600s',
       },
     });
