@@ -347,6 +347,10 @@ describe('every mistake is reported at synth, with its path and a fix', () => {
     expect(() => objectsOf({ schedule: Schedule.daily({ hour: 1, minute: 30 }), backupDuration: Duration.minutes(20) })).not.toThrow();
   });
 
+  test('backups every few minutes leave no window to stay out of: no problem', () => {
+    expect(() => objectsOf({}, { schedule: Schedule.everyMinutes(5) })).not.toThrow();
+  });
+
   test('a version without an addon', () => {
     expect(errorsOf({}, { version: '9.1.0' })).toContain('[test/orders/Drill] version: "9.1.0" is not a Percona XtraDB version the Stash addon supports.');
   });
