@@ -8,7 +8,10 @@
  * bytes per database. It also times the cold `npm run synth` of the default app, counts how
  * many of 500 databases placed in one daily window (`ScheduleWindow.place`) start in the same
  * minute and how many of their schedules move when one database is added, and the synth time
- * and size of the alert rules of a 500-database fleet (`--alerts`: that alone). Results go to
+ * and size of the alert rules of a 500-database fleet (`--alerts`: that alone), and the weekly
+ * restore drills of a 500-database fleet: their starts per minute, none inside a backup window,
+ * and the synth time with and without them (`--drills`: that alone, its paragraph of
+ * BENCHMARKS.md rewritten in place). Results go to
  * stdout (the last lines, one per fleet size, are the contract) and to BENCHMARKS.md.
  */
 import { execFileSync, spawnSync } from 'child_process';
@@ -18,9 +21,10 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import {
-  Backend, PerconaXtraDbBackup, LAST_SUCCESS_SERIES, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupFleet, PerconaXtraDbRestore, Repository, RetentionPolicy,
+  Backend, PerconaXtraDbBackup, LAST_SUCCESS_SERIES, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupFleet, PerconaXtraDbRestore, PerconaXtraDbRestoreDrill, Repository, RetentionPolicy,
   Schedule, ScheduleWindow, Snapshot,
 } from '../src';
+import { weeklyFireMinutes } from '../src/database/restores/perconaxtradb-restore-drill';
 import { manifestsOf, REPO_ROOT, toYamlDocuments } from '../generator/chart/output';
 import { findPromtool, runPromtool } from '../test/support/promtool';
 import { findHelm, HelmBinary } from '../test/support/helm';
@@ -304,6 +308,88 @@ function alertsLine(a: AlertsResult): string {
     + `PrometheusRule ${(a.ruleBytes / 1024).toFixed(0)} KiB, ${a.rules} rules (${a.rules - a.alerts} RPO series, ${a.alerts} alerts)`;
 }
 
+interface DrillsResult {
+  databases: number; windowMinutes: number; drills: number; maxPerMinute: number; bound: number;
+  insideBackupWindow: number; withMs: number; withoutMs: number;
+}
+
+/**
+ * Weekly restore drills of a 500-database fleet (backups daily 01:00-05:00, drills in the
+ * default window, Saturday 10:00-16:00): how many start in the busiest minute against
+ * `ceil(N/M) + 1`, how many would start inside their database's backup window (the fleet's
+ * window, or an hour after its own backup's start), and the synth with and without drills.
+ */
+function drillsBench(databases = 500): DrillsResult {
+  let fleet: PerconaXtraDbBackupFleet | undefined;
+  const build = (withDrills: boolean): any[] => {
+    const chart = new Chart(new App({ outdir: os.tmpdir() }), 'fleet');
+    fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
+      window: WINDOW,
+      retentionPolicy: RetentionPolicy.keepDaily(7),
+      storageSecretName: 'gcs-secret',
+      databases: Array.from({ length: databases }, (_, i) => ({
+        name: `pxc-${i}`, namespace: `team-${i % 20}`, version: '8.0.36',
+        backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `team-${i % 20}/pxc-${i}` }),
+      })),
+      ...(withDrills ? { drill: {} } : {}),
+    });
+    return manifestsOf(chart);
+  };
+  build(true); // warm up
+  let objects: any[] = [];
+  const best = (withDrills: boolean) => Math.min(...[1, 2, 3, 4, 5].map(() => {
+    (global as any).gc?.();
+    return timeIt(() => { objects = build(withDrills); toYamlDocuments(objects); });
+  }));
+  const withoutMs = best(false);
+  const withMs = best(true);
+  const crons = objects.filter((o) => o.kind === 'CronJob').map((o) => o.spec.schedule as string);
+  const backupWindow = new Set(WINDOW.weekMinutes());
+  let inside = 0;
+  fleet!.drills.forEach((drill, i) => {
+    const backup = fleet!.plans.find((p) => p.backup.database === drill.database && p.backup.namespace === drill.namespace)!.backup;
+    const backupStarts = weeklyFireMinutes(backup.scheduleExpression)!;
+    const start = weeklyFireMinutes(drill.scheduleExpression)![0];
+    const afterOwnBackup = backupStarts.some((b) => (start - b + 10080) % 10080 < 60);
+    if (backupWindow.has(start) || afterOwnBackup || crons[i] !== drill.scheduleExpression) inside++;
+  });
+  const windowMinutes = PerconaXtraDbRestoreDrill.DEFAULT_WINDOW.minutes;
+  return {
+    databases, windowMinutes, drills: crons.length, maxPerMinute: maxPerMinute(crons),
+    bound: Math.ceil(crons.length / windowMinutes) + 1, insideBackupWindow: inside, withMs, withoutMs,
+  };
+}
+
+function drillsLine(d: DrillsResult): string {
+  return `drills ${d.databases}: weekly, Saturday 10:00-16:00 (${d.windowMinutes} minutes): ${d.drills} drills, at most ${d.maxPerMinute} start in one minute (bound ceil(N/M) + 1 = ${d.bound}), `
+    + `${d.insideBackupWindow} inside a backup window; fleet synth ${d.withoutMs.toFixed(0)} ms, with drills ${d.withMs.toFixed(0)} ms`;
+}
+
+function drillsParagraph(d: DrillsResult): string {
+  return [
+    `Restore drills: the same ${d.databases}-database fleet (backups daily 01:00-05:00) with weekly drills (\`drill: {}\`, the default window`,
+    `Saturday 10:00-16:00, ${d.windowMinutes} minutes): ${d.drills} drills, at most ${d.maxPerMinute} start in one minute (the bound \`ceil(N/M) + 1\` is ${d.bound}),`,
+    `${d.insideBackupWindow} start inside the backup window or within an hour of their own backup. The fleet synthesizes in ${d.withoutMs.toFixed(0)} ms,`,
+    `${d.withMs.toFixed(0)} ms with its drills (best of 5; each drill adds 9 objects: CronJob, its ConfigMap, ServiceAccount, Role, RoleBinding,`,
+    'Service, AppBinding, a ValidatingAdmissionPolicy and its binding; the scripts are one ConfigMap per namespace).',
+  ].join('\n');
+}
+
+/** BENCHMARKS.md with the drills paragraph replaced (or put before the targets). */
+function withDrillsParagraph(md: string, paragraph: string): string {
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('Restore drills:'));
+  if (start >= 0) {
+    let end = start;
+    while (end < lines.length && lines[end] !== '') end++;
+    lines.splice(start, end - start, ...paragraph.split('\n'));
+    return lines.join('\n');
+  }
+  const targets = lines.findIndex((l) => l.startsWith('Targets:'));
+  lines.splice(targets >= 0 ? targets : lines.length, 0, ...paragraph.split('\n'), '');
+  return lines.join('\n');
+}
+
 function machine(): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
@@ -320,6 +406,7 @@ function main(): void {
   const carry = carryBench();
   const chartPlacement = chartPlacementBench();
   const stability = spreadStability();
+  const drills = drillsBench();
   const spreadLine = `spread: 500 databases, daily 01:00-05:00: at most ${spread.spread} start in one minute (optimum ${spread.optimum}; unspread: ${spread.unspread})`;
   const stabilityLine = `spread stability: adding one database to 500 moves ${stability.average.toFixed(2)} other schedules on average (max ${stability.max})`;
   const lines = results.map((r) => `fleet ${r.size}: synth ${r.synthMs.toFixed(0)} ms, floor ${r.floorMs.toFixed(0)} ms, ratio ${(r.synthMs / r.floorMs).toFixed(2)}, peak ${r.peakMiB.toFixed(0)} MiB, ${r.bytesPerDb} bytes/db`);
@@ -372,6 +459,8 @@ function main(): void {
     carryLine(carry),
     '```',
     '',
+    drillsParagraph(drills),
+    '',
     'Targets: ratio ≤ 2.0 at fleet 1000, peak memory growing linearly, cold `npm run synth` under 1.5 s;',
     'spreading: at most optimum + 1 starts in one minute, at most one other schedule moved on average.',
     '',
@@ -385,6 +474,7 @@ function main(): void {
   console.log(alertsLine(alerts));
   console.log(carryLine(carry));
   for (const line of chartPlacementLines(chartPlacement)) console.log(line);
+  console.log(drillsLine(drills));
   for (const line of lines) console.log(line);
 }
 
@@ -392,4 +482,10 @@ const childIndex = process.argv.indexOf('--child');
 if (childIndex >= 0) child(Number(process.argv[childIndex + 1]));
 else if (process.argv.includes('--chart')) console.log(chartPlacementLines(chartPlacementBench()).join('\n'));
 else if (process.argv.includes('--alerts')) console.log(`${alertsLine(alertsBench())}\n${carryLine(carryBench())}`);
+else if (process.argv.includes('--drills')) {
+  const drills = drillsBench();
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  fs.writeFileSync(file, withDrillsParagraph(fs.readFileSync(file, 'utf8'), drillsParagraph(drills)));
+  console.log(drillsLine(drills));
+}
 else main();

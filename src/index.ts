@@ -46,10 +46,14 @@ export {
 } from './database/targets/perconaxtradb-app-binding';
 export { PerconaXtraDbBackup, PerconaXtraDbBackupProps } from './database/backups/perconaxtradb-backup';
 export {
+  DEFAULT_DRILL_PUSHGATEWAY_URL, DRILL_KUBECTL_IMAGE, DRILL_SCRIPTS, DRILL_LABEL, DRILL_SERVER_IMAGES, DRILL_SERVER_LABEL, DrillImage, MAX_DRILL_NAME, PERCONA_MYSQL_USER,
+  PerconaXtraDbRestoreDrill, PerconaXtraDbRestoreDrillProps, RestoreDrillOptions, RowCountCondition, RowCountOperator, RowCountRule,
+} from './database/restores/perconaxtradb-restore-drill';
+export {
   AutoBackupAnnotationOptions, BACKUP_BLUEPRINT_ANNOTATION, PARAMS_ANNOTATION_PREFIX, PerconaXtraDbBackupBlueprint,
   PerconaXtraDbBackupBlueprintProps, SCHEDULE_ANNOTATION,
 } from './database/backups/perconaxtradb-backup-blueprint';
-export { FleetDatabase, PerconaXtraDbBackupFleet, PerconaXtraDbBackupFleetProps } from './database/backups/perconaxtradb-backup-fleet';
+export { FleetDatabase, FleetDrillOptions, PerconaXtraDbBackupFleet, PerconaXtraDbBackupFleetProps } from './database/backups/perconaxtradb-backup-fleet';
 export { PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps } from './database/backups/perconaxtradb-backup-plan';
 export {
   ClusterRestoreOptions, MYSQL_DATA_DIR, PerconaXtraDbRestore, PerconaXtraDbRestoreOptions, PerconaXtraDbRestoreProps, POD_ORDINAL,

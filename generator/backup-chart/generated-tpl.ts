@@ -23,6 +23,10 @@ import { INSTALL_OPERATOR_POD_LABELS, OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } f
 import {
   DEFAULT_DNS, GALERA_PORT, INVOKER_LABEL, KUBEDB_POD_NAME, MYSQL_PORT, SST_PORT, STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
 } from '../../src/database/jobs/backup-network-policy';
+import {
+  DEFAULT_DRILL_PUSHGATEWAY_URL, DRILL_DEFAULT_DATA_SIZE_GIB, DRILL_DEFAULT_SECONDS, DRILL_DEFAULT_SERVER_RESOURCES, DRILL_KUBECTL_IMAGE,
+  DRILL_SCRIPTS, DRILL_SERVER_IMAGES, PERCONA_MYSQL_USER, PerconaXtraDbRestoreDrill,
+} from '../../src/database/restores/perconaxtradb-restore-drill';
 import { REPO_ROOT } from '../paths';
 import { DNS_SUBDOMAIN } from './schema';
 import { BACKUP_CHART_NAME, RETENTION_RULES, SETTING_KEYS } from './values-model';
@@ -105,11 +109,24 @@ export function backupGeneratedTpl(): string {
     define('settingKeys', 'The settings a database takes from defaults unless it sets them itself (JSON).', JSON.stringify(SETTING_KEYS)),
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
     define('cronMacros', 'The cron macros the CronJob controller expands (JSON list).', JSON.stringify(Object.keys(CRON_MACROS))),
+    define('drillDefaults', "The restore drill's defaults: images by version line, budgets in seconds, resources, the data size, the Pushgateway, the user, the scripts, the window (JSON).", JSON.stringify({
+      serverImages: DRILL_SERVER_IMAGES, kubectlImage: DRILL_KUBECTL_IMAGE, seconds: DRILL_DEFAULT_SECONDS, serverResources: DRILL_DEFAULT_SERVER_RESOURCES,
+      dataSizeLimit: `${DRILL_DEFAULT_DATA_SIZE_GIB}Gi`, pushgatewayUrl: DEFAULT_DRILL_PUSHGATEWAY_URL, runAsUser: PERCONA_MYSQL_USER, scripts: DRILL_SCRIPTS,
+      window: drillWindowValues(),
+    })),
     define('maxGoDurationMs', "Go's longest duration in milliseconds.", String(MAX_GO_DURATION_MS)),
     define('restoreGuard', "The restore guard's shell script and the container it runs in by default (JSON; the constructs' src/database/restores/guard/standalone.sh).",
       JSON.stringify({ script: standaloneGuardScript(), container: KUBEDB_PERCONAXTRADB_CONTAINER })),
     define('jobNetworkFacts', "What the Jobs' NetworkPolicies are made of: Stash's pod labels, ports, default peers (JSON).", JSON.stringify(jobNetworkFacts())),
   ].join('\n');
+}
+
+/** The default drill window as values (`{ start, end, days }`), read back from the construct's window. */
+function drillWindowValues(): { start: string; end: string; days: number[] } {
+  const m = /^weekly on ([A-Z,]+) (\d\d:\d\d)-(\d\d:\d\d)$/.exec(PerconaXtraDbRestoreDrill.DEFAULT_WINDOW.toString());
+  if (!m) throw new Error(`unexpected default drill window ${PerconaXtraDbRestoreDrill.DEFAULT_WINDOW}`);
+  const names = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
+  return { start: m[2], end: m[3], days: m[1].split(',').map((d) => names.indexOf(d)) };
 }
 
 /** The header of a hand-written template's copy in the chart: where to edit it. */

@@ -30,6 +30,8 @@ const B2_BUCKET = '^[A-Za-z0-9-]{6,50}$';
 const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
+const MYSQL_NAME = '^[A-Za-z0-9_$]{1,64}$';
+const MYSQL_TABLE = '^[A-Za-z0-9_$]{1,64}\\.[A-Za-z0-9_$]{1,64}$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
 const CIDR = '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/[0-9]{1,3})$';
 
@@ -200,7 +202,42 @@ function settingsProperties(): { [k: string]: JsonSchema } {
     tempDir: tempDirSchema('backup'),
     usagePolicy: usagePolicySchema(),
     keepRepository: bool('Annotate the Repository with helm.sh/resource-policy: keep, so uninstall and removing the database keep it (and the snapshots).'),
+    drill: drillSchema(),
   };
+}
+
+/** A restore drill of the database (PerconaXtraDbRestoreDrill): its keys are the props'. */
+function drillSchema(): JsonSchema {
+  const image = (what: string) => object(`The ${what} image, in parts (a part left out keeps upstream's).`, {
+    registry: str('Registry and path, e.g. docker.io/percona.'), repository: str('Repository.'), tag: str('Tag.'),
+  });
+  const quantities = (what: string) => object(what, { cpu: str('CPU.', { pattern: CPU }), memory: str('Memory.', { pattern: QUANTITY }) });
+  return object('A restore drill: on a schedule (default weekly, Saturday 10:00-16:00, spread per database), restore the latest snapshot into a throwaway server, check it and push the outcome; objects <name>-drill.', {
+    enabled: bool('Run the drill.'),
+    schedule: scheduleSchema(),
+    schemas: d('Schemas that must exist (default: at least one user schema).', { type: 'array', items: { type: 'string', pattern: MYSQL_NAME } }),
+    tables: d('Tables (schema.table) checked with CHECK TABLE ... QUICK (default: every table).', { type: 'array', items: { type: 'string', pattern: MYSQL_TABLE } }),
+    rowCountRules: d('Row-count rules, KubeStash\'s shape.', {
+      type: 'array',
+      items: object('One rule.', {
+        database: str('Schema.', { pattern: MYSQL_NAME }),
+        table: str('Table.', { pattern: MYSQL_NAME }),
+        rowCount: object('The condition.', { operator: str('Comparison.', { enum: ['==', '!=', '>', '>=', '<', '<='] }), value: int('Row count.', 0) }, { required: ['operator', 'value'] }),
+      }, { required: ['database', 'table', 'rowCount'] }),
+    }),
+    sql: str('SQL whose first row must exist and not be 0, false, NULL or empty.', { pattern: '\\S' }),
+    restoreTimeout: duration('How long the restore may take (default 1h)'),
+    checkTimeout: duration('Budget of the table checks (default 10m)'),
+    serverStartTimeout: duration('How long the throwaway server may take to start (default 5m)'),
+    ttlAfterFinished: duration('How long a finished run (its Job, RestoreSession and Secret) is kept (default 24h)'),
+    serverImage: image('throwaway server (default: Percona XtraDB Cluster of the version line)'),
+    kubectlImage: image('kubectl steps (default docker.io/alpine/k8s)'),
+    imagePullSecrets: d('Secrets to pull the images with.', { type: 'array', items: { type: 'string', pattern: DNS_SUBDOMAIN } }),
+    serverResources: object('Resources of the throwaway server (default requests 500m, 1Gi; limit 2Gi).', { requests: quantities('Requests.'), limits: quantities('Limits.') }),
+    dataSizeLimit: str('Size limit of its data directory (default 10Gi).', { pattern: QUANTITY }),
+    pushgatewayUrl: str('Where the drill pushes its metrics (default the operator of release stash in namespace stash).', { pattern: REST_URL }),
+    admissionPolicy: bool('Emit the ValidatingAdmissionPolicy that holds the drill\'s creates to its own names (default true; needs Kubernetes 1.30).'),
+  });
 }
 
 /**
@@ -235,6 +272,8 @@ function patternFixes(): { [pattern: string]: string } {
     ['^[^\\r\\n]*$']: 'write the value on one line',
     [HEADER_NAME]: 'use a header name such as "X-Token"',
     ['^[^\\s,]+$']: 'write each tag without spaces or commas',
+    [MYSQL_NAME]: 'use the schema or table name: at most 64 letters, digits, "_" and "$"',
+    [MYSQL_TABLE]: 'write "schema.table", e.g. "shop.orders"',
   };
 }
 

@@ -23,6 +23,8 @@ import { PerconaXtraDbBackupBlueprint } from '../../src/database/backups/percona
 import { PerconaXtraDbBackupPlan } from '../../src/database/backups/perconaxtradb-backup-plan';
 import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
 import { CloneDeletionPolicy, CloneMode, PerconaXtraDbClone } from '../../src/database/restores/perconaxtradb-clone';
+import { RestoreDrillOptions, RowCountOperator } from '../../src/database/restores/perconaxtradb-restore-drill';
+import { k8s } from 'cdk8s-plus-28';
 import { Repository, UsagePolicy } from '../../src/database/storage/repository';
 import { RetentionPolicy } from '../../src/database/storage/retention-policy';
 import { IoNiceClass, RuntimeSettings, TempDir, TempDirMedium } from '../../src/database/jobs/runtime-settings';
@@ -48,7 +50,7 @@ export const KEEP_ANNOTATION = { 'helm.sh/resource-policy': 'keep' };
 export const SETTING_KEYS = [
   'version', 'backend', 'storageSecretName', 'prefix', 'schedule', 'retentionPolicy', 'runtimeSettings',
   'preBackupHook', 'postBackupHook', 'timeout', 'paused', 'backupHistoryLimit', 'retry', 'args',
-  'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext', 'tempDir', 'usagePolicy',
+  'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext', 'tempDir', 'usagePolicy', 'drill',
 ] as const;
 
 /** The retention rules in the order restic and the constructs name them. */
@@ -361,6 +363,43 @@ export function hookOf(h: any): Hook | undefined {
   return undefined;
 }
 
+/** The drill's problems, by construct field, under the values key `drill`. */
+const DRILL_FIELDS: { [field: string]: string } = Object.fromEntries([
+  'schedule', 'schemas', 'tables', 'rowCountRules', 'sql', 'restoreTimeout', 'checkTimeout', 'serverStartTimeout', 'ttlAfterFinished',
+  'serverImage', 'kubectlImage', 'imagePullSecrets', 'serverResources', 'dataSizeLimit', 'pushgatewayUrl', 'admissionPolicy', 'galera',
+].map((f) => [`Drill.${f}`, `drill.${f}`]));
+
+/**
+ * The drill options of a values `drill:` (when `enabled`): the chart's keys are the props' names,
+ * durations are Go durations, sizes and resources quantities.
+ */
+export function drillOf(v: any, field: string, problems: string[]): RestoreDrillOptions | undefined {
+  if (!v?.enabled) return undefined;
+  const quantities = (m: any) => (m ? Object.fromEntries(Object.entries(m).map(([k, q]) => [k, k8s.Quantity.fromString(String(q))])) : undefined);
+  return {
+    schedule: v.schedule !== undefined ? scheduleOf(v.schedule, `${field}.schedule`, problems) : undefined,
+    schemas: v.schemas,
+    tables: v.tables,
+    rowCountRules: Array.isArray(v.rowCountRules) ? v.rowCountRules.map((r: any) => ({
+      database: r?.database, table: r?.table, rowCount: { operator: r?.rowCount?.operator as RowCountOperator, value: r?.rowCount?.value },
+    })) : undefined,
+    sql: v.sql,
+    restoreTimeout: durationOf(v.restoreTimeout, `${field}.restoreTimeout`, problems),
+    checkTimeout: durationOf(v.checkTimeout, `${field}.checkTimeout`, problems),
+    serverStartTimeout: durationOf(v.serverStartTimeout, `${field}.serverStartTimeout`, problems),
+    ttlAfterFinished: durationOf(v.ttlAfterFinished, `${field}.ttlAfterFinished`, problems),
+    serverImage: v.serverImage,
+    kubectlImage: v.kubectlImage,
+    imagePullSecrets: v.imagePullSecrets,
+    serverResources: v.serverResources ? { requests: quantities(v.serverResources.requests), limits: quantities(v.serverResources.limits) } : undefined,
+    dataSizeLimit: v.dataSizeLimit !== undefined ? sizeOf(v.dataSizeLimit) : undefined,
+    pushgatewayUrl: v.pushgatewayUrl,
+    admissionPolicy: v.admissionPolicy,
+    // Not a chart value (the schema refuses it); passed on so that the constructs refuse it too.
+    galera: v.galera,
+  };
+}
+
 function durationOf(value: string | undefined, field: string, problems: string[]): Duration | undefined {
   if (value === undefined || value === null) return undefined;
   const d = parseGoDuration(String(value));
@@ -447,7 +486,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
     const retryDelay = durationOf(s.retry?.delay, `${field('retry')}.delay`, problems);
     if (!backend || !schedule || !s.version || !s.storageSecretName || !s.retentionPolicy || Object.keys(s.retentionPolicy).length === 0) continue;
     const id = entry;
-    renames.set(id, { entry, fields: { 'Backup.database': 'name', 'Backup.name': 'name', 'Repository.name': 'name' }, sourceOf: db.sourceOf });
+    renames.set(id, { entry, fields: { 'Backup.database': 'name', 'Backup.name': 'name', 'Repository.name': 'name', 'Drill.database': 'name', ...DRILL_FIELDS }, sourceOf: db.sourceOf });
     const plan = new PerconaXtraDbBackupPlan(chart, id, {
       database: db.name,
       namespace: db.namespace,
@@ -471,6 +510,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       args: s.args,
       waitTimeout: s.waitTimeout !== undefined ? Duration.seconds(s.waitTimeout) : undefined,
       networkPolicy: networkPolicy && { ...networkPolicy, galera: s.galera },
+      drill: drillOf(s.drill, field('drill'), problems),
     });
     if (s.keepRepository !== false) {
       for (const [k, v] of Object.entries(KEEP_ANNOTATION)) plan.repository.apiObject.metadata.addAnnotation(k, v);

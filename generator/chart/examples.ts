@@ -10,6 +10,7 @@ import * as clusterBackupGcs from '../../examples/cluster-backup-gcs';
 import * as clusterRestore from '../../examples/cluster-restore';
 import * as externalGaleraCluster from '../../examples/external-galera-cluster';
 import * as instantBackup from '../../examples/instant-backup';
+import * as restoreDrill from '../../examples/restore-drill';
 import * as standaloneBackupGcs from '../../examples/standalone-backup-gcs';
 import * as standaloneBackupMinio from '../../examples/standalone-backup-minio';
 import * as standaloneRestore from '../../examples/standalone-restore';
@@ -26,6 +27,7 @@ export const EXAMPLES: { readonly [name: string]: (app: App) => Chart } = {
   'auto-backup-blueprint': autoBackupBlueprint.build,
   'external-galera-cluster': externalGaleraCluster.build,
   'backup-alerts': backupAlerts.build,
+  'restore-drill': restoreDrill.build,
 };
 
 /** The manifests of one example, validated. */

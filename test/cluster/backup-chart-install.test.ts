@@ -4,7 +4,8 @@
  * rendered (with tempDir, usagePolicy, secretEnv, hook headers, restore rules and a cross-namespace
  * restore the usagePolicy allows); an upgrade with a database added and two removed deletes the removed ones'
  * BackupConfigurations, keeps the Repository annotated `helm.sh/resource-policy: keep` and
- * deletes the one with `keepRepository: false`; `helm uninstall` leaves only the kept Repositories.
+ * deletes the one with `keepRepository: false` (and the removed database's restore drill, cluster-scoped
+ * admission policy included); `helm uninstall` leaves only the kept Repositories.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -28,7 +29,8 @@ const BASE = {
 const INSTALL = {
   ...BASE,
   databases: [
-    { name: 'orders' },
+    // A restore drill: its CronJob, ConfigMaps, RBAC, Service, AppBinding and admission policy.
+    { name: 'orders', drill: { enabled: true, schemas: ['shop'] } },
     { name: 'billing', schedule: { cron: '0 */6 * * *' } },
     { name: 'scratch', keepRepository: false, wipeOut: true },
     // tempDir, secretEnv, an HTTP hook with headers, and a usagePolicy that lets shop restore from it.
@@ -90,8 +92,11 @@ describe.each([3, 4] as const)('helm install of charts/stash-pxc-backup next to 
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/STATUS: deployed/);
     const manifest = parseManifests((await helmOnOk(cluster, ['get', 'manifest', 'shop-backups', '--namespace', 'shop'], helm)).stdout);
-    // 4 Repositories, 4 BackupConfigurations, 2 RestoreSessions, 1 BackupBlueprint.
-    expect(manifest).toHaveLength(11);
+    // 4 Repositories, 4 BackupConfigurations, 2 RestoreSessions, 1 BackupBlueprint; the drill's 10 objects.
+    expect(manifest).toHaveLength(21);
+    expect(manifest.filter((o) => o.metadata.labels?.['stash-pxc/drill'] === 'orders-drill').map((o) => o.kind).sort()).toEqual([
+      'AppBinding', 'ConfigMap', 'CronJob', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+    ]);
     const live = await snapshotObjects(cluster);
     for (const object of manifest) {
       const stored = live.get(objectKey(object));
@@ -114,6 +119,9 @@ describe.each([3, 4] as const)('helm install of charts/stash-pxc-backup next to 
       'Repository.stash.appscode.com/shop/payments-repo',
       'Repository.stash.appscode.com/tenant/tenant-db-repo',
     ]);
+    // The removed database's drill went with it.
+    const drill = await cluster.kubectl(['get', 'cronjobs,serviceaccounts,roles,validatingadmissionpolicies', '--all-namespaces', '-l', 'stash-pxc/drill=orders-drill', '-o', 'name']);
+    expect(drill.trim()).toBe('');
   }, 120_000);
 
   test('uninstall removes everything of the release except the kept Repositories', async () => {

@@ -30,6 +30,9 @@ const cluster = (extra: object) => restore({ cluster: { replicas: 3, volumeClaim
 const CASES: Array<[string, object, string]> = [
   ['database name with upper case', { ...BASE, databases: [{ name: 'Orders' }] }, 'databases[0].name'],
   ['database name too long for <name>-backup', { ...BASE, databases: [{ name: 'a'.repeat(57) }] }, 'databases[0].name'],
+  ['database name too long for its restore drill', { ...BASE, databases: [{ name: 'd'.repeat(42), drill: { enabled: true } }] }, 'databases[0].name'],
+  ['drill rule with an operator KubeStash does not have', db({ drill: { enabled: true, rowCountRules: [{ database: 'shop', table: 'orders', rowCount: { operator: '=~', value: 1 } }] } }), 'databases[0].drill.rowCountRules[0].rowCount.operator'],
+  ['drill with an unknown key', defaults({ drill: { enabled: true, galera: true } }), 'defaults.drill'],
   ['database listed twice', { ...BASE, databases: [{ name: 'orders' }, { name: 'orders' }] }, 'databases[1].name'],
   ['one database name in two namespaces (one BackupConfiguration name)', { ...BASE, databases: [{ name: 'orders' }, { name: 'orders', namespace: 'lab' }] }, 'databases[1].name'],
   ['version without an addon Task (database)', db({ version: '9.1.0' }), 'databases[0].version'],

@@ -15,6 +15,7 @@ import { promisify } from 'util';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../support/reference';
 import { readmeExamples } from '../support/readme';
+import { DRILL_SCRIPTS } from '../../src/database/restores/perconaxtradb-restore-drill';
 
 const run = promisify(execFile);
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -61,11 +62,12 @@ describe('the npm package', () => {
   }, 180_000);
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test('ships the library only: compiled src/ and imports/, the OpenAPI definitions, README, user docs, package.json', () => {
+  test('ships the library only: compiled src/ and imports/, the OpenAPI definitions, the restore guard and drill scripts, README, user docs, package.json', () => {
     const outside = files.filter((f) => !/^lib\/(src|imports)\/.*\.(js|d\.ts)$/.test(f));
     const docs = fs.readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`).sort();
-    // The restore guard's script is read at construction time (it is rendered into the RestoreSession's hooks).
-    expect(outside).toEqual(['README.md', ...docs, 'imports/k8s-openapi.json', 'package.json', 'src/database/restores/guard/standalone.sh']);
+    // The restore guard's and the drills' scripts are read at construction time (rendered into hooks and ConfigMaps).
+    expect(outside).toEqual(['README.md', ...docs, 'imports/k8s-openapi.json', 'package.json',
+      ...DRILL_SCRIPTS.map((f) => `src/database/restores/drill/${f}`).sort(), 'src/database/restores/guard/standalone.sh']);
     expect(files).toContain('lib/src/index.js');
     expect(files).toContain('lib/src/index.d.ts');
   });
@@ -96,6 +98,21 @@ describe('the npm package', () => {
       return !headings.includes(anchor);
     });
     expect(broken).toEqual([]);
+  });
+
+  test('a restore drill made from the installed package ships its scripts in its ConfigMap', () => {
+    const lib = require(installed);
+    const { Chart, Testing } = require(require.resolve('cdk8s', { paths: [installed] }));
+    const chart = new Chart(Testing.app(), 'drill', { namespace: 'shop' });
+    const plan = new lib.PerconaXtraDbBackupPlan(chart, 'orders', {
+      database: 'orders', version: '8.0.36', backend: lib.Backend.gcs({ bucket: 'shop-backups', prefix: 'orders' }),
+      storageSecretName: 'gcs-secret', schedule: lib.Schedule.daily({ hour: 1 }), retentionPolicy: lib.RetentionPolicy.keepLast(3), drill: {},
+    });
+    expect(plan.drill.name).toBe('orders-drill');
+    const configMap = Testing.synth(chart).find((o: any) => o.kind === 'ConfigMap' && o.metadata.name === 'stash-pxc-drill-scripts');
+    for (const script of DRILL_SCRIPTS) {
+      expect(configMap.data[script]).toBe(fs.readFileSync(path.join(REPO_ROOT, 'src', 'database', 'restores', 'drill', script), 'utf8'));
+    }
   });
 
   test('declarations carry no @internal API', () => {
@@ -153,6 +170,7 @@ describe('the npm package', () => {
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['Repository/sample-xtradb-repo', 'BackupConfiguration/sample-xtradb-backup']);
     expect(fs.readFileSync(path.join(installed, 'README.md'), 'utf8')).toContain('npx cdk8s-cli init typescript-app');
   }, 180_000);
+
   test('a restore built from the installed package carries the restore guard', async () => {
     const script = "const { App, Chart, Testing } = require('cdk8s'); const p = require('stash-pxc');"
       + "const chart = new Chart(new App(), 'c', { namespace: 'demo' });"

@@ -791,4 +791,22 @@ enforce-version label picks the rules of that Kubernetes version ("latest" when 
 {{- include "stash-pxc-backup.fail" (list .path (printf "the %s Job's pod would be refused in namespace %q, which enforces Pod Security %q (%s)" $what .ns $level (join "; " $violations)) $fix) -}}
 {{- end -}}
 {{- end -}}
+{{/* The environment every step of a drill shares (dict "name" drill "db" database "job" with the Job's name and UID). */}}
+{{- define "stash-pxc-backup.drillEnv" -}}
+- { name: DRILL_NAME, value: {{ .name }} }
+- { name: DRILL_NAMESPACE, valueFrom: { fieldRef: { fieldPath: metadata.namespace } } }
+- { name: DATABASE_NAME, value: {{ .db }} }
+- { name: DRILL_STATE_DIR, value: /drill/state }
+{{- if .job }}
+- { name: DRILL_JOB_NAME, valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } } }
+- { name: DRILL_JOB_UID, valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/controller-uid']" } } }
+{{- end }}
+{{- end -}}
+
+{{/* The mounts of the drill's script-running steps. */}}
+{{- define "stash-pxc-backup.drillMounts" -}}
+- { name: state, mountPath: /drill/state }
+- { name: tmp, mountPath: /tmp }
+- { name: scripts, mountPath: /drill/scripts, readOnly: true }
+- { name: config, mountPath: /drill/config, readOnly: true }
 {{- end -}}

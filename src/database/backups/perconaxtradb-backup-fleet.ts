@@ -8,6 +8,7 @@ import { RuntimeSettings } from '../jobs/runtime-settings';
 import { Schedule, spreadKey } from './schedule';
 import { ScheduleWindow } from './schedule-window';
 import { instanceProblems, problem, requiredProblems } from '../../core/validation/problems';
+import { PerconaXtraDbRestoreDrill, RestoreDrillOptions } from '../restores/perconaxtradb-restore-drill';
 
 /** One database of a `PerconaXtraDbBackupFleet`. */
 export interface FleetDatabase {
@@ -31,6 +32,22 @@ export interface FleetDatabase {
    * @default - one minute: only starts are levelled
    */
   readonly expectedDuration?: Duration;
+  /**
+   * Whether this database gets the fleet's restore drill (when the fleet has `drill`).
+   * @default true
+   */
+  readonly drill?: boolean;
+}
+
+/** The restore drills of a fleet: `RestoreDrillOptions` for every database, placed over one window. */
+export interface FleetDrillOptions extends RestoreDrillOptions {
+  /**
+   * When the drills may start. The fleet places them jointly like the backups (at most
+   * `ceil(N/M) + 1` in any minute of the window) and refuses a window that overlaps the
+   * backup window. `schedule` and `name` do not apply to a fleet.
+   * @default - `PerconaXtraDbRestoreDrill.DEFAULT_WINDOW` (weekly, Saturday 10:00-16:00)
+   */
+  readonly window?: ScheduleWindow;
 }
 
 /** Props of `PerconaXtraDbBackupFleet`. */
@@ -73,6 +90,12 @@ export interface PerconaXtraDbBackupFleetProps {
    * @default - Stash's default (1)
    */
   readonly backupHistoryLimit?: number;
+  /**
+   * A restore drill of every database (but those with `drill: false`), placed over its own
+   * window outside the backup window; see `PerconaXtraDbRestoreDrill`.
+   * @default - no drills
+   */
+  readonly drill?: FleetDrillOptions;
 }
 
 /**
@@ -95,6 +118,8 @@ export interface PerconaXtraDbBackupFleetProps {
 export class PerconaXtraDbBackupFleet extends Construct {
   /** The plan of each database, in the order given. */
   public readonly plans: PerconaXtraDbBackupPlan[];
+  /** The restore drills, in the order of the databases (without those that opted out). */
+  public readonly drills: PerconaXtraDbRestoreDrill[];
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupFleetProps) {
     super(scope, id);
@@ -115,6 +140,7 @@ export class PerconaXtraDbBackupFleet extends Construct {
         ...(databases.length === 0 && props.databases !== undefined ? [problem('databases', 'is empty', 'list at least one database')] : []),
         ...(duplicates.length > 0 ? [problem('databases', `lists ${[...new Set(duplicates)].join(', ')} more than once`, 'list each database once')] : []),
         ...unique.flatMap((db, i) => instanceProblems(`databases[${i}].expectedDuration`, db?.expectedDuration, Duration, 'use Duration.minutes(n) or Duration.hours(n)')),
+        ...this.drillProblems(props),
       ],
     });
     // Placed jointly: each database's cron depends on the whole set (not on the list's order).
@@ -139,10 +165,55 @@ export class PerconaXtraDbBackupFleet extends Construct {
       paused: props.paused,
       backupHistoryLimit: props.backupHistoryLimit,
     }));
+
+    // Drills are placed jointly over their own window, like the backups over theirs.
+    const drill = props.drill;
+    const drilled = drill ? unique.map((db, i) => ({ db, plan: this.plans[i] })).filter(({ db }) => db?.drill !== false) : [];
+    const drillWindow = drill?.window instanceof ScheduleWindow ? drill.window : PerconaXtraDbRestoreDrill.DEFAULT_WINDOW;
+    const drillCrons = drillWindow.place(drilled.map(({ db }) => ({ key: spreadKey({ namespace: db?.namespace, name: db?.name }) })));
+    this.drills = drilled.map(({ db, plan }, i) => new PerconaXtraDbRestoreDrill(plan, 'Drill', {
+      ...drill,
+      name: undefined,
+      schedule: Schedule.cron(drillCrons[i]),
+      backupDuration: drill!.backupDuration ?? (db?.expectedDuration instanceof Duration ? db.expectedDuration : undefined),
+      networkPolicy: drill!.networkPolicy ?? props.networkPolicy,
+      namespace: db?.namespace,
+      database: db?.name,
+      version: db?.version,
+      repository: plan.repository,
+    }));
+  }
+
+  private drillProblems(props: PerconaXtraDbBackupFleetProps): string[] {
+    const drill = props.drill;
+    if (!drill) return [];
+    const out = [
+      ...instanceProblems('drill.window', drill.window, ScheduleWindow, 'pass ScheduleWindow.weekly({ days: [Weekday.SATURDAY], start: "10:00", end: "16:00" }) or another window'),
+      ...(drill.window instanceof ScheduleWindow ? drill.window.problems('drill.window') : []),
+      ...(drill.schedule !== undefined ? [problem('drill.schedule', 'is set, but a fleet places its drills over drill.window', 'give drill.window instead')] : []),
+      ...(drill.name !== undefined ? [problem('drill.name', 'is set, but every database of a fleet needs its own drill name', 'leave it out: each drill is named <database>-drill')] : []),
+    ];
+    const drillWindow = drill.window instanceof ScheduleWindow ? drill.window : PerconaXtraDbRestoreDrill.DEFAULT_WINDOW;
+    if (props.window instanceof ScheduleWindow && (drill.window === undefined || drill.window instanceof ScheduleWindow)) {
+      const backup = new Set(props.window.weekMinutes());
+      const shared = drillWindow.weekMinutes().find((m) => backup.has(m));
+      if (shared !== undefined) {
+        out.push(problem('drill.window', `${drillWindow} overlaps the backup window ${props.window} (both at ${weekMinuteText(shared)})`,
+          'give the drills a window outside the backup window, e.g. ScheduleWindow.weekly({ days: [Weekday.SATURDAY], start: "10:00", end: "16:00" })'));
+      }
+    }
+    return out;
   }
 
   /** The longest recovery point objective among the databases (their schedules differ only inside the window). */
   public get rpo(): Duration {
     return Duration.minutes(Math.max(0, ...this.plans.map((p) => p.rpo.toMinutes())));
   }
+}
+
+/** A minute of the week as `Sat 10:05`. */
+function weekMinuteText(m: number): string {
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][Math.floor(m / 1440)];
+  const hm = m % 1440;
+  return `${day} ${String(Math.floor(hm / 60)).padStart(2, '0')}:${String(hm % 60).padStart(2, '0')}`;
 }

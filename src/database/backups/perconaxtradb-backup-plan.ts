@@ -6,6 +6,7 @@ import { PerconaXtraDbBackupOptions } from './backup-options';
 import { StashObjectOptions } from '../../core/stash-object';
 import { PerconaXtraDbBackup } from './perconaxtradb-backup';
 import { PerconaXtraDbRestore, PerconaXtraDbRestoreOptions } from '../restores/perconaxtradb-restore';
+import { PerconaXtraDbRestoreDrill, RestoreDrillOptions } from '../restores/perconaxtradb-restore-drill';
 import { Repository, UsagePolicy } from '../storage/repository';
 
 /** Props of `PerconaXtraDbBackupPlan`. */
@@ -50,6 +51,13 @@ export interface PerconaXtraDbBackupPlanProps extends PerconaXtraDbBackupOptions
    * @default - no NetworkPolicy
    */
   readonly networkPolicy?: JobNetworkPolicyOptions;
+  /**
+   * Prove on a schedule that the latest backup restores: a `PerconaXtraDbRestoreDrill` of the
+   * database from the plan's Repository (weekly by default, outside the backup window). It
+   * takes the plan's `networkPolicy` unless it sets its own.
+   * @default - no drill
+   */
+  readonly drill?: RestoreDrillOptions;
 }
 
 /**
@@ -73,6 +81,8 @@ export class PerconaXtraDbBackupPlan extends Construct {
   public readonly backup: PerconaXtraDbBackup;
   /** The restore, when `restore` was given. */
   public readonly restore?: PerconaXtraDbRestore;
+  /** The restore drill, when `drill` was given. */
+  public readonly drill?: PerconaXtraDbRestoreDrill;
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupPlanProps) {
     super(scope, id);
@@ -98,6 +108,17 @@ export class PerconaXtraDbBackupPlan extends Construct {
         ...props.restore,
         defaultSecurityContext: props.restore.defaultSecurityContext ?? props.defaultSecurityContext,
         networkPolicy: props.restore.networkPolicy ?? props.networkPolicy,
+        version: props.version,
+        repository: this.repository,
+      });
+    }
+    if (props.drill) {
+      this.drill = new PerconaXtraDbRestoreDrill(this, 'Drill', {
+        ...props.drill,
+        namespace: props.namespace,
+        labels: props.labels,
+        networkPolicy: props.drill.networkPolicy ?? props.networkPolicy,
+        database: props.database,
         version: props.version,
         repository: this.repository,
       });

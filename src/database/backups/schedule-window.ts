@@ -266,6 +266,21 @@ export class ScheduleWindow {
     return `${minute} ${hour} * * ${crossesMidnight ? (day + 1) % 7 : day}`;
   }
 
+  /**
+   * Every minute of the week (from Sunday 00:00) at which a start in this window may fall.
+   * @internal
+   */
+  public weekMinutes(): number[] {
+    const slots = this.minutes * Math.max(1, this.days.length);
+    const out = new Set<number>();
+    for (let slot = 0; slot < slots; slot++) {
+      const m = this.cycleMinute(slot);
+      if (this.days.length > 0) out.add(m);
+      else for (let day = 0; day < 7; day++) out.add(day * MINUTES_PER_DAY + m);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
   /** A description for docs and errors, e.g. `daily 01:00-05:00`. */
   public toString(): string {
     const fmt = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
