@@ -32,6 +32,8 @@ const ENV_NAME = '^[-._a-zA-Z][-._a-zA-Z0-9]*$';
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$';
 const MYSQL_NAME = '^[A-Za-z0-9_$]{1,64}$';
 const MYSQL_TABLE = '^[A-Za-z0-9_$]{1,64}\\.[A-Za-z0-9_$]{1,64}$';
+// The drill's Pushgateway URL (no template re-checks it, so the schema does).
+const HTTP_URL = '^[hH][tT][tT][pP][sS]?://[^\\s/]+(/\\S*)?$';
 const HHMM = '^([01]?[0-9]|2[0-3]):[0-5][0-9]$';
 const CIDR = '^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9A-Fa-f:]*:[0-9A-Fa-f:]*/[0-9]{1,3})$';
 
@@ -235,7 +237,7 @@ function drillSchema(): JsonSchema {
     imagePullSecrets: d('Secrets to pull the images with.', { type: 'array', items: { type: 'string', pattern: DNS_SUBDOMAIN } }),
     serverResources: object('Resources of the throwaway server (default requests 500m, 1Gi; limit 2Gi).', { requests: quantities('Requests.'), limits: quantities('Limits.') }),
     dataSizeLimit: str('Size limit of its data directory (default 10Gi).', { pattern: QUANTITY }),
-    pushgatewayUrl: str('Where the drill pushes its metrics (default the operator of release stash in namespace stash).', { pattern: REST_URL }),
+    pushgatewayUrl: str('Where the drill pushes its metrics (default the operator of release stash in namespace stash).', { pattern: HTTP_URL }),
     admissionPolicy: bool('Emit the ValidatingAdmissionPolicy that holds the drill\'s creates to its own names (default true; needs Kubernetes 1.30).'),
   });
 }
@@ -253,6 +255,7 @@ function patternFixes(): { [pattern: string]: string } {
     [QUANTITY]: 'write a whole number with Ki, Mi, Gi or Ti, e.g. 512Mi or 10Gi',
     [CPU]: 'write millicores such as 500m, or cores such as 2 or 0.5',
     [HHMM]: 'write HH:MM from 00:00 to 23:59',
+    [HTTP_URL]: 'write an http:// or https:// URL of the Pushgateway, e.g. "http://stash-stash-pxc.stash.svc:56789"',
     [CIDR]: 'write an address with its prefix length, e.g. "10.0.0.10/32"',
     [GO_DURATION_PATTERN]: 'write hours, minutes and seconds such as 2h, 90m or 1h30m',
     [ENV_NAME]: 'use letters, digits, "-", "_" and ".", not starting with a digit',
