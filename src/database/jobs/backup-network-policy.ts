@@ -249,8 +249,11 @@ export class BackupNetworkPolicy extends StashObject {
   }
 }
 
-/** The operator's pod: the props', else the app's one StashOperator's, else our install's. */
-function operatorPeer(props: JobNetworkPolicyOptions, operators: readonly OperatorEndpoint[]): k8s.NetworkPolicyPeer {
+/**
+ * The operator's pod: the props', else the app's one StashOperator's, else our install's.
+ * @internal
+ */
+export function operatorPeer(props: JobNetworkPolicyOptions, operators: readonly OperatorEndpoint[]): k8s.NetworkPolicyPeer {
   const derived = operators.length === 1 ? operators[0] : undefined;
   const namespace = props.operatorNamespace ?? derived?.namespace ?? INSTALL_NAMESPACE;
   const labels = props.operatorPodLabels ?? derived?.selectorLabels ?? INSTALL_OPERATOR_POD_LABELS;

@@ -432,14 +432,19 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     return this.drills.size;
   }
 
-  /** Watches the backup of a plan. */
+  /** Watches the backup of a plan, and its restore drill when it has one. */
   public addPlan(plan: PerconaXtraDbBackupPlan, options: BackupAlertOptions = {}): void {
     this.addBackup(plan.backup, options);
+    // The plan's restore drill, with the database's severity, labels and switch.
+    if (plan.drill) this.addRestoreDrill(plan.drill, { severity: options?.severity, labels: options?.labels, enabled: options?.enabled });
   }
 
-  /** Watches every database of a fleet (override one with `addBackup(fleet.plans[i].backup, ...)`). */
+  /**
+   * Watches every database of a fleet, and their restore drills (override one with
+   * `addBackup(fleet.plans[i].backup, ...)`).
+   */
   public addFleet(fleet: PerconaXtraDbBackupFleet, options: BackupAlertOptions = {}): void {
-    for (const plan of fleet.plans) this.addBackup(plan.backup, options);
+    for (const plan of fleet.plans) this.addPlan(plan, options);
   }
 
   /**

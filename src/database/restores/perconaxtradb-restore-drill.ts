@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { PUSHGATEWAY_PORT, RESTORE_SESSION, RestoreSessionSpec } from '../../api';
@@ -17,12 +17,14 @@ import { versionOf } from '../backups/backup-options';
 import { backendOf, backupsOf } from '../backups/perconaxtradb-backup';
 import { Schedule } from '../backups/schedule';
 import { ScheduleWindow, Weekday } from '../backups/schedule-window';
-import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
+import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions, operatorPeer } from '../jobs/backup-network-policy';
+import { operatorEndpointsOf } from '../../core/operator-endpoint';
 import { enforcedPodSecurityLevel, JobKind, jobRuntimeSettings, PodSecurityLevel, podSecurityViolations } from '../jobs/job-security';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
 import { Snapshot } from './perconaxtradb-restore';
+import type { IRestoreDrill } from '../observability/backup-alerts';
 
 /** Label on every object of a drill: its name. */
 export const DRILL_LABEL = 'stash-pxc/drill';
@@ -317,7 +319,7 @@ class ClusterScopedApiObject extends ApiObject {
  * });
  * ```
  */
-export class PerconaXtraDbRestoreDrill extends Construct {
+export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDrill {
   /** Where drills run by default: weekly, on Saturday between 10:00 and 16:00 (the cluster's CronJob time zone). */
   public static readonly DEFAULT_WINDOW = ScheduleWindow.weekly({ days: [Weekday.SATURDAY], start: '10:00', end: '16:00' });
 
@@ -611,10 +613,8 @@ export class PerconaXtraDbRestoreDrill extends Construct {
           },
           { to: (np.apiServerCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })), ports: (np.apiServerPorts ?? [443, 6443]).map(tcp) },
           {
-            to: [{
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': np.operatorNamespace ?? 'stash' } },
-              podSelector: { matchLabels: { ...(np.operatorPodLabels ?? { 'app.kubernetes.io/name': 'stash', 'app.kubernetes.io/instance': 'stash' }) } },
-            }],
+            // The same operator peer as the Jobs' policies: the props', the app's StashOperator's, or our install's.
+            to: Lazy.any({ produce: () => [operatorPeer(np, operatorEndpointsOf(this))] }),
             ports: [tcp(np.pushgatewayPort ?? PUSHGATEWAY_PORT)],
           },
         ],

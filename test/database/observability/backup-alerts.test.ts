@@ -187,6 +187,19 @@ describe('PerconaXtraDbBackupAlerts', () => {
     expect(b[1].expr).toContain('unless on (namespace, invoker_name) (label_replace(label_replace(vector(1), "namespace", "shop", "", ""), "invoker_name", "app-reports", "", ""))');
   });
 
+  test('addPlan and addFleet watch the plans\' restore drills too', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const drilled = new PerconaXtraDbBackupPlan(chart, 'orders', {
+      database: 'orders', namespace: 'shop', version: '8.0.36', backend: Backend.gcs({ bucket: 'backups', prefix: 'shop/orders' }),
+      storageSecretName: 'gcs-secret', schedule: Schedule.cron('0 1 * * *'), retentionPolicy: RetentionPolicy.keepLast(7), drill: {},
+    });
+    const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts');
+    alerts.addPlan(drilled, { severity: 'critical' });
+    expect(alerts.restoreDrillCount).toBe(1);
+    const interval = rulesOf(ruleOf(chart)).filter((r) => r.record === DRILL_INTERVAL_SERIES);
+    expect(interval.map((r: any) => [r.labels.drill, r.labels.severity])).toEqual([['orders-drill', 'critical']]);
+  });
+
   test('bad options are reported at synth time with the field and the fix', () => {
     const chart = new Chart(Testing.app(), 'test');
     const alerts = new PerconaXtraDbBackupAlerts(chart, 'alerts', { tolerance: 0.5, sizeDropRatio: 2 });

@@ -250,6 +250,11 @@ describe('network policies, with the plan\'s networkPolicy', () => {
     expect(own.spec.podSelector.matchLabels).toEqual({ [DRILL_SERVER_LABEL]: 'orders-drill' });
     expect(own.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'stash.appscode.com', 'app.kubernetes.io/component': 'stash-restore', 'stash-pxc/invoker': 'orders-drill' } } }], ports: [{ protocol: 'TCP', port: 3306 }] }]);
     expect(own.spec.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[53, 53], [443, 6443], [56789]]);
+    // The Pushgateway is the operator pod of our install (chart and dist/), as for the Jobs' policies.
+    expect(own.spec.egress[2].to).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'stash' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'stash-pxc', 'app.kubernetes.io/instance': 'stash' } },
+    }]);
   });
 });
 
