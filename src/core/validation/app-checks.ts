@@ -99,12 +99,24 @@ export function duplicateObjectProblems(construct: IConstruct): string[] {
 /** The names of the objects of each kind and namespace in `root`'s app, computed once per set of objects. */
 const NAMES = new WeakMap<IConstruct, { size: number; byKindNamespace: Map<string, string[]> }>();
 
+/** Constructs whose objects are made for their own use only (a drill's AppBinding): never the target of a user's reference. */
+const PRIVATE_SCOPES = new WeakSet<IConstruct>();
+
+/**
+ * Marks the objects under `scope` as private to it: references by name are not judged against them.
+ * @internal
+ */
+export function privateToScope(scope: IConstruct): void {
+  PRIVATE_SCOPES.add(scope);
+}
+
 function namesOf(root: IConstruct): Map<string, string[]> {
   const list = REGISTRY.get(root) ?? [];
   let names = NAMES.get(root);
   if (!names || names.size !== list.length) {
     const byKindNamespace = new Map<string, string[]>();
     for (const e of list) {
+      if (e.construct.node.scopes.some((c) => PRIVATE_SCOPES.has(c))) continue;
       const id = e.identity();
       const key = `${id.kind}\u0000${id.namespace ?? ''}`;
       const here = byKindNamespace.get(key);

@@ -152,6 +152,8 @@ export class PerconaXtraDbClone extends Construct {
       namespace: props.namespace,
       labels: props.labels,
       database: props.name,
+      // KubeDB creates the clone's AppBinding once its PerconaXtraDB is ready.
+      databaseDeclaredElsewhere: true,
       version: props.version,
       repository: props.repository,
       snapshot: props.snapshot,

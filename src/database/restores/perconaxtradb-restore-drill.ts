@@ -19,6 +19,7 @@ import { Schedule } from '../backups/schedule';
 import { ScheduleWindow, Weekday } from '../backups/schedule-window';
 import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions, operatorPeer } from '../jobs/backup-network-policy';
 import { operatorEndpointsOf } from '../../core/operator-endpoint';
+import { privateToScope } from '../../core/validation/app-checks';
 import { enforcedPodSecurityLevel, JobKind, jobRuntimeSettings, PodSecurityLevel, podSecurityViolations } from '../jobs/job-security';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
@@ -416,6 +417,8 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       spec: { selector: { ...selector }, ports: [{ name: 'mysql', port: 3306, targetPort: 3306, protocol: 'TCP' }] },
     });
     // The throwaway server's AppBinding: the same construct users write for their own databases.
+    // The drill's own AppBinding: no user's restore may target it by name.
+    privateToScope(this);
     this.appBinding = new PerconaXtraDbAppBinding(this, 'AppBinding', {
       ...meta, name, service: name, servicePort: 3306, authSecretName: authSecret, version: props.version,
     }).apiObject;

@@ -12,6 +12,7 @@ import { Hook } from '../jobs/hook';
 import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from '../jobs/job-security';
 import { backendOf, backupsOf } from '../backups/perconaxtradb-backup';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
+import { unmatchedReferenceProblems } from '../../core/validation/app-checks';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
 import { guardCheckHook, guardKey, guardMarkHook, KUBEDB_PERCONAXTRADB_CONTAINER } from './restore-guard';
@@ -156,6 +157,14 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    * @default - the restore's namespace
    */
   readonly databaseNamespace?: string;
+  /**
+   * The AppBinding is made outside this app (by KubeDB, for a KubeDB database) although the app
+   * declares other AppBindings (`PerconaXtraDbAppBinding`) in its namespace. Without it, the
+   * synth takes such an app to declare every AppBinding there and refuses a name none of them has
+   * (a typo would leave the RestoreSession waiting forever).
+   * @default false
+   */
+  readonly databaseDeclaredElsewhere?: boolean;
   /**
    * Name of the RestoreSession.
    * @default - `<database>-restore`
@@ -402,6 +411,11 @@ export class PerconaXtraDbRestore extends StashObject {
         ...repositoryUsageProblems('repository', props.repository, this.namespace, this, 'the RestoreSession would wait for it forever'),
         ...this.ruleProblems(props, rules),
         ...(cluster ? clusterProblems(cluster, dataVolume ?? '', props.database) : []),
+        ...(props.databaseDeclaredElsewhere === true ? [] : unmatchedReferenceProblems(this, 'database', {
+          kind: 'AppBinding', name: props.database, namespace: databaseNamespace,
+          consequence: 'the RestoreSession would wait for it forever (RestoreTargetFound=False)',
+          instead: 'the name of the PerconaXtraDbAppBinding you declare (appBinding.name)',
+        }).map((p) => p.replace('for one created outside this app, pass { declaredElsewhere: true }', 'for one KubeDB or another tool creates, set databaseDeclaredElsewhere: true'))),
         ...this.backedUpProblems(props, databaseNamespace),
         ...this.guardProblems(props, databaseNamespace),
         ...(props.preRestoreHook?.problems('preRestoreHook', true, false) ?? []),

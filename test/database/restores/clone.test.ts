@@ -42,7 +42,7 @@ describe('a standalone clone', () => {
 
   test('and the guarded RestoreSession into its AppBinding', () => {
     const [rs] = byKind(objects, 'RestoreSession');
-    expect(rs.metadata).toEqual({ name: 'orders-copy-restore', namespace: 'shop' });
+    expect(rs.metadata).toEqual({ name: 'orders-copy-restore', namespace: 'shop', labels: { 'stash-pxc/invoker': 'orders-copy-restore' } });
     expect(rs.spec.target).toEqual({ ref: { apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name: 'orders-copy' }, rules: [{ snapshots: ['latest'] }] });
     expect(rs.spec.task).toEqual({ name: 'perconaxtradb-restore-8.0' });
     expect(rs.spec.hooks.preRestore.exec.command.slice(3)).toEqual(['stash-pxc-guard', 'check', 'shop/orders-copy-restore']);

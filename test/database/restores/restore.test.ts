@@ -356,3 +356,26 @@ describe('point in time: the newest snapshot not after a time, chosen at synth f
     expect(() => Snapshot.newestNotAfter(new Date(), [null as any])).not.toThrow();
   });
 });
+
+describe('a restore into an AppBinding the app should declare', () => {
+  function app(build: (chart: Chart, repository: Repository) => void): () => void {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'demo' });
+    const repository = new Repository(chart, 'repo', {
+      name: 'orders-repo', backend: Backend.gcs({ bucket: 'backups', prefix: 'demo/orders' }), storageSecretName: 'gcs-secret',
+    });
+    new PerconaXtraDbAppBinding(chart, 'binding', { name: 'legacy-orders', service: 'legacy-orders', authSecretName: 'orders-auth', version: '8.0.36' });
+    build(chart, repository);
+    return () => Testing.synth(chart);
+  }
+
+  test('a name none of the app\'s AppBindings in that namespace has is refused, with the closest', () => {
+    const synth = app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'legacy-ordres', version: '8.0.36', repository }));
+    expect(synth).toThrow(/\[test\/restore\] database: names AppBinding "legacy-ordres" in namespace "demo", which this app does not declare \(the only AppBinding it declares there is "legacy-orders"\); the RestoreSession would wait for it forever \(RestoreTargetFound=False\)\. Fix: did you mean "legacy-orders"\?.*set databaseDeclaredElsewhere: true/);
+  });
+
+  test('the declared name, a KubeDB database said to be made elsewhere, and another namespace are accepted', () => {
+    expect(app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'legacy-orders', version: '8.0.36', repository, overwrite: true }))).not.toThrow();
+    expect(app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'restored-xtradb', databaseDeclaredElsewhere: true, version: '8.0.36', repository }))).not.toThrow();
+    expect(app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'restored-xtradb', databaseNamespace: 'lab', version: '8.0.36', repository, overwrite: true }))).not.toThrow();
+  });
+});
