@@ -12,9 +12,10 @@ import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef } from '..
 import { recoveryPointObjective } from '../observability/recovery-point';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { Schedule } from './schedule';
+import { BackupCopiesOptions, copiesProblems, PerconaXtraDbBackupCopy } from './perconaxtradb-backup-copy';
 
 /** Props of `PerconaXtraDbBackup`. */
-export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, StashObjectOptions {
+export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, BackupCopiesOptions, StashObjectOptions {
   /**
    * Name of the database's AppBinding, the backup target. KubeDB names it after the
    * PerconaXtraDB object; for other databases, see `PerconaXtraDbAppBinding`.
@@ -96,6 +97,8 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
   public readonly apiObject: ApiObject;
   /** The cron expression the backup runs on (a spread schedule resolved for this database). */
   public readonly scheduleExpression: string;
+  /** The copies of the backup (`copies`), in order. */
+  public readonly copies: PerconaXtraDbBackupCopy[];
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupProps) {
     // Stash copies the name into label values (stash.appscode.com/invoker-name): 63 at most.
@@ -140,12 +143,22 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
       });
     }
 
+    // Before the copies, so that the primary comes first among the target's backups.
     const root = this.node.root;
     if (!TARGETS.has(root)) TARGETS.set(root, new Map());
     const byTarget = TARGETS.get(root)!;
     const key = targetKey(this.databaseNamespace, props.database);
     byTarget.set(key, [...(byTarget.get(key) ?? []), this]);
 
+    const copyIds = new Set<string>();
+    this.copies = (Array.isArray(props.copies) ? props.copies : []).map((copy, i) => {
+      // A copy's id is its name where that is a usable, unique id (a repeated name is reported).
+      const id = typeof copy?.name === 'string' && /^[-a-z0-9]+$/.test(copy.name) && !copyIds.has(copy.name) ? `Copy-${copy.name}` : `Copy${i}`;
+      copyIds.add(typeof copy?.name === 'string' ? copy.name : id);
+      return new PerconaXtraDbBackupCopy(this, id, { copy, primary: this, primaryProps: props });
+    });
+
+    this.addProblems(() => copiesProblems('copies', props.copies));
     this.addProblems(() => {
       const missing = requiredProblems(props, [
         ['database', 'pass the name of the database\'s AppBinding'], ['version', 'pass the database version, e.g. "8.0.36"'],
@@ -170,6 +183,11 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
    */
   public get rpo(): Duration {
     return recoveryPointObjective(this.scheduleExpression) ?? Duration.seconds(0);
+  }
+
+  /** The copy named `name`, or undefined. */
+  public copy(name: string): PerconaXtraDbBackupCopy | undefined {
+    return this.copies.find((c) => c.copyName === name);
   }
 }
 

@@ -1,0 +1,210 @@
+/**
+ * Copies of a backup (3-2-1): each copy is one more Repository and BackupConfiguration of the
+ * same AppBinding, placed after the primary, with the primary's Job settings and not its hooks;
+ * the checks (a copy in the primary's location, a copy that can start while the primary runs,
+ * a copy that keeps less) and strict conformance with the upstream CRDs.
+ */
+import { Chart, Duration, Testing } from 'cdk8s';
+import {
+  Backend, BackupCopy, Hook, manifestProblems, PerconaXtraDbBackup, PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps,
+  Repository, RetentionPolicy, Schedule, ScheduleWindow, warningsOf,
+} from '../../../src';
+import { describeWithReference, upstreamCrds } from '../../support/reference';
+
+const offsite: BackupCopy = {
+  name: 'offsite',
+  backend: Backend.s3({ endpoint: 's3.eu-west-1.amazonaws.com', bucket: 'acme-offsite', prefix: 'shop/orders' }),
+  storageSecretName: 'offsite-s3',
+};
+
+function plan(props: Partial<PerconaXtraDbBackupPlanProps> = {}): { chart: Chart; plan: PerconaXtraDbBackupPlan } {
+  const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
+  const p = new PerconaXtraDbBackupPlan(chart, 'orders', {
+    database: 'orders', version: '8.0.36',
+    backend: Backend.gcs({ bucket: 'acme-backups', prefix: 'shop/orders' }),
+    storageSecretName: 'gcs-secret',
+    schedule: Schedule.daily({ hour: 1, minute: 30 }),
+    retentionPolicy: RetentionPolicy.keepDaily(7),
+    copies: [offsite],
+    ...props,
+  });
+  return { chart, plan: p };
+}
+
+function objects(chart: Chart, kind: string): any[] {
+  return Testing.synth(chart).filter((o) => o.kind === kind);
+}
+
+function synthError(chart: Chart): string {
+  try {
+    Testing.synth(chart);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return '';
+}
+
+describe('a copy is one more Repository and BackupConfiguration of the same database', () => {
+  test('names say which copy they are; the copy targets the same AppBinding and writes to its own Repository', () => {
+    const { chart } = plan();
+    const repos = objects(chart, 'Repository');
+    expect(repos.map((r) => r.metadata.name)).toEqual(['orders-repo', 'orders-copy-offsite-repo']);
+    expect(repos[1].spec.backend).toEqual({
+      s3: { endpoint: 's3.eu-west-1.amazonaws.com', bucket: 'acme-offsite', prefix: 'shop/orders' }, storageSecretName: 'offsite-s3',
+    });
+    const [primary, copy] = objects(chart, 'BackupConfiguration');
+    expect(copy.metadata.name).toBe('orders-copy-offsite-backup');
+    expect(copy.spec.target).toEqual(primary.spec.target);
+    expect(copy.spec.repository).toEqual({ name: 'orders-copy-offsite-repo' });
+    expect(copy.spec.task).toEqual(primary.spec.task);
+  });
+
+  test('the copy takes the primary\'s security defaults and runtime settings, but not its hooks', () => {
+    const { chart } = plan({
+      preBackupHook: Hook.exec(['/bin/sh', '-c', 'echo start'], { containerName: 'perconaxtradb' }),
+      runtimeSettings: { pod: { nodeSelector: { pool: 'backup' } } },
+    });
+    const [primary, copy] = objects(chart, 'BackupConfiguration');
+    expect(copy.spec.runtimeSettings).toEqual(primary.spec.runtimeSettings);
+    expect(copy.spec.runtimeSettings.container.securityContext.runAsNonRoot).toBe(true);
+    expect(primary.spec.hooks.preBackup).toBeDefined();
+    expect(copy.spec.hooks).toBeUndefined();
+  });
+
+  test('hooks run for a copy only when the copy asks for them', () => {
+    const { chart } = plan({ copies: [{ ...offsite, postBackupHook: Hook.exec(['/bin/sh', '-c', 'echo copied'], { containerName: 'perconaxtradb' }) }] });
+    const copy = objects(chart, 'BackupConfiguration')[1];
+    expect(copy.spec.hooks.postBackup.exec.command).toEqual(['/bin/sh', '-c', 'echo copied']);
+  });
+
+  test('by default a copy keeps what the primary keeps; it can keep its own', () => {
+    expect(objects(plan().chart, 'BackupConfiguration')[1].spec.retentionPolicy).toEqual({ name: 'keep-daily-7', keepDaily: 7, prune: true });
+    const own = plan({ copies: [{ ...offsite, retentionPolicy: RetentionPolicy.of({ keepDaily: 7, keepMonthly: 12 }) }] });
+    expect(objects(own.chart, 'BackupConfiguration')[1].spec.retentionPolicy).toEqual({ name: 'keep-daily-7-monthly-12', keepDaily: 7, keepMonthly: 12, prune: true });
+  });
+
+  test('a standalone backup takes copies too, and names them after its database', () => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
+    const repository = new Repository(chart, 'repo', { name: 'orders-repo', backend: Backend.gcs({ bucket: 'acme-backups', prefix: 'shop/orders' }), storageSecretName: 'gcs-secret' });
+    const backup = new PerconaXtraDbBackup(chart, 'backup', {
+      database: 'orders', version: '8.0.36', repository,
+      schedule: Schedule.daily({ hour: 2 }), retentionPolicy: RetentionPolicy.keepLast(5), copies: [offsite],
+    });
+    expect(backup.copy('offsite')?.backup.name).toBe('orders-copy-offsite-backup');
+    expect(backup.copy('offsite')?.repository.name).toBe('orders-copy-offsite-repo');
+    expect(objects(chart, 'BackupConfiguration').map((b) => b.metadata.name)).toEqual(['orders-backup', 'orders-copy-offsite-backup']);
+  });
+
+  test('names can be given, and a copy of the network-confined primary is confined too', () => {
+    const { chart } = plan({
+      copies: [{ ...offsite, repositoryName: 'orders-dr', backupName: 'orders-dr-nightly' }],
+      networkPolicy: { apiServerCidrs: ['10.0.0.1/32'] },
+    });
+    expect(objects(chart, 'Repository').map((r) => r.metadata.name)).toContain('orders-dr');
+    expect(objects(chart, 'BackupConfiguration').map((r) => r.metadata.name)).toContain('orders-dr-nightly');
+    expect(objects(chart, 'NetworkPolicy').map((r) => r.metadata.name)).toEqual(['orders-backup-jobs', 'orders-dr-nightly-jobs']);
+  });
+});
+
+describe('a copy\'s default schedule runs after the primary, never inside it', () => {
+  test('daily, one expected duration after a daily primary (an hour when none is given)', () => {
+    expect(objects(plan().chart, 'BackupConfiguration')[1].spec.schedule).toBe('30 2 * * *');
+    const sized = plan({ expectedDuration: Duration.minutes(90) });
+    expect(objects(sized.chart, 'BackupConfiguration')[1].spec.schedule).toBe('0 3 * * *');
+  });
+
+  test('a primary that runs several times a day: the first minute clear of every run', () => {
+    // Runs at 00:00, 06:00, 12:00, 18:00 for 4h each: 04:00 is 4h after one and 2h before the next (too close).
+    const { chart } = plan({ schedule: Schedule.cron('0 */6 * * *'), expectedDuration: Duration.hours(4) });
+    expect(Schedule.cron('0 */6 * * *').following(Duration.hours(2)).expressionFor({ name: 'x' })).toBe('0 2 * * *');
+    // With 4h runs no minute is 4h from all four starts: the copy goes right after the first run (Stash holds it Pending).
+    expect(objects(chart, 'BackupConfiguration')[1].spec.schedule).toBe('0 4 * * *');
+    expect(Schedule.cron('0 */6 * * *').following(Duration.hours(3)).expressionFor({ name: 'x' })).toBe('0 3 * * *');
+  });
+
+  test('a spread primary: the copies take the window after the primary\'s window, so they never meet any primary of the fleet', () => {
+    const window = ScheduleWindow.daily({ start: '01:00', end: '03:00' });
+    expect(window.following(Duration.minutes(30)).toString()).toBe('daily 03:30-05:30');
+    const { chart } = plan({ schedule: Schedule.spread(window), expectedDuration: Duration.minutes(30) });
+    const [primary, copy] = objects(chart, 'BackupConfiguration');
+    const minuteOf = (cron: string) => { const [m, h] = cron.split(' ').map(Number); return h * 60 + m; };
+    expect(minuteOf(primary.spec.schedule)).toBeGreaterThanOrEqual(60);
+    expect(minuteOf(primary.spec.schedule)).toBeLessThan(180);
+    expect(minuteOf(copy.spec.schedule)).toBeGreaterThanOrEqual(210);
+    expect(minuteOf(copy.spec.schedule)).toBeLessThan(330);
+  });
+
+  test('a long window is shortened so that the copies end before it opens again', () => {
+    const window = ScheduleWindow.daily({ start: '20:00', end: '08:00' });
+    expect(window.following(Duration.hours(1)).toString()).toBe('daily 09:00-19:00');
+  });
+
+  test('a weekly window is followed on the days its copies start', () => {
+    const window = ScheduleWindow.weekly({ start: '22:00', end: '23:00', days: [6] });
+    expect(window.following(Duration.hours(2)).toString()).toBe('weekly on SUNDAY 01:00-02:00');
+  });
+});
+
+describe('checks of copies', () => {
+  test('a copy in the primary\'s bucket and prefix is no copy: refused, naming both', () => {
+    const { chart } = plan({ copies: [{ ...offsite, backend: Backend.gcs({ bucket: 'acme-backups', prefix: '/shop/orders/' }) }] });
+    const message = synthError(chart);
+    expect(message).toMatch(/test\/orders\/Backup\/Copy-offsite\/Repository\]/);
+    expect(message).toMatch(/test\/orders\/Repository/);
+  });
+
+  test('two copies in one location are refused', () => {
+    const { chart } = plan({ copies: [offsite, { ...offsite, name: 'second', storageSecretName: 'other' }] });
+    expect(synthError(chart)).toMatch(/Copy-second\/Repository\].*acme-offsite/);
+  });
+
+  test('a copy name that is not a DNS label, or repeated, is reported, never thrown', () => {
+    const { chart } = plan({ copies: [{ ...offsite, name: 'Off Site' }, offsite, { ...offsite, backend: Backend.gcs({ bucket: 'x', prefix: 'y' }) }] });
+    const message = synthError(chart);
+    expect(message).toMatch(/copies\[0\]\.name: "Off Site" .*Fix:/);
+    expect(message).toMatch(/copies\[2\]\.name: "offsite" is the name of another copy\. Fix: give each copy its own name\./);
+  });
+
+  test('a copy whose names pass 63 characters is reported with the field to shorten', () => {
+    const { chart } = plan({ copies: [{ ...offsite, name: 'x'.repeat(50) }] });
+    expect(synthError(chart)).toMatch(/Copy-x+\/Backup\] name: .*63/);
+  });
+
+  test('a copy schedule that can start while the primary runs is a warning with the fix; a clear one is not', () => {
+    const { chart } = plan({ expectedDuration: Duration.hours(1), copies: [{ ...offsite, schedule: Schedule.daily({ hour: 2 }) }] });
+    Testing.synth(chart);
+    expect(warningsOf(chart)).toEqual([
+      '[test/orders/Backup/Copy-offsite] schedule: "0 2 * * *" can start at 02:00 while the primary (started at 01:30, expected to run 60m) is running; Stash then holds the copy Pending until the primary ends. '
+      + 'Fix: start the copy at least 60m after each primary start (e.g. "30 2 * * *"), or leave schedule out to place it after the primary.',
+    ]);
+    expect(warningsOf(plan({ expectedDuration: Duration.hours(1), copies: [{ ...offsite, schedule: Schedule.daily({ hour: 3 }) }] }).chart)).toEqual([]);
+  });
+
+  test('without expectedDuration no overlap is assumed', () => {
+    expect(warningsOf(plan({ copies: [{ ...offsite, schedule: Schedule.daily({ hour: 1, minute: 31 }) }] }).chart)).toEqual([]);
+  });
+
+  test('a copy that keeps less than the primary is a warning', () => {
+    const { chart } = plan({ copies: [{ ...offsite, retentionPolicy: RetentionPolicy.keepDaily(3) }] });
+    expect(warningsOf(chart)).toEqual([
+      '[test/orders/Backup/Copy-offsite] retentionPolicy: keeps less than the primary\'s (keepDaily 3 < 7), so the copy cannot replace it when the primary\'s bucket is lost. '
+      + 'Fix: keep at least as many snapshots as the primary (keep-daily-7), or leave retentionPolicy out to take the primary\'s.',
+    ]);
+    expect(warningsOf(plan({ copies: [{ ...offsite, retentionPolicy: RetentionPolicy.of({ keepDaily: 14 }) }] }).chart)).toEqual([]);
+  });
+
+  test('a copy without backend (from JavaScript) is reported by its Repository, never thrown', () => {
+    const { chart } = plan({ copies: [{ name: 'offsite' } as any] });
+    expect(synthError(chart)).toMatch(/Copy-offsite\/Repository\] backend: is missing/);
+  });
+});
+
+describeWithReference('copy objects conform strictly to the upstream CRDs', () => {
+  test('Repository and BackupConfiguration of every copy', () => {
+    const crds = [...upstreamCrds().values()];
+    const { chart } = plan({ copies: [offsite, { name: 'azure', backend: Backend.azure({ container: 'dr-copies', prefix: 'orders' }), storageSecretName: 'azure-secret' }] });
+    const manifests = Testing.synth(chart).filter((o) => ['Repository', 'BackupConfiguration'].includes(o.kind));
+    expect(manifests).toHaveLength(6);
+    for (const m of manifests) expect(manifestProblems(m, crds)).toEqual([]);
+  });
+});
