@@ -213,3 +213,39 @@ export function copiesProblems(field: string, copies: BackupCopy[] | undefined):
   });
   return out;
 }
+
+/**
+ * The name of the CronJob Stash makes for a BackupConfiguration (seen in the reference:
+ * `stash-trigger-<name>`): past Kubernetes' 52 characters for CronJob names, Stash keeps the
+ * first 26 and the last 26 characters (kmodules `meta.ValidCronJobNameWithPrefix`), so two long
+ * names that share both ends would get one CronJob.
+ * @internal
+ */
+export function triggerCronJobName(backupConfigurationName: string): string {
+  const max = 52;
+  const out = `stash-trigger-${String(backupConfigurationName).replace(/\./g, '-')}`;
+  const trim = (v: string) => v.replace(/^-+|-+$/g, '');
+  if (out.length <= max) return trim(out);
+  return trim(out.slice(0, Math.floor((max + 1) / 2)) + out.slice(out.length - Math.floor(max / 2)));
+}
+
+/**
+ * Problems of copies whose trigger CronJob name, as Stash shortens it, is the primary's or an
+ * earlier copy's, each under `copies[i].backupName`.
+ * @internal
+ */
+export function triggerNameProblems(primaryName: string, copies: PerconaXtraDbBackupCopy[]): string[] {
+  const taken = new Map<string, string>([[triggerCronJobName(primaryName), primaryName]]);
+  const out: string[] = [];
+  copies.forEach((copy, i) => {
+    const name = copy.backup.name;
+    const cronJob = triggerCronJobName(name);
+    const other = taken.get(cronJob);
+    if (other !== undefined && other !== name) {
+      out.push(problem(`copies[${i}].backupName`, `"${name}" and "${other}" both get the CronJob "${cronJob}" (Stash shortens long names to their first and last 26 characters), so one backup would never be triggered`,
+        'give the copy a shorter backupName, at most 38 characters, or one that ends differently'));
+    }
+    taken.set(cronJob, name);
+  });
+  return out;
+}

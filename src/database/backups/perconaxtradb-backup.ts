@@ -12,7 +12,7 @@ import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef } from '..
 import { recoveryPointObjective } from '../observability/recovery-point';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { Schedule } from './schedule';
-import { BackupCopiesOptions, copiesProblems, PerconaXtraDbBackupCopy } from './perconaxtradb-backup-copy';
+import { BackupCopiesOptions, copiesProblems, PerconaXtraDbBackupCopy, triggerNameProblems } from './perconaxtradb-backup-copy';
 
 /** Props of `PerconaXtraDbBackup`. */
 export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, BackupCopiesOptions, StashObjectOptions {
@@ -158,7 +158,7 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
       return new PerconaXtraDbBackupCopy(this, id, { copy, primary: this, primaryProps: props });
     });
 
-    this.addProblems(() => copiesProblems('copies', props.copies));
+    this.addProblems(() => [...copiesProblems('copies', props.copies), ...triggerNameProblems(this.name, this.copies)]);
     this.addProblems(() => {
       const missing = requiredProblems(props, [
         ['database', 'pass the name of the database\'s AppBinding'], ['version', 'pass the database version, e.g. "8.0.36"'],

@@ -170,6 +170,15 @@ describe('checks of copies', () => {
     expect(synthError(chart)).toMatch(/Copy-x+\/Backup\] name: .*63/);
   });
 
+  test('Stash shortens trigger CronJob names past 52 characters: copies whose shortened names meet are refused', () => {
+    // "stash-trigger-" + name: the first and last 26 characters are kept.
+    const named = (middle: string) => `${'a'.repeat(20)}${middle}${'a'.repeat(20)}-dr-backup`;
+    const second = { ...offsite, name: 'other', storageSecretName: 's', backend: Backend.gcs({ bucket: 'other', prefix: 'o' }) };
+    const { chart } = plan({ copies: [{ ...offsite, backupName: named('x') }, { ...second, backupName: named('y') }] });
+    expect(synthError(chart)).toMatch(new RegExp(`copies\\[1\\]\\.backupName: "${named('y')}" and "${named('x')}" both get the CronJob "stash-trigger-a{28}-dr-backup"`));
+    expect(synthError(plan().chart)).toBe('');
+  });
+
   test('a copy schedule that can start while the primary runs is a warning with the fix; a clear one is not', () => {
     const { chart } = plan({ expectedDuration: Duration.hours(1), copies: [{ ...offsite, schedule: Schedule.daily({ hour: 2 }) }] });
     Testing.synth(chart);
