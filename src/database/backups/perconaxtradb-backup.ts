@@ -61,6 +61,20 @@ export function backupsOf(scope: IConstruct, namespace: string | undefined, name
   return TARGETS.get(scope.node.root)?.get(targetKey(namespace, name)) ?? [];
 }
 
+/** Backups by the Repository (construct or reference) they write to: restores find copies through them. */
+const BY_REPOSITORY = new WeakMap<object, PerconaXtraDbBackup[]>();
+
+/**
+ * The copy named `name` of the backups that write to `repository` (declared so far), and the
+ * names of their copies, for the message when there is none.
+ * @internal
+ */
+export function copyOfRepository(repository: IRepositoryRef, name: string): { copy?: PerconaXtraDbBackupCopy; names: string[] } {
+  const backups = repository !== null && typeof repository === 'object' ? BY_REPOSITORY.get(repository) ?? [] : [];
+  const copies = backups.flatMap((b) => b.copies);
+  return { copy: copies.find((c) => c.copyName === name), names: copies.map((c) => c.copyName) };
+}
+
 /**
  * A scheduled backup of one Percona XtraDB database: a Stash BackupConfiguration that targets
  * the database's AppBinding and runs the addon Task of its version. Standalone databases are
@@ -149,6 +163,9 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
     const byTarget = TARGETS.get(root)!;
     const key = targetKey(this.databaseNamespace, props.database);
     byTarget.set(key, [...(byTarget.get(key) ?? []), this]);
+    if (props.repository !== null && typeof props.repository === 'object') {
+      BY_REPOSITORY.set(props.repository, [...(BY_REPOSITORY.get(props.repository) ?? []), this]);
+    }
 
     const copyIds = new Set<string>();
     this.copies = (Array.isArray(props.copies) ? props.copies : []).map((copy, i) => {

@@ -7,7 +7,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   Backend, BackupCopy, Hook, manifestProblems, PerconaXtraDbBackup, PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps,
-  Repository, RetentionPolicy, Schedule, ScheduleWindow, warningsOf,
+  PerconaXtraDbRestore, Repository, RetentionPolicy, Schedule, ScheduleWindow, warningsOf,
 } from '../../../src';
 import { describeWithReference, upstreamCrds } from '../../support/reference';
 
@@ -205,6 +205,33 @@ describe('checks of copies', () => {
   test('a copy without backend (from JavaScript) is reported by its Repository, never thrown', () => {
     const { chart } = plan({ copies: [{ name: 'offsite' } as any] });
     expect(synthError(chart)).toMatch(/Copy-offsite\/Repository\] backend: is missing/);
+  });
+});
+
+describe('restores from a copy', () => {
+  test('a plan\'s restore with fromCopy reads the copy\'s Repository', () => {
+    const { chart } = plan({ restore: { database: 'orders-restored', fromCopy: 'offsite' } });
+    const restore = objects(chart, 'RestoreSession')[0];
+    expect(restore.spec.repository).toEqual({ name: 'orders-copy-offsite-repo' });
+    expect(objects(plan({ restore: { database: 'orders-restored' } }).chart, 'RestoreSession')[0].spec.repository).toEqual({ name: 'orders-repo' });
+  });
+
+  test('a restore of its own takes fromCopy with the primary\'s Repository, like repository: backup.copy(name).repository', () => {
+    const { chart, plan: p } = plan();
+    new PerconaXtraDbRestore(chart, 'clone', { database: 'orders-clone', version: '8.0.36', repository: p.repository, fromCopy: 'offsite' });
+    new PerconaXtraDbRestore(chart, 'clone2', { name: 'orders-clone2', database: 'orders-clone2', version: '8.0.36', repository: p.backup.copy('offsite')!.repository });
+    expect(objects(chart, 'RestoreSession').map((r) => r.spec.repository)).toEqual([{ name: 'orders-copy-offsite-repo' }, { name: 'orders-copy-offsite-repo' }]);
+  });
+
+  test('a copy that does not exist is reported with the names there are', () => {
+    const { chart, plan: p } = plan();
+    new PerconaXtraDbRestore(chart, 'clone', { database: 'orders-clone', version: '8.0.36', repository: p.repository, fromCopy: 'ofsite' });
+    expect(synthError(chart)).toMatch(/\[test\/clone\] fromCopy: "ofsite" is not a copy of a backup into Repository "orders-repo" \(its copies: offsite\)\. Fix: use one of those names, or leave fromCopy out to restore from the primary\./);
+  });
+
+  test('a restore into the database lists the copy among the backups to pause', () => {
+    const { chart } = plan({ restore: { database: 'orders', fromCopy: 'offsite' } });
+    expect(synthError(chart)).toMatch(/database: "orders" is backed up by test\/orders\/Backup, test\/orders\/Backup\/Copy-offsite\/Backup;/);
   });
 });
 
