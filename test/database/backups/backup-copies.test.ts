@@ -7,7 +7,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import {
   Backend, BackupCopy, Hook, manifestProblems, PerconaXtraDbBackup, PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps,
-  PerconaXtraDbRestore, Repository, RetentionPolicy, Schedule, ScheduleWindow, warningsOf,
+  PerconaXtraDbBackupFleet, PerconaXtraDbRestore, Repository, RetentionPolicy, Schedule, ScheduleWindow, warningsOf,
 } from '../../../src';
 import { describeWithReference, upstreamCrds } from '../../support/reference';
 
@@ -205,6 +205,54 @@ describe('checks of copies', () => {
   test('a copy without backend (from JavaScript) is reported by its Repository, never thrown', () => {
     const { chart } = plan({ copies: [{ name: 'offsite' } as any] });
     expect(synthError(chart)).toMatch(/Copy-offsite\/Repository\] backend: is missing/);
+  });
+});
+
+describe('a fleet with copies', () => {
+  function fleet(count: number, expectedDuration?: Duration): PerconaXtraDbBackupFleet {
+    const chart = new Chart(Testing.app(), 'fleet');
+    return new PerconaXtraDbBackupFleet(chart, 'fleet', {
+      window: ScheduleWindow.daily({ start: '01:00', end: '05:00' }),
+      retentionPolicy: RetentionPolicy.keepDaily(7),
+      storageSecretName: 'gcs-secret',
+      databases: Array.from({ length: count }, (_, i) => ({
+        name: `pxc-${i}`, namespace: `team-${i % 7}`, version: '8.0.36', expectedDuration,
+        backend: Backend.gcs({ bucket: 'fleet', prefix: `team-${i % 7}/pxc-${i}` }),
+        copies: [{ name: 'dr', backend: Backend.s3({ bucket: 'fleet-dr', prefix: `team-${i % 7}/pxc-${i}` }), storageSecretName: 'dr-secret' }],
+      })),
+    });
+  }
+  const minuteOf = (cron: string) => { const [m, h] = cron.split(' ').map(Number); return h * 60 + m; };
+
+  test('every database gets its copy; the copies start in the window after the primaries\' window', () => {
+    const f = fleet(50, Duration.minutes(30));
+    for (const p of f.plans) {
+      expect(p.copies.map((c) => c.backup.name)).toEqual([`${p.backup.database}-copy-dr-backup`]);
+      expect(minuteOf(p.backup.scheduleExpression)).toBeLessThan(5 * 60);
+      // 05:00 + 30 minutes, four hours long.
+      expect(minuteOf(p.copies[0].backup.scheduleExpression)).toBeGreaterThanOrEqual(5 * 60 + 30);
+      expect(minuteOf(p.copies[0].backup.scheduleExpression)).toBeLessThan(9 * 60 + 30);
+    }
+  });
+
+  test('500 databases with one copy each: at most ceil(N/M) + 1 starts in any minute, across primaries and copies', () => {
+    const f = fleet(500);
+    const starts = new Map<number, number>();
+    for (const p of f.plans) {
+      for (const b of [p.backup, ...p.copies.map((c) => c.backup)]) starts.set(minuteOf(b.scheduleExpression), (starts.get(minuteOf(b.scheduleExpression)) ?? 0) + 1);
+    }
+    expect([...starts.values()].reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(Math.max(...starts.values())).toBeLessThanOrEqual(Math.ceil(500 / 240) + 1);
+  });
+
+  test('a copy with a schedule of its own keeps it', () => {
+    const chart = new Chart(Testing.app(), 'fleet');
+    const f = new PerconaXtraDbBackupFleet(chart, 'fleet', {
+      window: ScheduleWindow.daily({ start: '01:00', end: '05:00' }), retentionPolicy: RetentionPolicy.keepDaily(7), storageSecretName: 's',
+      databases: [{ name: 'orders', namespace: 'shop', version: '8.0.36', backend: Backend.gcs({ bucket: 'b', prefix: 'shop/orders' }),
+        copies: [{ ...offsite, schedule: Schedule.daily({ hour: 12 }) }] }],
+    });
+    expect(f.plans[0].copies[0].backup.scheduleExpression).toBe('0 12 * * *');
   });
 });
 
