@@ -134,6 +134,37 @@ describe('a copy\'s default schedule runs after the primary, never inside it', (
     expect(minuteOf(copy.spec.schedule)).toBeLessThan(330);
   });
 
+  test('over random fixed schedules, the default copy never starts inside a primary run when some minute allows it', () => {
+    // A seeded generator (mulberry32): the same cases every run.
+    let seed = 21;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    };
+    const pick = (max: number, count: number) => [...new Set(Array.from({ length: count }, () => Math.floor(random() * max)))].sort((a, b) => a - b);
+    const clear = (m: number, starts: number[], gap: number) => starts.every((s) => { const d = (m - s + 1440) % 1440; return d >= gap && d <= 1440 - gap; });
+    let placed = 0;
+    for (let i = 0; i < 300; i++) {
+      const hours = pick(24, 1 + Math.floor(random() * 4));
+      const minutes = pick(60, 1 + Math.floor(random() * 3));
+      const gap = 1 + Math.floor(random() * 240);
+      const starts = hours.flatMap((h) => minutes.map((m) => h * 60 + m)).sort((a, b) => a - b);
+      const copy = Schedule.cron(`${minutes.join(',')} ${hours.join(',')} * * *`).following(Duration.minutes(gap)).expressionFor({ name: 'x' });
+      const [m, h] = copy.split(' ').map(Number);
+      const possible = Array.from({ length: 1440 }, (_, k) => k).some((k) => clear(k, starts, gap));
+      if (possible) {
+        placed++;
+        expect({ copy, clear: clear(h * 60 + m, starts, gap) }).toEqual({ copy, clear: true });
+      } else {
+        // No clear minute: right after the day's first run.
+        expect(h * 60 + m).toBe((starts[0] + gap) % 1440);
+      }
+    }
+    expect(placed).toBeGreaterThan(100);
+  });
+
   test('a long window is shortened so that the copies end before it opens again', () => {
     const window = ScheduleWindow.daily({ start: '20:00', end: '08:00' });
     expect(window.following(Duration.hours(1)).toString()).toBe('daily 09:00-19:00');
