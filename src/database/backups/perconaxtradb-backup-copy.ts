@@ -3,9 +3,10 @@
  * BackupConfiguration of the same AppBinding. Stash v1beta1 has one repository per
  * BackupConfiguration and no `restic copy`, so a copy is a second dump of the database.
  *
- * Why two BackupConfigurations of one target are safe: Stash's admission check of a
- * BackupConfiguration (stashed/stash `apis/stash/v1beta1/validator.go`) does not refuse a second
- * invoker of a target, and its BackupSession controller (`pkg/controller/backup_session.go`,
+ * Why two BackupConfigurations of one target are safe: Stash's check of a BackupConfiguration
+ * (stashed/stash `apis/stash/v1beta1/validator.go`, `IsValid`) only refuses a workload that a
+ * legacy v1alpha1 Restic already selects, never a second BackupConfiguration of a target, and its
+ * BackupSession controller (`pkg/controller/backup_session.go`,
  * `hasMultipleBackupInvokers` / `checkForAnotherIncompleteBackupSessionWithDifferentInvoker`)
  * keeps a session Pending ("Found another incomplete BackupSession ...") while another invoker's
  * session of the same target is running, so the two never run at once. The copy's default
