@@ -11,14 +11,16 @@
  * and size of the alert rules of a 500-database fleet (`--alerts`: that alone), and the weekly
  * restore drills of a 500-database fleet: their starts per minute, none inside a backup window,
  * and the synth time with and without them (`--drills`: that alone, its paragraph of
- * BENCHMARKS.md rewritten in place). Results go to
+ * BENCHMARKS.md rewritten in place), the starts per minute and synth time of that fleet with
+ * one copy per database (`--copies`: that alone), what carrying the last success forward costs
+ * the rule engine and the per-database chart's joint placement through Helm (`--chart`). Results go to
  * stdout (the last lines, one per fleet size, are the contract) and to BENCHMARKS.md.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import {
   Backend, PerconaXtraDbBackup, LAST_SUCCESS_SERIES, PerconaXtraDbBackupAlerts, PerconaXtraDbBackupFleet, PerconaXtraDbRestore, PerconaXtraDbRestoreDrill, Repository, RetentionPolicy,
@@ -303,6 +305,53 @@ function chartPlacementLines(results: ChartPlacementResult[]): string[] {
     + `the fleet: ${r.fleetPerMinute}), ${r.equal ? 'the same starts as the fleet' : 'NOT the same starts as the fleet'}`);
 }
 
+interface CopiesResult { databases: number; withMs: number; withoutMs: number; objects: number; peak: number; bound: number; window: string }
+
+/**
+ * A 500-database fleet with one copy each (a second Repository and BackupConfiguration per
+ * database, placed in the window after the fleet's): synth time with and without the copies
+ * (best of 5 each), and the most starts in one minute across all BackupConfigurations.
+ */
+function copiesBench(databases = 500): CopiesResult {
+  let fleet: PerconaXtraDbBackupFleet | undefined;
+  const build = (withCopies: boolean): any[] => {
+    const chart = new Chart(new App({ outdir: os.tmpdir() }), 'fleet');
+    fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
+      window: WINDOW,
+      retentionPolicy: RetentionPolicy.keepDaily(7),
+      storageSecretName: 'gcs-secret',
+      databases: Array.from({ length: databases }, (_, i) => ({
+        name: `pxc-${i}`, namespace: `team-${i % 20}`, version: '8.0.36',
+        backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `team-${i % 20}/pxc-${i}` }),
+        copies: withCopies ? [{ name: 'dr', backend: Backend.s3({ bucket: 'fleet-dr', prefix: `team-${i % 20}/pxc-${i}` }), storageSecretName: 'dr-secret' }] : undefined,
+      })),
+    });
+    return manifestsOf(chart);
+  };
+  build(true); // warm up
+  let objects: any[] = [];
+  const best = (withCopies: boolean) => Math.min(...[1, 2, 3, 4, 5].map(() => {
+    (global as any).gc?.();
+    return timeIt(() => { objects = build(withCopies); toYamlDocuments(objects); });
+  }));
+  const withoutMs = best(false);
+  const withMs = best(true);
+  const crons = fleet!.plans.flatMap((p) => [p.backup, ...p.copies.map((c) => c.backup)]).map((b) => b.scheduleExpression);
+  return {
+    databases, withMs, withoutMs,
+    objects: objects.filter((o) => o.kind === 'BackupConfiguration').length,
+    peak: maxPerMinute(crons),
+    // Primaries in the window, copies in the one after it: each holds N databases in M minutes.
+    bound: Math.ceil(databases / WINDOW.minutes) + 1,
+    window: WINDOW.following(Duration.hours(1)).toString(),
+  };
+}
+
+function copiesLine(c: CopiesResult): string {
+  return `copies ${c.databases}: one copy each (${c.objects} BackupConfigurations; copies in ${c.window}): at most ${c.peak} start in one minute across primaries and copies `
+    + `(bound ceil(N/M) + 1 = ${c.bound}); fleet synth ${c.withoutMs.toFixed(0)} ms, with copies ${c.withMs.toFixed(0)} ms`;
+}
+
 function alertsLine(a: AlertsResult): string {
   return `alerts ${a.databases}: fleet synth ${a.withoutMs.toFixed(0)} ms, with alerts ${a.withMs.toFixed(0)} ms (+${(a.withMs - a.withoutMs).toFixed(0)} ms), `
     + `PrometheusRule ${(a.ruleBytes / 1024).toFixed(0)} KiB, ${a.rules} rules (${a.rules - a.alerts} RPO series, ${a.alerts} alerts)`;
@@ -407,6 +456,7 @@ function main(): void {
   const chartPlacement = chartPlacementBench();
   const stability = spreadStability();
   const drills = drillsBench();
+  const copies = copiesBench();
   const spreadLine = `spread: 500 databases, daily 01:00-05:00: at most ${spread.spread} start in one minute (optimum ${spread.optimum}; unspread: ${spread.unspread})`;
   const stabilityLine = `spread stability: adding one database to 500 moves ${stability.average.toFixed(2)} other schedules on average (max ${stability.max})`;
   const lines = results.map((r) => `fleet ${r.size}: synth ${r.synthMs.toFixed(0)} ms, floor ${r.floorMs.toFixed(0)} ms, ratio ${(r.synthMs / r.floorMs).toFixed(2)}, peak ${r.peakMiB.toFixed(0)} MiB, ${r.bytesPerDb} bytes/db`);
@@ -461,6 +511,13 @@ function main(): void {
     '',
     drillsParagraph(drills),
     '',
+    'Copies (3-2-1): the same 500-database fleet with one copy per database on another backend',
+    '(`--copies`: that alone):',
+    '',
+    '```',
+    copiesLine(copies),
+    '```',
+    '',
     'Targets: ratio ≤ 2.0 at fleet 1000, peak memory growing linearly, cold `npm run synth` under 1.5 s;',
     'spreading: at most optimum + 1 starts in one minute, at most one other schedule moved on average.',
     '',
@@ -475,6 +532,7 @@ function main(): void {
   console.log(carryLine(carry));
   for (const line of chartPlacementLines(chartPlacement)) console.log(line);
   console.log(drillsLine(drills));
+  console.log(copiesLine(copies));
   for (const line of lines) console.log(line);
 }
 
@@ -488,4 +546,5 @@ else if (process.argv.includes('--drills')) {
   fs.writeFileSync(file, withDrillsParagraph(fs.readFileSync(file, 'utf8'), drillsParagraph(drills)));
   console.log(drillsLine(drills));
 }
+else if (process.argv.includes('--copies')) console.log(copiesLine(copiesBench()));
 else main();

@@ -15,6 +15,7 @@ export { cronViolation, ParsedCron, parseCron } from './core/validation/cron';
 export { annotationProblems, labelProblems } from './core/validation/metadata';
 export { NameCheckOptions, nameProblems, NameRule, nameViolation, suggestName } from './core/validation/names';
 export { problem, validateTree, within } from './core/validation/problems';
+export { warningsOf } from './core/validation/warnings';
 export {
   restrictedContainerProblems, restrictedContainerSecurityContext, restrictedPodProblems, restrictedPodSecurityContext,
 } from './core/security-context';
@@ -45,6 +46,7 @@ export {
   SecretTransform, SstMethod, STASH_ADDON_API_VERSION, STASH_ADDON_KIND, StatefulSetPeersOptions,
 } from './database/targets/perconaxtradb-app-binding';
 export { PerconaXtraDbBackup, PerconaXtraDbBackupProps } from './database/backups/perconaxtradb-backup';
+export { BackupCopiesOptions, BackupCopy, DEFAULT_COPY_GAP, PerconaXtraDbBackupCopy, PerconaXtraDbBackupCopyProps } from './database/backups/perconaxtradb-backup-copy';
 export {
   DEFAULT_DRILL_PUSHGATEWAY_URL, DRILL_KUBECTL_IMAGE, DRILL_SCRIPTS, DRILL_LABEL, DRILL_SERVER_IMAGES, DRILL_SERVER_LABEL, DrillImage, MAX_DRILL_NAME, PERCONA_MYSQL_USER,
   PerconaXtraDbRestoreDrill, PerconaXtraDbRestoreDrillProps, RestoreDrillOptions, RowCountCondition, RowCountOperator, RowCountRule,

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as autoBackupBlueprint from '../../examples/auto-backup-blueprint';
 import * as backupAlerts from '../../examples/backup-alerts';
+import * as backupCopies from '../../examples/backup-copies';
 import * as clusterBackupGcs from '../../examples/cluster-backup-gcs';
 import * as clusterRestore from '../../examples/cluster-restore';
 import * as externalGaleraCluster from '../../examples/external-galera-cluster';
@@ -28,6 +29,7 @@ export const EXAMPLES: { readonly [name: string]: (app: App) => Chart } = {
   'external-galera-cluster': externalGaleraCluster.build,
   'backup-alerts': backupAlerts.build,
   'restore-drill': restoreDrill.build,
+  'backup-copies': backupCopies.build,
 };
 
 /** The manifests of one example, validated. */

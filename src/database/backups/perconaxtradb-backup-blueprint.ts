@@ -121,6 +121,8 @@ export interface PerconaXtraDbBackupBlueprintProps extends PerconaXtraDbBackupOp
 /**
  * A cluster-scoped BackupBlueprint for auto-backup: one template of Repository and
  * BackupConfiguration that Stash applies to every Percona XtraDB database annotated with it.
+ * A blueprint has one `backend` (Stash's BackupBlueprint has no list of them), so it cannot
+ * carry copies (`BackupCopy`): back up a database that needs a second copy with a plan or fleet.
  *
  * ```ts
  * const blueprint = new PerconaXtraDbBackupBlueprint(chart, 'blueprint', {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { Backend } from '../storage/backend';
 import { JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
 import { PerconaXtraDbBackupPlan } from './perconaxtradb-backup-plan';
+import { BackupCopy, DEFAULT_COPY_GAP } from './perconaxtradb-backup-copy';
 import { RetentionPolicy } from '../storage/retention-policy';
 import { RuntimeSettings } from '../jobs/runtime-settings';
 import { Schedule, spreadKey } from './schedule';
@@ -32,6 +33,14 @@ export interface FleetDatabase {
    * @default - one minute: only starts are levelled
    */
   readonly expectedDuration?: Duration;
+  /**
+   * More copies of its backups, each on its own backend (see `BackupCopy`). Copies without a
+   * schedule of their own are placed jointly in the window that follows the fleet's
+   * (`window.following(<the longest expectedDuration>)`), so they never start while a primary
+   * of the fleet may still run, and no minute gets more than its share of them either.
+   * @default - none
+   */
+  readonly copies?: BackupCopy[];
   /**
    * Whether this database gets the fleet's restore drill (when the fleet has `drill`).
    * @default true
@@ -150,6 +159,17 @@ export class PerconaXtraDbBackupFleet extends Construct {
       key: spreadKey({ namespace: db?.namespace, name: db?.name }),
       expectedDuration: db?.expectedDuration instanceof Duration ? db.expectedDuration : undefined,
     })));
+    // Copies: placed jointly too, in the window after the primaries' (after the longest backup ends).
+    const sized = unique.map((db) => db?.expectedDuration).filter((d): d is Duration => d instanceof Duration);
+    const gap = sized.length > 0 ? Duration.minutes(Math.max(...sized.map((d) => Math.ceil(d.toSeconds() / 60)))) : DEFAULT_COPY_GAP;
+    const copyWindow = window?.following(gap);
+    const placedCopies = unique.flatMap((db, i) => (Array.isArray(db?.copies) ? db.copies : [])
+      .map((copy, j) => ({ i, j, copy, key: `${spreadKey({ namespace: db?.namespace, name: db?.name })}#copy-${copy?.name}` }))
+      .filter((c) => c.copy?.schedule === undefined));
+    const copyCrons = copyWindow?.place(placedCopies.map((c) => ({
+      key: c.key, expectedDuration: unique[c.i]?.expectedDuration instanceof Duration ? unique[c.i].expectedDuration : undefined,
+    })));
+    const copySchedules = new Map<string, Schedule>(placedCopies.map((c, k) => [`${c.i}/${c.j}`, copyCrons ? Schedule.cron(copyCrons[k]) : Schedule.spread(props.window)]));
     // Namespaces are DNS labels (no dots), so `namespace.name` is unique; invalid ones (reported) get a suffix.
     this.plans = unique.map((db, i) => new PerconaXtraDbBackupPlan(this, this.node.tryFindChild(`${db?.namespace}.${db?.name}`) ? `${db?.namespace}.${db?.name}#${i}` : `${db?.namespace}.${db?.name}`, {
       database: db?.name,
@@ -164,6 +184,8 @@ export class PerconaXtraDbBackupFleet extends Construct {
       networkPolicy: props.networkPolicy,
       paused: props.paused,
       backupHistoryLimit: props.backupHistoryLimit,
+      expectedDuration: db?.expectedDuration instanceof Duration ? db.expectedDuration : undefined,
+      copies: Array.isArray(db?.copies) ? db.copies.map((copy, j) => (copySchedules.has(`${i}/${j}`) ? { ...copy, schedule: copySchedules.get(`${i}/${j}`) } : copy)) : db?.copies,
     }));
 
     // Drills are placed jointly over their own window, like the backups over theirs.

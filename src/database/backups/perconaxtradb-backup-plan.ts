@@ -5,12 +5,13 @@ import { JobNetworkPolicyOptions } from '../jobs/backup-network-policy';
 import { PerconaXtraDbBackupOptions } from './backup-options';
 import { StashObjectOptions } from '../../core/stash-object';
 import { PerconaXtraDbBackup } from './perconaxtradb-backup';
+import { BackupCopiesOptions, PerconaXtraDbBackupCopy } from './perconaxtradb-backup-copy';
 import { PerconaXtraDbRestore, PerconaXtraDbRestoreOptions } from '../restores/perconaxtradb-restore';
 import { PerconaXtraDbRestoreDrill, RestoreDrillOptions } from '../restores/perconaxtradb-restore-drill';
 import { Repository, UsagePolicy } from '../storage/repository';
 
 /** Props of `PerconaXtraDbBackupPlan`. */
-export interface PerconaXtraDbBackupPlanProps extends PerconaXtraDbBackupOptions, StashObjectOptions {
+export interface PerconaXtraDbBackupPlanProps extends PerconaXtraDbBackupOptions, BackupCopiesOptions, StashObjectOptions {
   /** Name of the database's AppBinding (for KubeDB, the PerconaXtraDB object's name). */
   readonly database: string;
   /** Version of the database, e.g. `8.0.36`. */
@@ -123,6 +124,11 @@ export class PerconaXtraDbBackupPlan extends Construct {
         repository: this.repository,
       });
     }
+  }
+
+  /** The copies of the backup (`copies`): each a Repository and a BackupConfiguration. */
+  public get copies(): PerconaXtraDbBackupCopy[] {
+    return this.backup.copies;
   }
 
   /** The recovery point objective of the backup's schedule (see `PerconaXtraDbBackup.rpo`). */

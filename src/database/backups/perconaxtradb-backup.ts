@@ -13,9 +13,10 @@ import { appBindingTargetRef, IBackupConfigurationRef, IRepositoryRef } from '..
 import { recoveryPointObjective } from '../observability/recovery-point';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { Schedule } from './schedule';
+import { BackupCopiesOptions, copiesProblems, PerconaXtraDbBackupCopy, triggerNameProblems } from './perconaxtradb-backup-copy';
 
 /** Props of `PerconaXtraDbBackup`. */
-export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, StashObjectOptions {
+export interface PerconaXtraDbBackupProps extends PerconaXtraDbBackupOptions, BackupCopiesOptions, StashObjectOptions {
   /**
    * Name of the database's AppBinding, the backup target. KubeDB names it after the
    * PerconaXtraDB object; for other databases, see `PerconaXtraDbAppBinding`.
@@ -61,6 +62,20 @@ export function backupsOf(scope: IConstruct, namespace: string | undefined, name
   return TARGETS.get(scope.node.root)?.get(targetKey(namespace, name)) ?? [];
 }
 
+/** Backups by the Repository (construct or reference) they write to: restores find copies through them. */
+const BY_REPOSITORY = new WeakMap<object, PerconaXtraDbBackup[]>();
+
+/**
+ * The copy named `name` of the backups that write to `repository` (declared so far), and the
+ * names of their copies, for the message when there is none.
+ * @internal
+ */
+export function copyOfRepository(repository: IRepositoryRef, name: string): { copy?: PerconaXtraDbBackupCopy; names: string[] } {
+  const backups = repository !== null && typeof repository === 'object' ? BY_REPOSITORY.get(repository) ?? [] : [];
+  const copies = backups.flatMap((b) => b.copies);
+  return { copy: copies.find((c) => c.copyName === name), names: copies.map((c) => c.copyName) };
+}
+
 /**
  * A scheduled backup of one Percona XtraDB database: a Stash BackupConfiguration that targets
  * the database's AppBinding and runs the addon Task of its version. Standalone databases are
@@ -97,6 +112,8 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
   public readonly apiObject: ApiObject;
   /** The cron expression the backup runs on (a spread schedule resolved for this database). */
   public readonly scheduleExpression: string;
+  /** The copies of the backup (`copies`), in order. */
+  public readonly copies: PerconaXtraDbBackupCopy[];
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbBackupProps) {
     // Stash copies the name into label values (stash.appscode.com/invoker-name): 63 at most.
@@ -141,12 +158,25 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
       });
     }
 
+    // Before the copies, so that the primary comes first among the target's backups.
     const root = this.node.root;
     if (!TARGETS.has(root)) TARGETS.set(root, new Map());
     const byTarget = TARGETS.get(root)!;
     const key = targetKey(this.databaseNamespace, props.database);
     byTarget.set(key, [...(byTarget.get(key) ?? []), this]);
+    if (props.repository !== null && typeof props.repository === 'object') {
+      BY_REPOSITORY.set(props.repository, [...(BY_REPOSITORY.get(props.repository) ?? []), this]);
+    }
 
+    const copyIds = new Set<string>();
+    this.copies = (Array.isArray(props.copies) ? props.copies : []).map((copy, i) => {
+      // A copy's id is its name where that is a usable, unique id (a repeated name is reported).
+      const id = typeof copy?.name === 'string' && /^[-a-z0-9]+$/.test(copy.name) && !copyIds.has(copy.name) ? `Copy-${copy.name}` : `Copy${i}`;
+      copyIds.add(typeof copy?.name === 'string' ? copy.name : id);
+      return new PerconaXtraDbBackupCopy(this, id, { copy, primary: this, primaryProps: props });
+    });
+
+    this.addProblems(() => [...copiesProblems('copies', props.copies), ...triggerNameProblems(this.name, this.copies)]);
     this.addProblems(() => {
       const missing = requiredProblems(props, [
         ['database', 'pass the name of the database\'s AppBinding'], ['version', 'pass the database version, e.g. "8.0.36"'],
@@ -185,6 +215,11 @@ export class PerconaXtraDbBackup extends StashObject implements IBackupConfigura
    */
   public get rpo(): Duration {
     return recoveryPointObjective(this.scheduleExpression) ?? Duration.seconds(0);
+  }
+
+  /** The copy named `name`, or undefined. */
+  public copy(name: string): PerconaXtraDbBackupCopy | undefined {
+    return this.copies.find((c) => c.copyName === name);
   }
 }
 

@@ -267,6 +267,24 @@ export class ScheduleWindow {
   }
 
   /**
+   * The window after this one, for a second backup of the same databases (a copy): it starts
+   * `gap` after this one ends (pass the backups' expected duration, so the last one started in
+   * this window has ended), on the same days (the next ones where it starts after midnight),
+   * and is as long as this one, or shorter so that its own backups, also `gap` long, end before
+   * this window opens again. At least one minute.
+   */
+  public following(gap: Duration): ScheduleWindow {
+    const gapMinutes = durationMinutes(gap);
+    const from = this.startMinute + this.minutes + gapMinutes;
+    // Per day: a weekly window opens again on its next day, possibly the next one.
+    const length = Math.max(1, Math.min(this.minutes, MINUTES_PER_DAY - this.minutes - 2 * gapMinutes));
+    const shift = Math.floor(from / MINUTES_PER_DAY);
+    const start = from % MINUTES_PER_DAY;
+    const days = this.days.map((d) => (d + shift) % 7);
+    return new ScheduleWindow(start, (start + length) % MINUTES_PER_DAY, days, [...this.issues]);
+  }
+
+  /**
    * Every minute of the week (from Sunday 00:00) at which a start in this window may fall.
    * @internal
    */

@@ -1,5 +1,6 @@
+import { Duration } from 'cdk8s';
 import { ScheduleWindow, Weekday } from './schedule-window';
-import { cronViolation } from '../../core/validation/cron';
+import { cronViolation, parseCron } from '../../core/validation/cron';
 import { problem } from '../../core/validation/problems';
 
 /**
@@ -130,6 +131,17 @@ export abstract class Schedule {
   public abstract expressionFor(target: ScheduleTarget): string;
 
   /**
+   * A schedule for a second backup of the same database (a copy) that starts after this one's
+   * runs and never inside them, each run taking `expectedDuration`: for a spread schedule, the
+   * window that follows this one's window (`ScheduleWindow.following`), so a fleet's copies
+   * never meet its primaries; for a fixed one, daily at the first minute after the day's first
+   * run that is at least `expectedDuration` from every run (the first minute after that run
+   * when there is none, e.g. every five minutes with hour-long runs: Stash then holds the copy
+   * Pending until the primary ends).
+   */
+  public abstract following(expectedDuration: Duration): Schedule;
+
+  /**
    * Problems of this schedule for `target`, each starting with `field`; empty when valid.
    * @param field the name of the prop that holds the schedule, for the messages
    */
@@ -158,6 +170,23 @@ class FixedSchedule extends Schedule {
     return typeof this.expression === 'string' ? this.expression.trim() : '';
   }
 
+  public following(expectedDuration: Duration): Schedule {
+    const gap = wholeMinutes(expectedDuration);
+    const starts = startMinutesOfDay(this.expressionFor({ name: '' }));
+    // @every and invalid expressions have no place in the day (the latter are reported).
+    if (starts.length === 0) return Schedule.daily();
+    const free = (m: number) => starts.every((s) => {
+      const delta = (m - s + MINUTES_PER_DAY) % MINUTES_PER_DAY;
+      return delta >= gap && delta <= MINUTES_PER_DAY - gap;
+    });
+    let minute = (starts[0] + gap) % MINUTES_PER_DAY;
+    for (let k = 0; k < MINUTES_PER_DAY; k++) {
+      const m = (starts[0] + gap + k) % MINUTES_PER_DAY;
+      if (free(m)) { minute = m; break; }
+    }
+    return Schedule.daily({ hour: Math.floor(minute / 60), minute: minute % 60 });
+  }
+
   public problems(field: string, _target: ScheduleTarget): string[] {
     const options = this.optionProblems();
     if (options.length > 0) {
@@ -180,6 +209,10 @@ class SpreadSchedule extends Schedule {
     return this.window instanceof ScheduleWindow ? this.window.cronFor(spreadKey(target)) : '';
   }
 
+  public following(expectedDuration: Duration): Schedule {
+    return this.window instanceof ScheduleWindow ? Schedule.spread(this.window.following(expectedDuration)) : this;
+  }
+
   public problems(field: string, _target: ScheduleTarget): string[] {
     if (!(this.window instanceof ScheduleWindow)) {
       return [problem(field, 'Schedule.spread() got no ScheduleWindow', 'pass ScheduleWindow.daily({ start: "01:00", end: "05:00" }) or another window')];
@@ -192,4 +225,26 @@ class SpreadSchedule extends Schedule {
 /** The identity a spread schedule hashes: `namespace/name` (`/name` without a namespace). */
 export function spreadKey(target: ScheduleTarget): string {
   return `${target.namespace ?? ''}/${target.name}`;
+}
+
+const MINUTES_PER_DAY = 1440;
+
+/**
+ * Whole minutes of a duration, at least one (anything but a Duration counts as one).
+ * @internal
+ */
+export function wholeMinutes(duration: Duration | undefined): number {
+  const minutes = duration instanceof Duration ? Math.ceil(duration.toSeconds() / 60) : 1;
+  return Number.isFinite(minutes) ? Math.max(1, minutes) : 1;
+}
+
+/**
+ * The minutes of the day (0-1439, ascending) at which a cron expression starts on the days it
+ * runs; empty for `@every` and invalid expressions.
+ * @internal
+ */
+export function startMinutesOfDay(expression: string): number[] {
+  const cron = parseCron(expression);
+  if (!cron) return [];
+  return [...cron.hours].flatMap((h) => [...cron.minutes].map((m) => h * 60 + m)).sort((a, b) => a - b);
 }

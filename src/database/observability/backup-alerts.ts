@@ -17,6 +17,7 @@ import { nameProblems, NameRule } from '../../core/validation/names';
 import { problem } from '../../core/validation/problems';
 import { PerconaXtraDbBackup } from '../backups/perconaxtradb-backup';
 import { PerconaXtraDbBackupBlueprint } from '../backups/perconaxtradb-backup-blueprint';
+import { PerconaXtraDbBackupCopy } from '../backups/perconaxtradb-backup-copy';
 import { PerconaXtraDbBackupFleet } from '../backups/perconaxtradb-backup-fleet';
 import { PerconaXtraDbBackupPlan } from '../backups/perconaxtradb-backup-plan';
 import { Schedule, ScheduleTarget } from '../backups/schedule';
@@ -45,7 +46,7 @@ export const DRILL_METRIC_PREFIX = 'stash_pxc_restore_drill_';
 const DRILL_OWN_LABELS = ['drill', 'check', 'phase', 'job', 'instance'];
 
 /** The labels that the per-database series carries besides the extra ones. */
-const OWN_LABELS = ['namespace', 'invoker_name', 'database', 'severity', 'tolerance'];
+const OWN_LABELS = ['namespace', 'invoker_name', 'database', 'severity', 'tolerance', 'copy'];
 
 /** Names of the alerts (and of the sections of docs/runbook.md). */
 export enum BackupAlert {
@@ -272,6 +273,8 @@ interface Enrolled {
   readonly severity: string;
   readonly labels: { [name: string]: string };
   readonly source: string;
+  /** The copy's name, for the BackupConfiguration of a backup's copy (its series' `copy` label). */
+  readonly copy?: string;
 }
 
 /** Which alerts construct watches each BackupConfiguration, per app: a database in two would be recorded twice. */
@@ -386,9 +389,19 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     });
   }
 
-  /** Watches one scheduled backup (options given again for the same backup replace the earlier ones). */
+  /**
+   * Watches one scheduled backup and each of its copies, whose series and alerts carry
+   * `copy="<name>"` (the primary's carry no `copy` label). Options given again for the same
+   * backup replace the earlier ones; `addBackup(backup.copies[i].backup, ...)` gives a copy its own.
+   */
   public addBackup(backup: PerconaXtraDbBackup, options: BackupAlertOptions = {}): void {
+    this.addOne(backup, options);
+    for (const copy of backup.copies ?? []) this.addOne(copy.backup, options);
+  }
+
+  private addOne(backup: PerconaXtraDbBackup, options: BackupAlertOptions): void {
     const namespace = backup.namespace;
+    const copy = backup.node.scope instanceof PerconaXtraDbBackupCopy ? backup.node.scope.copyName : undefined;
     const field = `backups[${backup.node.path}]`;
     if (namespace === undefined) {
       this.optionProblems.push(problem(field, 'has no namespace, and Stash\'s metrics always carry one', 'give the backup (or its chart) a namespace'));
@@ -400,6 +413,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
       database: backup.database,
       rpoSeconds: backup.rpo.toSeconds(),
       source: field,
+      ...(copy !== undefined ? { copy } : {}),
     }, options);
   }
 
@@ -530,7 +544,8 @@ export class PerconaXtraDbBackupAlerts extends Construct {
   private joinLabels(): string[] {
     const extra = new Set<string>();
     for (const db of [...this.enrolled.values(), ...this.derived]) for (const name of Object.keys(db.labels)) extra.add(name);
-    return ['database', 'severity', 'tolerance', ...[...extra].sort()];
+    const copies = [...this.enrolled.values()].some((db) => db.copy !== undefined) ? ['copy'] : [];
+    return ['database', 'severity', 'tolerance', ...copies, ...[...extra].sort()];
   }
 
   /** The label names the drill alerts copy from the drill series. */
@@ -626,7 +641,8 @@ export class PerconaXtraDbBackupAlerts extends Construct {
     const pausedLimit = props.pausedLimit ?? Duration.hours(24);
     const ratio = props.sizeDropRatio ?? 0.5;
     const window = promDuration((props.sizeDropWindow ?? Duration.hours(24)).toSeconds());
-    const where = 'database {{ $labels.database }} (BackupConfiguration {{ $labels.namespace }}/{{ $labels.invoker_name }})';
+    // A copy's alerts say which copy (`copy` is absent on the primary's, so this adds nothing there).
+    const where = 'database {{ $labels.database }}{{ with $labels.copy }}, copy {{ . }},{{ end }} (BackupConfiguration {{ $labels.namespace }}/{{ $labels.invoker_name }})';
     const annotations = (alert: BackupAlert | RestoreDrillAlert, summary: string, description: string) => ({
       summary,
       description: `${description} Runbook: ${runbook}#${alert.toLowerCase()}.`,
@@ -638,7 +654,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
       .map((db) => ({
         record: RPO_SERIES,
         expr: `vector(${num(db.rpoSeconds)})`,
-        labels: this.seriesLabels(db, { namespace: db.namespace, invoker_name: db.invokerName, database: db.database }),
+        labels: this.seriesLabels(db, { namespace: db.namespace, invoker_name: db.invokerName, database: db.database, ...(db.copy !== undefined ? { copy: db.copy } : {}) }),
       }));
     for (const d of this.derived) {
       const selector = `{invoker_kind="BackupConfiguration", invoker_name=~"app-.+"${d.backupNamespace ? `, namespace="${d.backupNamespace}"` : ''}}`;
@@ -661,7 +677,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
         expr: `time() - ${LAST_SUCCESS_SERIES} > ${joined} (${t} * ${RPO_SERIES}{tolerance="${t}"})`,
         labels: {},
         annotations: annotations(BackupAlert.TOO_OLD,
-          'Last successful backup of {{ $labels.namespace }}/{{ $labels.database }} is older than its RPO × {{ $labels.tolerance }}',
+          'Last successful backup of {{ $labels.namespace }}/{{ $labels.database }}{{ with $labels.copy }} (copy {{ . }}){{ end }} is older than its RPO × {{ $labels.tolerance }}',
           `The last successful backup of ${where} finished {{ $value | humanizeDuration }} ago, longer than its schedule's RPO times {{ $labels.tolerance }}. Check the latest BackupSessions and the trigger CronJob.`),
       });
     }
@@ -687,7 +703,7 @@ export class PerconaXtraDbBackupAlerts extends Construct {
       expr: `stash_backup_session_success${bc} * ${joined} ${enrolled} == 0`,
       labels: {},
       annotations: annotations(BackupAlert.FAILED,
-        'The last backup of {{ $labels.namespace }}/{{ $labels.database }} failed',
+        'The last backup of {{ $labels.namespace }}/{{ $labels.database }}{{ with $labels.copy }} (copy {{ . }}){{ end }} failed',
         `The last BackupSession of ${where} failed. Check the session's status and the backup Job's logs.`),
     }, {
       alert: BackupAlert.SIZE_DROPPED,

@@ -10,7 +10,7 @@ import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions } from '../
 import { taskParamProblems, versionOf } from '../backups/backup-options';
 import { Hook } from '../jobs/hook';
 import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from '../jobs/job-security';
-import { backendOf, backupsOf } from '../backups/perconaxtradb-backup';
+import { backendOf, backupsOf, copyOfRepository } from '../backups/perconaxtradb-backup';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
 import { unmatchedReferenceProblems } from '../../core/validation/app-checks';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
@@ -194,6 +194,14 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    */
   readonly allowRestoreIntoBackedUpDatabase?: boolean;
   /**
+   * Restore from this copy of the backup (its `BackupCopy.name`) instead of from `repository`:
+   * the RestoreSession reads the Repository of that copy of the backup that writes to
+   * `repository` (declared before the restore, as a plan does). Equivalent to passing
+   * `repository: backup.copy(name).repository`.
+   * @default - restore from `repository`
+   */
+  readonly fromCopy?: string;
+  /**
    * Replace what the target database holds. Without it, a standalone restore is guarded: its
    * first step (the RestoreSession's preRestore hook, run by Stash in the database's pod) refuses
    * to restore when the server holds user schemas or when this RestoreSession already restored
@@ -330,6 +338,9 @@ export class PerconaXtraDbRestore extends StashObject {
     const templates = Array.isArray(cluster?.volumeClaimTemplates) ? cluster!.volumeClaimTemplates : [];
     const dataVolume = cluster ? (cluster.dataVolumeName ?? baseName(String(templates[0]?.name ?? ''))) : undefined;
     const targetNamespace = props.databaseNamespace !== undefined && props.databaseNamespace !== this.namespace ? props.databaseNamespace : undefined;
+    // fromCopy: the copy's Repository replaces the given one everywhere (spec, network policy, checks).
+    const fromCopy = props.fromCopy !== undefined ? copyOfRepository(props.repository, props.fromCopy) : undefined;
+    const repository = fromCopy?.copy?.repository ?? props.repository;
 
     const params: { [name: string]: string } = { ...(props.taskParams ?? {}) };
     if (props.args !== undefined) params.args = props.args;
@@ -350,7 +361,7 @@ export class PerconaXtraDbRestore extends StashObject {
     const tempDir = props.tempDir ? renderTempDir(props.tempDir) : {};
 
     const spec: RestoreSessionSpec = compact({
-      repository: repositoryRef(props.repository, this.namespace),
+      repository: repositoryRef(repository, this.namespace),
       task: {
         name: version.line?.restoreTaskName ?? `perconaxtradb-restore-${props.version}`,
         ...(paramList.length ? { params: paramList } : {}),
@@ -388,7 +399,7 @@ export class PerconaXtraDbRestore extends StashObject {
         // A cluster restore only writes the new volumes; it never connects to a database.
         database: cluster ? undefined : props.database,
         databaseNamespace,
-        backend: backendOf(props.repository),
+        backend: backendOf(repository),
       });
     }
 
@@ -408,7 +419,9 @@ export class PerconaXtraDbRestore extends StashObject {
         ...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'),
         ...nameProblems('databaseNamespace', props.databaseNamespace, NameRule.DNS_LABEL),
         ...(version.problem ? [version.problem] : []),
-        ...repositoryUsageProblems('repository', props.repository, this.namespace, this, 'the RestoreSession would wait for it forever'),
+        ...repositoryUsageProblems('repository', repository, this.namespace, this, 'the RestoreSession would wait for it forever'),
+        ...(fromCopy && !fromCopy.copy ? [problem('fromCopy', `"${props.fromCopy}" is not a copy of a backup into Repository "${props.repository.name}"${fromCopy.names.length ? ` (its copies: ${fromCopy.names.join(', ')})` : ' declared before this restore'}`,
+          fromCopy.names.length ? 'use one of those names, or leave fromCopy out to restore from the primary' : 'declare the backup with its copies before the restore, or pass repository: backup.copy("<name>").repository')] : []),
         ...this.ruleProblems(props, rules),
         ...(cluster ? clusterProblems(cluster, dataVolume ?? '', props.database) : []),
         ...(props.databaseDeclaredElsewhere === true ? [] : unmatchedReferenceProblems(this, 'database', {
