@@ -791,6 +791,8 @@ enforce-version label picks the rules of that Kubernetes version ("latest" when 
 {{- include "stash-pxc-backup.fail" (list .path (printf "the %s Job's pod would be refused in namespace %q, which enforces Pod Security %q (%s)" $what .ns $level (join "; " $violations)) $fix) -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
 {{/* The environment every step of a drill shares (dict "name" drill "db" database "job" with the Job's name and UID). */}}
 {{- define "stash-pxc-backup.drillEnv" -}}
 - { name: DRILL_NAME, value: {{ .name }} }

@@ -129,6 +129,15 @@ function namesOf(root: IConstruct): Map<string, string[]> {
   return names.byKindNamespace;
 }
 
+/**
+ * The names of the objects of `kind` that the app declares in `namespace` (objects private to a
+ * construct left out), or undefined when it declares none there.
+ * @internal
+ */
+export function declaredNames(scope: IConstruct, kind: string, namespace: string | undefined): readonly string[] | undefined {
+  return namesOf(scope.node.root).get(`${kind}\u0000${namespace ?? ''}`);
+}
+
 /** Levenshtein distance (insertions, deletions, substitutions), for "did you mean". */
 export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -1,5 +1,5 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { RESTORE_SESSION, RestoreSessionSpec } from '../../api';
 import { compact } from '../../core/metadata';
 import { StashObject, StashObjectOptions } from '../../core/stash-object';
@@ -12,7 +12,7 @@ import { Hook } from '../jobs/hook';
 import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from '../jobs/job-security';
 import { backendOf, backupsOf, copyOfRepository } from '../backups/perconaxtradb-backup';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
-import { unmatchedReferenceProblems } from '../../core/validation/app-checks';
+import { declaredNames, editDistance, unmatchedReferenceProblems } from '../../core/validation/app-checks';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
 import { guardCheckHook, guardKey, guardMarkHook, KUBEDB_PERCONAXTRADB_CONTAINER } from './restore-guard';
@@ -158,10 +158,10 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    */
   readonly databaseNamespace?: string;
   /**
-   * The AppBinding is made outside this app (by KubeDB, for a KubeDB database) although the app
-   * declares other AppBindings (`PerconaXtraDbAppBinding`) in its namespace. Without it, the
-   * synth takes such an app to declare every AppBinding there and refuses a name none of them has
-   * (a typo would leave the RestoreSession waiting forever).
+   * The AppBinding is made outside this app (by KubeDB, for a KubeDB database). Without it, a name
+   * that is not, but nearly is (at most two edits), the name of an AppBinding the app declares
+   * (`PerconaXtraDbAppBinding`) in that namespace is refused as a typo, which would leave the
+   * RestoreSession waiting forever.
    * @default false
    */
   readonly databaseDeclaredElsewhere?: boolean;
@@ -424,7 +424,7 @@ export class PerconaXtraDbRestore extends StashObject {
           fromCopy.names.length ? 'use one of those names, or leave fromCopy out to restore from the primary' : 'declare the backup with its copies before the restore, or pass repository: backup.copy("<name>").repository')] : []),
         ...this.ruleProblems(props, rules),
         ...(cluster ? clusterProblems(cluster, dataVolume ?? '', props.database) : []),
-        ...(props.databaseDeclaredElsewhere === true ? [] : unmatchedReferenceProblems(this, 'database', {
+        ...(props.databaseDeclaredElsewhere === true || !nearDeclaredAppBinding(this, props.database, databaseNamespace) ? [] : unmatchedReferenceProblems(this, 'database', {
           kind: 'AppBinding', name: props.database, namespace: databaseNamespace,
           consequence: 'the RestoreSession would wait for it forever (RestoreTargetFound=False)',
           instead: 'the name of the PerconaXtraDbAppBinding you declare (appBinding.name)',
@@ -615,4 +615,15 @@ function clusterProblems(cluster: ClusterRestoreOptions, dataVolume: string, dat
     }
   }
   return out;
+}
+
+/**
+ * A restore's target looks like a typo of an AppBinding the app declares in that namespace: not
+ * one of them, but at most two edits from one. (A restore into a KubeDB database names an
+ * AppBinding that KubeDB creates, which no app declares, so only near misses are judged.)
+ */
+function nearDeclaredAppBinding(scope: IConstruct, name: string, namespace: string | undefined): boolean {
+  const declared = declaredNames(scope, 'AppBinding', namespace);
+  if (!declared || typeof name !== 'string' || declared.includes(name)) return false;
+  return declared.some((d) => editDistance(name, d) <= 2);
 }

@@ -368,14 +368,18 @@ describe('a restore into an AppBinding the app should declare', () => {
     return () => Testing.synth(chart);
   }
 
-  test('a name none of the app\'s AppBindings in that namespace has is refused, with the closest', () => {
+  test('a near miss of an AppBinding the app declares in that namespace is refused, with the closest', () => {
     const synth = app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'legacy-ordres', version: '8.0.36', repository }));
     expect(synth).toThrow(/\[test\/restore\] database: names AppBinding "legacy-ordres" in namespace "demo", which this app does not declare \(the only AppBinding it declares there is "legacy-orders"\); the RestoreSession would wait for it forever \(RestoreTargetFound=False\)\. Fix: did you mean "legacy-orders"\?.*set databaseDeclaredElsewhere: true/);
   });
 
+  test('a name far from every declared AppBinding (a KubeDB database the restore creates) is not judged', () => {
+    expect(app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'restored-xtradb', version: '8.0.36', repository }))).not.toThrow();
+  });
+
   test('the declared name, a KubeDB database said to be made elsewhere, and another namespace are accepted', () => {
     expect(app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'legacy-orders', version: '8.0.36', repository, overwrite: true }))).not.toThrow();
-    expect(app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'restored-xtradb', databaseDeclaredElsewhere: true, version: '8.0.36', repository }))).not.toThrow();
-    expect(app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'restored-xtradb', databaseNamespace: 'lab', version: '8.0.36', repository, overwrite: true }))).not.toThrow();
+    expect(app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'legacy-orders-2', databaseDeclaredElsewhere: true, version: '8.0.36', repository }))).not.toThrow();
+    expect(app((chart, repository) => new PerconaXtraDbRestore(chart, 'restore', { database: 'legacy-ordres', databaseNamespace: 'lab', version: '8.0.36', repository, overwrite: true }))).not.toThrow();
   });
 });
