@@ -619,11 +619,15 @@ function clusterProblems(cluster: ClusterRestoreOptions, dataVolume: string, dat
 
 /**
  * A restore's target looks like a typo of an AppBinding the app declares in that namespace: not
- * one of them, but at most two edits from one. (A restore into a KubeDB database names an
+ * one of them, but at most two edits (and under a third of its length) from one. (A restore into a KubeDB database names an
  * AppBinding that KubeDB creates, which no app declares, so only near misses are judged.)
  */
 function nearDeclaredAppBinding(scope: IConstruct, name: string, namespace: string | undefined): boolean {
   const declared = declaredNames(scope, 'AppBinding', namespace);
   if (!declared || typeof name !== 'string' || declared.includes(name)) return false;
-  return declared.some((d) => editDistance(name, d) <= 2);
+  // A near miss: two edits at most, and fewer than a third of the name (so "db2" beside "db" is a name of its own).
+  return declared.some((d) => {
+    const distance = editDistance(name, d);
+    return distance <= 2 && distance * 3 < Math.max(name.length, d.length);
+  });
 }

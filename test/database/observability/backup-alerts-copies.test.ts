@@ -88,6 +88,8 @@ describeWithPromtool('copy alerts with promtool', (promtool) => {
     ];
     const labels = (s: { [k: string]: string }, extra: { [k: string]: string }) => ({ ...s, database: 'orders', severity: 'warning', tolerance: '1.5', ...extra });
     const t = (minute: number, alertname: string, expected: any[]) => ({ eval_time: `${minute}m`, alertname, exp_alerts: expected.map((l) => ({ exp_labels: l })) });
+    // TooOld reads the carried last success: its own labels are namespace, invoker and repository.
+    const carried = (s: { [k: string]: string }) => ({ namespace: s.namespace, invoker_name: s.invoker_name, repository: s.repository });
     const tests = {
       rule_files: ['rules.yaml'],
       evaluation_interval: '1m',
@@ -96,8 +98,8 @@ describeWithPromtool('copy alerts with promtool', (promtool) => {
         alert_rule_test: [
           // 1.5 × 24h after the copy's 01:05 success: 37h05m.
           t(37 * 60 + 4, BackupAlert.TOO_OLD, []),
-          t(37 * 60 + 6, BackupAlert.TOO_OLD, [labels(copy, { copy: 'offsite' })]),
-          t(3 * DAY, BackupAlert.TOO_OLD, [labels(copy, { copy: 'offsite' })]),
+          t(37 * 60 + 6, BackupAlert.TOO_OLD, [labels(carried(copy), { copy: 'offsite' })]),
+          t(3 * DAY, BackupAlert.TOO_OLD, [labels(carried(copy), { copy: 'offsite' })]),
           t(DAY + 70, BackupAlert.FAILED, [labels(copy, { copy: 'offsite' })]),
           t(60, BackupAlert.FAILED, []),
         ],
