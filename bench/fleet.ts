@@ -170,6 +170,24 @@ function spreadStability(): { average: number; max: number } {
   return { average: moves.reduce((a, b) => a + b, 0) / moves.length, max: Math.max(...moves) };
 }
 
+/**
+ * The bench's 500-database fleet (in the daily window, 20 namespaces, one GCS bucket): `extra`
+ * adds fleet props (drills), `copies` one copy per database.
+ */
+function benchFleet(chart: Chart, databases: number, options: { copies?: boolean; extra?: object } = {}): PerconaXtraDbBackupFleet {
+  return new PerconaXtraDbBackupFleet(chart, 'fleet', {
+    window: WINDOW,
+    retentionPolicy: RetentionPolicy.keepDaily(7),
+    storageSecretName: 'gcs-secret',
+    databases: Array.from({ length: databases }, (_, i) => ({
+      name: `pxc-${i}`, namespace: `team-${i % 20}`, version: '8.0.36',
+      backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `team-${i % 20}/pxc-${i}` }),
+      copies: options.copies ? [{ name: 'dr', backend: Backend.s3({ bucket: 'fleet-dr', prefix: `team-${i % 20}/pxc-${i}` }), storageSecretName: 'dr-secret' }] : undefined,
+    })),
+    ...(options.extra ?? {}),
+  });
+}
+
 interface AlertsResult { databases: number; withMs: number; withoutMs: number; ruleBytes: number; rules: number; alerts: number }
 
 /**
@@ -179,15 +197,7 @@ interface AlertsResult { databases: number; withMs: number; withoutMs: number; r
 function alertsBench(databases = 500): AlertsResult {
   const build = (withAlerts: boolean): any[] => {
     const chart = new Chart(new App({ outdir: os.tmpdir() }), 'fleet');
-    const fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
-      window: WINDOW,
-      retentionPolicy: RetentionPolicy.keepDaily(7),
-      storageSecretName: 'gcs-secret',
-      databases: Array.from({ length: databases }, (_, i) => ({
-        name: `pxc-${i}`, namespace: `team-${i % 20}`, version: '8.0.36',
-        backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `team-${i % 20}/pxc-${i}` }),
-      })),
-    });
+    const fleet = benchFleet(chart, databases);
     if (withAlerts) new PerconaXtraDbBackupAlerts(chart, 'alerts', { namespace: 'monitoring' }).addFleet(fleet);
     return manifestsOf(chart);
   };
@@ -221,13 +231,7 @@ function carryBench(databases = 500): CarryResult | undefined {
   const promtool = findPromtool();
   if (!promtool) return undefined;
   const chart = new Chart(new App({ outdir: os.tmpdir() }), 'fleet');
-  const fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
-    window: WINDOW, retentionPolicy: RetentionPolicy.keepDaily(7), storageSecretName: 'gcs-secret',
-    databases: Array.from({ length: databases }, (_, i) => ({
-      name: `pxc-${i}`, namespace: `team-${i % 20}`, version: '8.0.36',
-      backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `team-${i % 20}/pxc-${i}` }),
-    })),
-  });
+  const fleet = benchFleet(chart, databases);
   new PerconaXtraDbBackupAlerts(chart, 'alerts', { namespace: 'monitoring' }).addFleet(fleet);
   const rules = manifestsOf(chart).find((o) => o.kind === 'PrometheusRule').spec.groups[0].rules
     .map(({ annotations, ...rule }: any) => rule);
@@ -316,16 +320,7 @@ function copiesBench(databases = 500): CopiesResult {
   let fleet: PerconaXtraDbBackupFleet | undefined;
   const build = (withCopies: boolean): any[] => {
     const chart = new Chart(new App({ outdir: os.tmpdir() }), 'fleet');
-    fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
-      window: WINDOW,
-      retentionPolicy: RetentionPolicy.keepDaily(7),
-      storageSecretName: 'gcs-secret',
-      databases: Array.from({ length: databases }, (_, i) => ({
-        name: `pxc-${i}`, namespace: `team-${i % 20}`, version: '8.0.36',
-        backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `team-${i % 20}/pxc-${i}` }),
-        copies: withCopies ? [{ name: 'dr', backend: Backend.s3({ bucket: 'fleet-dr', prefix: `team-${i % 20}/pxc-${i}` }), storageSecretName: 'dr-secret' }] : undefined,
-      })),
-    });
+    fleet = benchFleet(chart, databases, { copies: withCopies });
     return manifestsOf(chart);
   };
   build(true); // warm up
@@ -372,16 +367,7 @@ function drillsBench(databases = 500): DrillsResult {
   let fleet: PerconaXtraDbBackupFleet | undefined;
   const build = (withDrills: boolean): any[] => {
     const chart = new Chart(new App({ outdir: os.tmpdir() }), 'fleet');
-    fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
-      window: WINDOW,
-      retentionPolicy: RetentionPolicy.keepDaily(7),
-      storageSecretName: 'gcs-secret',
-      databases: Array.from({ length: databases }, (_, i) => ({
-        name: `pxc-${i}`, namespace: `team-${i % 20}`, version: '8.0.36',
-        backend: Backend.gcs({ bucket: 'fleet-backups', prefix: `team-${i % 20}/pxc-${i}` }),
-      })),
-      ...(withDrills ? { drill: {} } : {}),
-    });
+    fleet = benchFleet(chart, databases, { extra: withDrills ? { drill: {} } : {} });
     return manifestsOf(chart);
   };
   build(true); // warm up

@@ -131,7 +131,7 @@ describe('backup and restore Job pods under Pod Security admission', () => {
       restore: { database: 'db2' },
     });
     new PerconaXtraDbRestore(chart, 'cluster', {
-      database: 'db3', version: '5.7.44', repository: Repository.fromRepositoryName('r'), networkPolicy: { apiServerCidrs: ['10.0.0.1/32', 'fd00::1/128'] },
+      database: 'db3', version: '5.7.44', repository: Repository.fromRepositoryName('r', undefined, { declaredElsewhere: true }), networkPolicy: { apiServerCidrs: ['10.0.0.1/32', 'fd00::1/128'] },
       cluster: { replicas: 3, volumeClaimTemplates: [{ name: `data-db3-${POD_ORDINAL}`, storage: Size.gibibytes(1) }] },
     });
     const objects = Testing.synth(chart);

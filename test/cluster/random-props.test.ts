@@ -72,8 +72,11 @@ describeIfReference('random accepted prop sets on a real API server', () => {
 
   beforeAll(async () => {
     cluster = await startCluster();
-    const dir = path.join(REFERENCE_DIR, 'stash-crds');
-    const crds = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).flatMap((f) => readYamlFile(path.join(dir, f)));
+    // Stash's CRDs, and KubeDB's for the PerconaXtraDB objects of clones.
+    const crds = ['stash-crds', 'kubedb-crds'].flatMap((folder) => {
+      const dir = path.join(REFERENCE_DIR, folder);
+      return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).flatMap((f) => readYamlFile(path.join(dir, f)));
+    });
     await cluster.kubectl(['apply', '--server-side', '-f', '-'], { input: asList(crds) });
     await waitEstablished(cluster, crds.map((c) => c.metadata.name));
     // Every namespace the accepted objects name, and the scratch namespace of the pods with
