@@ -12,7 +12,7 @@ import { Hook } from '../jobs/hook';
 import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from '../jobs/job-security';
 import { backendOf, backupsOf, copyOfRepository } from '../backups/perconaxtradb-backup';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
-import { declaredNames, editDistance, unmatchedReferenceProblems } from '../../core/validation/app-checks';
+import { declaredNames, editDistance, registeredObjectCount, unmatchedReferenceProblems } from '../../core/validation/app-checks';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
 import { guardCheckHook, guardKey, guardMarkHook, KUBEDB_PERCONAXTRADB_CONTAINER } from './restore-guard';
@@ -478,8 +478,7 @@ export class PerconaXtraDbRestore extends StashObject {
 
   /** The AppBinding of the app this restore targets: `service` null when it is url-only (no pod for a hook). */
   private bindingOf(props: PerconaXtraDbRestoreProps, databaseNamespace: string | undefined): { service: string | null } | undefined {
-    const binding = this.node.root.node.findAll().find((c): c is PerconaXtraDbAppBinding => c instanceof PerconaXtraDbAppBinding
-      && c.name === props.database && c.namespace === databaseNamespace);
+    const binding = appBindingsOf(this).get(`${databaseNamespace ?? ''}/${props.database}`);
     return binding ? { service: binding.service ?? null } : undefined;
   }
 
@@ -630,4 +629,22 @@ function nearDeclaredAppBinding(scope: IConstruct, name: string, namespace: stri
     const distance = editDistance(name, d);
     return distance <= 2 && distance * 3 < Math.max(name.length, d.length);
   });
+}
+
+/** The app's AppBindings by `namespace/name`, computed once per set of objects (not once per restore). */
+const APP_BINDINGS = new WeakMap<IConstruct, { objects: number; byName: Map<string, PerconaXtraDbAppBinding> }>();
+
+function appBindingsOf(scope: IConstruct): Map<string, PerconaXtraDbAppBinding> {
+  const root = scope.node.root;
+  const objects = registeredObjectCount(root);
+  let cached = APP_BINDINGS.get(root);
+  if (!cached || cached.objects !== objects) {
+    const byName = new Map<string, PerconaXtraDbAppBinding>();
+    for (const c of root.node.findAll()) {
+      if (c instanceof PerconaXtraDbAppBinding && !byName.has(`${c.namespace ?? ''}/${c.name}`)) byName.set(`${c.namespace ?? ''}/${c.name}`, c);
+    }
+    cached = { objects, byName };
+    APP_BINDINGS.set(root, cached);
+  }
+  return cached.byName;
 }
