@@ -207,8 +207,11 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    * to restore when the server holds user schemas or when this RestoreSession already restored
    * it (the marker `stash_pxc.restores` that the postRestore hook writes), so a RestoreSession
    * that is deleted and created again (helm uninstall and install, a GitOps re-sync) never
-   * overwrites newer data. A cluster restore is guarded by the operator itself (it creates the
-   * claims and fails when one exists already), so `overwrite` is refused there.
+   * overwrites newer data. A cluster restore is guarded by the operator itself: it creates each
+   * claim with a plain create and fails the restore when one exists already, so for a cluster
+   * "holds data" means "its claim exists", and `overwrite` is refused there. Not seen: a
+   * PersistentVolume pre-bound to a claim's name (`claimRef`), which the new claim binds to and
+   * the restore writes over (see the runbook, StashPxcRestoreFailed).
    * @default false
    */
   readonly overwrite?: boolean;
