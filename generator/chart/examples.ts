@@ -36,13 +36,17 @@ export const EXAMPLES: { readonly [name: string]: (app: App) => Chart } = {
 export function synthExample(name: string): any[] {
   const build = EXAMPLES[name];
   if (!build) throw new Error(`unknown example "${name}"; known: ${Object.keys(EXAMPLES).join(', ')}`);
-  const app = new App({ outdir: path.join(__dirname, 'unused') });
-  return manifestsOf(build(app));
+  return synthBuild(build);
 }
 
-/** Writes `<distDir>/examples/<name>.yaml` for every example. */
-export function writeExamples(distDir: string): void {
-  for (const name of Object.keys(EXAMPLES)) {
-    writeFile(path.join(distDir, 'examples', `${name}.yaml`), toYamlDocuments(synthExample(name)));
+/** The manifests of an example built by `build`, validated. */
+function synthBuild(build: (app: App) => Chart): any[] {
+  return manifestsOf(build(new App({ outdir: path.join(__dirname, 'unused') })));
+}
+
+/** Writes `<distDir>/examples/<name>.yaml` for every example (`examples`: the registry by default). */
+export function writeExamples(distDir: string, examples: { readonly [name: string]: (app: App) => Chart } = EXAMPLES): void {
+  for (const [name, build] of Object.entries(examples)) {
+    writeFile(path.join(distDir, 'examples', `${name}.yaml`), toYamlDocuments(synthBuild(build)));
   }
 }

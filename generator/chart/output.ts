@@ -4,6 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { stringify } from 'yaml';
 import { validateTree } from '../../src/core/validation/problems';
+import { warningsOf } from '../../src/core/validation/warnings';
 import { REPO_ROOT } from '../paths';
 
 export { REPO_ROOT };
@@ -37,6 +38,7 @@ export function writeFile(file: string, content: string): void {
 export function manifestsOf(chart: Chart): any[] {
   const app = App.of(chart);
   const nodes = app.node.findAll();
+  for (const warning of warningsOf(chart)) pendingWarnings.add(warning);
   if (nodes.some((c) => c.node.dependencies.length > 0)) return chart.toJson();
   validateTree(app, nodes);
   const out: any[] = [];
@@ -49,4 +51,14 @@ export function manifestsOf(chart: Chart): any[] {
 /** A cdk8s App that is only used to build charts in memory (we write the files ourselves). */
 export function memoryApp(): App {
   return new App({ outdir: path.join(REPO_ROOT, 'dist') });
+}
+
+/** The warnings of the charts `manifestsOf` rendered since the last `takeWarnings()`, each once. */
+const pendingWarnings = new Set<string>();
+
+/** The warnings collected so far (`[path] field: what. Fix: how.`), in the order met; clears them. */
+export function takeWarnings(): string[] {
+  const out = [...pendingWarnings];
+  pendingWarnings.clear();
+  return out;
 }

@@ -9,7 +9,16 @@
  * - the restore Job's ServiceAccount, bound to the operator's own `stash-restore-job` ClusterRole
  *   (upstream rules, support/upstream-job-rbac.ts), may do everything `stash run-hook` does to run
  *   the guard in the database's pod: get the AppBinding, its Service's Endpoints and the pod, and
- *   create pods/exec (SubjectAccessReviews).
+ *   create pods/exec (SubjectAccessReviews);
+ * - what a refusal leaves on the API server, as the install's ServiceAccounts write it (RBAC of
+ *   dist/install.yaml, the same as the chart's; impersonated, so the authorizer judges every
+ *   write): the restore Job's status updater marks the host Failed and raises its Warning Event
+ *   on the RestoreSession, which `kubectl get events --field-selector involvedObject.name=` finds;
+ * - a cluster restore's claims as the operator creates them (support/stash-restore-failure.ts
+ *   `claimsForOrdinal`): into an empty namespace they are created; where a previous restore left
+ *   them, the plain Create is refused with AlreadyExists, which is the refusal, and the operator's
+ *   Event says so. (That the operator's ServiceAccount may create events and patch RestoreSession
+ *   status at all is asked in rbac.test.ts.)
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -25,6 +34,11 @@ import { UPSTREAM_JOB_CLUSTER_ROLES } from './support/upstream-job-rbac';
 import { asList, readYamlFile } from './support/yaml';
 import { standaloneGuardScript } from '../../src/database/restores/restore-guard';
 import { describeWithReference, kubedbCrds } from '../support/reference';
+import { Chart, Size, Testing } from 'cdk8s';
+import { PerconaXtraDbRestore, Repository } from '../../src';
+import {
+  claimExistsError, claimsForOrdinal, execHookError, preRestoreHookRefusal, restoreJobCreationFailedEvent, StashEvent,
+} from '../support/stash-restore-failure';
 
 const NS = 'shop';
 const VALUES = {
@@ -148,4 +162,95 @@ describeWithReference('the restore guard on a real kube-apiserver', () => {
     const [elsewhere] = await reviewAccess(cluster, subject, [{ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'kube-system', name: 'x' }]);
     expect(elsewhere).toBe(false);
   }, 60_000);
+
+  // ---- what a refusal leaves behind, written as the install's ServiceAccounts would ----
+  const REFUSALS = 'refusals';
+  /** The operator's ServiceAccount as dist/install.yaml (= the chart's defaults) names it. */
+  const OPERATOR = 'system:serviceaccount:stash:stash';
+  const as = (user: string, namespace: string): string[] => [`--as=${user}`, '--as-group=system:serviceaccounts', `--as-group=system:serviceaccounts:${namespace}`];
+  const jobUser = (rs: string): string => `system:serviceaccount:${REFUSALS}:restoresession-${rs}-0`;
+
+  /** A RestoreSession rendered by the constructs, created in REFUSALS; returns it as stored. */
+  const createRestore = async (id: string, props: any): Promise<any> => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: REFUSALS });
+    new PerconaXtraDbRestore(chart, id, { version: '8.0.36', repository: Repository.fromRepositoryName('orders-repo'), ...props });
+    const rs = Testing.synth(chart).find((o: any) => o.kind === 'RestoreSession');
+    await cluster.kubectl(['create', '-f', '-'], { input: JSON.stringify(rs) });
+    return JSON.parse(await cluster.kubectl(['get', 'restoresession', rs.metadata.name, '-n', REFUSALS, '-o', 'json']));
+  };
+
+  /** Writes `event` as the events the operator and the status updater create (name <rs>.<hex nanoseconds>), as `user`. */
+  const raise = async (event: StashEvent, uid: string, user: string): Promise<void> => {
+    const now = new Date();
+    const object = {
+      apiVersion: 'v1', kind: 'Event',
+      metadata: { name: `${event.involvedObject.name}.${(BigInt(now.getTime()) * 1_000_000n).toString(16)}`, namespace: REFUSALS },
+      involvedObject: { ...event.involvedObject, uid }, reason: event.reason, message: event.message, type: event.type, source: event.source,
+      firstTimestamp: now.toISOString().replace(/\.\d+Z$/, 'Z'), lastTimestamp: now.toISOString().replace(/\.\d+Z$/, 'Z'), count: 1,
+    };
+    await cluster.kubectl(['create', '-f', '-', ...as(user, REFUSALS)], { input: JSON.stringify(object) });
+  };
+
+  const eventsOf = async (rs: string): Promise<any[]> => JSON.parse(await cluster.kubectl(
+    ['get', 'events', '-n', REFUSALS, '--field-selector', `involvedObject.name=${rs}`, '-o', 'json'])).items;
+
+  test('a refused standalone restore: the Job marks the host Failed and its Event on the RestoreSession is what kubectl get events finds', async () => {
+    // The install's ServiceAccount and RBAC, and the restore Job's ServiceAccount bound as the operator binds it.
+    const install = readYamlFile(requireArtifact(path.join(DIST_DIR, 'install.yaml'), 'dist/install.yaml'))
+      .filter((o: any) => ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind));
+    await cluster.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], { input: asList(install) });
+    await cluster.createNamespace(REFUSALS);
+    const rs = await createRestore('restore', { name: 'orders-again', database: 'orders' });
+    const sa = `restoresession-${rs.metadata.name}-0`;
+    await cluster.kubectl(['create', 'serviceaccount', sa, '-n', REFUSALS]);
+    await cluster.kubectl(['create', 'rolebinding', sa, '-n', REFUSALS, '--clusterrole=stash-restore-job', `--serviceaccount=${REFUSALS}:${sa}`]);
+
+    const seen = preRestoreHookRefusal({ namespace: REFUSALS, name: rs.metadata.name }, 'host-0', execHookError('command terminated with non-zero exit code: exit status 1'));
+    // The status updater's write (the Job's own token): the host's stats and the phase.
+    await cluster.kubectl(['patch', 'restoresession', rs.metadata.name, '-n', REFUSALS, '--subresource=status', '--type=merge',
+      '-p', JSON.stringify({ status: { phase: seen.phase, totalHosts: 1, stats: seen.stats } }), ...as(jobUser(rs.metadata.name), REFUSALS)]);
+    for (const event of seen.jobEvents) await raise(event, rs.metadata.uid, jobUser(rs.metadata.name));
+
+    const stored = JSON.parse(await cluster.kubectl(['get', 'restoresession', rs.metadata.name, '-n', REFUSALS, '-o', 'json']));
+    expect(stored.status).toMatchObject({ phase: 'Failed', stats: [{ hostname: 'host-0', phase: 'Failed', error: seen.stats[0].error }] });
+    const events = await eventsOf(rs.metadata.name);
+    expect(events.map((e) => ({ type: e.type, reason: e.reason, message: e.message, source: e.source, kind: e.involvedObject.kind, uid: e.involvedObject.uid })))
+      .toEqual([{ type: 'Warning', reason: 'Host Restore Failed', message: seen.jobEvents[0].message, source: { component: 'Status Updater' }, kind: 'RestoreSession', uid: rs.metadata.uid }]);
+    // `kubectl describe` lists the same Event under the RestoreSession.
+    const described = await cluster.kubectl(['describe', 'restoresession', rs.metadata.name, '-n', REFUSALS]);
+    expect(described).toMatch(/Warning\s+Host Restore Failed/);
+  }, 90_000);
+
+  test('a cluster restore: the operator creates the rendered claims where none exist, and is refused (AlreadyExists) where a previous restore left them', async () => {
+    const props = { name: 'orders-cluster-restore', database: 'orders-cluster',
+      cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-cluster-${POD_ORDINAL}', storage: Size.gibibytes(1), storageClassName: 'standard' }] } };
+    const rs = await createRestore('cluster-restore', props);
+    const create = (claim: any) => cluster.kubectlResult(['create', '-f', '-', ...as(OPERATOR, 'stash')], { input: JSON.stringify(claim) });
+    // Empty: every ordinal's claim is created by the operator's ServiceAccount, as rendered.
+    for (let ordinal = 0; ordinal < 3; ordinal++) {
+      for (const claim of claimsForOrdinal(rs, ordinal)) {
+        const r = await create(claim);
+        expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+        const stored = JSON.parse(await cluster.kubectl(['get', 'pvc', claim.metadata.name, '-n', REFUSALS, '-o', 'json']));
+        expect(stored.metadata.name).toBe(`data-orders-cluster-${ordinal}`);
+        expect(stored.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '1Gi' } } });
+      }
+    }
+    // The same RestoreSession again (a reinstall): the claims of the first restore exist, the Create is
+    // refused for the first ordinal, so no claim is touched and no Job is created.
+    await cluster.kubectl(['delete', 'restoresession', rs.metadata.name, '-n', REFUSALS]);
+    const again = await createRestore('cluster-restore', props);
+    const [first] = claimsForOrdinal(again, 0);
+    const refused = await create(first);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/^Error from server \(AlreadyExists\): /);
+    expect(refused.stderr.trim().endsWith(claimExistsError('data-orders-cluster-0'))).toBe(true);
+    const event = restoreJobCreationFailedEvent({ namespace: REFUSALS, name: again.metadata.name }, claimExistsError('data-orders-cluster-0'));
+    await raise(event, again.metadata.uid, OPERATOR);
+    await cluster.kubectl(['patch', 'restoresession', again.metadata.name, '-n', REFUSALS, '--subresource=status', '--type=merge',
+      '-p', JSON.stringify({ status: { phase: 'Failed' } }), ...as(OPERATOR, 'stash')]);
+    const events = (await eventsOf(again.metadata.name)).filter((e) => e.involvedObject.uid === again.metadata.uid);
+    expect(events.map((e) => [e.reason, e.message])).toEqual([['Restore Job Creation Failed',
+      'failed to create restore job. Reason: persistentvolumeclaims "data-orders-cluster-0" already exists']]);
+  }, 90_000);
 });

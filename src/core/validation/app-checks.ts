@@ -19,42 +19,67 @@ export interface ObjectIdentity {
 
 const REGISTRY = new WeakMap<IConstruct, Array<{ construct: IConstruct; identity: () => ObjectIdentity }>>();
 
-/** Every registered object's key and the paths of those with the same key, computed once per set of objects. */
+/**
+ * A fact about the whole app of `scope` (an index, the Namespaces' levels, the AppBindings),
+ * computed by `compute` from the app's root once per set of objects: again only when objects
+ * were registered since, so that N constructs asking cost one walk, not N. One cache per
+ * `compute` function, which must therefore be a module-level function, not a new closure per call.
+ * @internal
+ */
+export function perApp<T>(scope: IConstruct, compute: (root: IConstruct) => T): T {
+  const root = scope.node.root;
+  const objects = registeredObjectCount(root);
+  let byRoot = PER_APP.get(compute);
+  if (!byRoot) {
+    byRoot = new WeakMap();
+    PER_APP.set(compute, byRoot);
+  }
+  const cached = byRoot.get(root);
+  if (cached && cached.objects === objects) return cached.value as T;
+  const value = compute(root);
+  byRoot.set(root, { objects, value });
+  return value;
+}
+
+const PER_APP = new WeakMap<Function, WeakMap<IConstruct, { objects: number; value: unknown }>>();
+
+/** Every registered object's key, the objects with the same key, and the names by kind and namespace. */
 interface Index {
-  readonly size: number;
   readonly position: Map<IConstruct, number>;
   readonly keys: string[];
   readonly byKey: Map<string, number[]>;
   /** The same, by kind and name only (any namespace). */
   readonly byKindName: Map<string, number[]>;
+  /** The names of the objects of each kind and namespace, objects private to a construct left out. */
+  readonly namesByKindNamespace: Map<string, string[]>;
 }
-const INDEX = new WeakMap<IConstruct, Index>();
 
-/** The index of `root`'s objects; rebuilt only when objects were registered since (one pass, not one per object). */
-function indexOf(root: IConstruct): Index {
+/** The index of `root`'s objects, in one pass over its registry. */
+function buildIndex(root: IConstruct): Index {
   const list = REGISTRY.get(root) ?? [];
-  let index = INDEX.get(root);
-  if (!index || index.size !== list.length) {
-    const position = new Map<IConstruct, number>();
-    const keys: string[] = [];
-    const byKey = new Map<string, number[]>();
-    const byKindName = new Map<string, number[]>();
-    const push = (map: Map<string, number[]>, key: string, i: number) => {
-      const at = map.get(key);
-      if (at) at.push(i); else map.set(key, [i]);
-    };
-    list.forEach((e, i) => {
-      const id = e.identity();
-      const key = keyOf(id);
-      position.set(e.construct, i);
-      keys.push(key);
-      push(byKey, key, i);
-      push(byKindName, `${id.kind}\u0000${id.name}`, i);
-    });
-    index = { size: list.length, position, keys, byKey, byKindName };
-    INDEX.set(root, index);
-  }
-  return index;
+  const position = new Map<IConstruct, number>();
+  const keys: string[] = [];
+  const byKey = new Map<string, number[]>();
+  const byKindName = new Map<string, number[]>();
+  const namesByKindNamespace = new Map<string, string[]>();
+  const push = <V>(map: Map<string, V[]>, key: string, value: V) => {
+    const at = map.get(key);
+    if (at) at.push(value); else map.set(key, [value]);
+  };
+  list.forEach((e, i) => {
+    const id = e.identity();
+    const key = keyOf(id);
+    position.set(e.construct, i);
+    keys.push(key);
+    push(byKey, key, i);
+    push(byKindName, `${id.kind}\u0000${id.name}`, i);
+    if (!e.construct.node.scopes.some((c) => PRIVATE_SCOPES.has(c))) push(namesByKindNamespace, `${id.kind}\u0000${id.namespace ?? ''}`, id.name);
+  });
+  return { position, keys, byKey, byKindName, namesByKindNamespace };
+}
+
+function indexOf(root: IConstruct): Index {
+  return perApp(root, buildIndex);
 }
 
 /**
@@ -96,9 +121,6 @@ export function duplicateObjectProblems(construct: IConstruct): string[] {
     'give each object its own name (or namespace)')];
 }
 
-/** The names of the objects of each kind and namespace in `root`'s app, computed once per set of objects. */
-const NAMES = new WeakMap<IConstruct, { size: number; byKindNamespace: Map<string, string[]> }>();
-
 /** Constructs whose objects are made for their own use only (a drill's AppBinding): never the target of a user's reference. */
 const PRIVATE_SCOPES = new WeakSet<IConstruct>();
 
@@ -111,22 +133,7 @@ export function privateToScope(scope: IConstruct): void {
 }
 
 function namesOf(root: IConstruct): Map<string, string[]> {
-  const list = REGISTRY.get(root) ?? [];
-  let names = NAMES.get(root);
-  if (!names || names.size !== list.length) {
-    const byKindNamespace = new Map<string, string[]>();
-    for (const e of list) {
-      if (e.construct.node.scopes.some((c) => PRIVATE_SCOPES.has(c))) continue;
-      const id = e.identity();
-      const key = `${id.kind}\u0000${id.namespace ?? ''}`;
-      const here = byKindNamespace.get(key);
-      if (here) here.push(id.name);
-      else byKindNamespace.set(key, [id.name]);
-    }
-    names = { size: list.length, byKindNamespace };
-    NAMES.set(root, names);
-  }
-  return names.byKindNamespace;
+  return indexOf(root).namesByKindNamespace;
 }
 
 /**

@@ -15,7 +15,7 @@ import { ApiObject } from 'cdk8s';
 import type { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { NOBODY_USER, restrictedContainerSecurityContext } from '../../core/security-context';
-import { registeredObjectCount } from '../../core/validation/app-checks';
+import { perApp } from '../../core/validation/app-checks';
 import { problem } from '../../core/validation/problems';
 
 /** User and group the Jobs run as by default: `nobody`, which both the addon and the operator image run as. */
@@ -194,9 +194,6 @@ export function jobSecurityProblems(field: string, rendered: { [key: string]: an
   return out;
 }
 
-/** The levels the Namespace objects of an app enforce, read once per set of objects (not once per Job). */
-const LEVELS = new WeakMap<IConstruct, { readonly objects: number; readonly levels: Map<string, PodSecurityLevel> }>();
-
 /**
  * The Pod Security level that `namespace` enforces, when a Namespace object in `scope`'s app
  * says so with `pod-security.kubernetes.io/enforce`. The app's Namespaces are read in one walk
@@ -205,20 +202,18 @@ const LEVELS = new WeakMap<IConstruct, { readonly objects: number; readonly leve
  */
 export function enforcedPodSecurityLevel(scope: IConstruct, namespace: string | undefined): PodSecurityLevel | undefined {
   if (namespace === undefined) return undefined;
-  const root = scope.node.root;
-  const objects = registeredObjectCount(root);
-  let cached = LEVELS.get(root);
-  if (!cached || cached.objects !== objects) {
-    const levels = new Map<string, PodSecurityLevel>();
-    for (const c of root.node.findAll()) {
-      if (!ApiObject.isApiObject(c) || c.kind !== 'Namespace' || c.metadata.name === undefined || levels.has(c.metadata.name)) continue;
-      const level = c.metadata.getLabel(POD_SECURITY_ENFORCE_LABEL);
-      if (level === PodSecurityLevel.RESTRICTED || level === PodSecurityLevel.BASELINE || level === PodSecurityLevel.PRIVILEGED) levels.set(c.metadata.name, level);
-    }
-    cached = { objects, levels };
-    LEVELS.set(root, cached);
+  return perApp(scope, namespaceLevels).get(namespace);
+}
+
+/** The levels the app's Namespace objects enforce, by name (the first Namespace of a name wins). */
+function namespaceLevels(root: IConstruct): Map<string, PodSecurityLevel> {
+  const levels = new Map<string, PodSecurityLevel>();
+  for (const c of root.node.findAll()) {
+    if (!ApiObject.isApiObject(c) || c.kind !== 'Namespace' || c.metadata.name === undefined || levels.has(c.metadata.name)) continue;
+    const level = c.metadata.getLabel(POD_SECURITY_ENFORCE_LABEL);
+    if (level === PodSecurityLevel.RESTRICTED || level === PodSecurityLevel.BASELINE || level === PodSecurityLevel.PRIVILEGED) levels.set(c.metadata.name, level);
   }
-  return cached.levels.get(namespace);
+  return levels;
 }
 
 /**

@@ -12,7 +12,7 @@ import { Hook } from '../jobs/hook';
 import { JobKind, jobRuntimeSettings, jobSecurityProblems, namespacePodSecurityProblems } from '../jobs/job-security';
 import { backendOf, backupsOf, copyOfRepository } from '../backups/perconaxtradb-backup';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
-import { declaredNames, editDistance, registeredObjectCount, unmatchedReferenceProblems } from '../../core/validation/app-checks';
+import { declaredNames, editDistance, perApp, unmatchedReferenceProblems } from '../../core/validation/app-checks';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
 import { guardCheckHook, guardKey, guardMarkHook, KUBEDB_PERCONAXTRADB_CONTAINER } from './restore-guard';
@@ -207,8 +207,11 @@ export interface PerconaXtraDbRestoreOptions extends StashObjectOptions {
    * to restore when the server holds user schemas or when this RestoreSession already restored
    * it (the marker `stash_pxc.restores` that the postRestore hook writes), so a RestoreSession
    * that is deleted and created again (helm uninstall and install, a GitOps re-sync) never
-   * overwrites newer data. A cluster restore is guarded by the operator itself (it creates the
-   * claims and fails when one exists already), so `overwrite` is refused there.
+   * overwrites newer data. A cluster restore is guarded by the operator itself: it creates each
+   * claim with a plain create and fails the restore when one exists already, so for a cluster
+   * "holds data" means "its claim exists", and `overwrite` is refused there. Not seen: a
+   * PersistentVolume pre-bound to a claim's name (`claimRef`), which the new claim binds to and
+   * the restore writes over (see the runbook, StashPxcRestoreFailed).
    * @default false
    */
   readonly overwrite?: boolean;
@@ -631,20 +634,16 @@ function nearDeclaredAppBinding(scope: IConstruct, name: string, namespace: stri
   });
 }
 
-/** The app's AppBindings by `namespace/name`, computed once per set of objects (not once per restore). */
-const APP_BINDINGS = new WeakMap<IConstruct, { objects: number; byName: Map<string, PerconaXtraDbAppBinding> }>();
-
-function appBindingsOf(scope: IConstruct): Map<string, PerconaXtraDbAppBinding> {
-  const root = scope.node.root;
-  const objects = registeredObjectCount(root);
-  let cached = APP_BINDINGS.get(root);
-  if (!cached || cached.objects !== objects) {
-    const byName = new Map<string, PerconaXtraDbAppBinding>();
-    for (const c of root.node.findAll()) {
-      if (c instanceof PerconaXtraDbAppBinding && !byName.has(`${c.namespace ?? ''}/${c.name}`)) byName.set(`${c.namespace ?? ''}/${c.name}`, c);
-    }
-    cached = { objects, byName };
-    APP_BINDINGS.set(root, cached);
+/** The app's AppBindings by `namespace/name` (the first declared of each), in one walk of the tree. */
+function appBindingIndex(root: IConstruct): Map<string, PerconaXtraDbAppBinding> {
+  const byName = new Map<string, PerconaXtraDbAppBinding>();
+  for (const c of root.node.findAll()) {
+    if (c instanceof PerconaXtraDbAppBinding && !byName.has(`${c.namespace ?? ''}/${c.name}`)) byName.set(`${c.namespace ?? ''}/${c.name}`, c);
   }
-  return cached.byName;
+  return byName;
+}
+
+/** The app's AppBindings by `namespace/name`, computed once per set of objects (not once per restore). */
+function appBindingsOf(scope: IConstruct): Map<string, PerconaXtraDbAppBinding> {
+  return perApp(scope, appBindingIndex);
 }

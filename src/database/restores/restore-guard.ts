@@ -46,8 +46,9 @@ export function guardCommand(mode: 'check' | 'mark', key: string): string[] {
  * that this RestoreSession already restored. Stash runs a RestoreSession's preRestore hook as the
  * restore Job's first step; for an AppBinding target it execs into a pod behind the AppBinding's
  * Service (stashed/stash `pkg/cmds/run_hook.go`, `getAppPodName`), and a failure marks the host
- * `Failed` with the hook's output and stops the Job before the addon restores
- * (`handlePreTaskHookFailure`).
+ * `Failed` and stops the Job before the addon restores (`handlePreTaskHookFailure`). The host's
+ * error and the Job's Event say only that the hook failed (Stash's exec runner drops the command's
+ * output), so the script also copies a refusal into the server container's log.
  */
 export function guardCheckHook(key: string, containerName: string): Hook {
   return Hook.exec(guardCommand('check', key), { containerName });

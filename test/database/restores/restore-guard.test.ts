@@ -4,15 +4,22 @@
  * preRestore hook, then the restore only if it succeeded, then the postRestore hook "OnSuccess"),
  * with the restore itself done as the addon does it for a standalone database (a dump piped
  * into `mysql`). The hooks run with the environment KubeDB gives its server container
- * (MYSQL_ROOT_USERNAME, MYSQL_ROOT_PASSWORD); MYSQL_TCP_PORT points the client at this server.
+ * (MYSQL_ROOT_USERNAME, MYSQL_ROOT_PASSWORD); MYSQL_TCP_PORT points the client at this server,
+ * and STASH_PXC_GUARD_LOG stands for the server container's log (PID 1's stdout in the pod).
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { PerconaXtraDbRestore, PerconaXtraDbRestoreProps, Repository } from '../../../src';
 import { describeWithMariaDb, MariaDbServer, startMariaDb } from '../../support/mariadb';
+import { execHookError, HOST_RESTORE_FAILED, preRestoreHookRefusal, STATUS_UPDATER } from '../../support/stash-restore-failure';
 
 const REPO = Repository.fromRepositoryName('orders-repo');
 const ADMIN = { user: 'kubedb-root', password: 'pa ss"word' };
+/** Stands for the server container's log, where the guard copies a refusal. */
+const SERVER_LOG = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-guard-')), 'perconaxtradb.log');
 
 /** The RestoreSession a user would apply. */
 function restoreSession(props: Partial<PerconaXtraDbRestoreProps> = {}): any {
@@ -28,7 +35,7 @@ function runHook(hook: any, server: MariaDbServer, port = server.port): HookRun 
   const [cmd, ...args] = hook.exec.command as string[];
   const r = spawnSync(cmd, args, {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, MYSQL_TCP_PORT: String(port), MYSQL_ROOT_USERNAME: ADMIN.user, MYSQL_ROOT_PASSWORD: ADMIN.password },
+    env: { PATH: process.env.PATH, MYSQL_TCP_PORT: String(port), MYSQL_ROOT_USERNAME: ADMIN.user, MYSQL_ROOT_PASSWORD: ADMIN.password, STASH_PXC_GUARD_LOG: SERVER_LOG },
   });
   return { exitCode: r.status ?? -1, output: `${r.stdout}${r.stderr}`.trim() };
 }
@@ -70,6 +77,7 @@ describeWithMariaDb('the restore guard against a real server', (tools) => {
     }
     // KubeDB's own health-check schema is in every database it runs; it is not user data.
     server.sql('CREATE DATABASE kubedb_system; CREATE TABLE kubedb_system.kubedb_write_check (id INT PRIMARY KEY);');
+    fs.writeFileSync(SERVER_LOG, '');
   });
 
   afterAll(async () => {
@@ -84,6 +92,8 @@ describeWithMariaDb('the restore guard against a real server', (tools) => {
     expect(runRestore(rs, server, ORDERS_DUMP)).toEqual({ phase: 'Succeeded', restored: true, message: '' });
     expect(server.sql('SELECT sku FROM orders.items').trim()).toBe('first');
     expect(server.sql('SELECT name FROM stash_pxc.restores').trim()).toBe('shop/orders-2026-12-01');
+    // Nothing refused, nothing in the server's log.
+    expect(fs.readFileSync(SERVER_LOG, 'utf8')).toBe('');
   });
 
   test('a server with user data: refused before anything is written, with the message the user sees', () => {
@@ -131,5 +141,39 @@ describeWithMariaDb('the restore guard against a real server', (tools) => {
     const r = runHook(rs.spec.hooks.preRestore, server, 1);
     expect(r.exitCode).toBe(1);
     expect(r.output).toMatch(/^stash-pxc restore guard: REFUSED: cannot query the database to check that it is empty \(.*\)\. Nothing was restored\. Fix: make the database reachable and create the RestoreSession again, or set overwrite: true to restore without this check\.$/s);
+  });
+
+  test('what the user sees of a refusal: Stash keeps only that the hook failed, the guard\'s reason and fix are in the server\'s log', () => {
+    server.sql('CREATE DATABASE shop;');
+    const hook = runHook(restoreSession({ name: 'orders-2026-12-01' }).spec.hooks.preRestore, server);
+    expect(hook.exitCode).toBe(1);
+    // Stash's exec runner drops the command's output: the RestoreSession's host error and its
+    // Events say that the preRestore hook failed, on which host, and nothing of why.
+    const hookError = execHookError('command terminated with non-zero exit code: exit status 1');
+    const seen = preRestoreHookRefusal({ namespace: 'shop', name: 'orders-2026-12-01' }, 'host-0', hookError);
+    expect(seen.phase).toBe('Failed');
+    expect(seen.stats).toEqual([{ hostname: 'host-0', phase: 'Failed', error: hookError }]);
+    expect(seen.jobEvents).toEqual([{
+      type: 'Warning', reason: HOST_RESTORE_FAILED, source: { component: STATUS_UPDATER },
+      message: `restore failed for host "host-0". Reason: ${hookError}`,
+      involvedObject: { apiVersion: 'stash.appscode.com/v1beta1', kind: 'RestoreSession', namespace: 'shop', name: 'orders-2026-12-01' },
+    }]);
+    // So the guard writes its line, with the fix, where `kubectl logs` of the database shows it.
+    expect(fs.readFileSync(SERVER_LOG, 'utf8')).toBe(`${hook.output}\n`);
+    expect(hook.output).toBe('stash-pxc restore guard: REFUSED: the database already holds data (schemas: shop) that restoring shop/orders-2026-12-01 would overwrite. '
+      + 'Nothing was restored. Fix: restore into a new, empty database, or set overwrite: true on the restore to replace this data on purpose.');
+  });
+
+  test('a log it cannot write does not change the verdict', () => {
+    server.sql('CREATE DATABASE shop;');
+    const [cmd, ...args] = restoreSession({ name: 'orders-2026-12-01' }).spec.hooks.preRestore.exec.command as string[];
+    const r = spawnSync(cmd, args, {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, MYSQL_TCP_PORT: String(server.port), MYSQL_ROOT_USERNAME: ADMIN.user, MYSQL_ROOT_PASSWORD: ADMIN.password,
+        STASH_PXC_GUARD_LOG: path.join(SERVER_LOG, 'no-such-dir', 'log') },
+    });
+    expect(r.status).toBe(1);
+    expect(`${r.stdout}${r.stderr}`.trim()).toMatch(/^stash-pxc restore guard: REFUSED: the database already holds data \(schemas: shop\)/);
+    expect(r.stderr).toBe('');
   });
 });

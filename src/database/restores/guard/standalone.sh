@@ -18,6 +18,15 @@ user=${MYSQL_ROOT_USERNAME:-root}
 MYSQL_PWD=${MYSQL_PWD:-${MYSQL_ROOT_PASSWORD:-}}
 export MYSQL_PWD
 say() { printf 'stash-pxc restore guard: %s\n' "$*"; }
+# Stash's exec hook runner keeps only the exit status of the command, never its output, so the
+# RestoreSession and its Events cannot carry the reason. A refusal is therefore also appended to
+# the server container's log (PID 1's stdout is what `kubectl logs` shows), best effort;
+# STASH_PXC_GUARD_LOG names another file.
+refuse() {
+  say "REFUSED: $*"
+  { say "REFUSED: $*" >>"${STASH_PXC_GUARD_LOG:-/proc/1/fd/1}"; } 2>/dev/null || true
+  exit 1
+}
 sql() {
   mysql --host="${MYSQL_HOST:-127.0.0.1}" --user="$user" --batch --skip-column-names --execute="$1"
 }
@@ -29,25 +38,20 @@ key=$(printf '%s' "$restore" | sed "s/'/''/g")
 case "$mode" in
   check)
     if ! table=$(sql "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'stash_pxc' AND table_name = 'restores'" 2>&1); then
-      say "REFUSED: cannot query the database to check that it is empty ($table). Nothing was restored. Fix: make the database reachable and create the RestoreSession again, or set overwrite: true to restore without this check."
-      exit 1
+      refuse "cannot query the database to check that it is empty ($table). Nothing was restored. Fix: make the database reachable and create the RestoreSession again, or set overwrite: true to restore without this check."
     fi
     found=
     if [ "$table" != 0 ] && ! found=$(sql "SELECT IFNULL(MAX(finished_at), '') FROM stash_pxc.restores WHERE name = '$key'" 2>&1); then
-      say "REFUSED: cannot read stash_pxc.restores ($found). Nothing was restored. Fix: make the database reachable and create the RestoreSession again, or set overwrite: true to restore without this check."
-      exit 1
+      refuse "cannot read stash_pxc.restores ($found). Nothing was restored. Fix: make the database reachable and create the RestoreSession again, or set overwrite: true to restore without this check."
     fi
     if [ -n "$found" ]; then
-      say "REFUSED: RestoreSession $restore already restored this database (finished $found UTC, recorded in stash_pxc.restores); running it again would overwrite everything written since. Nothing was restored. Fix: to restore again on purpose, create a RestoreSession with a new name and overwrite: true (see the runbook, StashPxcRestoreFailed)."
-      exit 1
+      refuse "RestoreSession $restore already restored this database (finished $found UTC, recorded in stash_pxc.restores); running it again would overwrite everything written since. Nothing was restored. Fix: to restore again on purpose, create a RestoreSession with a new name and overwrite: true (see the runbook, StashPxcRestoreFailed)."
     fi
     if ! schemas=$(sql "SELECT GROUP_CONCAT(schema_name ORDER BY schema_name SEPARATOR ', ') FROM information_schema.schemata WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys', 'kubedb_system', 'stash_pxc')" 2>&1); then
-      say "REFUSED: cannot list the database's schemas ($schemas). Nothing was restored. Fix: make the database reachable and create the RestoreSession again, or set overwrite: true to restore without this check."
-      exit 1
+      refuse "cannot list the database's schemas ($schemas). Nothing was restored. Fix: make the database reachable and create the RestoreSession again, or set overwrite: true to restore without this check."
     fi
     if [ -n "$schemas" ] && [ "$schemas" != "NULL" ]; then
-      say "REFUSED: the database already holds data (schemas: $schemas) that restoring $restore would overwrite. Nothing was restored. Fix: restore into a new, empty database, or set overwrite: true on the restore to replace this data on purpose."
-      exit 1
+      refuse "the database already holds data (schemas: $schemas) that restoring $restore would overwrite. Nothing was restored. Fix: restore into a new, empty database, or set overwrite: true on the restore to replace this data on purpose."
     fi
     say "the database holds no user schemas and no record of $restore; restoring."
     ;;
