@@ -205,7 +205,29 @@ function settingsProperties(): { [k: string]: JsonSchema } {
     usagePolicy: usagePolicySchema(),
     keepRepository: bool('Annotate the Repository with helm.sh/resource-policy: keep, so uninstall and removing the database keep it (and the snapshots).'),
     drill: drillSchema(),
+    expectedDuration: duration('How long a backup of the database is expected to run: copies without a schedule start at least this long after the primary (default an hour), and NOTES warn about a copy schedule that can start while the primary runs'),
+    copies: d('More copies of every backup (3-2-1), each one more Repository and BackupConfiguration (<name>-copy-<copy>-repo, <name>-copy-<copy>-backup) on a backend of its own, with the database\'s Job settings, paused and keepRepository, and none of its hooks. A database\'s list replaces the defaults\' list (an empty list: no copies).', {
+      type: 'array', items: copySchema(),
+    }),
   };
+}
+
+/** One copy of a database's backups (BackupCopy): its keys are the props'. */
+function copySchema(): JsonSchema {
+  return object('One copy.', {
+    name: str('Names the copy\'s objects (<database>-copy-<name>-repo, -backup) and labels its alerts (copy="<name>").', { pattern: DNS_LABEL, maxLength: 63 }),
+    backend: backendSchema(),
+    storageSecretName: str('Secret (in the database\'s namespace) with RESTIC_PASSWORD and the copy backend\'s credentials.', { pattern: DNS_SUBDOMAIN }),
+    prefix: str(`Prefix (subPath for local) of the copy's Repository; ${NAMESPACE_VAR} and ${NAME_VAR} are replaced (default: the database's prefix).`),
+    schedule: scheduleSchema(),
+    retentionPolicy: retentionSchema(),
+    repositoryName: str('Name of the copy\'s Repository (default <database>-copy-<name>-repo).', { pattern: DNS_SUBDOMAIN, maxLength: 253 }),
+    backupName: str('Name of the copy\'s BackupConfiguration (default <database>-copy-<name>-backup; at most 63 characters).', { pattern: DNS_LABEL, maxLength: 63 }),
+    wipeOut: bool('Delete the copy\'s data when its Repository is deleted.'),
+    usagePolicy: usagePolicySchema(),
+    preBackupHook: hookSchema('Runs before each copy (the database\'s hooks do not)'),
+    postBackupHook: hookSchema('Runs after each copy'),
+  }, { required: ['name', 'backend', 'storageSecretName'] });
 }
 
 /** A restore drill of the database (PerconaXtraDbRestoreDrill): its keys are the props'. */
