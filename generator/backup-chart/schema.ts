@@ -238,6 +238,7 @@ function drillSchema(): JsonSchema {
   const quantities = (what: string) => object(what, { cpu: str('CPU.', { pattern: CPU }), memory: str('Memory.', { pattern: QUANTITY }) });
   return object('A restore drill: on a schedule (default weekly, Saturday 10:00-16:00, spread per database), restore the latest snapshot into a throwaway server, check it and push the outcome; objects <name>-drill.', {
     enabled: bool('Run the drill.'),
+    fromCopy: str('Drill a copy of the backups instead (the name of one of the database\'s copies): restore from its Repository.', { pattern: DNS_LABEL }),
     schedule: scheduleSchema(),
     schemas: d('Schemas that must exist (default: at least one user schema).', { type: 'array', items: { type: 'string', pattern: MYSQL_NAME } }),
     tables: d('Tables (schema.table) checked with CHECK TABLE ... QUICK (default: every table).', { type: 'array', items: { type: 'string', pattern: MYSQL_TABLE } }),
@@ -348,6 +349,7 @@ function rawValuesSchema(): JsonSchema {
           version: str('Version of the backed-up database (default: the `from` database\'s).'),
           from: str('A database of this release to restore from (its Repository).', { pattern: DNS_LABEL }),
           fromNamespace: str('Namespace of the `from` database (default: the restore\'s).', { pattern: DNS_LABEL }),
+          fromCopy: str('Restore from this copy of the `from` database (the name of one of its copies): its Repository.', { pattern: DNS_LABEL }),
           repository: object('A Repository by name instead of `from` (e.g. one a removed database left).', {
             name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
           }, { required: ['name'] }),
@@ -400,6 +402,7 @@ function rawValuesSchema(): JsonSchema {
           version: str('Version (default: the `from` database\'s): KubeDB\'s PerconaXtraDBVersion and the addon Task line.'),
           from: str('A database of this release to clone (its Repository).', { pattern: DNS_LABEL }),
           fromNamespace: str('Namespace of the `from` database (default: the clone\'s).', { pattern: DNS_LABEL }),
+          fromCopy: str('Clone from this copy of the `from` database (the name of one of its copies): its Repository.', { pattern: DNS_LABEL }),
           repository: object('A Repository by name instead of `from`.', {
             name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
           }, { required: ['name'] }),

@@ -24,7 +24,7 @@ import { PerconaXtraDbBackupBlueprint } from '../../src/database/backups/percona
 import { PerconaXtraDbBackupPlan } from '../../src/database/backups/perconaxtradb-backup-plan';
 import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
 import { CloneDeletionPolicy, CloneMode, PerconaXtraDbClone } from '../../src/database/restores/perconaxtradb-clone';
-import { RestoreDrillOptions, RowCountOperator } from '../../src/database/restores/perconaxtradb-restore-drill';
+import { PerconaXtraDbRestoreDrill, RestoreDrillOptions, RowCountOperator } from '../../src/database/restores/perconaxtradb-restore-drill';
 import { k8s } from 'cdk8s-plus-28';
 import { Repository, UsagePolicy } from '../../src/database/storage/repository';
 import { RetentionPolicy } from '../../src/database/storage/retention-policy';
@@ -597,6 +597,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
     const timeout = durationOf(s.timeout, field('timeout'), problems);
     const retryDelay = durationOf(s.retry?.delay, `${field('retry')}.delay`, problems);
     if (!backend || !schedule || !s.version || !s.storageSecretName || !s.retentionPolicy || Object.keys(s.retentionPolicy).length === 0) continue;
+    const drill = drillOf(s.drill, field('drill'), problems);
     const id = entry;
     renames.set(id, { entry, fields: { 'Backup.database': 'name', 'Backup.name': 'name', 'Repository.name': 'name', 'Drill.database': 'name', ...DRILL_FIELDS }, sourceOf: db.sourceOf, copies: Array.isArray(s.copies) ? s.copies : undefined });
     const plan = new PerconaXtraDbBackupPlan(chart, id, {
@@ -622,10 +623,29 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       args: s.args,
       waitTimeout: s.waitTimeout !== undefined ? Duration.seconds(s.waitTimeout) : undefined,
       networkPolicy: networkPolicy && { ...networkPolicy, galera: s.galera },
-      drill: drillOf(s.drill, field('drill'), problems),
+      drill: s.drill?.fromCopy === undefined ? drill : undefined,
       expectedDuration: durationOf(s.expectedDuration, field('expectedDuration'), problems),
       copies: copiesOf(db, placed, problems),
     });
+    if (drill && s.drill?.fromCopy !== undefined) {
+      // A drill of a copy: as the plan builds its drill (same scope and id), from the copy's Repository.
+      const copy = plan.backup.copy(s.drill.fromCopy);
+      if (!copy) {
+        const names = plan.copies.map((k) => k.copyName);
+        problems.push(problem(`${field('drill')}.fromCopy`, `"${s.drill.fromCopy}" is not a copy of a backup into Repository "${plan.repository.name}"${names.length ? ` (its copies: ${names.join(', ')})` : ' (it has no copies)'}`,
+          names.length ? 'use one of those names, or leave fromCopy out to restore from the primary' : `give ${db.sourceOf('copies')}.copies, or leave fromCopy out to restore from the primary`));
+      } else {
+        new PerconaXtraDbRestoreDrill(plan, 'Drill', {
+          ...drill,
+          namespace: db.namespace,
+          labels,
+          networkPolicy: drill.networkPolicy ?? (networkPolicy && { ...networkPolicy, galera: s.galera }),
+          database: db.name,
+          version: String(s.version),
+          repository: copy.repository,
+        });
+      }
+    }
     if (s.keepRepository !== false) {
       // The copies' Repositories hold snapshots too: kept the same way.
       for (const repository of [plan.repository, ...plan.copies.map((c) => c.repository)]) {
@@ -697,6 +717,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
         })),
       } : undefined,
       allowRestoreIntoBackedUpDatabase: r.allowRestoreIntoBackedUpDatabase,
+      fromCopy: r.fromCopy,
       overwrite: r.overwrite,
       guardContainerName: r.guardContainerName,
       args: r.args,
@@ -730,7 +751,22 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       }
       repository = source.plan.repository;
       version = version ?? source.db.settings.version;
+      if (c.fromCopy !== undefined) {
+        // PerconaXtraDbClone takes the Repository itself: the copy's, as a restore's fromCopy reads it.
+        const copy = source.plan.backup.copy(c.fromCopy);
+        if (!copy) {
+          const names = source.plan.copies.map((k) => k.copyName);
+          problems.push(problem(`${entry}.fromCopy`, `"${c.fromCopy}" is not a copy of a backup into Repository "${source.plan.repository.name}"${names.length ? ` (its copies: ${names.join(', ')})` : ' (it has no copies)'}`,
+            names.length ? 'use one of those names, or leave fromCopy out to restore from the primary' : `give ${source.db.sourceOf('copies')}.copies, or leave fromCopy out to restore from the primary`));
+          return;
+        }
+        repository = copy.repository;
+      }
     } else if (c.repository?.name) {
+      if (c.fromCopy !== undefined) {
+        problems.push(problem(`${entry}.fromCopy`, `"${c.fromCopy}" needs from (a database of this release and its copies); repository names a Repository by name`, 'name the database in from, or give the copy\'s Repository itself as repository'));
+        return;
+      }
       repository = Repository.fromRepositoryName(c.repository.name, c.repository.namespace, { declaredElsewhere: true });
     } else {
       problems.push(problem(`${entry}.from`, 'is missing', 'name the database of this release to clone, or give repository: { name, namespace }'));

@@ -371,6 +371,28 @@ that keeps fewer snapshots of some rule than the primary's.
 {{- toJson $out -}}
 {{- end -}}
 
+{{/*
+The copy a restore, clone or drill reads with fromCopy (dict "db" the database, one of
+"stash-pxc-backup.databases", "name" the copy's name "path" the fromCopy values path), as JSON
+{"repo", "usagePolicy", "backend", "prefix", "path"}, or a failure naming the database's copies.
+*/}}
+{{- define "stash-pxc-backup.sourceCopy" -}}
+{{- $found := dict -}}
+{{- $names := list -}}
+{{- range .db.s.copies | default list -}}
+{{- $names = append $names (toString .name) -}}
+{{- if and (not $found) (eq (toString .name) (toString $.name)) }}{{ $found = . }}{{ end -}}
+{{- end -}}
+{{- if not $found -}}
+{{- $what := printf "%q is not a copy of a backup into Repository %q%s" (toString .name) (printf "%s-repo" .db.name) (ternary (printf " (its copies: %s)" (join ", " $names)) " (it has no copies)" (gt (len $names) 0)) -}}
+{{- include "stash-pxc-backup.fail" (list .path $what (ternary "use one of those names, or leave fromCopy out to restore from the primary" (printf "give %s copies, or leave fromCopy out to restore from the primary" .db.src.copies) (gt (len $names) 0))) -}}
+{{- end -}}
+{{- $pattern := ternary $found.prefix .db.s.prefix (hasKey $found "prefix") | default "" -}}
+{{- $path := printf "%s.copies[%d].backend" .db.src.copies (int (sub (len $names) 1)) -}}
+{{- range $i, $n := $names }}{{ if eq $n (toString $.name) }}{{ $path = printf "%s.copies[%d].backend" $.db.src.copies (int $i) }}{{ break }}{{ end }}{{ end -}}
+{{- toJson (dict "repo" ($found.repositoryName | default (printf "%s-copy-%s-repo" .db.name $found.name)) "usagePolicy" $found.usagePolicy "backend" $found.backend "prefix" ($pattern | replace "${DATABASE_NAMESPACE}" .db.namespace | replace "${DATABASE_NAME}" .db.name) "path" $path) -}}
+{{- end -}}
+
 {{/* The first 32 bits of the SHA-256 of a key, as a number (ScheduleWindow's stableHash). */}}
 {{- define "stash-pxc-backup.hash32" -}}
 {{- int64 (printf "0x%s" (sha256sum . | trunc 8)) -}}
