@@ -124,6 +124,29 @@ describeWithHelm('stash-pxc-backup: copies', () => {
     expect(names).toEqual(['billing-backup', 'billing-copy-nas-backup', 'orders-backup', 'orders-copy-offsite-backup', 'scratch-backup']);
   }, 60000);
 
+  // The chart words these copy errors as the constructs do (the fix may name a values key instead of a prop).
+  const BASE = { defaults: { version: '8.0.36', backend: { provider: 'gcs', gcs: { bucket: 'acme-backups' } }, storageSecretName: 'gcs-secret', schedule: { cron: '0 1 * * *' }, retentionPolicy: { keepLast: 5 } } };
+  const OTHER = { ...OFFSITE, backend: { provider: 's3', s3: { bucket: 'acme-offsite-2' } } };
+  const SAME_WORDS: Array<[string, object, string]> = [
+    ['two copies with one name', { ...BASE, databases: [{ name: 'orders', copies: [OFFSITE, OTHER] }] }, 'databases[0].copies[1].name'],
+    ['a copy name too long', { ...BASE, databases: [{ name: 'orders-of-the-european-webshop', copies: [{ ...OFFSITE, name: 'offsite-frankfurt-region' }] }] }, 'databases[0].copies[0].name'],
+    ['trigger CronJobs shortened to one name', { ...BASE, databases: [{ name: 'orders', copies: [{ ...OFFSITE, backupName: 'orders-copy-aaaa-offsite-backup-0123456789' }, { ...OTHER, name: 'second', backupName: 'orders-copy-bbbb-offsite-backup-0123456789' }] }] }, 'databases[0].copies[1].backupName'],
+    ['a restore from a copy the database does not have', { ...BASE, databases: [{ name: 'orders', copies: [OFFSITE] }], restores: [{ name: 'r', database: 'orders-restored', from: 'orders', fromCopy: 'ofsite' }] }, 'restores[0].fromCopy'],
+  ];
+
+  test.each(SAME_WORDS)('%s: Helm says what the constructs say', async (name, values, at) => {
+    let modelError = '';
+    try {
+      fromValues(values, RELEASE);
+    } catch (e) {
+      modelError = (e as Error).message;
+    }
+    const what = (text: string) => text.split('\n').map((l) => l.trim()).find((l) => l.startsWith(`${at}: `))?.replace(/ Fix: .*$/, '');
+    expect(what(modelError)).toBeDefined();
+    const { error } = await helmRender(findHelm(4), chart.dir, writeValuesFile(dir, `${name.replace(/\W+/g, '-')}.yaml`, values));
+    expect(what(error ?? '')).toBe(what(modelError));
+  }, 60000);
+
   test('a restore from a copy reads the copy\'s Repository; from another namespace, under the copy\'s usage policy', async () => {
     const values = {
       defaults: { version: '8.0.36', backend: { provider: 'gcs', gcs: { bucket: 'acme-backups' } }, storageSecretName: 'gcs-secret', schedule: { cron: '0 1 * * *' }, retentionPolicy: { keepLast: 5 } },
