@@ -52,6 +52,19 @@ export function ciValuesFiles(): { [file: string]: any } {
         },
       }],
     },
+    'offsite-copy-values.yaml': {
+      defaults: {
+        version: '8.0.36',
+        backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } },
+        storageSecretName: 'gcs-secret',
+        schedule: { window: { start: '01:00', end: '04:00' } },
+        retentionPolicy: { keepDaily: 7 },
+        expectedDuration: '45m',
+        copies: [{ name: 'offsite', backend: { provider: 's3', s3: { bucket: 'acme-offsite', region: 'eu-central-1' } }, storageSecretName: 's3-offsite' }],
+      },
+      databases: [{ name: 'orders' }, { name: 'billing' }],
+      restores: [{ name: 'orders-from-offsite', database: 'orders-restored', from: 'orders', fromCopy: 'offsite' }],
+    },
     'fleet-50-spread-values.yaml': {
       defaults: {
         version: '8.0.36',

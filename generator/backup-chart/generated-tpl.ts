@@ -9,6 +9,7 @@
  * objects must equal what `fromValues` builds with the constructs.
  */
 import * as fs from 'fs';
+import { DEFAULT_COPY_GAP } from '../../src/database/backups/perconaxtradb-backup-copy';
 import * as path from 'path';
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
 import { CRON_MACROS } from '../../src/core/validation/cron';
@@ -109,6 +110,8 @@ export function backupGeneratedTpl(): string {
     define('settingKeys', 'The settings a database takes from defaults unless it sets them itself (JSON).', JSON.stringify(SETTING_KEYS)),
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
     define('cronMacros', 'The cron macros the CronJob controller expands (JSON list).', JSON.stringify(Object.keys(CRON_MACROS))),
+    define('cronMacroExpansions', 'What each cron macro stands for (JSON).', JSON.stringify(CRON_MACROS)),
+    define('copyGapMinutes', 'How long after the primary a copy is placed when no expectedDuration is given, in minutes (DEFAULT_COPY_GAP).', String(Math.ceil(DEFAULT_COPY_GAP.toSeconds() / 60))),
     define('drillDefaults', "The restore drill's defaults: images by version line, budgets in seconds, resources, the data size, the Pushgateway, the user, the scripts, the window (JSON).", JSON.stringify({
       serverImages: DRILL_SERVER_IMAGES, kubectlImage: DRILL_KUBECTL_IMAGE, seconds: DRILL_DEFAULT_SECONDS, serverResources: DRILL_DEFAULT_SERVER_RESOURCES,
       dataSizeLimit: `${DRILL_DEFAULT_DATA_SIZE_GIB}Gi`, pushgatewayUrl: DEFAULT_DRILL_PUSHGATEWAY_URL, runAsUser: PERCONA_MYSQL_USER, scripts: DRILL_SCRIPTS,

@@ -68,6 +68,34 @@ keeps the Repository and the snapshots. With \`wipeOut: true\` and \`keepReposit
 Repository is deleted with the release and Stash erases the data: only for disposable data.
 A kept Repository can still be restored from with \`restores[].repository\`.
 
+### Copies (3-2-1)
+
+\`copies\` (in \`defaults\` or per database; a database's list replaces the defaults' list, and
+\`copies: []\` means none) keeps a second copy of every backup on another backend, as the
+constructs' \`BackupCopy\`: each copy is one more Repository (\`<name>-copy-<copy>-repo\`) and one
+more BackupConfiguration of the same database (\`<name>-copy-<copy>-backup\`), with the database's
+Job settings, \`paused\` and \`keepRepository\`, and none of its hooks.
+
+\`\`\`yaml
+defaults:
+  schedule: { window: { start: "01:00", end: "05:00" } }
+  expectedDuration: 45m                 # how long a backup runs: copies start after it
+  copies:
+    - name: offsite
+      backend: { provider: s3, s3: { bucket: acme-offsite, region: eu-central-1 } }
+      storageSecretName: s3-offsite     # created out of band (storageSecret renders the databases' only)
+      # optional: prefix (default the database's), schedule, retentionPolicy (default the database's),
+      # repositoryName, backupName, wipeOut, usagePolicy, preBackupHook, postBackupHook
+\`\`\`
+
+A copy without a schedule starts after its database: in the window after a spread window (it
+opens the longest \`expectedDuration\` of the window's databases after the window ends, an hour
+without one), placed jointly with the release's other copies there as \`PerconaXtraDbBackupFleet\` places them, so the per-minute bound
+holds for every BackupConfiguration; daily after a cron schedule. \`fromCopy\` on a restore, a
+clone or a database's drill reads the copy's Repository. A copy schedule that can start while its
+database's backup runs (with \`expectedDuration\`), and a copy retention that keeps fewer snapshots
+than the database's, are printed as warnings at the end of the NOTES.
+
 ## Restores
 
 \`\`\`yaml
@@ -193,7 +221,10 @@ the values path:
   named \`data-<another database>-\${POD_ORDINAL}\` (KubeDB mounts \`data-<database>-<ordinal>\`), or
   whose name for the last member is no DNS-1123 subdomain; a restore into a database this release
   backs up; a restore from a database the release does not back up, or from another namespace
-  its \`usagePolicy\` does not allow; a database listed twice; two databases in one repository
+  its \`usagePolicy\` does not allow; a \`fromCopy\` that names none of the database's copies
+  (the message lists them); two copies of a database with one name, a copy whose
+  BackupConfiguration name passes 63 characters or whose trigger CronJob name Stash shortens to
+  another's, and a copy in its database's (or another copy's) repository location; a database listed twice; two databases in one repository
   location (prefixes equal once slashes are normalised, one inside the other, or no prefix
   beside any prefix in the same bucket), and a blueprint prefix pattern that can reach a
   database's location; missing Secret keys; a network policy without the API server's

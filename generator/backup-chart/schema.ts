@@ -205,7 +205,29 @@ function settingsProperties(): { [k: string]: JsonSchema } {
     usagePolicy: usagePolicySchema(),
     keepRepository: bool('Annotate the Repository with helm.sh/resource-policy: keep, so uninstall and removing the database keep it (and the snapshots).'),
     drill: drillSchema(),
+    expectedDuration: duration('How long a backup of the database is expected to run: copies without a schedule start at least this long after the primary (default an hour), and NOTES warn about a copy schedule that can start while the primary runs'),
+    copies: d('More copies of every backup (3-2-1), each one more Repository and BackupConfiguration (<name>-copy-<copy>-repo, <name>-copy-<copy>-backup) on a backend of its own, with the database\'s Job settings, paused and keepRepository, and none of its hooks. A database\'s list replaces the defaults\' list (an empty list: no copies).', {
+      type: 'array', items: copySchema(),
+    }),
   };
+}
+
+/** One copy of a database's backups (BackupCopy): its keys are the props'. */
+function copySchema(): JsonSchema {
+  return object('One copy.', {
+    name: str('Names the copy\'s objects (<database>-copy-<name>-repo, -backup) and labels its alerts (copy="<name>").', { pattern: DNS_LABEL, maxLength: 63 }),
+    backend: backendSchema(),
+    storageSecretName: str('Secret (in the database\'s namespace) with RESTIC_PASSWORD and the copy backend\'s credentials.', { pattern: DNS_SUBDOMAIN }),
+    prefix: str(`Prefix (subPath for local) of the copy's Repository; ${NAMESPACE_VAR} and ${NAME_VAR} are replaced (default: the database's prefix).`),
+    schedule: scheduleSchema(),
+    retentionPolicy: retentionSchema(),
+    repositoryName: str('Name of the copy\'s Repository (default <database>-copy-<name>-repo).', { pattern: DNS_SUBDOMAIN, maxLength: 253 }),
+    backupName: str('Name of the copy\'s BackupConfiguration (default <database>-copy-<name>-backup; at most 63 characters).', { pattern: DNS_LABEL, maxLength: 63 }),
+    wipeOut: bool('Delete the copy\'s data when its Repository is deleted.'),
+    usagePolicy: usagePolicySchema(),
+    preBackupHook: hookSchema('Runs before each copy (the database\'s hooks do not)'),
+    postBackupHook: hookSchema('Runs after each copy'),
+  }, { required: ['name', 'backend', 'storageSecretName'] });
 }
 
 /** A restore drill of the database (PerconaXtraDbRestoreDrill): its keys are the props'. */
@@ -216,6 +238,7 @@ function drillSchema(): JsonSchema {
   const quantities = (what: string) => object(what, { cpu: str('CPU.', { pattern: CPU }), memory: str('Memory.', { pattern: QUANTITY }) });
   return object('A restore drill: on a schedule (default weekly, Saturday 10:00-16:00, spread per database), restore the latest snapshot into a throwaway server, check it and push the outcome; objects <name>-drill.', {
     enabled: bool('Run the drill.'),
+    fromCopy: str('Drill a copy of the backups instead (the name of one of the database\'s copies): restore from its Repository.', { pattern: DNS_LABEL }),
     schedule: scheduleSchema(),
     schemas: d('Schemas that must exist (default: at least one user schema).', { type: 'array', items: { type: 'string', pattern: MYSQL_NAME } }),
     tables: d('Tables (schema.table) checked with CHECK TABLE ... QUICK (default: every table).', { type: 'array', items: { type: 'string', pattern: MYSQL_TABLE } }),
@@ -326,6 +349,7 @@ function rawValuesSchema(): JsonSchema {
           version: str('Version of the backed-up database (default: the `from` database\'s).'),
           from: str('A database of this release to restore from (its Repository).', { pattern: DNS_LABEL }),
           fromNamespace: str('Namespace of the `from` database (default: the restore\'s).', { pattern: DNS_LABEL }),
+          fromCopy: str('Restore from this copy of the `from` database (the name of one of its copies): its Repository.', { pattern: DNS_LABEL }),
           repository: object('A Repository by name instead of `from` (e.g. one a removed database left).', {
             name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
           }, { required: ['name'] }),
@@ -378,6 +402,7 @@ function rawValuesSchema(): JsonSchema {
           version: str('Version (default: the `from` database\'s): KubeDB\'s PerconaXtraDBVersion and the addon Task line.'),
           from: str('A database of this release to clone (its Repository).', { pattern: DNS_LABEL }),
           fromNamespace: str('Namespace of the `from` database (default: the clone\'s).', { pattern: DNS_LABEL }),
+          fromCopy: str('Clone from this copy of the `from` database (the name of one of its copies): its Repository.', { pattern: DNS_LABEL }),
           repository: object('A Repository by name instead of `from`.', {
             name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
           }, { required: ['name'] }),

@@ -14,6 +14,7 @@ import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
 import { INSTALL_NAMESPACE, INSTALL_OPERATOR_POD_LABELS } from '../../src/api/stash/operator';
 import { JobNetworkPolicyOptions } from '../../src/database/jobs/backup-network-policy';
 import { problem } from '../../src/core/validation/problems';
+import { warningsOf } from '../../src/core/validation/warnings';
 import { parseGoDuration } from './durations';
 import {
   Backend, BackendProvider, HostPathType, LocalVolume, SwiftAuth,
@@ -23,12 +24,13 @@ import { PerconaXtraDbBackupBlueprint } from '../../src/database/backups/percona
 import { PerconaXtraDbBackupPlan } from '../../src/database/backups/perconaxtradb-backup-plan';
 import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
 import { CloneDeletionPolicy, CloneMode, PerconaXtraDbClone } from '../../src/database/restores/perconaxtradb-clone';
-import { RestoreDrillOptions, RowCountOperator } from '../../src/database/restores/perconaxtradb-restore-drill';
+import { PerconaXtraDbRestoreDrill, RestoreDrillOptions, RowCountOperator } from '../../src/database/restores/perconaxtradb-restore-drill';
 import { k8s } from 'cdk8s-plus-28';
 import { Repository, UsagePolicy } from '../../src/database/storage/repository';
 import { RetentionPolicy } from '../../src/database/storage/retention-policy';
 import { IoNiceClass, RuntimeSettings, TempDir, TempDirMedium } from '../../src/database/jobs/runtime-settings';
 import { Schedule } from '../../src/database/backups/schedule';
+import { BackupCopy, DEFAULT_COPY_GAP } from '../../src/database/backups/perconaxtradb-backup-copy';
 import { ScheduleWindow } from '../../src/database/backups/schedule-window';
 import { StorageSecret } from '../../src/database/storage/storage-secret';
 import { manifestsOf } from '../chart/output';
@@ -51,6 +53,7 @@ export const SETTING_KEYS = [
   'version', 'backend', 'storageSecretName', 'prefix', 'schedule', 'retentionPolicy', 'runtimeSettings',
   'preBackupHook', 'postBackupHook', 'timeout', 'paused', 'backupHistoryLimit', 'retry', 'args',
   'waitTimeout', 'wipeOut', 'keepRepository', 'defaultSecurityContext', 'tempDir', 'usagePolicy', 'drill',
+  'expectedDuration', 'copies',
 ] as const;
 
 /** The retention rules in the order restic and the constructs name them. */
@@ -71,6 +74,7 @@ export function backupChartDefaults(): any {
       wipeOut: false,
       keepRepository: true,
       defaultSecurityContext: true,
+      copies: [],
     },
     databases: [],
     restores: [],
@@ -220,22 +224,66 @@ export function backendOf(b: any, prefix: string | undefined, field: string, pro
   }
 }
 
+/** The key a copy is placed by: its database's `namespace/name` and `#copy-<name>`, as the fleet keys it. */
+export function copyKey(namespace: string, name: string, copy: string): string {
+  return `${namespace}/${name}#copy-${copy}`;
+}
+
+/** A database's expected backup duration (`expectedDuration`, a Go duration), if valid. */
+function expectedDurationOf(db: ResolvedDatabase): Duration | undefined {
+  const v = db.settings.expectedDuration;
+  return v === undefined || v === null ? undefined : parseGoDuration(String(v));
+}
+
 /**
- * The starts of the databases whose schedule is a spread window, placed jointly per window as a
- * fleet places them (`ScheduleWindow.place`): a release sees all of its databases. By
- * `namespace/name`; databases with an invalid window are left to `scheduleOf` to report.
+ * The starts of every backup whose schedule is a spread window, placed jointly per window as a
+ * fleet places them (`ScheduleWindow.place`): a release sees all of its databases. Primaries by
+ * `namespace/name`; copies by `copyKey`. A copy without a schedule of a database in a spread
+ * window goes to the window after it (`ScheduleWindow.following` of the longest
+ * `expectedDuration` of the window's databases, else an hour), placed jointly with every other
+ * backup of that window, as `PerconaXtraDbBackupFleet` places copies; a copy with a window of
+ * its own joins that window's placement. Backups with an invalid window are left to
+ * `scheduleOf` to report.
  */
 export function placements(databases: ResolvedDatabase[]): Map<string, string> {
   const groups = new Map<string, { window: ScheduleWindow; keys: string[] }>();
-  for (const db of databases) {
-    const s = db.settings.schedule;
-    if (s?.window === undefined || s?.cron !== undefined) continue;
-    const window = windowOf(s.window);
-    if (window.problems('window').length > 0) continue;
-    // One group per window as it places (start, length, the days in order).
+  const add = (window: ScheduleWindow, key: string) => {
+    // One group per window as it places (start, length, the days in their order).
     const id = window.toString();
     if (!groups.has(id)) groups.set(id, { window, keys: [] });
-    groups.get(id)!.keys.push(`${db.namespace}/${db.name}`);
+    groups.get(id)!.keys.push(key);
+  };
+  const spreadWindow = (s: any): ScheduleWindow | undefined => {
+    if (s?.window === undefined || s?.cron !== undefined) return undefined;
+    const window = windowOf(s.window);
+    return window.problems('window').length > 0 ? undefined : window;
+  };
+  const primaries = new Map<string, { window: ScheduleWindow; dbs: ResolvedDatabase[] }>();
+  for (const db of databases) {
+    const window = spreadWindow(db.settings.schedule);
+    if (!window) continue;
+    add(window, `${db.namespace}/${db.name}`);
+    const id = window.toString();
+    if (!primaries.has(id)) primaries.set(id, { window, dbs: [] });
+    primaries.get(id)!.dbs.push(db);
+  }
+  const gaps = new Map<string, Duration>();
+  for (const [id, { dbs }] of primaries) {
+    const minutes = dbs.map(expectedDurationOf).filter((d): d is Duration => d !== undefined).map((d) => Math.ceil(d.toSeconds() / 60));
+    gaps.set(id, minutes.length > 0 ? Duration.minutes(Math.max(...minutes)) : DEFAULT_COPY_GAP);
+  }
+  for (const db of databases) {
+    const primary = spreadWindow(db.settings.schedule);
+    for (const copy of Array.isArray(db.settings.copies) ? db.settings.copies : []) {
+      if (typeof copy?.name !== 'string') continue;
+      const key = copyKey(db.namespace, db.name, copy.name);
+      if (copy.schedule !== undefined) {
+        const own = spreadWindow(copy.schedule);
+        if (own) add(own, key);
+      } else if (primary) {
+        add(primary.following(gaps.get(primary.toString())!), key);
+      }
+    }
   }
   const out = new Map<string, string>();
   for (const { window, keys } of groups.values()) {
@@ -363,6 +411,41 @@ export function hookOf(h: any): Hook | undefined {
   return undefined;
 }
 
+/**
+ * The copies of a database (`copies:`, each a BackupCopy): the copy's `prefix` (default the
+ * database's) with the placeholders replaced, its backend, and a schedule: the placed one
+ * (`placements`) where it has one, its own cron, or none (the constructs place it after the
+ * primary: `schedule.following(expectedDuration)`).
+ */
+function copiesOf(db: ResolvedDatabase, placed: Map<string, string>, problems: string[]): BackupCopy[] | undefined {
+  const list = db.settings.copies;
+  if (!Array.isArray(list)) return undefined;
+  const at = `${db.sourceOf('copies')}.copies`;
+  return list.map((c: any, j: number) => {
+    const field = `${at}[${j}]`;
+    const pattern = typeof c?.prefix === 'string' ? c.prefix : db.settings.prefix;
+    const prefix = typeof pattern === 'string' ? expandPattern(pattern, db.namespace, db.name) : undefined;
+    const b = c?.backend;
+    const backendValues = b?.provider === BackendProvider.REST && b.rest?.url
+      ? { ...b, rest: { ...b.rest, url: expandPattern(b.rest.url, db.namespace, db.name) } } : b;
+    const key = copyKey(db.namespace, db.name, c?.name);
+    const schedule = placed.has(key) ? Schedule.cron(placed.get(key)!) : c?.schedule !== undefined ? scheduleOf(c.schedule, `${field}.schedule`, problems) : undefined;
+    return {
+      name: c?.name,
+      backend: backendOf(backendValues, prefix, `${field}.backend`, problems) as Backend,
+      storageSecretName: c?.storageSecretName,
+      schedule,
+      retentionPolicy: c?.retentionPolicy !== undefined ? retentionOf(c.retentionPolicy) : undefined,
+      repositoryName: c?.repositoryName,
+      backupName: c?.backupName,
+      wipeOut: c?.wipeOut,
+      usagePolicy: usagePolicyOf(c?.usagePolicy, `${field}.usagePolicy`, problems),
+      preBackupHook: hookOf(c?.preBackupHook),
+      postBackupHook: hookOf(c?.postBackupHook),
+    };
+  });
+}
+
 /** The drill's problems, by construct field, under the values key `drill`. */
 const DRILL_FIELDS: { [field: string]: string } = Object.fromEntries([
   'schedule', 'schemas', 'tables', 'rowCountRules', 'sql', 'restoreTimeout', 'checkTimeout', 'serverStartTimeout', 'ttlAfterFinished',
@@ -412,11 +495,23 @@ export function versionLines(): string[] {
   return PerconaXtraDbVersion.all().map((v) => v.line);
 }
 
+/** How the problems of one values entry's constructs map to values paths. */
+interface ValuesRename {
+  /** The entry (`databases[3]`). */
+  entry: string;
+  /** Construct field (or `Kind.field`) -> values key. */
+  fields: { [field: string]: string };
+  /** Where a setting comes from (`databases[3]` or `defaults`). */
+  sourceOf?: (key: string) => string;
+  /** The database's `copies` values, for problems of a copy's objects. */
+  copies?: any[];
+}
+
 /**
  * A construct problem (`[path] field: ...`) as a values problem: the construct id is the values
  * path of the entry (`databases[3]`), and the field is renamed where the values key differs.
  */
-function toValuesProblem(error: string, renames: Map<string, { entry: string; fields: { [field: string]: string }; sourceOf?: (key: string) => string }>): string {
+function toValuesProblem(error: string, renames: Map<string, ValuesRename>): string {
   const m = /^\[(.*?)\] (.*)$/.exec(error);
   if (!m) return error;
   const segments = m[1].split('/');
@@ -428,6 +523,17 @@ function toValuesProblem(error: string, renames: Map<string, { entry: string; fi
   const rest = m[2].slice(field.length);
   // The Jobs' NetworkPolicy takes the release-wide networkPolicy, but for the database's galera.
   if (segments.includes('NetworkPolicy')) return field === 'galera' ? `${info.entry}.galera${rest}` : `networkPolicy.${field}${rest}`;
+  // A copy's objects (ids Copy-<name>, or Copy<i> for a name that is no id): under copies[j].
+  const copyAt = segments.findIndex((s, k) => k > segments.indexOf(owner) && /^Copy(-.|\d+$)/.test(s));
+  if (copyAt >= 0 && info.copies && info.sourceOf) {
+    const id = segments[copyAt];
+    const j = /^Copy\d+$/.test(id) ? Number(id.slice(4)) : info.copies.findIndex((c) => c?.name === id.slice(5));
+    const c = info.copies[j] ?? {};
+    const part = segments[copyAt + 1];
+    const named = part === 'Repository' ? (c.repositoryName !== undefined ? 'repositoryName' : 'name') : (c.backupName !== undefined ? 'backupName' : 'name');
+    const copyField = /^backend\.\w+\.(prefix|subPath)$/.test(field) ? 'prefix' : field === 'name' ? named : field;
+    return `${info.sourceOf('copies')}.copies[${j}]${copyField ? `.${copyField}` : ''}${rest}`;
+  }
   const top = field.split(/[.[]/)[0];
   // The prefix is a values key of its own; the constructs report it inside the backend.
   const whole = /^backend\.\w+\.(prefix|subPath)$/.test(field) ? 'prefix' : info.fields[field];
@@ -441,6 +547,12 @@ function toValuesProblem(error: string, renames: Map<string, { entry: string; fi
 export interface BackupChartObjects {
   /** The manifests, in the order the chart renders them. */
   readonly manifests: any[];
+  /**
+   * The constructs' warnings (a copy that can start while its primary runs, a copy that keeps
+   * less than its primary), each `<namespace>/<database>: <values path>: what. Fix: how.`: the
+   * chart's NOTES print the same lines.
+   */
+  readonly warnings: string[];
 }
 
 /**
@@ -455,7 +567,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
   const chart = new Chart(app, 'backup');
   const labels = releaseLabels(values, release);
   const networkPolicy = networkPolicyOf(values.networkPolicy);
-  const renames = new Map<string, { entry: string; fields: { [field: string]: string }; sourceOf?: (key: string) => string }>();
+  const renames = new Map<string, ValuesRename>();
 
   const databases = resolveDatabases(values, release);
   const placed = placements(databases);
@@ -485,8 +597,9 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
     const timeout = durationOf(s.timeout, field('timeout'), problems);
     const retryDelay = durationOf(s.retry?.delay, `${field('retry')}.delay`, problems);
     if (!backend || !schedule || !s.version || !s.storageSecretName || !s.retentionPolicy || Object.keys(s.retentionPolicy).length === 0) continue;
+    const drill = drillOf(s.drill, field('drill'), problems);
     const id = entry;
-    renames.set(id, { entry, fields: { 'Backup.database': 'name', 'Backup.name': 'name', 'Repository.name': 'name', 'Drill.database': 'name', ...DRILL_FIELDS }, sourceOf: db.sourceOf });
+    renames.set(id, { entry, fields: { 'Backup.database': 'name', 'Backup.name': 'name', 'Repository.name': 'name', 'Drill.database': 'name', ...DRILL_FIELDS }, sourceOf: db.sourceOf, copies: Array.isArray(s.copies) ? s.copies : undefined });
     const plan = new PerconaXtraDbBackupPlan(chart, id, {
       database: db.name,
       namespace: db.namespace,
@@ -510,10 +623,34 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       args: s.args,
       waitTimeout: s.waitTimeout !== undefined ? Duration.seconds(s.waitTimeout) : undefined,
       networkPolicy: networkPolicy && { ...networkPolicy, galera: s.galera },
-      drill: drillOf(s.drill, field('drill'), problems),
+      drill: s.drill?.fromCopy === undefined ? drill : undefined,
+      expectedDuration: durationOf(s.expectedDuration, field('expectedDuration'), problems),
+      copies: copiesOf(db, placed, problems),
     });
+    if (drill && s.drill?.fromCopy !== undefined) {
+      // A drill of a copy: as the plan builds its drill (same scope and id), from the copy's Repository.
+      const copy = plan.backup.copy(s.drill.fromCopy);
+      if (!copy) {
+        const names = plan.copies.map((k) => k.copyName);
+        problems.push(problem(`${field('drill')}.fromCopy`, `"${s.drill.fromCopy}" is not a copy of a backup into Repository "${plan.repository.name}"${names.length ? ` (its copies: ${names.join(', ')})` : ' (it has no copies)'}`,
+          names.length ? 'use one of those names, or leave fromCopy out to restore from the primary' : `give ${db.sourceOf('copies')}.copies, or leave fromCopy out to restore from the primary`));
+      } else {
+        new PerconaXtraDbRestoreDrill(plan, 'Drill', {
+          ...drill,
+          namespace: db.namespace,
+          labels,
+          networkPolicy: drill.networkPolicy ?? (networkPolicy && { ...networkPolicy, galera: s.galera }),
+          database: db.name,
+          version: String(s.version),
+          repository: copy.repository,
+        });
+      }
+    }
     if (s.keepRepository !== false) {
-      for (const [k, v] of Object.entries(KEEP_ANNOTATION)) plan.repository.apiObject.metadata.addAnnotation(k, v);
+      // The copies' Repositories hold snapshots too: kept the same way.
+      for (const repository of [plan.repository, ...plan.copies.map((c) => c.repository)]) {
+        for (const [k, v] of Object.entries(KEEP_ANNOTATION)) repository.apiObject.metadata.addAnnotation(k, v);
+      }
     }
     plans.set(key, { plan, db });
     // Two databases in one repository location: the constructs' app-wide check reports it (databases[i].prefix).
@@ -580,6 +717,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
         })),
       } : undefined,
       allowRestoreIntoBackedUpDatabase: r.allowRestoreIntoBackedUpDatabase,
+      fromCopy: r.fromCopy,
       overwrite: r.overwrite,
       guardContainerName: r.guardContainerName,
       args: r.args,
@@ -613,7 +751,22 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       }
       repository = source.plan.repository;
       version = version ?? source.db.settings.version;
+      if (c.fromCopy !== undefined) {
+        // PerconaXtraDbClone takes the Repository itself: the copy's, as a restore's fromCopy reads it.
+        const copy = source.plan.backup.copy(c.fromCopy);
+        if (!copy) {
+          const names = source.plan.copies.map((k) => k.copyName);
+          problems.push(problem(`${entry}.fromCopy`, `"${c.fromCopy}" is not a copy of a backup into Repository "${source.plan.repository.name}"${names.length ? ` (its copies: ${names.join(', ')})` : ' (it has no copies)'}`,
+            names.length ? 'use one of those names, or leave fromCopy out to restore from the primary' : `give ${source.db.sourceOf('copies')}.copies, or leave fromCopy out to restore from the primary`));
+          return;
+        }
+        repository = copy.repository;
+      }
     } else if (c.repository?.name) {
+      if (c.fromCopy !== undefined) {
+        problems.push(problem(`${entry}.fromCopy`, `"${c.fromCopy}" needs from (a database of this release and its copies); repository names a Repository by name`, 'name the database in from, or give the copy\'s Repository itself as repository'));
+        return;
+      }
       repository = Repository.fromRepositoryName(c.repository.name, c.repository.namespace, { declaredElsewhere: true });
     } else {
       problems.push(problem(`${entry}.from`, 'is missing', 'name the database of this release to clone, or give repository: { name, namespace }'));
@@ -689,7 +842,9 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
 
   if (problems.length === 0) {
     try {
-      return { manifests: manifestsOf(chart) };
+      const manifests = manifestsOf(chart);
+      const warnings = [...plans.values()].flatMap(({ plan, db }) => warningsOf(plan).map((w) => `${db.namespace}/${db.name}: ${toValuesProblem(w, renames)}`));
+      return { manifests, warnings };
     } catch (e) {
       const lines = (e as Error).message.split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
       problems.push(...lines.map((l) => toValuesProblem(l, renames)));

@@ -1,8 +1,9 @@
 /**
  * `helm install` of the per-database chart `charts/stash-pxc-backup` next to the install chart
  * `charts/stash-pxc` on a real kube-apiserver (Helm 3 and Helm 4): every object is stored as
- * rendered (with tempDir, usagePolicy, secretEnv, hook headers, restore rules and a cross-namespace
- * restore the usagePolicy allows); an upgrade with a database added and two removed deletes the removed ones'
+ * rendered (with tempDir, usagePolicy, secretEnv, hook headers, restore rules, a cross-namespace
+ * restore the usagePolicy allows, and a copy: both BackupConfigurations of that database, and a
+ * restore from the copy); an upgrade with a database added and two removed deletes the removed ones'
  * BackupConfigurations, keeps the Repository annotated `helm.sh/resource-policy: keep` and
  * deletes the one with `keepRepository: false` (and the removed database's restore drill, cluster-scoped
  * admission policy included); `helm uninstall` leaves only the kept Repositories.
@@ -30,7 +31,11 @@ const INSTALL = {
   ...BASE,
   databases: [
     // A restore drill: its CronJob, ConfigMaps, RBAC, Service, AppBinding and admission policy.
-    { name: 'orders', drill: { enabled: true, schemas: ['shop'] } },
+    // And a copy (3-2-1): a second Repository and BackupConfiguration of the same database.
+    {
+      name: 'orders', drill: { enabled: true, schemas: ['shop'] }, expectedDuration: '45m',
+      copies: [{ name: 'offsite', backend: { provider: 's3', s3: { bucket: 'acme-offsite', region: 'eu-central-1' } }, storageSecretName: 's3-offsite' }],
+    },
     { name: 'billing', schedule: { cron: '0 */6 * * *' } },
     { name: 'scratch', keepRepository: false, wipeOut: true },
     // tempDir, secretEnv, an HTTP hook with headers, and a usagePolicy that lets shop restore from it.
@@ -46,6 +51,8 @@ const INSTALL = {
   }, {
     name: 'restore-orders-cluster', database: 'orders-restored', from: 'orders',
     cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-restored-${POD_ORDINAL}', storage: '1Gi' }] },
+  }, {
+    name: 'restore-orders-offsite', database: 'orders-from-offsite', from: 'orders', fromCopy: 'offsite',
   }],
   blueprint: {
     enabled: true, name: 'shop-blueprint', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } },
@@ -92,8 +99,8 @@ describe.each([3, 4] as const)('helm install of charts/stash-pxc-backup next to 
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/STATUS: deployed/);
     const manifest = parseManifests((await helmOnOk(cluster, ['get', 'manifest', 'shop-backups', '--namespace', 'shop'], helm)).stdout);
-    // 4 Repositories, 4 BackupConfigurations, 2 RestoreSessions, 1 BackupBlueprint; the drill's 10 objects.
-    expect(manifest).toHaveLength(21);
+    // 5 Repositories, 5 BackupConfigurations (a copy's each), 3 RestoreSessions, 1 BackupBlueprint; the drill's 10 objects.
+    expect(manifest).toHaveLength(24);
     expect(manifest.filter((o) => o.metadata.labels?.['stash-pxc/drill'] === 'orders-drill').map((o) => o.kind).sort()).toEqual([
       'AppBinding', 'ConfigMap', 'CronJob', 'Role', 'RoleBinding', 'Service', 'ServiceAccount', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
     ]);
@@ -104,9 +111,16 @@ describe.each([3, 4] as const)('helm install of charts/stash-pxc-backup next to 
         .toEqual({ key: objectKey(object), missing: [] });
     }
     expect(ownedByRelease(live.values(), 'shop-backups', 'shop').map(objectKey).sort()).toEqual(manifest.map(objectKey).sort());
+    // Both BackupConfigurations of orders are stored, each with its own Repository and schedule.
+    const orders = [...live.values()].filter((o) => o.kind === 'BackupConfiguration' && o.spec.target?.ref?.name === 'orders');
+    expect(orders.map((o) => [o.metadata.name, o.spec.repository.name]).sort()).toEqual([
+      ['orders-backup', 'orders-repo'], ['orders-copy-offsite-backup', 'orders-copy-offsite-repo'],
+    ]);
+    expect(new Set(orders.map((o) => o.spec.schedule)).size).toBe(2);
+    expect(live.get('RestoreSession.stash.appscode.com/shop/restore-orders-offsite')?.spec.repository).toEqual({ name: 'orders-copy-offsite-repo' });
   }, 120_000);
 
-  test('upgrade: payments added; orders and scratch removed; the kept Repository stays, the other goes', async () => {
+  test('upgrade: payments added; orders and scratch removed; the kept Repositories (orders\' and its copy\'s) stay, the other goes', async () => {
     await helmOnOk(cluster, ['upgrade', 'shop-backups', BACKUP_CHART_DIR, '--namespace', 'shop', '-f', file('upgrade.yaml', UPGRADE), noWait], helm);
     const objects = await stashObjects();
     expect(objects).toEqual([
@@ -115,6 +129,7 @@ describe.each([3, 4] as const)('helm install of charts/stash-pxc-backup next to 
       'BackupConfiguration.stash.appscode.com/shop/payments-backup',
       'BackupConfiguration.stash.appscode.com/tenant/tenant-db-backup',
       'Repository.stash.appscode.com/shop/billing-repo',
+      'Repository.stash.appscode.com/shop/orders-copy-offsite-repo',
       'Repository.stash.appscode.com/shop/orders-repo',
       'Repository.stash.appscode.com/shop/payments-repo',
       'Repository.stash.appscode.com/tenant/tenant-db-repo',
@@ -129,6 +144,7 @@ describe.each([3, 4] as const)('helm install of charts/stash-pxc-backup next to 
     const objects = await stashObjects();
     expect(objects).toEqual([
       'Repository.stash.appscode.com/shop/billing-repo',
+      'Repository.stash.appscode.com/shop/orders-copy-offsite-repo',
       'Repository.stash.appscode.com/shop/orders-repo',
       'Repository.stash.appscode.com/shop/payments-repo',
       'Repository.stash.appscode.com/tenant/tenant-db-repo',

@@ -24,6 +24,9 @@ const BLUEPRINT = { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: 
 const db = (extra: object) => ({ ...BASE, databases: [{ name: 'orders', ...extra }] });
 const defaults = (extra: object, databases: object[] = BASE.databases) => ({ ...BASE, defaults: { ...BASE.defaults, ...extra }, databases });
 const restore = (r: object, databases: object[] = [{ name: 'orders' }]) => ({ ...BASE, databases, restores: [{ name: 'restore-1', database: 'orders-copy', from: 'orders', ...r }] });
+/** A copy on another bucket; each case changes one thing. */
+const OFFSITE = { name: 'offsite', backend: { provider: 's3', s3: { bucket: 'acme-offsite', region: 'eu-central-1' } }, storageSecretName: 's3-offsite' };
+const copies = (...list: object[]) => db({ copies: list });
 const cluster = (extra: object) => restore({ cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '10Gi' }], ...extra } });
 
 /** [case, values, the values path both must name]. */
@@ -152,6 +155,22 @@ const CASES: Array<[string, object, string]> = [
   ['network policy API server address with an octet over 255', { ...BASE, networkPolicy: { enabled: true, apiServerCidrs: ['10.0.0.300/32'] } }, 'networkPolicy.apiServerCidrs'],
   ['network policy object store given by host name', { ...BASE, networkPolicy: { enabled: true, apiServerCidrs: ['10.0.0.1/32'], objectStoreCidrs: ['storage.googleapis.com'] } }, 'networkPolicy.objectStoreCidrs'],
   ['network policy operator label key with a space', { ...BASE, networkPolicy: { enabled: true, apiServerCidrs: ['10.0.0.1/32'], operatorPodLabels: { 'bad key': 'x' } } }, 'networkPolicy.operatorPodLabels'],
+  ['copy in the primary\'s bucket and prefix', copies({ ...OFFSITE, backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } } }), 'databases[0].copies[0].prefix'],
+  ['copy inside the primary\'s prefix', copies({ ...OFFSITE, backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/${DATABASE_NAMESPACE}/${DATABASE_NAME}/copy' }), 'databases[0].copies[0].prefix'],
+  ['two copies in one location', copies(OFFSITE, { ...OFFSITE, name: 'second' }), 'databases[0].copies[1].prefix'],
+  ['a defaults copy in one location for two databases', defaults({ copies: [{ ...OFFSITE, prefix: 'copies/${DATABASE_NAMESPACE}' }] }, [{ name: 'orders' }, { name: 'billing' }]), 'defaults.copies[0].prefix'],
+  ['two copies with one name', copies(OFFSITE, { ...OFFSITE, backend: { provider: 's3', s3: { bucket: 'acme-offsite-2' } } }), 'databases[0].copies[1].name'],
+  ['copy name with upper case', copies({ ...OFFSITE, name: 'OffSite' }), 'databases[0].copies[0].name'],
+  ['copy name too long for <database>-copy-<name>-backup', { ...BASE, databases: [{ name: 'orders-of-the-european-webshop', copies: [{ ...OFFSITE, name: 'offsite-frankfurt-region' }] }] }, 'databases[0].copies[0].name'],
+  ['two copies whose trigger CronJobs Stash shortens to one name', copies({ ...OFFSITE, backupName: 'orders-copy-aaaa-offsite-backup-0123456789' }, { ...OFFSITE, name: 'second', backend: { provider: 's3', s3: { bucket: 'acme-offsite-2' } }, backupName: 'orders-copy-bbbb-offsite-backup-0123456789' }), 'databases[0].copies[1].backupName'],
+  ['copy without a storage Secret', copies({ name: 'offsite', backend: OFFSITE.backend }), 'databases[0].copies[0]'],
+  ['copy retention policy without a rule', copies({ ...OFFSITE, retentionPolicy: {} }), 'databases[0].copies[0].retentionPolicy'],
+  ['copy cron that never fires', copies({ ...OFFSITE, schedule: { cron: '0 0 30 2 *' } }), 'databases[0].copies[0].schedule'],
+  ['restore from a copy the database does not have', restore({ fromCopy: 'ofsite' }, [{ name: 'orders', copies: [OFFSITE] }]), 'restores[0].fromCopy'],
+  ['restore from a copy of a database without copies', restore({ fromCopy: 'offsite' }), 'restores[0].fromCopy'],
+  ['restore from a copy of a Repository given by name', restore({ from: undefined, version: '8.0.36', repository: { name: 'orders-repo' }, fromCopy: 'offsite' }), 'restores[0].fromCopy'],
+  ['clone from a copy the database does not have', { ...BASE, databases: [{ name: 'orders', copies: [OFFSITE] }], clones: [{ name: 'orders-clone', from: 'orders', fromCopy: 'nas', storage: '10Gi' }] }, 'clones[0].fromCopy'],
+  ['drill of a copy the database does not have', db({ copies: [OFFSITE], drill: { enabled: true, fromCopy: 'nas' } }), 'databases[0].drill.fromCopy'],
   ['blueprint prefix without ${TARGET_NAME}', { blueprint: { enabled: true, name: 'bp', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, prefix: 'stash/all', storageSecretName: 's', schedule: { cron: '@daily' }, retentionPolicy: { keepLast: 3 } } }, 'blueprint.prefix'],
 ];
 

@@ -33,11 +33,24 @@ function fleet(n: number): any {
   };
 }
 
+/** The same fleet with a copy of every database (defaults), one database with two of its own, placed after the window. */
+function fleetWithCopies(n: number): any {
+  const f = fleet(n);
+  f.defaults.copies = [{ name: 'offsite', backend: { provider: 's3', s3: { bucket: 'fleet-offsite', region: 'eu-central-1' } }, storageSecretName: 's3-offsite' }];
+  f.defaults.expectedDuration = '40m';
+  f.databases[7].copies = [
+    { name: 'offsite', backend: { provider: 's3', s3: { bucket: 'fleet-offsite', region: 'eu-central-1' } }, storageSecretName: 's3-offsite', retentionPolicy: { keepDaily: 30 } },
+    { name: 'nas', backend: { provider: 'local', local: { nfs: { server: 'nas.example.com', path: '/exports' } } }, storageSecretName: 'nas', schedule: { cron: '0 12 * * *' } },
+  ];
+  return f;
+}
+
 describe('stash-pxc-backup: Helm and the constructs give the same objects', () => {
   const chart = writeTempBackupChart();
   const files: Array<[string, string]> = [
     ...fs.readdirSync(VALUES_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => [`test/values/backup/${f}`, path.join(VALUES_DIR, f)] as [string, string]),
     ...Object.keys(ciValuesFiles()).sort().map((f) => [`ci/${f}`, path.join(chart.dir, 'ci', f)] as [string, string]),
+    ['fleet of 200 with copies (generated)', writeValuesFile(path.dirname(chart.dir), 'fleet-200-copies.yaml', fleetWithCopies(200))],
     ['fleet of 200 (generated)', writeValuesFile(path.dirname(chart.dir), 'fleet-200.yaml', fleet(200))],
   ];
   const helms: HelmBinary[] = [findHelm(3), findHelm(4)];
@@ -48,9 +61,9 @@ describe('stash-pxc-backup: Helm and the constructs give the same objects', () =
     process.stdout.write(`stash-pxc-backup differential: ${files.length} values files, ${compared} objects compared\n`);
   });
 
-  test('covers every backend, restores, spread schedules, overrides and the fleet', () => {
+  test('covers every backend, restores, spread schedules, overrides, copies and the fleet', () => {
     const text = files.map(([, f]) => fs.readFileSync(f, 'utf8')).join('\n');
-    for (const p of ['provider: s3', 'provider: gcs', 'provider: azure', 'provider: swift', 'provider: b2', 'provider: rest', 'provider: local', 'cluster:', 'window:', 'days:', 'enabled: false']) {
+    for (const p of ['provider: s3', 'provider: gcs', 'provider: azure', 'provider: swift', 'provider: b2', 'provider: rest', 'provider: local', 'cluster:', 'window:', 'days:', 'enabled: false', 'copies:', 'fromCopy:', 'expectedDuration:']) {
       expect(text).toContain(p);
     }
   });
@@ -70,6 +83,20 @@ describe('stash-pxc-backup: Helm and the constructs give the same objects', () =
         compared++;
       }
     }, 120000);
+  });
+
+  test('the fleet of 200 with copies renders one more Repository and BackupConfiguration per copy, every copy after the window', () => {
+    const { objects } = constructRender(files.find(([name]) => name.startsWith('fleet of 200 with copies'))![1]);
+    const copies = objects!.filter((o) => o.kind === 'BackupConfiguration' && o.metadata.name.includes('-copy-'));
+    expect(copies).toHaveLength(195 + 1);
+    expect(objects!.filter((o) => o.kind === 'Repository' && o.metadata.name.includes('-copy-'))).toHaveLength(196);
+    for (const c of copies.filter((o) => o.metadata.name.endsWith('-copy-offsite-backup'))) {
+      // The daily window 20:00-06:00 ends at 06:00; copies open 40m later (06:40), the weekly one's
+      // (00:00-04:00) at 04:40.
+      const [minute, hour] = c.spec.schedule.split(' ').map(Number);
+      const m = hour * 60 + minute;
+      expect(m >= 4 * 60 + 40 && m < 20 * 60).toBe(true);
+    }
   });
 
   test('the fleet of 200 renders 195 databases (5 opted out), each with its own spread start', () => {

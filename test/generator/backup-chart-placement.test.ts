@@ -39,36 +39,44 @@ function databases(count: number, seed: number): Db[] {
 
 interface WindowCase { readonly start: string; readonly end: string; readonly days?: number[] }
 
-function values(dbs: Db[], window: WindowCase): unknown {
+/** The copy every database gets with `copies` (defaults.copies in the chart, per database in the fleet). */
+const OFFSITE = { name: 'offsite', storageSecretName: 's3-offsite' };
+
+function values(dbs: Db[], window: WindowCase, copies = false): unknown {
   return {
     defaults: {
       version: '8.0.36', storageSecretName: 'gcs-secret', retentionPolicy: { keepLast: 5 },
       backend: { provider: 'gcs', gcs: { bucket: 'fleet' } }, prefix: '${DATABASE_NAMESPACE}/${DATABASE_NAME}',
       schedule: { window },
+      ...(copies ? { copies: [{ ...OFFSITE, backend: { provider: 's3', s3: { bucket: 'fleet-offsite' } } }] } : {}),
     },
     databases: dbs,
   };
 }
 
 /** The schedule of every BackupConfiguration Helm renders, by `namespace/database`. */
-async function chartSchedules(helm: HelmBinary, chartDir: string, dbs: Db[], window: WindowCase): Promise<Map<string, string>> {
-  const file = writeValuesFile(chartDir, 'placement-values.yaml', values(dbs, window));
+async function chartSchedules(helm: HelmBinary, chartDir: string, dbs: Db[], window: WindowCase, copies = false): Promise<Map<string, string>> {
+  const file = writeValuesFile(chartDir, 'placement-values.yaml', values(dbs, window, copies));
   const result = await runHelm(helm, ['template', RELEASE.name, chartDir, '--namespace', RELEASE.namespace, '--kube-version', KUBE_VERSION, '--values', file]);
   if (result.code !== 0) throw new Error(result.stderr);
   return new Map(parseManifests(result.stdout).filter((o) => o.kind === 'BackupConfiguration')
-    .map((o) => [`${o.metadata.namespace}/${o.spec.target.ref.name}`, o.spec.schedule]));
+    .map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.spec.schedule]));
 }
 
 /** What a PerconaXtraDbBackupFleet of the same databases in the same window gives. */
-function fleetSchedules(dbs: Db[], window: WindowCase): Map<string, string> {
+function fleetSchedules(dbs: Db[], window: WindowCase, copies = false): Map<string, string> {
   const chart = new Chart(Testing.app(), 'fleet');
   const fleet = new PerconaXtraDbBackupFleet(chart, 'fleet', {
     window: window.days ? ScheduleWindow.weekly({ start: window.start, end: window.end, days: window.days as Weekday[] })
       : ScheduleWindow.daily({ start: window.start, end: window.end }),
     retentionPolicy: RetentionPolicy.keepLast(5), storageSecretName: 'gcs-secret',
-    databases: dbs.map((db) => ({ ...db, version: '8.0.36', backend: Backend.gcs({ bucket: 'fleet', prefix: `${db.namespace}/${db.name}` }) })),
+    databases: dbs.map((db) => ({
+      ...db, version: '8.0.36', backend: Backend.gcs({ bucket: 'fleet', prefix: `${db.namespace}/${db.name}` }),
+      copies: copies ? [{ ...OFFSITE, backend: Backend.s3({ bucket: 'fleet-offsite', prefix: `${db.namespace}/${db.name}` }) }] : undefined,
+    })),
   });
-  return new Map(fleet.plans.map((p) => [`${p.backup.namespace}/${p.backup.database}`, p.backup.apiObject.toJson().spec.schedule]));
+  const backups = fleet.plans.flatMap((p) => [p.backup, ...p.copies.map((c) => c.backup)]);
+  return new Map(backups.map((b) => [`${b.namespace}/${b.name}`, b.apiObject.toJson().spec.schedule]));
 }
 
 function busiestMinute(schedules: Map<string, string>): number {
@@ -104,6 +112,28 @@ describeWithHelm('per-database chart: joint placement of spread schedules (real 
     }
     expect(busiestMinute(expected)).toBeLessThanOrEqual(Math.ceil(count / windowMinutes(window)) + 1);
   });
+
+  // Copies: each database's copy in the window after the fleet's, placed jointly with the other copies.
+  const copyCases: Array<[string, number, WindowCase, number]> = [
+    ['500 databases with a copy each, daily 01:00-05:00', 500, { start: '01:00', end: '05:00' }, 500],
+    ["120 databases with a copy each, weekly 22:30-01:10 on Sat, Sun, Wed (copies on the next days, Saturday's on Sunday)", 120, { start: '22:30', end: '01:10', days: [6, 0, 3] }, 120],
+  ];
+
+  test.each(copyCases)('%s: Helm 3 and 4 give the fleet\'s starts for primaries and copies, at most ceil(N/M) + 1 in a minute across both', async (_name, count, window, seed) => {
+    const dbs = databases(count, seed);
+    const expected = fleetSchedules(dbs, window, true);
+    expect(expected.size).toBe(2 * count);
+    for (const major of [3, 4] as const) {
+      const got = await chartSchedules(findHelm(major), chart.dir, dbs, window, true);
+      expect(got).toEqual(expected);
+    }
+    // Every start is a fixed minute of a day (and a day of the week): count them all together.
+    expect(busiestMinute(expected)).toBeLessThanOrEqual(Math.ceil(count / windowMinutes(window)) + 1);
+    // No copy starts inside the primaries' window.
+    const copyStarts = [...expected].filter(([key]) => key.endsWith('-copy-offsite-backup')).map(([, cron]) => cron);
+    const primaryStarts = new Set([...expected].filter(([key]) => !key.endsWith('-copy-offsite-backup')).map(([, cron]) => cron));
+    expect(copyStarts.filter((c) => primaryStarts.has(c))).toEqual([]);
+  }, 120000);
 
   test('adding one database to 200 moves at most a few others, in the chart as in the fleet', async () => {
     const window = { start: '01:00', end: '02:00' };

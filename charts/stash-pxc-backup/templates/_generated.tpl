@@ -27,7 +27,7 @@
 
 {{/* The settings a database takes from defaults unless it sets them itself (JSON). */}}
 {{- define "stash-pxc-backup.settingKeys" -}}
-["version","backend","storageSecretName","prefix","schedule","retentionPolicy","runtimeSettings","preBackupHook","postBackupHook","timeout","paused","backupHistoryLimit","retry","args","waitTimeout","wipeOut","keepRepository","defaultSecurityContext","tempDir","usagePolicy","drill"]
+["version","backend","storageSecretName","prefix","schedule","retentionPolicy","runtimeSettings","preBackupHook","postBackupHook","timeout","paused","backupHistoryLimit","retry","args","waitTimeout","wipeOut","keepRepository","defaultSecurityContext","tempDir","usagePolicy","drill","expectedDuration","copies"]
 {{- end -}}
 
 {{/* A DNS-1123 subdomain (a regular expression). */}}
@@ -38,6 +38,16 @@
 {{/* The cron macros the CronJob controller expands (JSON list). */}}
 {{- define "stash-pxc-backup.cronMacros" -}}
 ["@yearly","@annually","@monthly","@weekly","@daily","@midnight","@hourly"]
+{{- end -}}
+
+{{/* What each cron macro stands for (JSON). */}}
+{{- define "stash-pxc-backup.cronMacroExpansions" -}}
+{"@yearly":"0 0 1 1 *","@annually":"0 0 1 1 *","@monthly":"0 0 1 * *","@weekly":"0 0 * * 0","@daily":"0 0 * * *","@midnight":"0 0 * * *","@hourly":"0 * * * *"}
+{{- end -}}
+
+{{/* How long after the primary a copy is placed when no expectedDuration is given, in minutes (DEFAULT_COPY_GAP). */}}
+{{- define "stash-pxc-backup.copyGapMinutes" -}}
+60
 {{- end -}}
 
 {{/* The restore drill's defaults: images by version line, budgets in seconds, resources, the data size, the Pushgateway, the user, the scripts, the window (JSON). */}}

@@ -51,30 +51,48 @@ stash-pxc/release: {{ .Release.Name }}
 {{- end -}}
 
 {{/*
-The starts of every database whose schedule is a spread window, placed jointly with the other
-databases of the release in the same window, as ScheduleWindow.place places a fleet (this chart
-has no expected durations, so its unweighted form): each database probes the window's start
-minutes in its own hash order, beginning with the minute the window alone would give it; in a
-fixed order (by a second hash), each takes the first minute of its sequence below the fair share
-ceil(N / M) within 8 probes, else the first below the fair share + 1. So no minute has more than
-ceil(N / M) + 1 starts, and adding a database moves few others.
-Takes the list of "stash-pxc-backup.databases"; gives JSON {"<namespace>/<name>": "<cron>"}.
+The starts of every backup whose schedule is a spread window, placed jointly with the other
+backups of the release in the same window, as ScheduleWindow.place places a fleet (this chart
+places without expected durations, so its unweighted form): each backup probes the window's
+start minutes in its own hash order, beginning with the minute the window alone would give it;
+in a fixed order (by a second hash), each takes the first minute of its sequence below the fair
+share ceil(N / M) within 8 probes, else the first below the fair share + 1. So no minute has
+more than ceil(N / M) + 1 starts, and adding a database moves few others.
+The members: each database in a spread window (key "<namespace>/<name>"); each copy
+("<namespace>/<name>#copy-<copy>") with a window of its own, or without a schedule when its
+database is in a spread window: then in the window after the database's (the
+"stash-pxc-backup.followingWindow" of the longest expectedDuration of that window's databases,
+else an hour), as PerconaXtraDbBackupFleet places copies.
+Takes the list of "stash-pxc-backup.databases"; gives JSON {"<key>": "<cron>"}.
 Windows with no length are left out (the schedule helper fails on them).
 */}}
 {{- define "stash-pxc-backup.placements" -}}
 {{- $groups := dict -}}
+{{- $gaps := dict -}}
 {{- range $db := . -}}
-{{- $sched := $db.s.schedule | default dict -}}
-{{- if and (hasKey $sched "window") (not (hasKey $sched "cron")) -}}
-{{- $start := include "stash-pxc-backup.minutes" $sched.window.start | atoi -}}
-{{- $end := include "stash-pxc-backup.minutes" $sched.window.end | atoi -}}
-{{- $days := list -}}
-{{- range ($sched.window.days | default list) }}{{ $days = append $days (int .) }}{{ end -}}
-{{- $days = $days | uniq | sortAlpha -}}
-{{- $g := printf "%d-%d-%s" $start $end (join "," $days) -}}
-{{- if not (hasKey $groups $g) }}{{ $_ := set $groups $g (dict "start" $start "len" (mod (add (sub $end $start) 1440) 1440) "days" $days "keys" list) }}{{ end -}}
-{{- $grp := get $groups $g -}}
-{{- $_ := set $grp "keys" (append $grp.keys (printf "%s/%s" $db.namespace $db.name)) -}}
+{{- $w := include "stash-pxc-backup.spreadWindow" $db.s.schedule | fromJson -}}
+{{- if $w -}}
+{{- include "stash-pxc-backup.placeMember" (dict "groups" $groups "w" $w "key" (printf "%s/%s" $db.namespace $db.name)) -}}
+{{- $id := include "stash-pxc-backup.windowId" $w -}}
+{{- if hasKey $db.s "expectedDuration" -}}
+{{- $m := div (add (include "stash-pxc-backup.seconds" $db.s.expectedDuration | atoi) 59) 60 -}}
+{{- $_ := set $gaps $id (max $m (get $gaps $id | default 0 | int)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $db := . -}}
+{{- $w := include "stash-pxc-backup.spreadWindow" $db.s.schedule | fromJson -}}
+{{- range $copy := $db.s.copies | default list -}}
+{{- if kindIs "string" $copy.name -}}
+{{- $key := printf "%s/%s#copy-%s" $db.namespace $db.name $copy.name -}}
+{{- if hasKey $copy "schedule" -}}
+{{- $own := include "stash-pxc-backup.spreadWindow" $copy.schedule | fromJson -}}
+{{- if $own }}{{ include "stash-pxc-backup.placeMember" (dict "groups" $groups "w" $own "key" $key) }}{{ end -}}
+{{- else if $w -}}
+{{- $gap := get $gaps (include "stash-pxc-backup.windowId" $w) | default (include "stash-pxc-backup.copyGapMinutes" $ | atoi) | int -}}
+{{- include "stash-pxc-backup.placeMember" (dict "groups" $groups "w" (include "stash-pxc-backup.followingWindow" (dict "w" $w "gap" $gap) | fromJson) "key" $key) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- $out := dict -}}
@@ -123,6 +141,256 @@ Windows with no length are left out (the schedule helper fails on them).
 {{- end -}}
 {{- end -}}
 {{- toJson $out -}}
+{{- end -}}
+
+{{/*
+A spread schedule's window (the values schedule) as JSON {"start", "len", "days"} (minutes; the
+weekdays as numbers, unique and in order), or {} for a cron, no schedule or a window with no length.
+*/}}
+{{- define "stash-pxc-backup.spreadWindow" -}}
+{{- $s := . | default dict -}}
+{{- if and (kindIs "map" $s) (hasKey $s "window") (not (hasKey $s "cron")) -}}
+{{- $start := include "stash-pxc-backup.minutes" $s.window.start | atoi -}}
+{{- $len := mod (add (sub (include "stash-pxc-backup.minutes" $s.window.end | atoi) $start) 1440) 1440 -}}
+{{- $days := list -}}
+{{- range ($s.window.days | default list | uniq | sortAlpha) }}{{ $days = append $days (int .) }}{{ end -}}
+{{- if gt $len 0 }}{{ toJson (dict "start" $start "len" $len "days" $days) }}{{ else }}{}{{ end -}}
+{{- else -}}
+{}
+{{- end -}}
+{{- end -}}
+
+{{/* The identity of a window (start, length, days in their order): the backups of one window are placed together. */}}
+{{- define "stash-pxc-backup.windowId" -}}
+{{- $days := list -}}
+{{- range .days }}{{ $days = append $days (toString (int .)) }}{{ end -}}
+{{- printf "%d-%d-%s" (int .start) (int .len) (join "," $days) -}}
+{{- end -}}
+
+{{/*
+The window after a window (dict "w" window "gap" minutes), as ScheduleWindow.following: it opens
+gap minutes after w ends, on the same days (the next ones where it starts after midnight), as long
+as w or shorter, so that its own backups, also gap long, end before w opens again; at least a minute.
+*/}}
+{{- define "stash-pxc-backup.followingWindow" -}}
+{{- $w := .w -}}
+{{- $gap := int .gap -}}
+{{- $from := add (int $w.start) (int $w.len) $gap -}}
+{{- $len := max 1 (min (int $w.len) (sub (sub 1440 (int $w.len)) (mul 2 $gap))) -}}
+{{- $shift := div $from 1440 -}}
+{{- $days := list -}}
+{{- range $w.days }}{{ $days = append $days (mod (add (int .) $shift) 7) }}{{ end -}}
+{{- toJson (dict "start" (mod $from 1440) "len" $len "days" $days) -}}
+{{- end -}}
+
+{{/* Adds a member (dict "groups" groups "w" window "key" key) to the placement group of its window. */}}
+{{- define "stash-pxc-backup.placeMember" -}}
+{{- $id := include "stash-pxc-backup.windowId" .w -}}
+{{- if not (hasKey .groups $id) }}{{ $_ := set .groups $id (dict "start" (int .w.start) "len" (int .w.len) "days" .w.days "keys" list) }}{{ end -}}
+{{- $grp := get .groups $id -}}
+{{- $_ := set $grp "keys" (append $grp.keys .key) -}}
+{{- end -}}
+
+{{/*
+The minutes of the day (0-1439, ascending) at which a cron starts on the days it runs, as JSON;
+empty for "@every" (startMinutesOfDay of the constructs). Takes a cron the schedule helper has checked.
+*/}}
+{{- define "stash-pxc-backup.startMinutes" -}}
+{{- $cron := trim (toString .) -}}
+{{- $cron = get (include "stash-pxc-backup.cronMacroExpansions" . | fromJson) $cron | default $cron -}}
+{{- $out := list -}}
+{{- if not (hasPrefix "@" $cron) -}}
+{{- $f := splitList " " (regexReplaceAll "\\s+" $cron " ") -}}
+{{- $sets := list -}}
+{{- range $i, $max := list 59 23 -}}
+{{- $set := dict -}}
+{{- range $part := splitList "," (index $f $i) -}}
+{{- $slash := splitList "/" $part -}}
+{{- $range := index $slash 0 -}}
+{{- $step := ternary (index $slash (sub (len $slash) 1) | atoi) 1 (eq (len $slash) 2) -}}
+{{- $lo := 0 -}}
+{{- $hi := $max -}}
+{{- if not (has $range (list "*" "?")) -}}
+{{- $ends := splitList "-" $range -}}
+{{- $lo = index $ends 0 | atoi -}}
+{{- if eq (len $ends) 2 }}{{ $hi = index $ends 1 | atoi }}{{ else if eq (len $slash) 1 }}{{ $hi = $lo }}{{ end -}}
+{{- end -}}
+{{- range untilStep (int $lo) (int (add $hi 1)) (int $step) }}{{ $_ := set $set (toString .) true }}{{ end -}}
+{{- end -}}
+{{- $sets = append $sets $set -}}
+{{- end -}}
+{{- range $h := until 24 }}{{ if hasKey (index $sets 1) (toString $h) }}{{ range $m := until 60 }}{{ if hasKey (index $sets 0) (toString $m) }}{{ $out = append $out (add (mul $h 60) $m) }}{{ end }}{{ end }}{{ end }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+A copy's default schedule after a fixed one (dict "cron" the primary's cron "gap" minutes), as
+Schedule.following: daily, at the first minute after the day's first run that is at least gap
+from every run; right after that run when none is; "0 0 * * *" for "@every".
+*/}}
+{{- define "stash-pxc-backup.followingCron" -}}
+{{- $starts := include "stash-pxc-backup.startMinutes" .cron | fromJsonArray -}}
+{{- $gap := int .gap -}}
+{{- if not $starts -}}
+0 0 * * *
+{{- else -}}
+{{- $first := int (index $starts 0) -}}
+{{- $minute := mod (add $first $gap) 1440 -}}
+{{- $n := len $starts -}}
+{{- /* The free minutes lie between two runs at least 2 * gap apart; the first such pair after the first run gives the first free minute. */ -}}
+{{- range $i := until $n -}}
+{{- $a := int (index $starts $i) -}}
+{{- $b := add $first 1440 -}}
+{{- if lt (add1 $i) $n }}{{ $b = int (index $starts (add1 $i)) }}{{ end -}}
+{{- if ge (sub $b $a) (mul 2 $gap) }}{{ $minute = mod (add $a $gap) 1440 }}{{ break }}{{ end -}}
+{{- end -}}
+{{- printf "%d %d * * *" (mod $minute 60) (div $minute 60) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Claims a repository location for a values entry, or fails when it is taken (the same location
+after normalising, or one inside the other), as the constructs' repository location rule. Takes
+dict "exact" (location -> entry), "below" (every ancestor location -> entry), "selves" (entry ->
+location), "at" (the entry's values path), "loc" (its "stash-pxc-backup.location"), "field" (the
+values path to name). Gives the location.
+*/}}
+{{- define "stash-pxc-backup.claimLocation" -}}
+{{- $loc := .loc -}}
+{{- $segs := $loc.segments -}}
+{{- $self := printf "%s/%s" $loc.root (join "/" $segs) -}}
+{{- $how := "" -}}
+{{- $other := "" -}}
+{{- if hasKey .exact $self }}{{ $how = "same" }}{{ $other = get .exact $self }}
+{{- else if hasKey .below $self }}{{ $how = "contains" }}{{ $other = get .below $self }}
+{{- else }}{{ range $n := until (len $segs) }}{{ $k := printf "%s/%s" $loc.root (join "/" (slice $segs 0 $n)) }}{{ if and (not $how) (hasKey $.exact $k) }}{{ $how = "inside" }}{{ $other = get $.exact $k }}{{ end }}{{ end }}{{ end -}}
+{{- $fix := "put ${DATABASE_NAME} (and ${DATABASE_NAMESPACE}) in the prefix, or give one of them its own prefix or bucket" -}}
+{{- if eq $how "same" -}}
+{{- include "stash-pxc-backup.fail" (list .field (printf "gives %s the same repository location as %s (%s), so both would write into one restic repository" .at $other $self) $fix) -}}
+{{- else if $how -}}
+{{- include "stash-pxc-backup.fail" (list .field (printf "gives %s a repository location (%s) %s %s (%s), so one restic repository would lie inside the other's tree" .at $self (ternary "that contains the one of" "inside the one of" (eq $how "contains")) $other (get .selves $other)) $fix) -}}
+{{- end -}}
+{{- if not (hasKey .exact $self) }}{{ $_ := set .exact $self .at }}{{ end -}}
+{{- $_ := set .selves .at $self -}}
+{{- range $n := until (len $segs) }}{{ $k := printf "%s/%s" $loc.root (join "/" (slice $segs 0 $n)) }}{{ if not (hasKey $.below $k) }}{{ $_ := set $.below $k $.at }}{{ end }}{{ end -}}
+{{- $self -}}
+{{- end -}}
+
+{{/*
+The name of the CronJob Stash makes for a BackupConfiguration, "stash-trigger-<name>": past 52
+characters Stash keeps the first 26 and the last 26 (triggerCronJobName of the constructs).
+*/}}
+{{- define "stash-pxc-backup.triggerName" -}}
+{{- $out := printf "stash-trigger-%s" (replace "." "-" (toString .)) -}}
+{{- if gt (len $out) 52 }}{{ $out = printf "%s%s" (substr 0 26 $out) (substr (int (sub (len $out) 26)) (len $out) $out) }}{{ end -}}
+{{- trimAll "-" $out -}}
+{{- end -}}
+
+{{/*
+The cron of a copy (dict "c" copy values "db" database "placed" placements "primary" the
+primary's cron "path" values path of the copy's schedule): placed with the release's backups when
+it has a window of its own or follows a spread window; its own cron; else daily after the
+primary's runs ("stash-pxc-backup.followingCron" of the database's expectedDuration, else an hour).
+*/}}
+{{- define "stash-pxc-backup.copySchedule" -}}
+{{- $key := printf "%s/%s#copy-%s" .db.namespace .db.name .c.name -}}
+{{- if hasKey .placed $key -}}
+{{- get .placed $key -}}
+{{- else if hasKey .c "schedule" -}}
+{{- include "stash-pxc-backup.schedule" (dict "s" .c.schedule "key" $key "path" .path) -}}
+{{- else -}}
+{{- include "stash-pxc-backup.followingCron" (dict "cron" .primary "gap" (include "stash-pxc-backup.gapMinutes" .db)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Minutes a database's backup is expected to run (its expectedDuration, rounded up), or the copies' default gap. */}}
+{{- define "stash-pxc-backup.gapMinutes" -}}
+{{- if hasKey .s "expectedDuration" -}}
+{{- max 1 (div (add (include "stash-pxc-backup.seconds" .s.expectedDuration | atoi) 59) 60) -}}
+{{- else -}}
+{{- include "stash-pxc-backup.copyGapMinutes" . -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What the constructs only warn about in the copies, for the NOTES (Helm has no other way to warn),
+as JSON list of "<namespace>/<database>: <values path>: what. Fix: how." (dict "root" the root
+context "databases" the "stash-pxc-backup.databases" list; values the templates have accepted):
+with expectedDuration, a copy schedule that can start while the primary runs; a copy retention
+that keeps fewer snapshots of some rule than the primary's.
+*/}}
+{{- define "stash-pxc-backup.copyWarnings" -}}
+{{- $out := list -}}
+{{- $placed := dict -}}
+{{- if .databases }}{{ $placed = include "stash-pxc-backup.placements" .databases | fromJson }}{{ end -}}
+{{- range $db := .databases -}}
+{{- $s := $db.s -}}
+{{- if $s.copies -}}
+{{- $key := printf "%s/%s" $db.namespace $db.name -}}
+{{- $primary := include "stash-pxc-backup.schedule" (dict "s" $s.schedule "key" $key "placed" (get $placed $key) "path" (printf "%s.schedule" $db.src.schedule)) -}}
+{{- $primaryStarts := include "stash-pxc-backup.startMinutes" $primary | fromJsonArray -}}
+{{- $primaryRetention := include "stash-pxc-backup.retention" (dict "r" $s.retentionPolicy "path" (printf "%s.retentionPolicy" $db.src.retentionPolicy)) | fromJson -}}
+{{- range $j, $c := $s.copies -}}
+{{- $at := printf "%s: %s.copies[%d]" $key $db.src.copies (int $j) -}}
+{{- if hasKey $s "expectedDuration" -}}
+{{- $d := include "stash-pxc-backup.gapMinutes" $db | atoi -}}
+{{- $cron := include "stash-pxc-backup.copySchedule" (dict "c" $c "db" $db "placed" $placed "primary" $primary "path" (printf "%s.schedule" $at)) -}}
+{{- $hit := "" -}}
+{{- range $cs := include "stash-pxc-backup.startMinutes" $cron | fromJsonArray -}}
+{{- if not $hit -}}
+{{- range $ps := $primaryStarts -}}
+{{- if and (not $hit) (lt (mod (add (sub (int $cs) (int $ps)) 1440) 1440) $d) }}{{ $hit = list (int $cs) (int $ps) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $hit -}}
+{{- $hhmm := list -}}
+{{- range $hit }}{{ $hhmm = append $hhmm (printf "%02d:%02d" (div . 60) (mod . 60)) }}{{ end -}}
+{{- $better := include "stash-pxc-backup.followingCron" (dict "cron" $primary "gap" $d) -}}
+{{- $out = append $out (printf "%s.schedule: %q can start at %s while the primary (started at %s, expected to run %dm) is running; Stash then holds the copy Pending until the primary ends. Fix: start the copy at least %dm after each primary start (e.g. %q), or leave schedule out to place it after the primary." $at $cron (index $hhmm 0) (index $hhmm 1) $d $d $better) -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey $c "retentionPolicy" -}}
+{{- $less := list -}}
+{{- range $r := include "stash-pxc-backup.retentionRules" $ | fromJsonArray -}}
+{{- if hasKey $primaryRetention $r -}}
+{{- $p := int (get $primaryRetention $r) -}}
+{{- if not (and (hasKey $c.retentionPolicy $r) (ge (int (get $c.retentionPolicy $r)) $p)) -}}
+{{- $less = append $less (printf "%s %s < %d" $r (ternary (toString (get $c.retentionPolicy $r)) "none" (hasKey $c.retentionPolicy $r)) $p) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $less -}}
+{{- $out = append $out (printf "%s.retentionPolicy: keeps less than the primary's (%s), so the copy cannot replace it when the primary's bucket is lost. Fix: keep at least as many snapshots as the primary (%s), or leave retentionPolicy out to take the primary's." $at (join ", " $less) $primaryRetention.name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+The copy a restore, clone or drill reads with fromCopy (dict "db" the database, one of
+"stash-pxc-backup.databases", "name" the copy's name "path" the fromCopy values path), as JSON
+{"repo", "usagePolicy", "backend", "prefix", "path"}, or a failure naming the database's copies.
+*/}}
+{{- define "stash-pxc-backup.sourceCopy" -}}
+{{- $found := dict -}}
+{{- $names := list -}}
+{{- range .db.s.copies | default list -}}
+{{- $names = append $names (toString .name) -}}
+{{- if and (not $found) (eq (toString .name) (toString $.name)) }}{{ $found = . }}{{ end -}}
+{{- end -}}
+{{- if not $found -}}
+{{- $what := printf "%q is not a copy of a backup into Repository %q%s" (toString .name) (printf "%s-repo" .db.name) (ternary (printf " (its copies: %s)" (join ", " $names)) " (it has no copies)" (gt (len $names) 0)) -}}
+{{- include "stash-pxc-backup.fail" (list .path $what (ternary "use one of those names, or leave fromCopy out to restore from the primary" (printf "give %s copies, or leave fromCopy out to restore from the primary" .db.src.copies) (gt (len $names) 0))) -}}
+{{- end -}}
+{{- $pattern := ternary $found.prefix .db.s.prefix (hasKey $found "prefix") | default "" -}}
+{{- $path := printf "%s.copies[%d].backend" .db.src.copies (int (sub (len $names) 1)) -}}
+{{- range $i, $n := $names }}{{ if eq $n (toString $.name) }}{{ $path = printf "%s.copies[%d].backend" $.db.src.copies (int $i) }}{{ break }}{{ end }}{{ end -}}
+{{- toJson (dict "repo" ($found.repositoryName | default (printf "%s-copy-%s-repo" .db.name $found.name)) "usagePolicy" $found.usagePolicy "backend" $found.backend "prefix" ($pattern | replace "${DATABASE_NAMESPACE}" .db.namespace | replace "${DATABASE_NAME}" .db.name) "path" $path) -}}
 {{- end -}}
 
 {{/* The first 32 bits of the SHA-256 of a key, as a number (ScheduleWindow's stableHash). */}}
