@@ -109,6 +109,7 @@ export function backupGeneratedTpl(): string {
     define('settingKeys', 'The settings a database takes from defaults unless it sets them itself (JSON).', JSON.stringify(SETTING_KEYS)),
     define('dnsSubdomain', 'A DNS-1123 subdomain (a regular expression).', DNS_SUBDOMAIN),
     define('cronMacros', 'The cron macros the CronJob controller expands (JSON list).', JSON.stringify(Object.keys(CRON_MACROS))),
+    define('cronMacroFields', 'The five fields each cron macro stands for (JSON).', JSON.stringify(CRON_MACROS)),
     define('drillDefaults', "The restore drill's defaults: images by version line, budgets in seconds, resources, the data size, the Pushgateway, the user, the scripts, the window (JSON).", JSON.stringify({
       serverImages: DRILL_SERVER_IMAGES, kubectlImage: DRILL_KUBECTL_IMAGE, seconds: DRILL_DEFAULT_SECONDS, serverResources: DRILL_DEFAULT_SERVER_RESOURCES,
       dataSizeLimit: `${DRILL_DEFAULT_DATA_SIZE_GIB}Gi`, pushgatewayUrl: DEFAULT_DRILL_PUSHGATEWAY_URL, runAsUser: PERCONA_MYSQL_USER, scripts: DRILL_SCRIPTS,

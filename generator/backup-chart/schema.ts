@@ -228,6 +228,7 @@ function drillSchema(): JsonSchema {
       }, { required: ['database', 'table', 'rowCount'] }),
     }),
     sql: str('SQL whose first row must exist and not be 0, false, NULL or empty.', { pattern: '\\S' }),
+    backupDuration: duration('How long a backup of the database may run: the drill may not start between a backup\'s start and this long after it (default 1h)'),
     restoreTimeout: duration('How long the restore may take (default 1h)'),
     checkTimeout: duration('Budget of the table checks (default 10m)'),
     serverStartTimeout: duration('How long the throwaway server may take to start (default 5m)'),

@@ -365,7 +365,7 @@ export function hookOf(h: any): Hook | undefined {
 
 /** The drill's problems, by construct field, under the values key `drill`. */
 const DRILL_FIELDS: { [field: string]: string } = Object.fromEntries([
-  'schedule', 'schemas', 'tables', 'rowCountRules', 'sql', 'restoreTimeout', 'checkTimeout', 'serverStartTimeout', 'ttlAfterFinished',
+  'schedule', 'backupDuration', 'schemas', 'tables', 'rowCountRules', 'sql', 'restoreTimeout', 'checkTimeout', 'serverStartTimeout', 'ttlAfterFinished',
   'serverImage', 'kubectlImage', 'imagePullSecrets', 'serverResources', 'dataSizeLimit', 'pushgatewayUrl', 'admissionPolicy', 'galera',
 ].map((f) => [`Drill.${f}`, `drill.${f}`]));
 
@@ -384,6 +384,7 @@ export function drillOf(v: any, field: string, problems: string[]): RestoreDrill
       database: r?.database, table: r?.table, rowCount: { operator: r?.rowCount?.operator as RowCountOperator, value: r?.rowCount?.value },
     })) : undefined,
     sql: v.sql,
+    backupDuration: durationOf(v.backupDuration, `${field}.backupDuration`, problems),
     restoreTimeout: durationOf(v.restoreTimeout, `${field}.restoreTimeout`, problems),
     checkTimeout: durationOf(v.checkTimeout, `${field}.checkTimeout`, problems),
     serverStartTimeout: durationOf(v.serverStartTimeout, `${field}.serverStartTimeout`, problems),

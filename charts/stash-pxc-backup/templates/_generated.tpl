@@ -40,9 +40,14 @@
 ["@yearly","@annually","@monthly","@weekly","@daily","@midnight","@hourly"]
 {{- end -}}
 
+{{/* The five fields each cron macro stands for (JSON). */}}
+{{- define "stash-pxc-backup.cronMacroFields" -}}
+{"@yearly":"0 0 1 1 *","@annually":"0 0 1 1 *","@monthly":"0 0 1 * *","@weekly":"0 0 * * 0","@daily":"0 0 * * *","@midnight":"0 0 * * *","@hourly":"0 * * * *"}
+{{- end -}}
+
 {{/* The restore drill's defaults: images by version line, budgets in seconds, resources, the data size, the Pushgateway, the user, the scripts, the window (JSON). */}}
 {{- define "stash-pxc-backup.drillDefaults" -}}
-{"serverImages":{"5.7":{"registry":"docker.io/percona","repository":"percona-xtradb-cluster","tag":"5.7.44-31.65"},"8.0":{"registry":"docker.io/percona","repository":"percona-xtradb-cluster","tag":"8.0.36-28.1"},"8.4":{"registry":"docker.io/percona","repository":"percona-xtradb-cluster","tag":"8.4.3-3.1"}},"kubectlImage":{"registry":"docker.io/alpine","repository":"k8s","tag":"1.31.5"},"seconds":{"restore":3600,"check":600,"serverStart":300,"ttlAfterFinished":86400,"slack":600},"serverResources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"memory":"2Gi"}},"dataSizeLimit":"10Gi","pushgatewayUrl":"http://stash-stash-pxc.stash.svc:56789","runAsUser":1001,"scripts":["drill-lib.sh","drill-credentials.sh","drill-restore.sh","drill-check.sh"],"window":{"start":"10:00","end":"16:00","days":[6]}}
+{"serverImages":{"5.7":{"registry":"docker.io/percona","repository":"percona-xtradb-cluster","tag":"5.7.44-31.65"},"8.0":{"registry":"docker.io/percona","repository":"percona-xtradb-cluster","tag":"8.0.36-28.1"},"8.4":{"registry":"docker.io/percona","repository":"percona-xtradb-cluster","tag":"8.4.3-3.1"}},"kubectlImage":{"registry":"docker.io/alpine","repository":"k8s","tag":"1.31.5"},"seconds":{"restore":3600,"check":600,"serverStart":300,"ttlAfterFinished":86400,"slack":600,"backupDuration":3600},"serverResources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"memory":"2Gi"}},"dataSizeLimit":"10Gi","pushgatewayUrl":"http://stash-stash-pxc.stash.svc:56789","runAsUser":1001,"scripts":["drill-lib.sh","drill-credentials.sh","drill-restore.sh","drill-check.sh"],"window":{"start":"10:00","end":"16:00","days":[6]}}
 {{- end -}}
 
 {{/* Go's longest duration in milliseconds. */}}

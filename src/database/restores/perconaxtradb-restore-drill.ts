@@ -82,7 +82,7 @@ export const DRILL_KUBECTL_IMAGE = { registry: 'docker.io/alpine', repository: '
 export const DEFAULT_DRILL_PUSHGATEWAY_URL = `http://stash-stash-pxc.stash.svc:${PUSHGATEWAY_PORT}`;
 
 /** The drill's default budgets, in seconds (the props document them as Durations). */
-export const DRILL_DEFAULT_SECONDS = { restore: 3600, check: 600, serverStart: 300, ttlAfterFinished: 86400, slack: 600 } as const;
+export const DRILL_DEFAULT_SECONDS = { restore: 3600, check: 600, serverStart: 300, ttlAfterFinished: 86400, slack: 600, backupDuration: 3600 } as const;
 
 /** The throwaway server's default resources. */
 export const DRILL_DEFAULT_SERVER_RESOURCES = { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } } as const;
@@ -705,7 +705,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
         }
       }
     }
-    out.push(...durationProblems('backupDuration', props.backupDuration, { minMs: 60000, wholeSeconds: true }));
+    out.push(...durationProblems('backupDuration', props.backupDuration, { minMs: 60000, wholeSeconds: true, minReason: 'shorter than a minute, the resolution of a cron schedule' }));
     for (const [field, d] of [['checkTimeout', props.checkTimeout], ['restoreTimeout', props.restoreTimeout], ['serverStartTimeout', props.serverStartTimeout], ['ttlAfterFinished', props.ttlAfterFinished]] as const) {
       out.push(...durationProblems(field, d, { wholeSeconds: true }));
     }
@@ -816,7 +816,7 @@ function quantityOf(size: Size): string {
 }
 
 function backupDuration(d: Duration | undefined): number {
-  const ms = millisecondsOf(d ?? Duration.hours(1));
+  const ms = millisecondsOf(d ?? Duration.seconds(DRILL_DEFAULT_SECONDS.backupDuration));
   return Number.isFinite(ms) && ms > 0 ? Math.max(1, Math.ceil(ms / 60000)) : 60;
 }
 
