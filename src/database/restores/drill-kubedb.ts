@@ -172,7 +172,7 @@ export function drillServerProblems(server: DrillServer | undefined, o: { name: 
     }
   }
   if (o.networkPolicy) {
-    out.push(problem('networkPolicy', 'is not supported with DrillServer.kubedb() yet (the drill\'s policies confine its own pod, not the pods KubeDB runs)',
+    out.push(problem('throwaway', 'DrillServer.kubedb() does not support networkPolicy yet (the drill\'s policies confine its own pod, not the pods KubeDB runs)',
       'leave networkPolicy out of this drill, or use DrillServer.sidecar()'));
   }
   return out;

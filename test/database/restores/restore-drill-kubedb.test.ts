@@ -194,7 +194,7 @@ describe('every mistake of the KubeDB option is reported at synth', () => {
   });
 
   test('network policies are not supported with KubeDB yet: refused, not half-emitted', () => {
-    expect(errorsOf({ throwaway: DrillServer.kubedb() }, { networkPolicy: { apiServerCidrs: ['10.0.0.1/32'] } })).toContain('[test/orders/Drill] networkPolicy: is not supported with DrillServer.kubedb() yet');
+    expect(errorsOf({ throwaway: DrillServer.kubedb() }, { networkPolicy: { apiServerCidrs: ['10.0.0.1/32'] } })).toContain('[test/orders/Drill] throwaway: DrillServer.kubedb() does not support networkPolicy yet');
   });
 
   test('a throwaway that is no DrillServer (from JavaScript)', () => {
