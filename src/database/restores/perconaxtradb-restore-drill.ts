@@ -321,7 +321,10 @@ class ClusterScopedApiObject extends ApiObject {
  * points at the Service `<name>` in front of that pod), waits for it and checks the data; the
  * scripts in the ConfigMap `<name>-scripts`; a ServiceAccount, Role and RoleBinding that allow
  * exactly that; optionally NetworkPolicies and an admission policy. The RestoreSession's
- * target is the drill's own AppBinding by construction: no prop names another.
+ * target is the drill's own AppBinding by construction: no prop names another. With
+ * `throwaway: DrillServer.kubedb()`, each run creates a KubeDB PerconaXtraDB `<name>` instead of
+ * the server, Service, Secret and AppBinding, restores into the AppBinding KubeDB makes for it,
+ * and deletes it after the checks.
  *
  * ```ts
  * new PerconaXtraDbRestoreDrill(chart, 'drill', {
