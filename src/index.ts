@@ -51,6 +51,8 @@ export {
   DEFAULT_DRILL_PUSHGATEWAY_URL, DRILL_KUBECTL_IMAGE, DRILL_SCRIPTS, DRILL_LABEL, DRILL_SERVER_IMAGES, DRILL_SERVER_LABEL, DrillImage, MAX_DRILL_NAME, PERCONA_MYSQL_USER,
   PerconaXtraDbRestoreDrill, PerconaXtraDbRestoreDrillProps, RestoreDrillOptions, RowCountCondition, RowCountOperator, RowCountRule,
 } from './database/restores/perconaxtradb-restore-drill';
+export { DrillServer, DrillServerKind, KubeDbDrillServerProps } from './database/restores/drill-server';
+export { KUBEDB_MAX_DATABASE_NAME, KUBEDB_MIN_REPLICAS, KUBEDB_PERCONAXTRADB_LINES } from './database/restores/drill-kubedb';
 export {
   AutoBackupAnnotationOptions, BACKUP_BLUEPRINT_ANNOTATION, PARAMS_ANNOTATION_PREFIX, PerconaXtraDbBackupBlueprint,
   PerconaXtraDbBackupBlueprintProps, SCHEDULE_ANNOTATION,

@@ -28,6 +28,12 @@ import {
   DEFAULT_DRILL_PUSHGATEWAY_URL, DRILL_DEFAULT_DATA_SIZE_GIB, DRILL_DEFAULT_SECONDS, DRILL_DEFAULT_SERVER_RESOURCES, DRILL_KUBECTL_IMAGE,
   DRILL_SCRIPTS, DRILL_SERVER_IMAGES, PERCONA_MYSQL_USER, PerconaXtraDbRestoreDrill,
 } from '../../src/database/restores/perconaxtradb-restore-drill';
+import {
+  DRILL_CLEANUP_SCRIPT, KUBEDB_DATABASE_FILE, KUBEDB_DRILL_DATABASE, KUBEDB_MAX_DATABASE_NAME, KUBEDB_MIN_REPLICAS, KUBEDB_PERCONAXTRADB_LINES,
+  kubedbAdmission, kubedbDrillRoleRules,
+} from '../../src/database/restores/drill-kubedb';
+import { RESTORE_SESSION } from '../../src/api';
+import { APP_BINDING } from '../../src/api/appcatalog/v1alpha1/appbinding';
 import { REPO_ROOT } from '../paths';
 import { DNS_SUBDOMAIN } from './schema';
 import { BACKUP_CHART_NAME, RETENTION_RULES, SETTING_KEYS } from './values-model';
@@ -116,6 +122,12 @@ export function backupGeneratedTpl(): string {
       serverImages: DRILL_SERVER_IMAGES, kubectlImage: DRILL_KUBECTL_IMAGE, seconds: DRILL_DEFAULT_SECONDS, serverResources: DRILL_DEFAULT_SERVER_RESOURCES,
       dataSizeLimit: `${DRILL_DEFAULT_DATA_SIZE_GIB}Gi`, pushgatewayUrl: DEFAULT_DRILL_PUSHGATEWAY_URL, runAsUser: PERCONA_MYSQL_USER, scripts: DRILL_SCRIPTS,
       window: drillWindowValues(),
+    })),
+    define('drillKubeDb', "A drill's KubeDB database: its kind, container, members, name limit, version lines, the ConfigMap key and cleanup script, and the Role rules and admission check with __NAME__ and __AUTH__ for the drill's names (JSON).", JSON.stringify({
+      apiVersion: `${KUBEDB_DRILL_DATABASE.group}/${KUBEDB_DRILL_DATABASE.version}`, kind: KUBEDB_DRILL_DATABASE.kind, container: KUBEDB_PERCONAXTRADB_CONTAINER,
+      minReplicas: KUBEDB_MIN_REPLICAS, maxName: KUBEDB_MAX_DATABASE_NAME, lines: KUBEDB_PERCONAXTRADB_LINES, databaseFile: KUBEDB_DATABASE_FILE, cleanupScript: DRILL_CLEANUP_SCRIPT,
+      roleRules: kubedbDrillRoleRules({ name: '__NAME__', authSecret: '__AUTH__', restoreSessionGroup: RESTORE_SESSION.group, appBindingGroup: APP_BINDING.group }),
+      admission: kubedbAdmission('__NAME__'),
     })),
     define('maxGoDurationMs', "Go's longest duration in milliseconds.", String(MAX_GO_DURATION_MS)),
     define('restoreGuard', "The restore guard's shell script and the container it runs in by default (JSON; the constructs' src/database/restores/guard/standalone.sh).",

@@ -251,6 +251,7 @@ function drillSchema(): JsonSchema {
       }, { required: ['database', 'table', 'rowCount'] }),
     }),
     sql: str('SQL whose first row must exist and not be 0, false, NULL or empty.', { pattern: '\\S' }),
+    backupDuration: duration('How long a backup of the database may run: the drill may not start between a backup\'s start and this long after it (default 1h)'),
     restoreTimeout: duration('How long the restore may take (default 1h)'),
     checkTimeout: duration('Budget of the table checks (default 10m)'),
     serverStartTimeout: duration('How long the throwaway server may take to start (default 5m)'),
@@ -262,6 +263,14 @@ function drillSchema(): JsonSchema {
     dataSizeLimit: str('Size limit of its data directory (default 10Gi).', { pattern: QUANTITY }),
     pushgatewayUrl: str('Where the drill pushes its metrics (default the operator of release stash in namespace stash).', { pattern: HTTP_URL }),
     admissionPolicy: bool('Emit the ValidatingAdmissionPolicy that holds the drill\'s creates to its own names (default true; needs Kubernetes 1.30).'),
+    throwaway: object('Who runs the throwaway database (default a server in the drill\'s pod).', {
+      kubedb: object('A KubeDB PerconaXtraDB named <name>-drill, created by each run (waiting for the restore, wiped on deletion) and deleted after the checks; serverResources apply to each member. Needs KubeDB.', {
+        version: str('KubeDB\'s PerconaXtraDBVersion, of the database\'s version line (default the database\'s version).'),
+        replicas: int('Members (KubeDB runs at least 3).', 3, 99),
+        storage: str('Size of each member\'s data claim (default: Ephemeral storage, no claim).', { pattern: QUANTITY }),
+        storageClassName: str('StorageClass of the claims (with storage).', { pattern: DNS_SUBDOMAIN }),
+      }),
+    }),
   });
 }
 

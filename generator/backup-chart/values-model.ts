@@ -25,6 +25,7 @@ import { PerconaXtraDbBackupPlan } from '../../src/database/backups/perconaxtrad
 import { PerconaXtraDbRestore, Snapshot, VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
 import { CloneDeletionPolicy, CloneMode, PerconaXtraDbClone } from '../../src/database/restores/perconaxtradb-clone';
 import { PerconaXtraDbRestoreDrill, RestoreDrillOptions, RowCountOperator } from '../../src/database/restores/perconaxtradb-restore-drill';
+import { DrillServer } from '../../src/database/restores/drill-server';
 import { k8s } from 'cdk8s-plus-28';
 import { Repository, UsagePolicy } from '../../src/database/storage/repository';
 import { RetentionPolicy } from '../../src/database/storage/retention-policy';
@@ -447,10 +448,12 @@ function copiesOf(db: ResolvedDatabase, placed: Map<string, string>, problems: s
 }
 
 /** The drill's problems, by construct field, under the values key `drill`. */
-const DRILL_FIELDS: { [field: string]: string } = Object.fromEntries([
-  'schedule', 'schemas', 'tables', 'rowCountRules', 'sql', 'restoreTimeout', 'checkTimeout', 'serverStartTimeout', 'ttlAfterFinished',
+const DRILL_FIELDS: { [field: string]: string } = Object.fromEntries([...[
+  'schedule', 'backupDuration', 'schemas', 'tables', 'rowCountRules', 'sql', 'restoreTimeout', 'checkTimeout', 'serverStartTimeout', 'ttlAfterFinished',
   'serverImage', 'kubectlImage', 'imagePullSecrets', 'serverResources', 'dataSizeLimit', 'pushgatewayUrl', 'admissionPolicy', 'galera',
-].map((f) => [`Drill.${f}`, `drill.${f}`]));
+].map((f) => [`Drill.${f}`, `drill.${f}`]),
+// The option's values are under throwaway.kubedb (the construct's DrillServer.kubedb({...})).
+['Drill.throwaway', 'drill.throwaway.kubedb']]);
 
 /**
  * The drill options of a values `drill:` (when `enabled`): the chart's keys are the props' names,
@@ -467,6 +470,7 @@ export function drillOf(v: any, field: string, problems: string[]): RestoreDrill
       database: r?.database, table: r?.table, rowCount: { operator: r?.rowCount?.operator as RowCountOperator, value: r?.rowCount?.value },
     })) : undefined,
     sql: v.sql,
+    backupDuration: durationOf(v.backupDuration, `${field}.backupDuration`, problems),
     restoreTimeout: durationOf(v.restoreTimeout, `${field}.restoreTimeout`, problems),
     checkTimeout: durationOf(v.checkTimeout, `${field}.checkTimeout`, problems),
     serverStartTimeout: durationOf(v.serverStartTimeout, `${field}.serverStartTimeout`, problems),
@@ -478,6 +482,12 @@ export function drillOf(v: any, field: string, problems: string[]): RestoreDrill
     dataSizeLimit: v.dataSizeLimit !== undefined ? sizeOf(v.dataSizeLimit) : undefined,
     pushgatewayUrl: v.pushgatewayUrl,
     admissionPolicy: v.admissionPolicy,
+    throwaway: v.throwaway?.kubedb ? DrillServer.kubedb({
+      version: v.throwaway.kubedb.version !== undefined ? String(v.throwaway.kubedb.version) : undefined,
+      replicas: v.throwaway.kubedb.replicas,
+      storage: v.throwaway.kubedb.storage !== undefined ? sizeOf(v.throwaway.kubedb.storage) : undefined,
+      storageClassName: v.throwaway.kubedb.storageClassName,
+    }) : undefined,
     // Not a chart value (the schema refuses it); passed on so that the constructs refuse it too.
     galera: v.galera,
   };

@@ -3,10 +3,12 @@
  * `PerconaXtraDbBackupPlan` with `drill`) created as rendered; the drill's RBAC and admission
  * policy as the server enforces them (SubjectAccessReviews, `kubectl auth can-i --as`, and
  * creates impersonating the drill's ServiceAccount); its pod admitted, server-side dry-run, in a
- * namespace that enforces the Pod Security level the drill declares.
+ * namespace that enforces the Pod Security level the drill declares. The same for a drill whose
+ * throwaway database KubeDB runs (`DrillServer.kubedb()`), with KubeDB's CRD installed.
  */
 import { Chart, Testing } from 'cdk8s';
-import { Backend, PerconaXtraDbBackupPlan, PodSecurityLevel, RetentionPolicy, Schedule } from '../../src';
+import { Backend, DrillServer, PerconaXtraDbBackupPlan, PodSecurityLevel, RestoreDrillOptions, RetentionPolicy, Schedule } from '../../src';
+import { describeWithReference, kubedbCrds } from '../support/reference';
 import { Cluster, startCluster } from './harness';
 import { Access, describeAccess, reviewAccess, serviceAccountUser } from './support/access';
 import { catalogOf, jobPodOf } from '../support/stash-job-pod';
@@ -19,13 +21,13 @@ const NS = 'shop';
 const DRILL = 'orders-drill';
 const SA = `system:serviceaccount:${NS}:${DRILL}`;
 
-function drillObjects(): { objects: any[]; level: PodSecurityLevel } {
+function drillObjects(drill: RestoreDrillOptions = { schemas: ['shop'], rowCountRules: [] }): { objects: any[]; level: PodSecurityLevel } {
   const chart = new Chart(Testing.app(), 'drill', { namespace: NS });
   const plan = new PerconaXtraDbBackupPlan(chart, 'orders', {
     database: 'orders', version: '8.0.36',
     backend: Backend.gcs({ bucket: 'shop-backups', prefix: 'shop/orders' }), storageSecretName: 'gcs-secret',
     schedule: Schedule.daily({ hour: 1 }), retentionPolicy: RetentionPolicy.keepLast(7),
-    drill: { schemas: ['shop'], rowCountRules: [] },
+    drill,
   });
   return { objects: Testing.synth(chart), level: plan.drill!.podSecurityLevel };
 }
@@ -182,6 +184,117 @@ describe('a restore drill on a real API server', () => {
       evil.spec.target.ref.name = 'orders';
       const r = await cluster.kubectlResult(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(evil) });
       expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 0, stderr: '' });
+    });
+  });
+});
+
+describeWithReference('a drill into a KubeDB PerconaXtraDB on a real API server', () => {
+  let cluster: Cluster;
+  const { objects, level } = drillObjects({ schemas: ['shop'], throwaway: DrillServer.kubedb() });
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${DRILL}-config`).data;
+  const database = JSON.parse(config['perconaxtradb.json']);
+  const restoreSession = JSON.parse(config['restoresession.json']);
+  const cronJob = objects.find((o) => o.kind === 'CronJob');
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+    await cluster.createNamespace(NS, { 'pod-security.kubernetes.io/enforce': level, 'pod-security.kubernetes.io/enforce-version': 'latest' });
+    const crds = readYamlFile(requireArtifact(path.join(DIST_DIR, 'crds.yaml'), 'the CRDs (npm run synth)')).filter((o) => o.kind === 'CustomResourceDefinition');
+    // KubeDB's own CRDs (PerconaXtraDB, PerconaXtraDBVersion), as KubeDB installs them.
+    await applyCrds(cluster, [...crds, ...kubedbCrds().values()]);
+    // The source database, as KubeDB made it: its PerconaXtraDB, AppBinding and Secret.
+    await cluster.kubectl(['create', '-f', '-'], {
+      input: asList([
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-auth', namespace: NS }, stringData: { username: 'root', password: 'source' } },
+        { apiVersion: 'kubedb.com/v1', kind: 'PerconaXtraDB', metadata: { name: 'orders', namespace: NS }, spec: { version: '8.0.36', replicas: 3, storageType: 'Ephemeral', deletionPolicy: 'Halt' } },
+        {
+          apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', metadata: { name: 'orders', namespace: NS },
+          spec: { type: 'kubedb.com/perconaxtradb', clientConfig: { service: { name: 'orders', port: 3306, scheme: 'mysql' } }, secret: { kind: 'Secret', name: 'orders-auth' } },
+        },
+      ]),
+    });
+  }, 240_000);
+  afterAll(async () => cluster?.stop());
+
+  test('every object of the drill is created as rendered (strict field validation, no warning), and its PerconaXtraDB too', async () => {
+    const r = await cluster.kubectlResult(['create', '--validate=strict', '-f', '-'], { input: asList(objects) });
+    expect({ code: r.code, stderr: r.stderr.trim(), warnings: serverWarnings(r.stderr) }).toEqual({ code: 0, stderr: '', warnings: [] });
+    const db = await cluster.kubectlResult(['create', '--validate=strict', '--dry-run=server', '-f', '-'], { input: JSON.stringify(database) });
+    expect({ code: db.code, stderr: db.stderr.trim() }).toEqual({ code: 0, stderr: '' });
+  });
+
+  test('its pod (restore, check and cleanup steps; no server) is admitted under the level it declares', async () => {
+    expect(level).toBe(PodSecurityLevel.RESTRICTED);
+    const template = cronJob.spec.jobTemplate.spec.template;
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'orders-drill-run', namespace: NS, labels: { ...template.metadata.labels, 'batch.kubernetes.io/job-name': 'orders-drill-1', 'batch.kubernetes.io/controller-uid': '0b5c2d3e-1111-4222-8333-444455556666' } },
+      spec: template.spec,
+    };
+    const r = await cluster.kubectlResult(['create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(pod) });
+    expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 0, stderr: '' });
+  });
+
+  const rs = (verb: string, name?: string): Access => ({ verb, group: 'stash.appscode.com', resource: 'restoresessions', namespace: NS, ...(name ? { name } : {}) });
+  const pxc = (verb: string, name?: string): Access => ({ verb, group: 'kubedb.com', resource: 'perconaxtradbs', namespace: NS, ...(name ? { name } : {}) });
+  const YES: Access[] = [
+    rs('create'), rs('get', DRILL), rs('watch', DRILL), rs('delete', DRILL),
+    pxc('create'), pxc('get', DRILL), pxc('watch', DRILL), pxc('delete', DRILL),
+    // KubeDB's Secret and AppBinding for the drill's database, by the names KubeDB gives them.
+    { verb: 'get', resource: 'secrets', namespace: NS, name: `${DRILL}-auth` },
+    { verb: 'get', group: 'appcatalog.appscode.com', resource: 'appbindings', namespace: NS, name: DRILL },
+  ];
+  const NO: Access[] = [
+    pxc('get', 'orders'), pxc('delete', 'orders'), pxc('update', 'orders'), pxc('update', DRILL), pxc('patch', DRILL), pxc('list'),
+    { ...pxc('create'), namespace: 'default' },
+    { verb: 'get', resource: 'secrets', namespace: NS, name: 'orders-auth' },
+    { verb: 'create', resource: 'secrets', namespace: NS },
+    { verb: 'delete', resource: 'secrets', namespace: NS, name: `${DRILL}-auth` },
+    { verb: 'update', resource: 'secrets', namespace: NS, name: `${DRILL}-auth` },
+    { verb: 'list', resource: 'secrets', namespace: NS },
+    { verb: 'get', group: 'appcatalog.appscode.com', resource: 'appbindings', namespace: NS, name: 'orders' },
+    { verb: 'update', group: 'appcatalog.appscode.com', resource: 'appbindings', namespace: NS, name: DRILL },
+    rs('get', 'orders-restore'), rs('list'),
+    ...['get', 'list', 'create', 'update', 'delete'].map((verb) => ({ verb, group: 'stash.appscode.com', resource: 'backupconfigurations', namespace: NS })),
+    ...['get', 'list', 'create', 'update', 'delete'].map((verb) => ({ verb, group: 'stash.appscode.com', resource: 'repositories', namespace: NS })),
+  ];
+
+  test('SubjectAccessReviews: yes for each thing the drill does', async () => {
+    const answers = await reviewAccess(cluster, serviceAccountUser(NS, DRILL), YES);
+    expect(YES.filter((_, i) => !answers[i]).map(describeAccess)).toEqual([]);
+  });
+
+  test('SubjectAccessReviews: no for the source database (its PerconaXtraDB, AppBinding, Secret), other Secrets, BackupConfigurations and Repositories', async () => {
+    const answers = await reviewAccess(cluster, serviceAccountUser(NS, DRILL), NO);
+    expect(NO.filter((_, i) => answers[i]).map(describeAccess)).toEqual([]);
+  });
+
+  describe('creates as the drill\'s ServiceAccount: the admission policy holds its PerconaXtraDB to the drill\'s own', () => {
+    const asDrill = (object: any) => cluster.kubectlResult(['create', '--dry-run=server', `--as=${SA}`, '-f', '-'], { input: JSON.stringify(object) });
+    const owned = (o: any) => ({ ...o, metadata: { ...o.metadata, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'orders-drill-1', uid: '0b5c2d3e-1111-4222-8333-444455556666' }] } });
+
+    test('the rendered PerconaXtraDB, owned by the run\'s Job, and the RestoreSession into KubeDB\'s AppBinding: allowed', async () => {
+      for (const object of [owned(database), owned(restoreSession)]) {
+        const r = await asDrill(object);
+        expect({ kind: object.kind, code: r.code, stderr: r.stderr.trim() }).toEqual({ kind: object.kind, code: 0, stderr: '' });
+      }
+    });
+
+    test.each([
+      ['under another name', (db: any) => ({ ...db, metadata: { ...db.metadata, name: 'orders-copy' } })],
+      ['with the source\'s Secret (its password would reach the drill)', (db: any) => ({ ...db, spec: { ...db.spec, authSecret: { name: 'orders-auth' } } })],
+      ['that is kept on deletion', (db: any) => ({ ...db, spec: { ...db.spec, deletionPolicy: 'Halt' } })],
+      ['that does not wait for the restore', (db: any) => ({ ...db, spec: { ...db.spec, init: { waitForInitialRestore: false } } })],
+    ])('a PerconaXtraDB %s: denied', async (_name, change) => {
+      const r = await asDrill(change(database));
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain(`may only create the PerconaXtraDB ${DRILL}`);
+    });
+
+    test('a Secret of its own making: denied by RBAC (KubeDB makes the database\'s)', async () => {
+      const r = await asDrill({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `${DRILL}-auth`, namespace: NS }, stringData: { password: 'x' } });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('forbidden');
     });
   });
 });

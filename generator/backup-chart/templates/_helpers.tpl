@@ -1080,3 +1080,104 @@ enforce-version label picks the rules of that Kubernetes version ("latest" when 
 - { name: scripts, mountPath: /drill/scripts, readOnly: true }
 - { name: config, mountPath: /drill/config, readOnly: true }
 {{- end -}}
+
+{{/*
+The values one field of a valid five-field cron selects, as JSON {"<value>": true} (dict "f" field
+text "min" "max" "words" names in order, from min). As src/core/validation/cron.ts parses it:
+"*" and "?" are the whole field, "N/step" runs to the field's end.
+*/}}
+{{- define "stash-pxc-backup.cronValues" -}}
+{{- $out := dict -}}
+{{- range $part := splitList "," .f -}}
+{{- $slash := splitList "/" $part -}}
+{{- $dash := splitList "-" (index $slash 0) -}}
+{{- $star := has (index $dash 0) (list "*" "?") -}}
+{{- $nums := list -}}
+{{- if not $star -}}
+{{- range $v := $dash -}}
+{{- if regexMatch "^[0-9]+$" $v }}{{ $nums = append $nums (atoi $v) }}{{ else }}{{ range $k, $w := $.words }}{{ if eq $w (lower $v) }}{{ $nums = append $nums (add $k $.min) }}{{ end }}{{ end }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- $start := int $.min -}}
+{{- $end := int $.max -}}
+{{- if $nums }}{{ $start = first $nums | int }}{{ $end = last $nums | int }}{{ end -}}
+{{- $step := 1 -}}
+{{- if eq (len $slash) 2 -}}
+{{- $step = index $slash 1 | atoi -}}
+{{- if and (not $star) (eq (len $dash) 1) }}{{ $end = int $.max }}{{ end -}}
+{{- end -}}
+{{- range untilStep $start (int (add $end 1)) (int $step) }}{{ $_ := set $out (toString .) true }}{{ end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/*
+The minutes of the week (from Sunday 00:00) at which a valid cron may fire, ascending, as JSON;
+null for "@every" (weeklyFireMinutes of the drill construct). A day-of-month restriction can
+land on any weekday, so only a pure day-of-week one narrows the days.
+*/}}
+{{- define "stash-pxc-backup.weekMinutes" -}}
+{{- $cron := trim . -}}
+{{- $macros := include "stash-pxc-backup.cronMacroExpansions" . | fromJson -}}
+{{- if hasKey $macros $cron }}{{ $cron = get $macros $cron }}{{ end -}}
+{{- if hasPrefix "@" $cron -}}
+null
+{{- else -}}
+{{- $f := splitList " " (regexReplaceAll "\\s+" $cron " ") -}}
+{{- $minutes := include "stash-pxc-backup.cronValues" (dict "f" (index $f 0) "min" 0 "max" 59 "words" list) | fromJson -}}
+{{- $hours := include "stash-pxc-backup.cronValues" (dict "f" (index $f 1) "min" 0 "max" 23 "words" list) | fromJson -}}
+{{- $dows := include "stash-pxc-backup.cronValues" (dict "f" (index $f 4) "min" 0 "max" 6 "words" (list "sun" "mon" "tue" "wed" "thu" "fri" "sat")) | fromJson -}}
+{{- $unrestricted := dict -}}
+{{- range $i := list 2 4 -}}
+{{- $any := false -}}
+{{- range (splitList "," (index $f $i)) }}{{ if regexMatch "^[*?](/0*1)?$" . }}{{ $any = true }}{{ end }}{{ end -}}
+{{- $_ := set $unrestricted (toString $i) $any -}}
+{{- end -}}
+{{- $byWeekday := and (get $unrestricted "2") (not (get $unrestricted "4")) -}}
+{{- $out := list -}}
+{{- range $d := until 7 -}}
+{{- if or (not $byWeekday) (hasKey $dows (toString $d)) -}}
+{{- range $h := until 24 -}}
+{{- if hasKey $hours (toString $h) -}}
+{{- range $m := until 60 }}{{ if hasKey $minutes (toString $m) }}{{ $out = append $out (add (mul $d 1440) (mul $h 60) $m) }}{{ end }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The first drill start (as "Sat 10:05") inside a backup's window, [start, start + busy minutes),
+or "" (dict "backup" cron "drill" cron "busy" minutes), as firstClash of the drill construct.
+Backups that leave no free minute in the week have no window to stay out of.
+*/}}
+{{- define "stash-pxc-backup.drillClash" -}}
+{{- $week := 10080 -}}
+{{- $backups := include "stash-pxc-backup.weekMinutes" .backup | fromJsonArray -}}
+{{- $drills := include "stash-pxc-backup.weekMinutes" .drill | fromJsonArray -}}
+{{- $busy := min (int .busy) $week -}}
+{{- if and $backups $drills -}}
+{{- /* Covered when no gap between consecutive starts (around the week) is longer than busy. */ -}}
+{{- $covered := le (sub (add (index $backups 0) $week) (last $backups)) $busy -}}
+{{- range $i, $b := rest $backups }}{{ if gt (sub $b (index $backups $i)) $busy }}{{ $covered = false }}{{ end }}{{ end -}}
+{{- if not $covered -}}
+{{- /* One pass over both lists merged in time order (a backup before a drill of the same minute): the last backup start before each drill. */ -}}
+{{- $merged := list -}}
+{{- range $backups }}{{ $merged = append $merged (printf "%05d b" (int .)) }}{{ end -}}
+{{- range $drills }}{{ $merged = append $merged (printf "%05d d" (int .)) }}{{ end -}}
+{{- $previous := sub (last $backups) $week -}}
+{{- $hit := -1 -}}
+{{- range $e := $merged | sortAlpha -}}
+{{- $t := splitList " " $e -}}
+{{- $m := index $t 0 | atoi -}}
+{{- if eq (index $t 1) "b" }}{{ $previous = $m }}{{ else if and (lt $hit 0) (lt (sub $m $previous) $busy) }}{{ $hit = $m }}{{ end -}}
+{{- end -}}
+{{- if ge $hit 0 -}}
+{{- $hm := mod $hit 1440 -}}
+{{- printf "%s %02d:%02d" (index (list "Sun" "Mon" "Tue" "Wed" "Thu" "Fri" "Sat") (div $hit 1440)) (div $hm 60) (mod $hm 60) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

@@ -25,6 +25,8 @@ import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
 import { Snapshot } from './perconaxtradb-restore';
+import { DRILL_CLEANUP_SCRIPT, drillServerProblems, isKubeDbServer, KUBEDB_DATABASE_FILE, kubedbAdmission, kubedbDrillDatabase, kubedbDrillPodSpec, kubedbDrillRoleRules } from './drill-kubedb';
+import { DrillServer } from './drill-server';
 import type { IRestoreDrill } from '../observability/backup-alerts';
 
 /** Label on every object of a drill: its name. */
@@ -82,7 +84,7 @@ export const DRILL_KUBECTL_IMAGE = { registry: 'docker.io/alpine', repository: '
 export const DEFAULT_DRILL_PUSHGATEWAY_URL = `http://stash-stash-pxc.stash.svc:${PUSHGATEWAY_PORT}`;
 
 /** The drill's default budgets, in seconds (the props document them as Durations). */
-export const DRILL_DEFAULT_SECONDS = { restore: 3600, check: 600, serverStart: 300, ttlAfterFinished: 86400, slack: 600 } as const;
+export const DRILL_DEFAULT_SECONDS = { restore: 3600, check: 600, serverStart: 300, ttlAfterFinished: 86400, slack: 600, backupDuration: 3600 } as const;
 
 /** The throwaway server's default resources. */
 export const DRILL_DEFAULT_SERVER_RESOURCES = { requests: { cpu: '500m', memory: '1Gi' }, limits: { memory: '2Gi' } } as const;
@@ -253,6 +255,14 @@ export interface RestoreDrillOptions {
    */
   readonly admissionPolicy?: boolean;
   /**
+   * Who runs the throwaway database: a server in the drill's pod, or a KubeDB `PerconaXtraDB`
+   * the drill creates for each run (`DrillServer.kubedb()`, where KubeDB is installed). With
+   * KubeDB, `serverImage`, `serverRunAsUser` and `dataSizeLimit` apply to the check step only,
+   * and `serverResources` to each member of the KubeDB database.
+   * @default DrillServer.sidecar()
+   */
+  readonly throwaway?: DrillServer;
+  /**
    * The database is a Galera cluster (a physical backup). Not supported yet: refused at synth.
    * @default false
    */
@@ -311,7 +321,10 @@ class ClusterScopedApiObject extends ApiObject {
  * points at the Service `<name>` in front of that pod), waits for it and checks the data; the
  * scripts in the ConfigMap `<name>-scripts`; a ServiceAccount, Role and RoleBinding that allow
  * exactly that; optionally NetworkPolicies and an admission policy. The RestoreSession's
- * target is the drill's own AppBinding by construction: no prop names another.
+ * target is the drill's own AppBinding by construction: no prop names another. With
+ * `throwaway: DrillServer.kubedb()`, each run creates a KubeDB PerconaXtraDB `<name>` instead of
+ * the server, Service, Secret and AppBinding, restores into the AppBinding KubeDB makes for it,
+ * and deletes it after the checks.
  *
  * ```ts
  * new PerconaXtraDbRestoreDrill(chart, 'drill', {
@@ -338,8 +351,13 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
   public readonly cronJob: ApiObject;
   /** The RestoreSession each run creates (rendered into the ConfigMap, never applied as is). */
   public readonly restoreSession: { [key: string]: any };
-  /** The AppBinding of the throwaway server: the only target of the drill's RestoreSession. */
-  public readonly appBinding: ApiObject;
+  /**
+   * The AppBinding of the throwaway server: the only target of the drill's RestoreSession.
+   * Undefined with `DrillServer.kubedb()`: KubeDB creates it (named after the drill) for each run.
+   */
+  public readonly appBinding?: ApiObject;
+  /** The KubeDB PerconaXtraDB each run creates (rendered into the ConfigMap), with `DrillServer.kubedb()`. */
+  public readonly kubedbDatabase?: { [key: string]: any };
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbRestoreDrillProps) {
     super(scope, id);
@@ -354,6 +372,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     const selector = { [DRILL_SERVER_LABEL]: name };
     const labels = { ...(props.labels ?? {}), [DRILL_LABEL]: name };
     const meta = { namespace: props.namespace, labels };
+    const kubedb = isKubeDbServer(props.throwaway);
     new DrillObject(this, 'ServiceAccount', 'ServiceAccount', 'v1', name, NameRule.DNS_SUBDOMAIN, meta, {});
     const authSecret = `${name}-auth`;
     const scriptsConfigMap = DRILL_SCRIPTS_CONFIG_MAP;
@@ -391,6 +410,12 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       spec: restoreSpec,
     };
 
+    if (kubedb) {
+      this.kubedbDatabase = kubedbDrillDatabase({
+        name, namespace, labels, version: props.version, server: props.throwaway!.kubedbProps ?? {},
+        resources: props.serverResources ? k8s.toJson_ResourceRequirements(props.serverResources) : JSON.parse(JSON.stringify(DRILL_DEFAULT_SERVER_RESOURCES)),
+      });
+    }
     new DrillObject(this, 'ConfigMap', 'ConfigMap', 'v1', configMap, NameRule.DNS_SUBDOMAIN, meta, {
       data: this.configMapData(props),
     });
@@ -400,7 +425,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     // name is not known to the authorizer before the object exists): the admission policy
     // below holds creates to the drill's own names and target.
     new DrillObject(this, 'Role', 'Role', 'rbac.authorization.k8s.io/v1', name, NameRule.DNS_SUBDOMAIN, meta, {
-      rules: [
+      rules: kubedb ? kubedbDrillRoleRules({ name, authSecret, restoreSessionGroup: RESTORE_SESSION.group, appBindingGroup: APP_BINDING.group }) : [
         { apiGroups: [RESTORE_SESSION.group], resources: ['restoresessions'], verbs: ['create'] },
         { apiGroups: [RESTORE_SESSION.group], resources: ['restoresessions'], resourceNames: [name], verbs: ['get', 'watch', 'delete'] },
         { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
@@ -413,17 +438,26 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       subjects: [{ kind: 'ServiceAccount', name, ...(namespace !== undefined ? { namespace } : {}) }],
     });
 
-    new DrillObject(this, 'Service', 'Service', 'v1', name, NameRule.DNS_1035_LABEL, meta, {
-      spec: { selector: { ...selector }, ports: [{ name: 'mysql', port: 3306, targetPort: 3306, protocol: 'TCP' }] },
-    });
-    // The throwaway server's AppBinding: the same construct users write for their own databases.
     // The drill's own AppBinding: no user's restore may target it by name.
     privateToScope(this);
-    this.appBinding = new PerconaXtraDbAppBinding(this, 'AppBinding', {
-      ...meta, name, service: name, servicePort: 3306, authSecretName: authSecret, version: props.version,
-    }).apiObject;
+    if (!kubedb) {
+      // With KubeDB, KubeDB makes the Service and the AppBinding (named after its database) each run.
+      new DrillObject(this, 'Service', 'Service', 'v1', name, NameRule.DNS_1035_LABEL, meta, {
+        spec: { selector: { ...selector }, ports: [{ name: 'mysql', port: 3306, targetPort: 3306, protocol: 'TCP' }] },
+      });
+      // The throwaway server's AppBinding: the same construct users write for their own databases.
+      this.appBinding = new PerconaXtraDbAppBinding(this, 'AppBinding', {
+        ...meta, name, service: name, servicePort: 3306, authSecretName: authSecret, version: props.version,
+      }).apiObject;
+    }
 
-    const podSpec = this.podSpec(props, { name, namespace, line, authSecret, scriptsConfigMap, configMap, runAsUser, labels });
+    const sidecarPodSpec = this.podSpec(props, { name, namespace, line, authSecret, scriptsConfigMap, configMap, runAsUser, labels });
+    const podSpec = kubedb ? kubedbDrillPodSpec(sidecarPodSpec, {
+      name, authSecret, configDir: DRILL_CONFIG_DIR, scriptsDir: DRILL_SCRIPTS_DIR,
+      // The checks wait for the server, then run within their budget; then the cleanup deletes the database regardless.
+      cleanupWaitSeconds: Math.round(millisecondsOf(props.serverStartTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) / 1000)
+        + Math.round(millisecondsOf(props.checkTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.check)) / 1000) + DRILL_DEFAULT_SECONDS.slack,
+    }) : sidecarPodSpec;
     const deadline = Math.ceil((millisecondsOf(props.serverStartTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) + millisecondsOf(props.restoreTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.restore))
       + millisecondsOf(props.checkTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.check))) / 1000) + DRILL_DEFAULT_SECONDS.slack;
     this.cronJob = new DrillObject(this, 'CronJob', 'CronJob', 'batch/v1', name, NameRule.DNS_SUBDOMAIN, meta, {
@@ -448,7 +482,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     }).apiObject;
 
     if (props.networkPolicy) this.networkPolicies(props, { name, labels, selector });
-    if (props.admissionPolicy ?? true) this.admissionPolicy({ name, namespace, authSecret, labels });
+    if (props.admissionPolicy ?? true) this.admissionPolicy({ name, namespace, authSecret, labels, kubedb });
 
     this.node.addValidation({ validate: () => this.problems(props, schedule, version.problem, deadline) });
   }
@@ -461,6 +495,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     const rules = Array.isArray(props.rowCountRules) ? props.rowCountRules : [];
     data['rules.txt'] = rules.map((r) => `${r?.database} ${r?.table} ${r?.rowCount?.operator} ${r?.rowCount?.value}\n`).join('');
     if (props.sql !== undefined) data['check.sql'] = `${props.sql}\n`;
+    if (this.kubedbDatabase) data[KUBEDB_DATABASE_FILE] = `${JSON.stringify(sortedKeys(this.kubedbDatabase), null, 2)}\n`;
     return data;
   }
 
@@ -630,7 +665,8 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
    * `create`. Its RestoreSessions must be named after the drill and target the drill's own
    * AppBinding in the drill's namespace; its Secrets must be `<name>-auth`.
    */
-  private admissionPolicy(o: { name: string; namespace?: string; authSecret: string; labels: { [key: string]: string } }): void {
+  private admissionPolicy(o: { name: string; namespace?: string; authSecret: string; labels: { [key: string]: string }; kubedb: boolean }): void {
+    const kubedb = o.kubedb ? kubedbAdmission(o.name) : undefined;
     const policyName = `stash-pxc-drill.${o.namespace ?? 'default'}.${o.name}`;
     const user = `system:serviceaccount:${o.namespace ?? 'default'}:${o.name}`;
     new DrillObject(this, 'AdmissionPolicy', 'ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1', policyName, NameRule.DNS_SUBDOMAIN,
@@ -641,6 +677,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
             resourceRules: [
               { apiGroups: [RESTORE_SESSION.group], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['restoresessions'] },
               { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['secrets'] },
+              ...(kubedb ? [kubedb.resourceRule] : []),
             ],
           },
           matchConditions: [{ name: 'drill-service-account', expression: `request.userInfo.username == '${user}'` }],
@@ -653,6 +690,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
               expression: `request.resource.resource != 'secrets' || object.metadata.name == '${o.authSecret}'`,
               message: `the drill ${o.name} may only create the Secret ${o.authSecret}`,
             },
+            ...(kubedb ? [kubedb.validation] : []),
           ],
         },
       });
@@ -705,7 +743,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
         }
       }
     }
-    out.push(...durationProblems('backupDuration', props.backupDuration, { minMs: 60000, wholeSeconds: true }));
+    out.push(...durationProblems('backupDuration', props.backupDuration, { minMs: 60000, wholeSeconds: true, minReason: 'shorter than a minute, the resolution of a cron schedule' }));
     for (const [field, d] of [['checkTimeout', props.checkTimeout], ['restoreTimeout', props.restoreTimeout], ['serverStartTimeout', props.serverStartTimeout], ['ttlAfterFinished', props.ttlAfterFinished]] as const) {
       out.push(...durationProblems(field, d, { wholeSeconds: true }));
     }
@@ -725,6 +763,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     if (props.pushgatewayUrl !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(props.pushgatewayUrl)) {
       out.push(problem('pushgatewayUrl', `${JSON.stringify(props.pushgatewayUrl)} is not an http(s)://host[:port][/path] URL`, 'use the operator\'s pushgatewayUrl, e.g. "http://stash-stash-pxc.stash.svc:56789"'));
     }
+    out.push(...drillServerProblems(props.throwaway, { name: this.name, nameField: props.name !== undefined ? 'name' : 'database', version: props.version, networkPolicy: props.networkPolicy !== undefined }));
     out.push(...this.podSecurityProblems());
     const shipped = drillScripts().map((f) => f.name);
     const lost = DRILL_SCRIPTS.filter((f) => !shipped.includes(f));
@@ -752,7 +791,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
 }
 
 /** The files of `src/database/restores/drill/` the drill pod runs (the library is sourced by the other two). */
-export const DRILL_SCRIPTS = ['drill-lib.sh', 'drill-credentials.sh', 'drill-restore.sh', 'drill-check.sh'];
+export const DRILL_SCRIPTS = ['drill-lib.sh', 'drill-credentials.sh', 'drill-restore.sh', 'drill-check.sh', DRILL_CLEANUP_SCRIPT];
 
 let SCRIPTS: Array<{ name: string; text: string }> | undefined;
 
@@ -816,7 +855,7 @@ function quantityOf(size: Size): string {
 }
 
 function backupDuration(d: Duration | undefined): number {
-  const ms = millisecondsOf(d ?? Duration.hours(1));
+  const ms = millisecondsOf(d ?? Duration.seconds(DRILL_DEFAULT_SECONDS.backupDuration));
   return Number.isFinite(ms) && ms > 0 ? Math.max(1, Math.ceil(ms / 60000)) : 60;
 }
 

@@ -47,7 +47,8 @@ command -v "$CLIENT" >/dev/null 2>&1 || drill_die "no mysql client ($CLIENT) in 
 
 # Everything this run writes outside the state directory lives here and goes on exit.
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/drill-check.XXXXXX")"
-trap 'rm -rf -- "$WORK"' EXIT
+# check.done tells drill-cleanup.sh (with a KubeDB database) that the database is no longer used.
+trap 'rm -rf -- "$WORK"; : >"$DRILL_STATE_DIR/check.done"' EXIT
 
 # The password reaches the client through an option file only this user can read.
 esc_option() { local v="${1//\\/\\\\}"; printf '%s' "${v//\"/\\\"}"; }

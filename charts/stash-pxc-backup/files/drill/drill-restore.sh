@@ -5,6 +5,9 @@
 # construct rendered — the latest snapshot of the database's Repository into the drill's own
 # AppBinding — with an owner reference to the Job so that garbage collection removes it, waits
 # for its phase (bounded) and writes the outcome to the state directory for drill-check.sh.
+# With a KubeDB database (DRILL_DATABASE_FILE set), it first creates the run's PerconaXtraDB
+# from the manifest the construct rendered (owned by the Job too), and waits for the AppBinding and
+# the Secret KubeDB makes for it; MYSQL_HOST is then KubeDB's Service.
 # It exits 0 whenever it wrote an outcome, so that the check step always runs and reports;
 # 2 on a configuration error (the check step then reports the restore as not finished).
 #
@@ -21,6 +24,9 @@
 #   DRILL_RESTORESESSION_NAME      its name (default: DRILL_NAME)
 #   DRILL_APPBINDING_NAME          the only AppBinding it may target (default: DRILL_NAME)
 #   MYSQL_HOST, MYSQL_PORT         the throwaway server (default 127.0.0.1, 3306)
+#   DRILL_DATABASE_FILE            the KubeDB PerconaXtraDB manifest (JSON, named as the AppBinding,
+#                                  without authSecret or ownerReferences); unset: no KubeDB database
+#   DRILL_AUTH_SECRET              the Secret KubeDB makes for it (required with DRILL_DATABASE_FILE)
 #   DRILL_SERVER_TIMEOUT_SECONDS   how long to wait for the server's port (default 300)
 #   DRILL_RESTORE_TIMEOUT_SECONDS  how long to wait for the RestoreSession (default 3600)
 #   DRILL_POLL_SECONDS             between two looks at the RestoreSession (default 5)
@@ -70,6 +76,24 @@ ref="${BASH_REMATCH[1]}"
 [[ "$manifest" == *'"metadata": {'* || "$manifest" == *'"metadata":{'* ]] || drill_die "DRILL_RESTORE_SESSION_FILE has no metadata object"
 [[ "$flat" != *'"ownerReferences"'* ]] || drill_die "DRILL_RESTORE_SESSION_FILE already has ownerReferences"
 
+# The KubeDB database, when there is one: a PerconaXtraDB named as the drill's AppBinding (KubeDB
+# names its AppBinding after it), with a new auth Secret (never an existing one, such as the
+# source's), waiting for this restore.
+DATABASE_FILE="${DRILL_DATABASE_FILE:-}"
+if [ -n "$DATABASE_FILE" ]; then
+  [ -r "$DATABASE_FILE" ] || drill_die "cannot read DRILL_DATABASE_FILE $DATABASE_FILE"
+  drill_require_vars DRILL_AUTH_SECRET
+  kname DRILL_AUTH_SECRET "$DRILL_AUTH_SECRET"
+  db_manifest="$(cat "$DATABASE_FILE")"
+  db_flat="$(printf '%s' "$db_manifest" | tr -d ' \t\r\n')"
+  [[ "$db_flat" == *'"kind":"PerconaXtraDB"'* && "$db_flat" == *"\"name\":\"$APPBINDING\""* ]] ||
+    drill_die "DRILL_DATABASE_FILE is not the PerconaXtraDB $APPBINDING"
+  [[ "$db_flat" != *'"authSecret"'* ]] || drill_die "DRILL_DATABASE_FILE names an auth Secret: the drill's database gets a new one"
+  [[ "$db_flat" == *'"waitForInitialRestore":true'* ]] || drill_die "DRILL_DATABASE_FILE does not wait for the initial restore"
+  [[ "$db_manifest" == *'"metadata": {'* || "$db_manifest" == *'"metadata":{'* ]] || drill_die "DRILL_DATABASE_FILE has no metadata object"
+  [[ "$db_flat" != *'"ownerReferences"'* ]] || drill_die "DRILL_DATABASE_FILE already has ownerReferences"
+fi
+
 kc() { "$KUBECTL" --request-timeout=30s --namespace "$DRILL_NAMESPACE" "$@"; }
 
 # Outcome of a restore that was tried: its state files, then exit 0 (the check step reports).
@@ -81,8 +105,45 @@ finish() { # phase seconds message
   exit 0
 }
 
-# 1. The server (bounded): without it there is nothing to restore into.
+# The owner reference to this run's Job, put first into a manifest's metadata (blockOwnerDeletion
+# is left out: it needs update on jobs/finalizers, and the Job's deletion removes the object either way).
+owner="\"ownerReferences\": [{\"apiVersion\": \"batch/v1\", \"kind\": \"Job\", \"name\": \"$DRILL_JOB_NAME\", \"uid\": \"$DRILL_JOB_UID\"}], "
+owned() {
+  if [[ "$1" == *'"metadata": {'* ]]; then
+    printf '%s\n' "${1/'"metadata": {'/"\"metadata\": {$owner"}"
+  else
+    printf '%s\n' "${1/'"metadata":{'/"\"metadata\":{$owner"}"
+  fi
+}
+
+# The server never became ready: the check step reports server-start.
+no_server() { # message
+  drill_state_write server.ready false
+  drill_state_write server.seconds "$(($(drill_now) - started))"
+  drill_log "$1: no restore"
+  exit 0
+}
+
 started="$(drill_now)"
+
+# 0. The KubeDB database (bounded, within the server's budget): an earlier run's goes first, then
+#    this run's, then KubeDB's AppBinding and Secret for it.
+if [ -n "$DATABASE_FILE" ]; then
+  if ! kc delete perconaxtradb "$APPBINDING" --ignore-not-found --wait=true --timeout="${SERVER_TIMEOUT}s" >/dev/null; then
+    no_server "could not delete the earlier PerconaXtraDB $APPBINDING"
+  fi
+  if ! db_created="$(owned "$db_manifest" | kc create -f - -o 'jsonpath={.metadata.name}{" "}{.metadata.uid}')" || [ "${db_created%% *}" != "$APPBINDING" ]; then
+    no_server "could not create PerconaXtraDB $APPBINDING"
+  fi
+  drill_log "created PerconaXtraDB $DRILL_NAMESPACE/$APPBINDING"
+  until kc get appbinding "$APPBINDING" -o name >/dev/null 2>&1 && kc get secret "$DRILL_AUTH_SECRET" -o name >/dev/null 2>&1; do
+    [ $(($(drill_now) - started)) -lt "$SERVER_TIMEOUT" ] || no_server "KubeDB made no AppBinding $APPBINDING and Secret $DRILL_AUTH_SECRET within ${SERVER_TIMEOUT}s"
+    sleep "$POLL"
+  done
+  drill_log "KubeDB made AppBinding $APPBINDING and Secret $DRILL_AUTH_SECRET"
+fi
+
+# 1. The server (bounded): without it there is nothing to restore into.
 until drill_tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; do
   if [ $(($(drill_now) - started)) -ge "$SERVER_TIMEOUT" ]; then
     drill_state_write server.ready false
@@ -97,19 +158,12 @@ drill_state_write server.seconds "$(($(drill_now) - started))"
 drill_log "the server at $MYSQL_HOST:$MYSQL_PORT accepts connections"
 
 # 2. This run's RestoreSession. An earlier run's (same name, its Job still within its TTL) goes
-#    first; the new one is owned by this Job (blockOwnerDeletion left out: it needs update on
-#    jobs/finalizers, and the Job's deletion removes the session either way).
+#    first; the new one is owned by this Job.
 restore_started="$(drill_now)"
 if ! kc delete restoresession "$SESSION" --ignore-not-found --wait=true --timeout=120s >/dev/null; then
   finish Failed 0 "could not delete the earlier RestoreSession $SESSION"
 fi
-owner="\"ownerReferences\": [{\"apiVersion\": \"batch/v1\", \"kind\": \"Job\", \"name\": \"$DRILL_JOB_NAME\", \"uid\": \"$DRILL_JOB_UID\"}], "
-if [[ "$manifest" == *'"metadata": {'* ]]; then
-  manifest="${manifest/'"metadata": {'/"\"metadata\": {$owner"}"
-else
-  manifest="${manifest/'"metadata":{'/"\"metadata\":{$owner"}"
-fi
-if ! created="$(printf '%s\n' "$manifest" | kc create -f - -o 'jsonpath={.metadata.name}{" "}{.metadata.uid}')"; then
+if ! created="$(owned "$manifest" | kc create -f - -o 'jsonpath={.metadata.name}{" "}{.metadata.uid}')"; then
   finish Failed "$(($(drill_now) - restore_started))" "could not create RestoreSession $SESSION"
 fi
 uid="${created#* }"
