@@ -8,6 +8,7 @@ import {
   Backend, CloneDeletionPolicy, CloneMode, manifestProblems, PerconaXtraDbBackupPlan, PerconaXtraDbClone, PerconaXtraDbCloneProps,
   Repository, RetentionPolicy, Schedule, Snapshot,
 } from '../../../src';
+import { kubedbPerconaXtraDbRefusal } from '../../support/kubedb-webhook';
 import { describeWithReference, kubedbCrds, upstreamCrds } from '../../support/reference';
 
 const REPO = Repository.fromRepositoryName('orders-repo');
@@ -123,6 +124,25 @@ describe('invalid clones are clear errors', () => {
   test('constructing never throws, whatever the props (from JavaScript)', () => {
     expect(() => new PerconaXtraDbClone(new Chart(Testing.app(), 'c'), 'x', undefined as unknown as PerconaXtraDbCloneProps)).not.toThrow();
     expect(() => new PerconaXtraDbClone(new Chart(Testing.app(), 'c'), 'x', { storage: 5 } as unknown as PerconaXtraDbCloneProps)).not.toThrow();
+  });
+});
+
+describe('KubeDB\'s webhook admits every clone (its checks that need no cluster, support/kubedb-webhook.ts)', () => {
+  test.each([
+    ['of a dump', {}],
+    ['of a dump, 5 members, everything set', { replicas: 5, authSecretName: 'a', storageClassName: 'fast', deletionPolicy: CloneDeletionPolicy.WIPE_OUT }],
+    ['of a cluster backup', { mode: CloneMode.CLUSTER }],
+    ['named with 32 characters', { name: 'orders-copy-for-the-audit-of-202' }],
+  ] as Array<[string, Partial<PerconaXtraDbCloneProps>]>)('%s', (_name, props) => {
+    const [db] = byKind(Testing.synth(cloneChart(props)), 'PerconaXtraDB');
+    expect(kubedbPerconaXtraDbRefusal(db)).toBeUndefined();
+  });
+
+  test('control: the webhook refuses what a standalone clone used to be (1 member) and a 33-character name', () => {
+    const [db] = byKind(Testing.synth(cloneChart()), 'PerconaXtraDB');
+    expect(kubedbPerconaXtraDbRefusal({ ...db, spec: { ...db.spec, replicas: 1 } })).toBe('\'spec.replicas\' "1" invalid. Value must be atleast 3 for xtradb cluster');
+    expect(kubedbPerconaXtraDbRefusal({ ...db, metadata: { ...db.metadata, name: 'orders-copy-for-the-audit-of-2026' } }))
+      .toBe('\'spec.px.clusterName\' "orders-copy-for-the-audit-of-2026" shouldn\'t have more than 32 characters\'');
   });
 });
 
