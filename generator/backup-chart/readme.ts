@@ -1,4 +1,5 @@
 /** The README of `charts/stash-pxc-backup`. */
+import { KUBEDB_MAX_DATABASE_NAME, KUBEDB_MIN_REPLICAS } from '../../src/database/restores/drill-kubedb';
 import { backupValuesTable } from './schema';
 import { BACKUP_CHART_NAME, NAME_VAR, NAMESPACE_VAR } from './values-model';
 
@@ -142,6 +143,11 @@ those three labels ignored on RestoreSessions; Flux's drift detection needs them
 
 A clone is a new database from a backup: a KubeDB \`PerconaXtraDB\` with
 \`init.waitForInitialRestore: true\` and the guarded RestoreSession into it (\`PerconaXtraDbClone\`).
+KubeDB runs every PerconaXtraDB as a Galera cluster, so a clone has \`replicas\` of ${KUBEDB_MIN_REPLICAS} or more
+(default ${KUBEDB_MIN_REPLICAS}) and a \`name\` of at most ${KUBEDB_MAX_DATABASE_NAME} characters (its cluster name); the chart refuses fewer
+members or a longer name. \`mode\` says how the source was backed up: \`Standalone\` (default, a
+dump: piped into one member through the clone's Service, and Galera replicates it) or \`Cluster\`
+(a cluster backup: host-0's data directory into every member's claim).
 
 \`\`\`yaml
 clones:
@@ -149,7 +155,8 @@ clones:
     from: orders                           # or repository: { name, namespace }
     storage: 20Gi
     authSecretName: orders-auth            # the source's auth Secret
-    # mode: Cluster, replicas: 3           # a cluster, from a cluster backup
+    # mode: Cluster                        # from a cluster backup (default Standalone: from a dump)
+    # replicas: 5                          # default ${KUBEDB_MIN_REPLICAS}, KubeDB's least
     snapshotNotAfter: "2026-12-01T02:00:00Z"   # point in time, from the list below
     snapshots:
       - { id: 2222bbbb, time: "2026-11-30T02:00:04Z" }

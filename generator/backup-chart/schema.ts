@@ -9,6 +9,7 @@ import { BackendProvider, HostPathType, SwiftAuth } from '../../src/database/sto
 import { HookExecutionPolicy, HttpScheme } from '../../src/database/jobs/hook';
 import { VolumeAccessMode } from '../../src/database/restores/perconaxtradb-restore';
 import { CloneDeletionPolicy, CloneMode } from '../../src/database/restores/perconaxtradb-clone';
+import { KUBEDB_MAX_DATABASE_NAME, KUBEDB_MIN_REPLICAS } from '../../src/database/restores/drill-kubedb';
 import { IoNiceClass } from '../../src/database/jobs/runtime-settings';
 import { GO_DURATION_PATTERN } from './durations';
 import { backupChartDefaults, NAME_VAR, NAMESPACE_VAR, RETENTION_RULES, SETTING_KEYS, versionLines } from './values-model';
@@ -406,7 +407,7 @@ function rawValuesSchema(): JsonSchema {
       clones: d('New databases from a backup: a KubeDB PerconaXtraDB with init.waitForInitialRestore and the guarded RestoreSession into it, each.', {
         type: 'array',
         items: object('One clone.', {
-          name: str('Name of the new database (the PerconaXtraDB and its AppBinding).', { pattern: DNS_LABEL, maxLength: 63 }),
+          name: str(`Name of the new database (the PerconaXtraDB and its AppBinding): at most ${KUBEDB_MAX_DATABASE_NAME} characters, KubeDB's limit for the Galera cluster name it derives from it.`, { pattern: DNS_LABEL, maxLength: 63 }),
           namespace: str('Namespace (default: the release\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
           version: str('Version (default: the `from` database\'s): KubeDB\'s PerconaXtraDBVersion and the addon Task line.'),
           from: str('A database of this release to clone (its Repository).', { pattern: DNS_LABEL }),
@@ -415,8 +416,8 @@ function rawValuesSchema(): JsonSchema {
           repository: object('A Repository by name instead of `from`.', {
             name: str('Repository name.', { pattern: DNS_SUBDOMAIN }), namespace: str('Its namespace.', { pattern: DNS_LABEL }),
           }, { required: ['name'] }),
-          mode: str('Standalone (from a dump) or Cluster (from a cluster backup); it must match how the source was backed up.', { enum: Object.values(CloneMode) }),
-          replicas: int('Members: 1 standalone (default), 3 or more for a cluster (default 3).', 1, 1000),
+          mode: str('How the source was backed up: Standalone (a dump, piped into one member through the clone\'s Service; Galera replicates it) or Cluster (a cluster backup: host-0\'s data directory into every member\'s claim). The clone is a Galera cluster either way.', { enum: Object.values(CloneMode) }),
+          replicas: int(`Members of the clone's Galera cluster: ${KUBEDB_MIN_REPLICAS} or more (KubeDB refuses fewer; default ${KUBEDB_MIN_REPLICAS}).`, 1, 1000),
           storage: str('Size of each member\'s data volume, e.g. 20Gi.', { pattern: QUANTITY }),
           storageClassName: str('StorageClass of the data volumes.', { pattern: DNS_SUBDOMAIN }),
           deletionPolicy: str('What KubeDB does with the data when the PerconaXtraDB is deleted (default Halt: keep the volumes).', { enum: Object.values(CloneDeletionPolicy) }),

@@ -5,7 +5,8 @@
  *   RestoreSession twice (a new object, a new uid: what the operator would run again), with the
  *   guard's hooks in it both times, as rendered;
  * - clones (KubeDB's PerconaXtraDB CRD installed from the reference) and their guarded restores are
- *   stored as the chart rendered them;
+ *   stored as the chart rendered them, every PerconaXtraDB one KubeDB's webhook admits (3 or more
+ *   members, a name of at most 32 characters: support/kubedb-webhook.ts);
  * - the restore Job's ServiceAccount, bound to the operator's own `stash-restore-job` ClusterRole
  *   (upstream rules, support/upstream-job-rbac.ts), may do everything `stash run-hook` does to run
  *   the guard in the database's pod: get the AppBinding, its Service's Endpoints and the pod, and
@@ -28,6 +29,7 @@ import { Cluster, startCluster } from './harness';
 import { findHelm, HelmBinary } from '../support/helm';
 import { reviewAccess, serviceAccountUser, describeAccess, Access } from './support/access';
 import { helmOnOk, releaseManifest } from './support/helm';
+import { kubedbPerconaXtraDbRefusal } from '../support/kubedb-webhook';
 import { waitEstablished } from './support/objects';
 import { BACKUP_CHART_DIR, DIST_DIR, requireArtifact } from './support/repo';
 import { UPSTREAM_JOB_CLUSTER_ROLES } from './support/upstream-job-rbac';
@@ -133,6 +135,16 @@ describeWithReference('the restore guard on a real kube-apiserver', () => {
     expect(clusterCopy.spec.target.rules).toEqual([{ targetHosts: [], sourceHost: 'host-0', snapshots: ['2222bbbb'] }]);
     const db = rendered.find((o) => o.kind === 'PerconaXtraDB' && o.metadata.name === 'orders-cluster-copy');
     expect(db.spec).toMatchObject({ replicas: 3, init: { waitForInitialRestore: true }, deletionPolicy: 'WipeOut' });
+    // The clone of a dump is a 3-member Galera cluster too, restored through the logical path:
+    // no target replicas and no claims, so the addon pipes the dump through the clone's Service.
+    const dumpDb = rendered.find((o) => o.kind === 'PerconaXtraDB' && o.metadata.name === 'orders-copy');
+    expect(dumpDb.spec).toMatchObject({ replicas: 3, init: { waitForInitialRestore: true } });
+    expect([copy.spec.target.replicas, copy.spec.target.volumeClaimTemplates]).toEqual([undefined, undefined]);
+    // And KubeDB's webhook (no server here: its checks that need no cluster) admits both as stored.
+    for (const name of ['orders-copy', 'orders-cluster-copy']) {
+      const stored = JSON.parse(await cluster.kubectl(['get', 'perconaxtradbs.kubedb.com', name, '-n', 'sandbox', '-o', 'json']));
+      expect([name, kubedbPerconaXtraDbRefusal(stored)]).toEqual([name, undefined]);
+    }
   }, 120_000);
 
   test('the restore Job\'s RBAC, as the operator grants it, is enough to run the guard in the database\'s pod', async () => {

@@ -7,6 +7,7 @@
  *
  * Seeded and replayable: PROPERTY_SEED=<seed> PROPERTY_RUNS=<n> npx jest lib/test/database/properties.test.js
  */
+import { kubedbPerconaXtraDbRefusal } from '../support/kubedb-webhook';
 import { validateWithModels } from '../support/kubernetes-models';
 import { assertSeeded, caseSpec, CaseSpec, derivePod, judgeOutcome, manifestIssues, PropertyStats, synthesize } from '../support/properties';
 import { hasReference, kubedbCrds, REFERENCE_DIR, upstreamCrds } from '../support/reference';
@@ -51,9 +52,18 @@ function guardInvariant(spec: CaseSpec, manifests: any[]): void {
   }
 }
 
+/** Every accepted clone's PerconaXtraDB is one KubeDB's webhook admits (3 or more members, a short enough name, ...). */
+function kubedbInvariant(manifests: any[]): void {
+  for (const db of manifests.filter((m) => m.kind === 'PerconaXtraDB')) {
+    const refusal = kubedbPerconaXtraDbRefusal(db);
+    if (refusal !== undefined) throw new Error(`KubeDB would refuse ${db.metadata.name}: ${refusal}`);
+  }
+}
+
 function check(spec: CaseSpec): void {
   const manifests = judgeOutcome(synthesize(spec), stats, (manifest) => manifestIssues(manifest, crds));
   guardInvariant(spec, manifests);
+  kubedbInvariant(manifests);
   for (const m of manifests) {
     const pod = derivePod(m, `derived-${pods.length}`);
     if (pod && pods.length < MAX_PODS) pods.push(pod);

@@ -99,8 +99,9 @@ const CASES: Array<[string, object, string]> = [
   ['pre-restore hook with an execution policy', restore({ overwrite: true, preRestoreHook: { exec: { command: ['/bin/true'] }, executionPolicy: 'Always' } }), 'restores[0].preRestoreHook.executionPolicy'],
   ['pre-restore hook where the restore guard runs', restore({ preRestoreHook: { exec: { command: ['/bin/true'] } } }), 'restores[0].preRestoreHook'],
   ['overwrite on a cluster restore', restore({ overwrite: true, cluster: { replicas: 3, volumeClaimTemplates: [{ name: 'data-orders-copy-${POD_ORDINAL}', storage: '10Gi' }] } }), 'restores[0].overwrite'],
-  ['clone replicas that disagree with a standalone clone', { ...BASE, clones: [{ name: 'orders-copy', from: 'orders', storage: '10Gi', replicas: 3 }] }, 'clones[0].replicas'],
+  ['clone of one member (KubeDB refuses fewer than 3)', { ...BASE, clones: [{ name: 'orders-copy', from: 'orders', storage: '10Gi', replicas: 1 }] }, 'clones[0].replicas'],
   ['clone cluster of two', { ...BASE, clones: [{ name: 'orders-copy', from: 'orders', storage: '10Gi', mode: 'Cluster', replicas: 2 }] }, 'clones[0].replicas'],
+  ['clone name longer than KubeDB takes', { ...BASE, clones: [{ name: 'orders-copy-for-the-audit-of-2026', from: 'orders', storage: '10Gi' }] }, 'clones[0].name'],
   ['clone into a database this release backs up', { ...BASE, clones: [{ name: 'orders', from: 'orders', storage: '10Gi' }] }, 'clones[0].name'],
   ['clone of an unknown version', { ...BASE, clones: [{ name: 'orders-copy', from: 'orders', version: '9.9.1', storage: '10Gi' }] }, 'clones[0].version'],
   ['clone storage that is not a quantity', { ...BASE, clones: [{ name: 'orders-copy', from: 'orders', storage: '10 GB' }] }, 'clones[0].storage'],
@@ -216,6 +217,34 @@ describe('stash-pxc-backup: where the template checks better than the schema, He
     for (const helm of helms) {
       const fromHelm = await helmRender(helm, chart.dir, file);
       expect({ helm: helm.label, error: fromHelm.error?.includes(`${where}: `) && fromHelm.error.includes(says) ? says : fromHelm.error }).toEqual({ helm: helm.label, error: says });
+    }
+    fs.rmSync(file);
+  }, 60000);
+});
+
+/** Clone values KubeDB would refuse: Helm and the constructs say the same line. [case, values, the line]. */
+const SAME_LINE: Array<[string, object, string]> = [
+  ['clone of one member', { ...BASE, clones: [{ name: 'orders-copy', from: 'orders', storage: '10Gi', replicas: 1 }] },
+    'clones[0].replicas: 1 members, but KubeDB runs every PerconaXtraDB as a Galera cluster and refuses fewer than 3. Fix: leave replicas out (3), or give 3 or more.'],
+  ['clone of a cluster backup with two members', { ...BASE, clones: [{ name: 'orders-copy', from: 'orders', storage: '10Gi', mode: 'Cluster', replicas: 2 }] },
+    'clones[0].replicas: 2 members, but KubeDB runs every PerconaXtraDB as a Galera cluster and refuses fewer than 3. Fix: leave replicas out (3), or give 3 or more.'],
+  ['clone name longer than KubeDB takes', { ...BASE, clones: [{ name: 'orders-copy-for-the-audit-of-2026', from: 'orders', storage: '10Gi' }] },
+    'clones[0].name: "orders-copy-for-the-audit-of-2026" is 33 characters, and KubeDB refuses a PerconaXtraDB whose name (its Galera cluster name) is longer than 32. Fix: give the clone a name of at most 32 characters.'],
+];
+
+describe('stash-pxc-backup: a clone KubeDB would refuse reads the same from Helm and the constructs', () => {
+  const chart = writeTempBackupChart();
+  const dir = path.dirname(chart.dir);
+  const helms: HelmBinary[] = [findHelm(3), findHelm(4)];
+  afterAll(() => chart.cleanup());
+
+  test.each(SAME_LINE)('%s', async (name, values, says) => {
+    const file = writeValuesFile(dir, `same-${name.replace(/[^a-z0-9]+/gi, '-')}.yaml`, JSON.parse(JSON.stringify(values)));
+    const fromConstructs = constructRender(file);
+    expect((fromConstructs.error ?? '').split('\n').map((l) => l.trim())).toContain(says);
+    for (const helm of helms) {
+      const fromHelm = await helmRender(helm, chart.dir, file);
+      expect({ helm: helm.label, error: fromHelm.error?.includes(says) ? says : fromHelm.error }).toEqual({ helm: helm.label, error: says });
     }
     fs.rmSync(file);
   }, 60000);

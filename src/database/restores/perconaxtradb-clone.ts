@@ -6,6 +6,7 @@ import { nameProblems, NameRule } from '../../core/validation/names';
 import { guarded, integerProblems, problem, requiredProblems } from '../../core/validation/problems';
 import { quantity, sizeProblems } from '../../core/validation/quantities';
 import { backupsOf } from '../backups/perconaxtradb-backup';
+import { KUBEDB_MAX_DATABASE_NAME, KUBEDB_MIN_REPLICAS } from './drill-kubedb';
 import { IRepositoryRef } from '../targets/references';
 import { RuntimeSettings } from '../jobs/runtime-settings';
 import { PerconaXtraDbRestore, POD_ORDINAL, Snapshot } from './perconaxtradb-restore';
@@ -13,11 +14,23 @@ import { PerconaXtraDbRestore, POD_ORDINAL, Snapshot } from './perconaxtradb-res
 /** The KubeDB kind a clone creates (`kubedb.com/v1`, served and stored by KubeDB's CRD). */
 const KUBEDB_PERCONAXTRADB = { apiVersion: 'kubedb.com/v1', kind: 'PerconaXtraDB' } as const;
 
-/** Whether the clone is one server or a Galera cluster; it must match how the source was backed up. */
+/**
+ * How the source was backed up, which decides how the clone is restored. The names are the
+ * source's kind (a standalone server is dumped, a cluster copied); the clone itself is always a
+ * Galera cluster of 3 or more members, because KubeDB runs every `kubedb.com/v1` PerconaXtraDB as
+ * one.
+ */
 export enum CloneMode {
-  /** One server, restored from a `mysqldump` backup through `mysql` (guarded like every standalone restore). */
+  /**
+   * From a logical backup (`mysqldump`, what the addon takes of a standalone server): the dump is
+   * piped into `mysql` through the clone's Service, into one member, and Galera replicates it to
+   * the others. Guarded like every standalone restore: the guard runs in a pod behind that Service.
+   */
   STANDALONE = 'Standalone',
-  /** A Percona XtraDB Cluster, every member's data directory restored from the backup of `host-0`. */
+  /**
+   * From a physical backup (xtrabackup, what the addon takes of a cluster): `host-0`'s data
+   * directory restored into every member's claim before the members start.
+   */
   CLUSTER = 'Cluster',
 }
 
@@ -35,7 +48,10 @@ export enum CloneDeletionPolicy {
 
 /** Props of `PerconaXtraDbClone`. */
 export interface PerconaXtraDbCloneProps {
-  /** Name of the new database (the PerconaXtraDB object, and the AppBinding KubeDB creates for it). */
+  /**
+   * Name of the new database (the PerconaXtraDB object, and the AppBinding KubeDB creates for
+   * it): at most 32 characters, KubeDB's limit for the Galera cluster name it derives from it.
+   */
   readonly name: string;
   /**
    * Namespace of the new database and its RestoreSession.
@@ -52,14 +68,14 @@ export interface PerconaXtraDbCloneProps {
   /** The Repository that holds the source's backups. */
   readonly repository: IRepositoryRef;
   /**
-   * One server or a cluster; it must match how the source was backed up (a dump restores into a
-   * server, a cluster's data directory into a cluster).
+   * How the source was backed up: `STANDALONE` for a dump (a standalone source), `CLUSTER` for a
+   * cluster's data directory. Either way the clone is a Galera cluster of `replicas` members.
    * @default CloneMode.STANDALONE
    */
   readonly mode?: CloneMode;
   /**
-   * Members: 1 for a standalone clone, 3 or more for a cluster (Galera needs a majority).
-   * @default - 1 standalone, 3 cluster
+   * Members of the clone's Galera cluster: 3 or more (KubeDB refuses fewer).
+   * @default 3
    */
   readonly replicas?: number;
   /** Size of each member's data volume; at least the source's data. */
@@ -102,10 +118,13 @@ export interface PerconaXtraDbCloneProps {
 /**
  * A new Percona XtraDB database from a backup, in one object, as KubeDB's restore guides do it
  * by hand: a KubeDB `PerconaXtraDB` with `spec.init.waitForInitialRestore: true` (KubeDB keeps it
- * not ready until the restore succeeded) and the RestoreSession into its AppBinding. A cluster
- * clone restores host-0's data directory into every member's claim
- * (`data-<name>-${POD_ORDINAL}`, the names KubeDB's StatefulSet uses). The restore is guarded like
- * every restore: re-rendered, re-applied or reinstalled, it never restores twice.
+ * not ready until the restore succeeded) and the RestoreSession into its AppBinding. KubeDB runs
+ * every PerconaXtraDB as a Galera cluster of 3 or more members, so every clone is one. A clone of
+ * a dump (`CloneMode.STANDALONE`) pipes it into `mysql` through the clone's Service and Galera
+ * replicates it; a clone of a cluster backup (`CloneMode.CLUSTER`) restores host-0's data
+ * directory into every member's claim (`data-<name>-${POD_ORDINAL}`, the names KubeDB's
+ * StatefulSet uses). The restore is guarded like every restore: re-rendered, re-applied or
+ * reinstalled, it never restores twice.
  *
  * ```ts
  * new PerconaXtraDbClone(chart, 'orders-copy', {
@@ -125,7 +144,7 @@ export class PerconaXtraDbClone extends Construct {
     props = props ?? ({} as PerconaXtraDbCloneProps);
     const mode = props.mode ?? CloneMode.STANDALONE;
     const cluster = mode === CloneMode.CLUSTER;
-    const replicas = props.replicas ?? (cluster ? 3 : 1);
+    const replicas = props.replicas ?? KUBEDB_MIN_REPLICAS;
     const namespace = props.namespace ?? Chart.of(this).namespace;
     const storage = props.storage instanceof Size ? quantity(props.storage) : undefined;
 
@@ -160,6 +179,8 @@ export class PerconaXtraDbClone extends Construct {
       runtimeSettings: props.runtimeSettings,
       // The clone reports a backed-up target itself (a clone must be a new database).
       allowRestoreIntoBackedUpDatabase: true,
+      // A dump restores without replicas or claims: the addon's target replicas stay 1, which
+      // pipes it into `mysql` through the AppBinding's Service (one member; Galera replicates).
       cluster: cluster && props.storage instanceof Size ? {
         replicas,
         volumeClaimTemplates: [{ name: `data-${props.name}-${POD_ORDINAL}`, storage: props.storage, storageClassName: props.storageClassName }],
@@ -174,12 +195,13 @@ export class PerconaXtraDbClone extends Construct {
         if (missing.length > 0) return missing;
         const out = [
           ...nameProblems('name', props.name, NameRule.DNS_LABEL, 'KubeDB names the StatefulSet, Services and claims after it'),
+          ...kubedbNameProblems('name', props.name, 'give the clone a name'),
           ...nameProblems('storageClassName', props.storageClassName, NameRule.DNS_SUBDOMAIN),
           ...nameProblems('authSecretName', props.authSecretName, NameRule.DNS_SUBDOMAIN),
           ...labelProblems('labels', props.labels),
           ...(props.storage instanceof Size ? sizeProblems('storage', props.storage, 1024, 'the size of the source\'s data', 'cannot hold a data directory')
             : [problem('storage', `${JSON.stringify(props.storage)} is not a Size`, 'pass a Size, e.g. Size.gibibytes(20)')]),
-          ...this.modeProblems(mode, replicas, props.replicas),
+          ...this.modeProblems(mode, replicas),
         ];
         if (props.deletionPolicy !== undefined && !Object.values(CloneDeletionPolicy).includes(props.deletionPolicy)) {
           out.push(problem('deletionPolicy', `${JSON.stringify(props.deletionPolicy)} is not a deletion policy`, 'use a CloneDeletionPolicy value'));
@@ -194,16 +216,28 @@ export class PerconaXtraDbClone extends Construct {
     });
   }
 
-  private modeProblems(mode: CloneMode, replicas: number, given: number | undefined): string[] {
+  private modeProblems(mode: CloneMode, replicas: number): string[] {
     if (!Object.values(CloneMode).includes(mode)) return [problem('mode', `${JSON.stringify(mode)} is not a clone mode`, 'use CloneMode.STANDALONE or CloneMode.CLUSTER')];
-    const count = integerProblems('replicas', replicas, 1, 1000, 'give the number of members');
-    if (count.length > 0) return count;
-    if (mode === CloneMode.STANDALONE && replicas !== 1) {
-      return [problem('replicas', `${given} members disagree with mode Standalone, which restores a dump into one server`, 'leave replicas out (1), or set mode: CloneMode.CLUSTER for a cluster restored from a cluster backup')];
-    }
-    if (mode === CloneMode.CLUSTER && replicas < 3) {
-      return [problem('replicas', `${given} members disagree with mode Cluster: a Galera cluster needs at least 3 members to keep a majority`, 'give 3 or more replicas, or set mode: CloneMode.STANDALONE for one server restored from a dump')];
-    }
-    return [];
+    return kubedbReplicaProblems('replicas', replicas);
   }
+}
+
+/**
+ * What KubeDB refuses in a PerconaXtraDB's member count: its webhook (`ValidatePerconaXtraDB`)
+ * takes no fewer than `KUBEDB_MIN_REPLICAS`, whatever the database was restored from.
+ */
+function kubedbReplicaProblems(field: string, replicas: number): string[] {
+  if (!Number.isInteger(replicas) || replicas > 1000) return integerProblems(field, replicas, KUBEDB_MIN_REPLICAS, 1000, `give ${KUBEDB_MIN_REPLICAS} or more members`);
+  if (replicas < KUBEDB_MIN_REPLICAS) {
+    return [problem(field, `${replicas} members, but KubeDB runs every PerconaXtraDB as a Galera cluster and refuses fewer than ${KUBEDB_MIN_REPLICAS}`,
+      `leave replicas out (${KUBEDB_MIN_REPLICAS}), or give ${KUBEDB_MIN_REPLICAS} or more`)];
+  }
+  return [];
+}
+
+/** What KubeDB refuses in a PerconaXtraDB's name: longer than its Galera cluster name may be. */
+function kubedbNameProblems(field: string, name: unknown, fix: string): string[] {
+  if (typeof name !== 'string' || name.length <= KUBEDB_MAX_DATABASE_NAME) return [];
+  return [problem(field, `"${name}" is ${name.length} characters, and KubeDB refuses a PerconaXtraDB whose name (its Galera cluster name) is longer than ${KUBEDB_MAX_DATABASE_NAME}`,
+    `${fix} of at most ${KUBEDB_MAX_DATABASE_NAME} characters`)];
 }

@@ -8,6 +8,7 @@ import {
   Backend, CloneDeletionPolicy, CloneMode, manifestProblems, PerconaXtraDbBackupPlan, PerconaXtraDbClone, PerconaXtraDbCloneProps,
   Repository, RetentionPolicy, Schedule, Snapshot,
 } from '../../../src';
+import { kubedbPerconaXtraDbRefusal } from '../../support/kubedb-webhook';
 import { describeWithReference, kubedbCrds, upstreamCrds } from '../../support/reference';
 
 const REPO = Repository.fromRepositoryName('orders-repo');
@@ -20,17 +21,17 @@ function cloneChart(props: Partial<PerconaXtraDbCloneProps> = {}): Chart {
 
 const byKind = (objects: any[], kind: string) => objects.filter((o) => o.kind === kind);
 
-describe('a standalone clone', () => {
+describe('a clone of a dump (CloneMode.STANDALONE, the default)', () => {
   const objects = Testing.synth(cloneChart({ authSecretName: 'orders-auth', storageClassName: 'fast' }));
 
-  test('a KubeDB PerconaXtraDB that waits for its first restore', () => {
+  test('a KubeDB PerconaXtraDB of 3 members (KubeDB runs every one as a Galera cluster) that waits for its first restore', () => {
     expect(byKind(objects, 'PerconaXtraDB')).toEqual([{
       apiVersion: 'kubedb.com/v1',
       kind: 'PerconaXtraDB',
       metadata: { name: 'orders-copy', namespace: 'shop' },
       spec: {
         version: '8.0.36',
-        replicas: 1,
+        replicas: 3,
         authSecret: { kind: 'Secret', name: 'orders-auth' },
         storageType: 'Durable',
         storage: { storageClassName: 'fast', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '20Gi' } } },
@@ -40,16 +41,26 @@ describe('a standalone clone', () => {
     }]);
   });
 
-  test('and the guarded RestoreSession into its AppBinding', () => {
+  test('and the guarded RestoreSession into its AppBinding, restored through the logical path (no replicas, no claims)', () => {
     const [rs] = byKind(objects, 'RestoreSession');
+    // No target replicas: the addon's TARGET_APP_REPLICAS stays 1, so it pipes the dump into
+    // `mysql` through the AppBinding's Service instead of extracting a data directory.
     expect(rs.metadata).toEqual({ name: 'orders-copy-restore', namespace: 'shop', labels: { 'stash-pxc/invoker': 'orders-copy-restore' } });
     expect(rs.spec.target).toEqual({ ref: { apiVersion: 'appcatalog.appscode.com/v1alpha1', kind: 'AppBinding', name: 'orders-copy' }, rules: [{ snapshots: ['latest'] }] });
     expect(rs.spec.task).toEqual({ name: 'perconaxtradb-restore-8.0' });
     expect(rs.spec.hooks.preRestore.exec.command.slice(3)).toEqual(['stash-pxc-guard', 'check', 'shop/orders-copy-restore']);
+    expect(rs.spec.hooks.postRestore.exec.command.slice(3)).toEqual(['stash-pxc-guard', 'mark', 'shop/orders-copy-restore']);
+  });
+
+  test('5 members: the PerconaXtraDB grows, the restore stays logical', () => {
+    const five = Testing.synth(cloneChart({ replicas: 5 }));
+    expect(byKind(five, 'PerconaXtraDB')[0].spec.replicas).toBe(5);
+    const [rs] = byKind(five, 'RestoreSession');
+    expect([rs.spec.target.replicas, rs.spec.target.volumeClaimTemplates]).toEqual([undefined, undefined]);
   });
 });
 
-describe('a cluster clone', () => {
+describe('a clone of a cluster backup (CloneMode.CLUSTER)', () => {
   test('3 members, a claim per member named as KubeDB\'s StatefulSet names them, host-0\'s backup into every member', () => {
     const objects = Testing.synth(cloneChart({ mode: CloneMode.CLUSTER, snapshot: Snapshot.id('4bc21d6f'), deletionPolicy: CloneDeletionPolicy.WIPE_OUT }));
     const [db] = byKind(objects, 'PerconaXtraDB');
@@ -75,10 +86,12 @@ describe('a cluster clone', () => {
 describe('invalid clones are clear errors', () => {
   test.each([
     ['an unknown version', { version: '9.9.1' }, /\[test\/clone\/Restore\] version: "9\.9\.1" is not a Percona XtraDB version/],
-    ['replicas that disagree with a standalone clone', { replicas: 3 },
-      '[test/clone] replicas: 3 members disagree with mode Standalone, which restores a dump into one server. Fix: leave replicas out (1), or set mode: CloneMode.CLUSTER for a cluster restored from a cluster backup'],
+    ['one member (KubeDB refuses it, whatever the backup)', { replicas: 1 },
+      '[test/clone] replicas: 1 members, but KubeDB runs every PerconaXtraDB as a Galera cluster and refuses fewer than 3. Fix: leave replicas out (3), or give 3 or more'],
     ['a cluster of two', { mode: CloneMode.CLUSTER, replicas: 2 },
-      '[test/clone] replicas: 2 members disagree with mode Cluster: a Galera cluster needs at least 3 members to keep a majority. Fix: give 3 or more replicas'],
+      '[test/clone] replicas: 2 members, but KubeDB runs every PerconaXtraDB as a Galera cluster and refuses fewer than 3. Fix: leave replicas out (3), or give 3 or more'],
+    ['a name longer than KubeDB takes (33 characters)', { name: 'orders-copy-for-the-audit-of-2026' },
+      '[test/clone] name: "orders-copy-for-the-audit-of-2026" is 33 characters, and KubeDB refuses a PerconaXtraDB whose name (its Galera cluster name) is longer than 32. Fix: give the clone a name of at most 32 characters'],
     ['a fractional replica count', { mode: CloneMode.CLUSTER, replicas: 3.5 }, /\[test\/clone\] replicas: 3\.5 is not a whole number/],
     ['storage too small for a data directory', { storage: Size.kibibytes(4) }, /\[test\/clone\] storage: 4Ki cannot hold a data directory/],
     ['storage that is not a quantity', { storage: Size.gibibytes(Number.NaN) }, /\[test\/clone\] storage: NaN KiB is not a positive size/],
@@ -101,9 +114,35 @@ describe('invalid clones are clear errors', () => {
     expect(() => Testing.synth(chart)).toThrow('[test/clone] name: "orders" is a database that test/orders/Backup backs up; a clone creates a new database and would restore over that one. Fix: give the clone a name no backup of this app targets');
   });
 
+  test('the limits themselves are accepted: a 32-character name, 3 members of a dump\'s clone', () => {
+    const name = 'orders-copy-for-the-audit-of-202';
+    expect(name).toHaveLength(32);
+    const objects = Testing.synth(cloneChart({ name, replicas: 3 }));
+    expect(byKind(objects, 'PerconaXtraDB')[0].metadata.name).toBe(name);
+  });
+
   test('constructing never throws, whatever the props (from JavaScript)', () => {
     expect(() => new PerconaXtraDbClone(new Chart(Testing.app(), 'c'), 'x', undefined as unknown as PerconaXtraDbCloneProps)).not.toThrow();
     expect(() => new PerconaXtraDbClone(new Chart(Testing.app(), 'c'), 'x', { storage: 5 } as unknown as PerconaXtraDbCloneProps)).not.toThrow();
+  });
+});
+
+describe('KubeDB\'s webhook admits every clone (its checks that need no cluster, support/kubedb-webhook.ts)', () => {
+  test.each([
+    ['of a dump', {}],
+    ['of a dump, 5 members, everything set', { replicas: 5, authSecretName: 'a', storageClassName: 'fast', deletionPolicy: CloneDeletionPolicy.WIPE_OUT }],
+    ['of a cluster backup', { mode: CloneMode.CLUSTER }],
+    ['named with 32 characters', { name: 'orders-copy-for-the-audit-of-202' }],
+  ] as Array<[string, Partial<PerconaXtraDbCloneProps>]>)('%s', (_name, props) => {
+    const [db] = byKind(Testing.synth(cloneChart(props)), 'PerconaXtraDB');
+    expect(kubedbPerconaXtraDbRefusal(db)).toBeUndefined();
+  });
+
+  test('control: the webhook refuses what a standalone clone used to be (1 member) and a 33-character name', () => {
+    const [db] = byKind(Testing.synth(cloneChart()), 'PerconaXtraDB');
+    expect(kubedbPerconaXtraDbRefusal({ ...db, spec: { ...db.spec, replicas: 1 } })).toBe('\'spec.replicas\' "1" invalid. Value must be atleast 3 for xtradb cluster');
+    expect(kubedbPerconaXtraDbRefusal({ ...db, metadata: { ...db.metadata, name: 'orders-copy-for-the-audit-of-2026' } }))
+      .toBe('\'spec.px.clusterName\' "orders-copy-for-the-audit-of-2026" shouldn\'t have more than 32 characters\'');
   });
 });
 
