@@ -71,9 +71,12 @@ claims_in_pod="$(grep -o '"claimName": *"[^"]*"' <<<"$pod" | sed 's/.*"\([^"]*\)
 kc() { "$KUBECTL" --request-timeout=30s --namespace "$DRILL_NAMESPACE" "$@"; }
 
 cleaned=false
+restore_pid=''
 cleanup() {
   [ "$cleaned" = false ] || return 0
   cleaned=true
+  # A restore step still waiting (SIGTERM): it would go on polling a RestoreSession deleted below.
+  if [ -n "$restore_pid" ]; then kill "$restore_pid" 2>/dev/null || true; fi
   # Without waiting: the Job may be at its deadline. The claims go once the pods using them are gone.
   kc delete pod "$POD" --ignore-not-found --wait=false >/dev/null 2>&1 || true
   kc delete restoresession "$SESSION" --ignore-not-found --wait=false >/dev/null 2>&1 || true
@@ -105,7 +108,9 @@ fi
 # 2. The restore into the claims.
 # In the background, so that a SIGTERM (the Job's deadline) reaches the trap at once, not after it.
 DRILL_WAIT_FOR_SERVER=false bash "$HERE/drill-restore.sh" &
-wait $! || drill_log "the restore step ended with $?"
+restore_pid=$!
+wait "$restore_pid" || drill_log "the restore step ended with $?"
+restore_pid=''
 phase="$(drill_state_read restore.phase '')"
 if [ "$phase" != Succeeded ]; then
   drill_log "the restore ended ${phase:-without an outcome}: reporting it"
