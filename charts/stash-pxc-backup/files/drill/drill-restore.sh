@@ -21,6 +21,8 @@
 #   DRILL_RESTORESESSION_NAME      its name (default: DRILL_NAME)
 #   DRILL_APPBINDING_NAME          the only AppBinding it may target (default: DRILL_NAME)
 #   MYSQL_HOST, MYSQL_PORT         the throwaway server (default 127.0.0.1, 3306)
+#   DRILL_WAIT_FOR_SERVER          false: restore without waiting for a server (the Galera
+#                                  drill restores into a claim; its server starts afterwards)
 #   DRILL_SERVER_TIMEOUT_SECONDS   how long to wait for the server's port (default 300)
 #   DRILL_RESTORE_TIMEOUT_SECONDS  how long to wait for the RestoreSession (default 3600)
 #   DRILL_POLL_SECONDS             between two looks at the RestoreSession (default 5)
@@ -83,7 +85,7 @@ finish() { # phase seconds message
 
 # 1. The server (bounded): without it there is nothing to restore into.
 started="$(drill_now)"
-until drill_tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; do
+until [ "${DRILL_WAIT_FOR_SERVER:-true}" = false ] || drill_tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; do
   if [ $(($(drill_now) - started)) -ge "$SERVER_TIMEOUT" ]; then
     drill_state_write server.ready false
     drill_state_write server.seconds "$(($(drill_now) - started))"
@@ -92,9 +94,11 @@ until drill_tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; do
   fi
   sleep 2
 done
-drill_state_write server.ready true
-drill_state_write server.seconds "$(($(drill_now) - started))"
-drill_log "the server at $MYSQL_HOST:$MYSQL_PORT accepts connections"
+if [ "${DRILL_WAIT_FOR_SERVER:-true}" != false ]; then
+  drill_state_write server.ready true
+  drill_state_write server.seconds "$(($(drill_now) - started))"
+  drill_log "the server at $MYSQL_HOST:$MYSQL_PORT accepts connections"
+fi
 
 # 2. This run's RestoreSession. An earlier run's (same name, its Job still within its TTL) goes
 #    first; the new one is owned by this Job (blockOwnerDeletion left out: it needs update on
