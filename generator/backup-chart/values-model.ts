@@ -367,13 +367,15 @@ export function hookOf(h: any): Hook | undefined {
 const DRILL_FIELDS: { [field: string]: string } = Object.fromEntries([
   'schedule', 'schemas', 'tables', 'rowCountRules', 'sql', 'restoreTimeout', 'checkTimeout', 'serverStartTimeout', 'ttlAfterFinished',
   'serverImage', 'kubectlImage', 'imagePullSecrets', 'serverResources', 'dataSizeLimit', 'pushgatewayUrl', 'admissionPolicy', 'galera',
+  'claimStorage', 'storageClassName',
 ].map((f) => [`Drill.${f}`, `drill.${f}`]));
 
 /**
  * The drill options of a values `drill:` (when `enabled`): the chart's keys are the props' names,
- * durations are Go durations, sizes and resources quantities.
+ * durations are Go durations, sizes and resources quantities. A database with `galera` gets a
+ * Galera drill.
  */
-export function drillOf(v: any, field: string, problems: string[]): RestoreDrillOptions | undefined {
+export function drillOf(v: any, field: string, problems: string[], galera?: boolean): RestoreDrillOptions | undefined {
   if (!v?.enabled) return undefined;
   const quantities = (m: any) => (m ? Object.fromEntries(Object.entries(m).map(([k, q]) => [k, k8s.Quantity.fromString(String(q))])) : undefined);
   return {
@@ -395,8 +397,10 @@ export function drillOf(v: any, field: string, problems: string[]): RestoreDrill
     dataSizeLimit: v.dataSizeLimit !== undefined ? sizeOf(v.dataSizeLimit) : undefined,
     pushgatewayUrl: v.pushgatewayUrl,
     admissionPolicy: v.admissionPolicy,
-    // Not a chart value (the schema refuses it); passed on so that the constructs refuse it too.
-    galera: v.galera,
+    // The database's galera; drill.galera is not a chart value (the schema refuses it).
+    galera: galera === true ? true : v.galera,
+    claimStorage: v.claimStorage !== undefined ? sizeOf(v.claimStorage) : undefined,
+    storageClassName: v.storageClassName,
   };
 }
 
@@ -510,7 +514,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
       args: s.args,
       waitTimeout: s.waitTimeout !== undefined ? Duration.seconds(s.waitTimeout) : undefined,
       networkPolicy: networkPolicy && { ...networkPolicy, galera: s.galera },
-      drill: drillOf(s.drill, field('drill'), problems),
+      drill: drillOf(s.drill, field('drill'), problems, s.galera),
     });
     if (s.keepRepository !== false) {
       for (const [k, v] of Object.entries(KEEP_ANNOTATION)) plan.repository.apiObject.metadata.addAnnotation(k, v);

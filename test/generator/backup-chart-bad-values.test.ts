@@ -33,6 +33,8 @@ const CASES: Array<[string, object, string]> = [
   ['database name too long for its restore drill', { ...BASE, databases: [{ name: 'd'.repeat(42), drill: { enabled: true } }] }, 'databases[0].name'],
   ['drill rule with an operator KubeStash does not have', db({ drill: { enabled: true, rowCountRules: [{ database: 'shop', table: 'orders', rowCount: { operator: '=~', value: 1 } }] } }), 'databases[0].drill.rowCountRules[0].rowCount.operator'],
   ['drill with an unknown key', defaults({ drill: { enabled: true, galera: true } }), 'defaults.drill'],
+  ['Galera drill without a claim size', db({ galera: true, drill: { enabled: true } }), 'databases[0].drill.claimStorage'],
+  ['database name too long for its Galera drill\'s second restore Job', { ...BASE, databases: [{ name: 'g'.repeat(40), galera: true, drill: { enabled: true, claimStorage: '20Gi' } }] }, 'databases[0].name'],
   ['database listed twice', { ...BASE, databases: [{ name: 'orders' }, { name: 'orders' }] }, 'databases[1].name'],
   ['one database name in two namespaces (one BackupConfiguration name)', { ...BASE, databases: [{ name: 'orders' }, { name: 'orders', namespace: 'lab' }] }, 'databases[1].name'],
   ['version without an addon Task (database)', db({ version: '9.1.0' }), 'databases[0].version'],
