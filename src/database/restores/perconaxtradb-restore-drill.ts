@@ -146,7 +146,8 @@ export interface RestoreDrillOptions {
   /**
    * Name of the drill: of its CronJob, RestoreSession, AppBinding, Service, ServiceAccount,
    * Role and RoleBinding; its Secret is `<name>-auth`, its ConfigMap `<name>-scripts`. At most
-   * 47 characters (Stash names the restore Job `stash-restore-<name>-0`, a label value).
+   * 47 characters (Stash names the restore Job `stash-restore-<name>-0`, a label value), 45 for
+   * a Galera drill (`stash-restore-<name>-0-1`).
    * @default - `<database>-drill`
    */
   readonly name?: string;
@@ -334,6 +335,10 @@ class ClusterScopedApiObject extends ApiObject {
  * exactly that; optionally NetworkPolicies and an admission policy. The RestoreSession's
  * target is the drill's own AppBinding by construction: no prop names another.
  *
+ * With `galera`, the Job runs a runner instead, which restores into the claims
+ * `<name>-data-0`/`-1` and then creates the pod `<name>-server` on the first (the server
+ * standalone, without grant tables or network; see `galera`); no Service and no Secret.
+ *
  * ```ts
  * new PerconaXtraDbRestoreDrill(chart, 'drill', {
  *   database: 'orders', version: '8.0.36', repository: plan.repository,
@@ -353,7 +358,10 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
   public readonly database: string;
   /** The cron expression the drill runs on. */
   public readonly scheduleExpression: string;
-  /** The Pod Security level the drill's pods meet ("restricted" unless `serverRunAsUser` is 0). */
+  /**
+   * The Pod Security level the drill's pods meet: "restricted", but "baseline" when
+   * `serverRunAsUser` is 0 or for a Galera drill (whose restore Jobs run as root).
+   */
   public readonly podSecurityLevel: PodSecurityLevel;
   /** The CronJob. */
   public readonly cronJob: ApiObject;
@@ -659,8 +667,9 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       spec: {
         podSelector: { matchLabels: { ...o.selector } },
         policyTypes: ['Ingress', 'Egress'],
-        // Only the drill's own restore Job may reach the throwaway server.
-        ingress: [{ from: [{ podSelector: { matchLabels: { ...jobs.podSelector } } }], ports: [tcp(3306)] }],
+        // Only the drill's own restore Job may reach the throwaway server; a Galera drill's server
+        // (and its runner) take no connection at all.
+        ingress: props.galera ? [] : [{ from: [{ podSelector: { matchLabels: { ...jobs.podSelector } } }], ports: [tcp(3306)] }],
         egress: [
           {
             to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': np.dnsNamespace ?? 'kube-system' } }, podSelector: { matchLabels: { ...(np.dnsPodLabels ?? { 'k8s-app': 'kube-dns' }) } } }],

@@ -181,6 +181,20 @@ describe('a Galera drill from a backup plan', () => {
   });
 });
 
+describe('network policies of a Galera drill, with the plan\'s networkPolicy', () => {
+  const policies = objectsOf(GALERA, { networkPolicy: { apiServerCidrs: ['10.0.0.1/32'] } }).filter((o) => o.kind === 'NetworkPolicy');
+
+  test('the restore Jobs reach no database (they only write the claims), and nothing reaches the drill\'s pods', () => {
+    const jobs = policies.find((p) => p.metadata.name === 'orders-drill-jobs');
+    expect(JSON.stringify(jobs.spec.egress)).not.toContain('3306');
+    const own = policies.find((p) => p.metadata.name === 'orders-drill');
+    expect(own.spec.podSelector.matchLabels).toEqual({ [DRILL_SERVER_LABEL]: 'orders-drill' });
+    expect(own.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(own.spec.ingress).toEqual([]);
+    expect(own.spec.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[53, 53], [443, 6443], [56789]]);
+  });
+});
+
 describeWithReference('a Galera drill\'s RestoreSession conforms strictly to the upstream CRD', () => {
   test.each(PerconaXtraDbVersion.all().map((v) => v.line))('version %s', (version) => {
     const crds = [...upstreamCrds().values()];
