@@ -261,7 +261,9 @@ function drillSchema(): JsonSchema {
     kubectlImage: image('kubectl steps (default docker.io/alpine/k8s)'),
     imagePullSecrets: d('Secrets to pull the images with.', { type: 'array', items: { type: 'string', pattern: DNS_SUBDOMAIN } }),
     serverResources: object('Resources of the throwaway server (default requests 500m, 1Gi; limit 2Gi).', { requests: quantities('Requests.'), limits: quantities('Limits.') }),
-    dataSizeLimit: str('Size limit of its data directory (default 10Gi).', { pattern: QUANTITY }),
+    dataSizeLimit: str('Size limit of its data directory (default 10Gi; not for a database with galera, whose server runs on the restored claim).', { pattern: QUANTITY }),
+    claimStorage: str('A database with galera: the size of each of the two claims its drill restores host-0\'s data directory into (required there).', { pattern: QUANTITY }),
+    storageClassName: str('A database with galera: the StorageClass of those claims (default the cluster\'s).', { pattern: DNS_SUBDOMAIN }),
     pushgatewayUrl: str('Where the drill pushes its metrics (default the operator of release stash in namespace stash).', { pattern: HTTP_URL }),
     admissionPolicy: bool('Emit the ValidatingAdmissionPolicy that holds the drill\'s creates to its own names (default true; needs Kubernetes 1.30).'),
     throwaway: object('Who runs the throwaway database (default a server in the drill\'s pod).', {

@@ -451,15 +451,17 @@ function copiesOf(db: ResolvedDatabase, placed: Map<string, string>, problems: s
 const DRILL_FIELDS: { [field: string]: string } = Object.fromEntries([...[
   'schedule', 'backupDuration', 'schemas', 'tables', 'rowCountRules', 'sql', 'restoreTimeout', 'checkTimeout', 'serverStartTimeout', 'ttlAfterFinished',
   'serverImage', 'kubectlImage', 'imagePullSecrets', 'serverResources', 'dataSizeLimit', 'pushgatewayUrl', 'admissionPolicy', 'galera',
+  'claimStorage', 'storageClassName',
 ].map((f) => [`Drill.${f}`, `drill.${f}`]),
 // The option's values are under throwaway.kubedb (the construct's DrillServer.kubedb({...})).
 ['Drill.throwaway', 'drill.throwaway.kubedb']]);
 
 /**
  * The drill options of a values `drill:` (when `enabled`): the chart's keys are the props' names,
- * durations are Go durations, sizes and resources quantities.
+ * durations are Go durations, sizes and resources quantities. A database with `galera` gets a
+ * Galera drill.
  */
-export function drillOf(v: any, field: string, problems: string[]): RestoreDrillOptions | undefined {
+export function drillOf(v: any, field: string, problems: string[], galera?: boolean): RestoreDrillOptions | undefined {
   if (!v?.enabled) return undefined;
   const quantities = (m: any) => (m ? Object.fromEntries(Object.entries(m).map(([k, q]) => [k, k8s.Quantity.fromString(String(q))])) : undefined);
   return {
@@ -488,8 +490,10 @@ export function drillOf(v: any, field: string, problems: string[]): RestoreDrill
       storage: v.throwaway.kubedb.storage !== undefined ? sizeOf(v.throwaway.kubedb.storage) : undefined,
       storageClassName: v.throwaway.kubedb.storageClassName,
     }) : undefined,
-    // Not a chart value (the schema refuses it); passed on so that the constructs refuse it too.
-    galera: v.galera,
+    // The database's galera; drill.galera is not a chart value (the schema refuses it).
+    galera: galera === true ? true : v.galera,
+    claimStorage: v.claimStorage !== undefined ? sizeOf(v.claimStorage) : undefined,
+    storageClassName: v.storageClassName,
   };
 }
 
@@ -607,7 +611,7 @@ export function fromValues(userValues: any, release: ReleaseInfo): BackupChartOb
     const timeout = durationOf(s.timeout, field('timeout'), problems);
     const retryDelay = durationOf(s.retry?.delay, `${field('retry')}.delay`, problems);
     if (!backend || !schedule || !s.version || !s.storageSecretName || !s.retentionPolicy || Object.keys(s.retentionPolicy).length === 0) continue;
-    const drill = drillOf(s.drill, field('drill'), problems);
+    const drill = drillOf(s.drill, field('drill'), problems, s.galera);
     const id = entry;
     renames.set(id, { entry, fields: { 'Backup.database': 'name', 'Backup.name': 'name', 'Repository.name': 'name', 'Drill.database': 'name', ...DRILL_FIELDS }, sourceOf: db.sourceOf, copies: Array.isArray(s.copies) ? s.copies : undefined });
     const plan = new PerconaXtraDbBackupPlan(chart, id, {

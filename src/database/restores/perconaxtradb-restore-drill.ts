@@ -20,7 +20,7 @@ import { ScheduleWindow, Weekday } from '../backups/schedule-window';
 import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions, operatorPeer } from '../jobs/backup-network-policy';
 import { operatorEndpointsOf } from '../../core/operator-endpoint';
 import { privateToScope } from '../../core/validation/app-checks';
-import { enforcedPodSecurityLevel, JobKind, jobRuntimeSettings, PodSecurityLevel, podSecurityViolations } from '../jobs/job-security';
+import { enforcedPodSecurityLevel, JobKind, jobRuntimeSettings, namespacePodSecurityProblems, PodSecurityLevel, podSecurityViolations } from '../jobs/job-security';
 import { repositoryRef, repositoryUsageProblems } from '../storage/repository';
 import { PerconaXtraDbAppBinding } from '../targets/perconaxtradb-app-binding';
 import { appBindingTargetRef, IRepositoryRef } from '../targets/references';
@@ -28,6 +28,10 @@ import { Snapshot } from './perconaxtradb-restore';
 import { DRILL_CLEANUP_SCRIPT, drillServerProblems, isKubeDbServer, KUBEDB_DATABASE_FILE, kubedbAdmission, kubedbDrillDatabase, kubedbDrillPodSpec, kubedbDrillRoleRules } from './drill-kubedb';
 import { DrillServer } from './drill-server';
 import type { IRestoreDrill } from '../observability/backup-alerts';
+import {
+  declaredAsCluster, galeraAdmission, galeraDrillNames, galeraDrillProblems, GaleraDrillNames, galeraRestoreTarget, galeraRoleRules,
+  galeraRunnerPodSpec, galeraServerPod, GaleraPodInputs,
+} from './galera-drill';
 
 /** Label on every object of a drill: its name. */
 export const DRILL_LABEL = 'stash-pxc/drill';
@@ -144,7 +148,8 @@ export interface RestoreDrillOptions {
   /**
    * Name of the drill: of its CronJob, RestoreSession, AppBinding, Service, ServiceAccount,
    * Role and RoleBinding; its Secret is `<name>-auth`, its ConfigMap `<name>-scripts`. At most
-   * 47 characters (Stash names the restore Job `stash-restore-<name>-0`, a label value).
+   * 47 characters (Stash names the restore Job `stash-restore-<name>-0`, a label value), 45 for
+   * a Galera drill (`stash-restore-<name>-0-1`).
    * @default - `<database>-drill`
    */
   readonly name?: string;
@@ -263,10 +268,27 @@ export interface RestoreDrillOptions {
    */
   readonly throwaway?: DrillServer;
   /**
-   * The database is a Galera cluster (a physical backup). Not supported yet: refused at synth.
+   * The database is a Galera cluster, whose backups are physical copies of host-0's data
+   * directory. The drill's Job then creates a RestoreSession into claims the operator makes
+   * from a template (`<name>-data-0` and `-1`: the addon restores a physical copy only for two
+   * or more replicas), then the pod `<name>-server`, which starts the server on `<name>-data-0`
+   * standalone (no Galera, grant tables skipped, no network) and checks it; all three are
+   * deleted when the run ends. The restore Jobs run as root (the addon chowns the files), so the
+   * drill's namespace must allow Pod Security "baseline". Needs `claimStorage`; the throwaway database is then always the drill's own server pod (not `DrillServer.kubedb()`).
    * @default false
    */
   readonly galera?: boolean;
+  /**
+   * Size of each of the Galera drill's two claims: at least a member's data directory.
+   * Required with `galera`.
+   * @default - none (synth fails for a Galera drill)
+   */
+  readonly claimStorage?: Size;
+  /**
+   * StorageClass of the Galera drill's claims.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
 }
 
 /** Props of `PerconaXtraDbRestoreDrill`. */
@@ -326,6 +348,10 @@ class ClusterScopedApiObject extends ApiObject {
  * the server, Service, Secret and AppBinding, restores into the AppBinding KubeDB makes for it,
  * and deletes it after the checks.
  *
+ * With `galera`, the Job runs a runner instead, which restores into the claims
+ * `<name>-data-0`/`-1` and then creates the pod `<name>-server` on the first (the server
+ * standalone, without grant tables or network; see `galera`); no Service and no Secret.
+ *
  * ```ts
  * new PerconaXtraDbRestoreDrill(chart, 'drill', {
  *   database: 'orders', version: '8.0.36', repository: plan.repository,
@@ -345,7 +371,10 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
   public readonly database: string;
   /** The cron expression the drill runs on. */
   public readonly scheduleExpression: string;
-  /** The Pod Security level the drill's pods meet ("restricted" unless `serverRunAsUser` is 0). */
+  /**
+   * The Pod Security level the drill's pods meet: "restricted", but "baseline" when
+   * `serverRunAsUser` is 0 or for a Galera drill (whose restore Jobs run as root).
+   */
   public readonly podSecurityLevel: PodSecurityLevel;
   /** The CronJob. */
   public readonly cronJob: ApiObject;
@@ -358,6 +387,10 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
   public readonly appBinding?: ApiObject;
   /** The KubeDB PerconaXtraDB each run creates (rendered into the ConfigMap), with `DrillServer.kubedb()`. */
   public readonly kubedbDatabase?: { [key: string]: any };
+  /** A Galera drill's server pod (rendered into the ConfigMap, created by each run), else undefined. */
+  public readonly serverPod?: { [key: string]: any };
+  private readonly galeraNames?: GaleraDrillNames;
+  private readonly restoreRuntimeSettings: { [key: string]: any };
 
   constructor(scope: Construct, id: string, props: PerconaXtraDbRestoreDrillProps) {
     super(scope, id);
@@ -379,7 +412,12 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     const configMap = `${name}-config`;
     const runAsUser = props.serverRunAsUser ?? PERCONA_MYSQL_USER;
     const root = runAsUser === 0;
-    this.podSecurityLevel = root ? PodSecurityLevel.BASELINE : PodSecurityLevel.RESTRICTED;
+    const galera = props.galera === true;
+    const galeraNames = galera ? galeraDrillNames(name) : undefined;
+    this.galeraNames = galeraNames;
+    this.restoreRuntimeSettings = jobRuntimeSettings({}, galera ? JobKind.CLUSTER_RESTORE : JobKind.RESTORE, true);
+    // A Galera drill's restore Jobs run as root (the addon's restore script chowns the files).
+    this.podSecurityLevel = root || galera ? PodSecurityLevel.BASELINE : PodSecurityLevel.RESTRICTED;
 
     const schedule = props.schedule ?? Schedule.spread(PerconaXtraDbRestoreDrill.DEFAULT_WINDOW);
     const scheduleTarget = { namespace, name: props.database };
@@ -393,10 +431,11 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       task: { name: version.line?.restoreTaskName ?? `perconaxtradb-restore-${props.version}` },
       target: {
         ref: appBindingTargetRef(name),
-        rules: [{ snapshots: [Snapshot.latest().value] }],
+        ...(galera ? galeraRestoreTarget(galeraNames!, props.claimStorage, props.storageClassName) : { rules: [{ snapshots: [Snapshot.latest().value] }] }),
       },
-      // The restore Job Stash builds from it runs "restricted", like a standalone restore's (the operator's own default is root).
-      runtimeSettings: jobRuntimeSettings({}, JobKind.RESTORE, true),
+      // The restore Job Stash builds from it runs "restricted", like a standalone restore's (the
+      // operator's own default is root); a Galera drill's as a cluster restore's (root, to chown).
+      runtimeSettings: this.restoreRuntimeSettings,
       timeOut: `${Math.round(millisecondsOf(props.restoreTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.restore)) / 1000)}s`,
     };
     this.restoreSession = {
@@ -416,6 +455,8 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
         resources: props.serverResources ? k8s.toJson_ResourceRequirements(props.serverResources) : JSON.parse(JSON.stringify(DRILL_DEFAULT_SERVER_RESOURCES)),
       });
     }
+    const { podSpec: ownPodSpec, serverPod } = this.podSpec(props, { name, namespace, line, authSecret, scriptsConfigMap, configMap, runAsUser, labels, selector, galera: galeraNames });
+    this.serverPod = serverPod;
     new DrillObject(this, 'ConfigMap', 'ConfigMap', 'v1', configMap, NameRule.DNS_SUBDOMAIN, meta, {
       data: this.configMapData(props),
     });
@@ -425,7 +466,8 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     // name is not known to the authorizer before the object exists): the admission policy
     // below holds creates to the drill's own names and target.
     new DrillObject(this, 'Role', 'Role', 'rbac.authorization.k8s.io/v1', name, NameRule.DNS_SUBDOMAIN, meta, {
-      rules: kubedb ? kubedbDrillRoleRules({ name, authSecret, restoreSessionGroup: RESTORE_SESSION.group, appBindingGroup: APP_BINDING.group }) : [
+      rules: kubedb ? kubedbDrillRoleRules({ name, authSecret, restoreSessionGroup: RESTORE_SESSION.group, appBindingGroup: APP_BINDING.group })
+        : galeraNames ? galeraRoleRules(name, galeraNames, RESTORE_SESSION.group, APP_BINDING.group) : [
         { apiGroups: [RESTORE_SESSION.group], resources: ['restoresessions'], verbs: ['create'] },
         { apiGroups: [RESTORE_SESSION.group], resources: ['restoresessions'], resourceNames: [name], verbs: ['get', 'watch', 'delete'] },
         { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
@@ -441,23 +483,25 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     // The drill's own AppBinding: no user's restore may target it by name.
     privateToScope(this);
     if (!kubedb) {
-      // With KubeDB, KubeDB makes the Service and the AppBinding (named after its database) each run.
-      new DrillObject(this, 'Service', 'Service', 'v1', name, NameRule.DNS_1035_LABEL, meta, {
-        spec: { selector: { ...selector }, ports: [{ name: 'mysql', port: 3306, targetPort: 3306, protocol: 'TCP' }] },
-      });
+      // With KubeDB, KubeDB makes the Service and the AppBinding (named after its database) each
+      // run. A Galera drill's server listens on no port: no Service (its AppBinding only names the target).
+      if (!galera) {
+        new DrillObject(this, 'Service', 'Service', 'v1', name, NameRule.DNS_1035_LABEL, meta, {
+          spec: { selector: { ...selector }, ports: [{ name: 'mysql', port: 3306, targetPort: 3306, protocol: 'TCP' }] },
+        });
+      }
       // The throwaway server's AppBinding: the same construct users write for their own databases.
       this.appBinding = new PerconaXtraDbAppBinding(this, 'AppBinding', {
         ...meta, name, service: name, servicePort: 3306, authSecretName: authSecret, version: props.version,
       }).apiObject;
     }
 
-    const sidecarPodSpec = this.podSpec(props, { name, namespace, line, authSecret, scriptsConfigMap, configMap, runAsUser, labels });
-    const podSpec = kubedb ? kubedbDrillPodSpec(sidecarPodSpec, {
+    const podSpec = kubedb ? kubedbDrillPodSpec(ownPodSpec, {
       name, authSecret, configDir: DRILL_CONFIG_DIR, scriptsDir: DRILL_SCRIPTS_DIR,
       // The checks wait for the server, then run within their budget; then the cleanup deletes the database regardless.
       cleanupWaitSeconds: Math.round(millisecondsOf(props.serverStartTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) / 1000)
         + Math.round(millisecondsOf(props.checkTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.check)) / 1000) + DRILL_DEFAULT_SECONDS.slack,
-    }) : sidecarPodSpec;
+    }) : ownPodSpec;
     const deadline = Math.ceil((millisecondsOf(props.serverStartTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) + millisecondsOf(props.restoreTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.restore))
       + millisecondsOf(props.checkTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.check))) / 1000) + DRILL_DEFAULT_SECONDS.slack;
     this.cronJob = new DrillObject(this, 'CronJob', 'CronJob', 'batch/v1', name, NameRule.DNS_SUBDOMAIN, meta, {
@@ -482,7 +526,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     }).apiObject;
 
     if (props.networkPolicy) this.networkPolicies(props, { name, labels, selector });
-    if (props.admissionPolicy ?? true) this.admissionPolicy({ name, namespace, authSecret, labels, kubedb });
+    if (props.admissionPolicy ?? true) this.admissionPolicy({ name, namespace, authSecret, labels, kubedb, galera: galeraNames });
 
     this.node.addValidation({ validate: () => this.problems(props, schedule, version.problem, deadline) });
   }
@@ -496,12 +540,14 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     data['rules.txt'] = rules.map((r) => `${r?.database} ${r?.table} ${r?.rowCount?.operator} ${r?.rowCount?.value}\n`).join('');
     if (props.sql !== undefined) data['check.sql'] = `${props.sql}\n`;
     if (this.kubedbDatabase) data[KUBEDB_DATABASE_FILE] = `${JSON.stringify(sortedKeys(this.kubedbDatabase), null, 2)}\n`;
+    if (this.serverPod) data['server-pod.json'] = `${JSON.stringify(sortedKeys(this.serverPod), null, 2)}\n`;
     return data;
   }
 
   private podSpec(props: PerconaXtraDbRestoreDrillProps, o: {
     name: string; namespace?: string; line: string; authSecret: string; scriptsConfigMap: string; configMap: string; runAsUser: number; labels: { [key: string]: string };
-  }): { [key: string]: any } {
+    selector: { [key: string]: string }; galera?: GaleraDrillNames;
+  }): { podSpec: { [key: string]: any }; serverPod?: { [key: string]: any } } {
     const root = o.runAsUser === 0;
     const serverImage = imageOf(DRILL_SERVER_IMAGES[o.line] ?? DRILL_SERVER_IMAGES['8.0'], props.serverImage);
     const kubectlImage = imageOf(DRILL_KUBECTL_IMAGE, props.kubectlImage);
@@ -539,7 +585,33 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       secretEnv('MYSQL_PWD', 'password'),
     ];
     const rules = Array.isArray(props.rowCountRules) ? props.rowCountRules : [];
-    return {
+    const checkEnv = [
+      // An empty value is left out (the API server drops it, and a GitOps diff would never settle); unset reads as empty.
+      optionalEnv('DRILL_SCHEMAS', (props.schemas ?? []).join(' ')),
+      optionalEnv('DRILL_TABLES', (props.tables ?? []).join(' ')),
+      { name: 'DRILL_CHECK_TIMEOUT_SECONDS', value: seconds(props.checkTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.check)) },
+      optionalEnv('DRILL_RULES_FILE', rules.length ? `${DRILL_CONFIG_DIR}/rules.txt` : ''),
+      optionalEnv('DRILL_SQL_FILE', props.sql !== undefined ? `${DRILL_CONFIG_DIR}/check.sql` : ''),
+      { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) },
+      { name: 'PUSHGATEWAY_URL', value: props.pushgatewayUrl ?? DEFAULT_DRILL_PUSHGATEWAY_URL },
+      { name: 'HOME', value: '/tmp' },
+    ];
+    const serverResources = props.serverResources ? k8s.toJson_ResourceRequirements(props.serverResources)
+      : JSON.parse(JSON.stringify(DRILL_DEFAULT_SERVER_RESOURCES));
+    if (o.galera) {
+      const inputs: GaleraPodInputs = {
+        name: o.name, namespace: o.namespace, labels: o.labels, serverLabels: o.selector, names: o.galera, serverImage, kubectlImage,
+        runAsUser: o.runAsUser, imagePullSecrets: props.imagePullSecrets, serverResources, checkEnv, commonEnv: common, jobEnv: job,
+        scriptsDir: DRILL_SCRIPTS_DIR, configDir: DRILL_CONFIG_DIR, stateDir: DRILL_STATE_DIR, scriptsConfigMap: o.scriptsConfigMap, configMap: o.configMap,
+        seconds: {
+          restore: Number(seconds(props.restoreTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.restore))),
+          serverStart: Number(seconds(props.serverStartTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart))),
+          check: Number(seconds(props.checkTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.check))),
+        },
+      };
+      return { podSpec: galeraRunnerPodSpec(inputs, props.pushgatewayUrl ?? DEFAULT_DRILL_PUSHGATEWAY_URL), serverPod: galeraServerPod(inputs) };
+    }
+    return { podSpec: {
       serviceAccountName: o.name,
       restartPolicy: 'Never',
       ...(props.imagePullSecrets?.length ? { imagePullSecrets: props.imagePullSecrets.map((n) => ({ name: n })) } : {}),
@@ -575,8 +647,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
           startupProbe: { tcpSocket: { port: 3306 }, periodSeconds: 5, failureThreshold: Math.max(1, Math.ceil(Number(seconds(props.serverStartTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart))) / 5)) },
           volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }, { name: 'tmp', mountPath: '/tmp' }],
           securityContext: restricted(o.runAsUser),
-          resources: props.serverResources ? k8s.toJson_ResourceRequirements(props.serverResources)
-            : JSON.parse(JSON.stringify(DRILL_DEFAULT_SERVER_RESOURCES)),
+          resources: serverResources,
         },
         {
           name: 'restore',
@@ -597,16 +668,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
         name: 'check',
         image: serverImage,
         command: ['bash', `${DRILL_SCRIPTS_DIR}/drill-check.sh`],
-        env: [...common, ...mysqlEnv,
-          // An empty value is left out (the API server drops it, and a GitOps diff would never settle); unset reads as empty.
-          optionalEnv('DRILL_SCHEMAS', (props.schemas ?? []).join(' ')),
-          optionalEnv('DRILL_TABLES', (props.tables ?? []).join(' ')),
-          { name: 'DRILL_CHECK_TIMEOUT_SECONDS', value: seconds(props.checkTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.check)) },
-          optionalEnv('DRILL_RULES_FILE', rules.length ? `${DRILL_CONFIG_DIR}/rules.txt` : ''),
-          optionalEnv('DRILL_SQL_FILE', props.sql !== undefined ? `${DRILL_CONFIG_DIR}/check.sql` : ''),
-          { name: 'DRILL_SERVER_TIMEOUT_SECONDS', value: seconds(props.serverStartTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) },
-          { name: 'PUSHGATEWAY_URL', value: props.pushgatewayUrl ?? DEFAULT_DRILL_PUSHGATEWAY_URL },
-          { name: 'HOME', value: '/tmp' }],
+        env: [...common, ...mysqlEnv, ...checkEnv],
         volumeMounts: mounts(true),
         securityContext: restricted(o.runAsUser),
         resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
@@ -618,7 +680,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
         { name: 'scripts', configMap: { name: o.scriptsConfigMap, defaultMode: 0o555 } },
         { name: 'config', configMap: { name: o.configMap, defaultMode: 0o444 } },
       ],
-    };
+    } };
   }
 
   /** The restore Job's policy (the shared `BackupNetworkPolicy`) and the drill pod's own. */
@@ -630,10 +692,9 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       namespace: props.namespace,
       invoker: o.name,
       restore: true,
-      database: o.name,
-      // The restore Job reaches the throwaway server, never the source database.
-      databasePodLabels: { ...o.selector },
-      databasePort: 3306,
+      // The restore Job reaches the throwaway server, never the source database; a Galera
+      // drill's restore Jobs only write the claims, like a cluster restore's.
+      ...(props.galera ? {} : { database: o.name, databasePodLabels: { ...o.selector }, databasePort: 3306 }),
       galera: false,
       backend: backendOf(props.repository),
     });
@@ -642,8 +703,9 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       spec: {
         podSelector: { matchLabels: { ...o.selector } },
         policyTypes: ['Ingress', 'Egress'],
-        // Only the drill's own restore Job may reach the throwaway server.
-        ingress: [{ from: [{ podSelector: { matchLabels: { ...jobs.podSelector } } }], ports: [tcp(3306)] }],
+        // Only the drill's own restore Job may reach the throwaway server; a Galera drill's server
+        // (and its runner) take no connection at all.
+        ingress: props.galera ? [] : [{ from: [{ podSelector: { matchLabels: { ...jobs.podSelector } } }], ports: [tcp(3306)] }],
         egress: [
           {
             to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': np.dnsNamespace ?? 'kube-system' } }, podSelector: { matchLabels: { ...(np.dnsPodLabels ?? { 'k8s-app': 'kube-dns' }) } } }],
@@ -665,10 +727,12 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
    * `create`. Its RestoreSessions must be named after the drill and target the drill's own
    * AppBinding in the drill's namespace; its Secrets must be `<name>-auth`.
    */
-  private admissionPolicy(o: { name: string; namespace?: string; authSecret: string; labels: { [key: string]: string }; kubedb: boolean }): void {
+  private admissionPolicy(o: { name: string; namespace?: string; authSecret: string; labels: { [key: string]: string }; kubedb: boolean; galera?: GaleraDrillNames }): void {
     const kubedb = o.kubedb ? kubedbAdmission(o.name) : undefined;
     const policyName = `stash-pxc-drill.${o.namespace ?? 'default'}.${o.name}`;
     const user = `system:serviceaccount:${o.namespace ?? 'default'}:${o.name}`;
+    // A Galera drill also creates its server pod: held to its name, its claim and no token.
+    const galera = o.galera ? galeraAdmission(o.name, o.galera) : undefined;
     new DrillObject(this, 'AdmissionPolicy', 'ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1', policyName, NameRule.DNS_SUBDOMAIN,
       { labels: o.labels, clusterScoped: true }, {
         spec: {
@@ -678,6 +742,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
               { apiGroups: [RESTORE_SESSION.group], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['restoresessions'] },
               { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['secrets'] },
               ...(kubedb ? [kubedb.resourceRule] : []),
+              ...(galera ? [galera.rule] : []),
             ],
           },
           matchConditions: [{ name: 'drill-service-account', expression: `request.userInfo.username == '${user}'` }],
@@ -691,6 +756,7 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
               message: `the drill ${o.name} may only create the Secret ${o.authSecret}`,
             },
             ...(kubedb ? [kubedb.validation] : []),
+            ...(galera ? [galera.validation] : []),
           ],
         },
       });
@@ -713,15 +779,16 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     ];
     if (missing.length > 0) return missing;
     const out: string[] = [];
-    if (props.galera) {
-      out.push(problem('galera', 'restore drills of Galera clusters (a physical copy restored into a claim) are not supported yet',
-        'drill a standalone database, or test cluster restores with PerconaXtraDbRestore and cluster'));
-    }
+    out.push(...galeraDrillProblems({
+      galera: props.galera === true, name: this.name, nameGiven: props.name !== undefined, database: props.database,
+      claimStorage: props.claimStorage, storageClassName: props.storageClassName, dataSizeLimit: props.dataSizeLimit,
+      serverRunAsUser: props.serverRunAsUser, sourceIsCluster: declaredAsCluster(this, this.namespace, props.database),
+    }));
     out.push(...nameProblems('database', props.database, NameRule.DNS_LABEL, 'Stash puts the target name in label values'));
     if (versionProblem) out.push(versionProblem);
     // The name's own rules (a Service name is a DNS-1035 label) are checked by each object; the
     // length here, because it comes from the restore Job's name that Stash derives.
-    if (typeof this.name === 'string' && this.name.length > MAX_DRILL_NAME) {
+    if (!props.galera && typeof this.name === 'string' && this.name.length > MAX_DRILL_NAME) {
       out.push(problem(props.name !== undefined ? 'name' : 'database', `the drill name "${this.name}" is ${this.name.length} characters; Stash names the restore Job "stash-restore-${this.name}-0" and Kubernetes copies it into a label value of at most 63 characters`,
         `give the drill a name of at most ${MAX_DRILL_NAME} characters with name`));
     }
@@ -763,6 +830,10 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     if (props.pushgatewayUrl !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(props.pushgatewayUrl)) {
       out.push(problem('pushgatewayUrl', `${JSON.stringify(props.pushgatewayUrl)} is not an http(s)://host[:port][/path] URL`, 'use the operator\'s pushgatewayUrl, e.g. "http://stash-stash-pxc.stash.svc:56789"'));
     }
+    if (props.galera === true && isKubeDbServer(props.throwaway)) {
+      out.push(problem('throwaway', 'is DrillServer.kubedb() on a Galera drill, which restores host-0\'s data directory into claims of its own and starts its own server pod on them',
+        'leave throwaway out (DrillServer.sidecar()) for a Galera drill'));
+    }
     out.push(...drillServerProblems(props.throwaway, { name: this.name, nameField: props.name !== undefined ? 'name' : 'database', version: props.version, networkPolicy: props.networkPolicy !== undefined }));
     out.push(...this.podSecurityProblems());
     const shipped = drillScripts().map((f) => f.name);
@@ -777,21 +848,28 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
   private podSecurityProblems(): string[] {
     const level = enforcedPodSecurityLevel(this, this.namespace);
     if (level === undefined) return [];
-    const spec = this.cronJob.toJson().spec.jobTemplate.spec.template.spec;
+    const specs = [this.cronJob.toJson().spec.jobTemplate.spec.template.spec, ...(this.serverPod ? [this.serverPod.spec] : [])];
     const violations = new Set<string>();
-    for (const c of [...spec.initContainers, ...spec.containers]) {
-      for (const v of podSecurityViolations({ container: { securityContext: c.securityContext }, pod: { securityContext: spec.securityContext } }, JobKind.BACKUP, level)) {
-        violations.add(`${c.name}: ${v}`);
+    for (const spec of specs) {
+      for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+        for (const v of podSecurityViolations({ container: { securityContext: c.securityContext }, pod: { securityContext: spec.securityContext } }, JobKind.BACKUP, level)) {
+          violations.add(`${c.name}: ${v}`);
+        }
       }
     }
-    if (violations.size === 0) return [];
-    return [problem('serverRunAsUser', `the drill's pods would be refused in namespace "${this.namespace}", which enforces Pod Security "${level}" (${[...violations].join('; ')})`,
+    const out = violations.size === 0 ? [] : [problem('serverRunAsUser', `the drill's pods would be refused in namespace "${this.namespace}", which enforces Pod Security "${level}" (${[...violations].join('; ')})`,
       `keep serverRunAsUser at ${PERCONA_MYSQL_USER} (the image's mysql user), or run drills in a namespace whose level allows it`)];
+    if (this.galeraNames) {
+      out.push(...namespacePodSecurityProblems(this, this.namespace, this.restoreRuntimeSettings, JobKind.CLUSTER_RESTORE,
+        'a Galera drill restores a cluster backup, whose restore Jobs run the addon\'s restore script as root: run the drill in a namespace that enforces "baseline" at most')
+        .map((p) => p.replace('runtimeSettings:', 'galera:')));
+    }
+    return out;
   }
 }
 
-/** The files of `src/database/restores/drill/` the drill pod runs (the library is sourced by the other two). */
-export const DRILL_SCRIPTS = ['drill-lib.sh', 'drill-credentials.sh', 'drill-restore.sh', 'drill-check.sh', DRILL_CLEANUP_SCRIPT];
+/** The files of `src/database/restores/drill/` the drill pods run (the library is sourced by the others). */
+export const DRILL_SCRIPTS = ['drill-lib.sh', 'drill-credentials.sh', 'drill-restore.sh', 'drill-check.sh', 'drill-galera.sh', 'drill-galera-server.sh', DRILL_CLEANUP_SCRIPT];
 
 let SCRIPTS: Array<{ name: string; text: string }> | undefined;
 

@@ -403,10 +403,6 @@ describe('every mistake is reported at synth, with its path and a fix', () => {
     expect(errors).toContain('[test/orders/Drill] serverResources');
   });
 
-  test('a Galera cluster drill is refused, not half-emitted', () => {
-    expect(errorsOf({ galera: true })).toContain('[test/orders/Drill] galera: restore drills of Galera clusters (a physical copy restored into a claim) are not supported yet.');
-  });
-
   test('a namespace whose Pod Security level would refuse the drill pod', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'shop' });
     new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });

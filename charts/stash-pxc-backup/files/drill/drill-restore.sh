@@ -27,6 +27,8 @@
 #   DRILL_DATABASE_FILE            the KubeDB PerconaXtraDB manifest (JSON, named as the AppBinding,
 #                                  without authSecret or ownerReferences); unset: no KubeDB database
 #   DRILL_AUTH_SECRET              the Secret KubeDB makes for it (required with DRILL_DATABASE_FILE)
+#   DRILL_WAIT_FOR_SERVER          false: restore without waiting for a server (the Galera
+#                                  drill restores into a claim; its server starts afterwards)
 #   DRILL_SERVER_TIMEOUT_SECONDS   how long to wait for the server's port (default 300)
 #   DRILL_RESTORE_TIMEOUT_SECONDS  how long to wait for the RestoreSession (default 3600)
 #   DRILL_POLL_SECONDS             between two looks at the RestoreSession (default 5)
@@ -144,7 +146,7 @@ if [ -n "$DATABASE_FILE" ]; then
 fi
 
 # 1. The server (bounded): without it there is nothing to restore into.
-until drill_tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; do
+until [ "${DRILL_WAIT_FOR_SERVER:-true}" = false ] || drill_tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; do
   if [ $(($(drill_now) - started)) -ge "$SERVER_TIMEOUT" ]; then
     drill_state_write server.ready false
     drill_state_write server.seconds "$(($(drill_now) - started))"
@@ -153,9 +155,11 @@ until drill_tcp_open "$MYSQL_HOST" "$MYSQL_PORT"; do
   fi
   sleep 2
 done
-drill_state_write server.ready true
-drill_state_write server.seconds "$(($(drill_now) - started))"
-drill_log "the server at $MYSQL_HOST:$MYSQL_PORT accepts connections"
+if [ "${DRILL_WAIT_FOR_SERVER:-true}" != false ]; then
+  drill_state_write server.ready true
+  drill_state_write server.seconds "$(($(drill_now) - started))"
+  drill_log "the server at $MYSQL_HOST:$MYSQL_PORT accepts connections"
+fi
 
 # 2. This run's RestoreSession. An earlier run's (same name, its Job still within its TTL) goes
 #    first; the new one is owned by this Job.
