@@ -496,7 +496,8 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       }).apiObject;
     }
 
-    const podSpec = kubedb ? kubedbDrillPodSpec(ownPodSpec, {
+    // A Galera drill with DrillServer.kubedb() is refused (problems); its own pod spec stays as it is.
+    const podSpec = kubedb && !galera ? kubedbDrillPodSpec(ownPodSpec, {
       name, authSecret, configDir: DRILL_CONFIG_DIR, scriptsDir: DRILL_SCRIPTS_DIR,
       // The checks wait for the server, then run within their budget; then the cleanup deletes the database regardless.
       cleanupWaitSeconds: Math.round(millisecondsOf(props.serverStartTimeout ?? Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart)) / 1000)

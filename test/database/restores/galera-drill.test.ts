@@ -5,7 +5,7 @@
  */
 import { ApiObject, Chart, Size, Testing } from 'cdk8s';
 import {
-  Backend, DRILL_LABEL, DRILL_SERVER_LABEL, manifestProblems, PerconaXtraDbAppBinding, PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps,
+  Backend, DRILL_LABEL, DrillServer, DRILL_SERVER_LABEL, manifestProblems, PerconaXtraDbAppBinding, PerconaXtraDbBackupPlan, PerconaXtraDbBackupPlanProps,
   PodSecurityLevel, RestoreDrillOptions, RetentionPolicy, RowCountOperator, Schedule,
 } from '../../../src';
 import { PerconaXtraDbVersion } from '../../../src/api';
@@ -222,6 +222,10 @@ describe('every mistake of a Galera drill is reported at synth, with its path an
     const errors = errorsOf({ claimStorage: Size.gibibytes(20), storageClassName: 'fast-ssd' });
     expect(errors).toContain('[test/orders/Drill] claimStorage: is set on a drill without galera, which restores into an emptyDir. Fix: remove claimStorage, or set galera: true.');
     expect(errors).toContain('[test/orders/Drill] storageClassName: is set on a drill without galera, which restores into an emptyDir. Fix: remove storageClassName, or set galera: true.');
+  });
+
+  test('a KubeDB-run throwaway database on a Galera drill (its server is its own pod on the restored claim)', () => {
+    expect(errorsOf({ ...GALERA, throwaway: DrillServer.kubedb() })).toMatch(/\[test\/orders\/Drill\] throwaway: is DrillServer\.kubedb\(\) on a Galera drill.*Fix: leave throwaway out/);
   });
 
   test('the emptyDir size on a Galera drill', () => {
