@@ -636,7 +636,10 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
         },
         {
           // The throwaway server: a native sidecar, so it runs beside the restore step and the
-          // checks and stops with the pod.
+          // checks and stops with the pod. No startup probe: the kubelet would hold the restore
+          // step until it passed and restart a server that never opens its port without end, so a
+          // drill whose server cannot start would never report; the restore step waits for the
+          // port itself (bounded by serverStartTimeout) and the check step reports server-start.
           name: 'server',
           image: serverImage,
           restartPolicy: 'Always',
@@ -645,7 +648,6 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
             { name: 'CLUSTER_NAME', value: o.name },
           ],
           ports: [{ name: 'mysql', containerPort: 3306, protocol: 'TCP' }],
-          startupProbe: { tcpSocket: { port: 3306 }, periodSeconds: 5, failureThreshold: Math.max(1, Math.ceil(Number(seconds(props.serverStartTimeout, Duration.seconds(DRILL_DEFAULT_SECONDS.serverStart))) / 5)) },
           volumeMounts: [{ name: 'data', mountPath: '/var/lib/mysql' }, { name: 'tmp', mountPath: '/tmp' }],
           securityContext: restricted(o.runAsUser),
           resources: serverResources,

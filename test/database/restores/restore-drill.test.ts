@@ -103,6 +103,10 @@ describe('a standalone drill from a backup plan', () => {
     expect(envOf(server).MYSQL_ROOT_PASSWORD).toEqual({ secretKeyRef: { name: 'orders-drill-auth', key: 'password' } });
     expect(spec.volumes.find((v: any) => v.name === 'data')).toEqual({ name: 'data', emptyDir: { sizeLimit: '10Gi' } });
     expect(server.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/mysql' });
+    // A startup probe on a native sidecar holds the next init container until it passes: a server
+    // that never opens its port would hold the restore step (and the report) until the deadline.
+    expect(server.startupProbe).toBeUndefined();
+    expect(envOf(spec.initContainers[2]).DRILL_SERVER_TIMEOUT_SECONDS).toBe('300');
   });
 
   test('no password anywhere in the YAML: the run makes a random one in the Secret <drill>-auth', () => {
