@@ -273,6 +273,19 @@ describeWithReference('a drill into a KubeDB PerconaXtraDB on a real API server'
     const asDrill = (object: any) => cluster.kubectlResult(['create', '--dry-run=server', `--as=${SA}`, '-f', '-'], { input: JSON.stringify(object) });
     const owned = (o: any) => ({ ...o, metadata: { ...o.metadata, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'orders-drill-1', uid: '0b5c2d3e-1111-4222-8333-444455556666' }] } });
 
+    // The API server applies a new ValidatingAdmissionPolicy once its policy source has synced
+    // and it can map the policy's resources, which for a CRD's kind (perconaxtradbs) can lag the
+    // policy's creation by seconds on a loaded machine: wait (bounded) until it holds a create of
+    // another name, so the cases below judge the policy, not the lag.
+    beforeAll(async () => {
+      const other = { ...database, metadata: { ...database.metadata, name: 'orders-copy' } };
+      for (const until = Date.now() + 60_000; Date.now() < until;) {
+        const r = await asDrill(other);
+        if (r.code !== 0 && r.stderr.includes(`may only create the PerconaXtraDB ${DRILL}`)) return;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }, 90_000);
+
     test('the rendered PerconaXtraDB, owned by the run\'s Job, and the RestoreSession into KubeDB\'s AppBinding: allowed', async () => {
       for (const object of [owned(database), owned(restoreSession)]) {
         const r = await asDrill(object);
