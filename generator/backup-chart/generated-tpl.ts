@@ -88,6 +88,7 @@ function jobNetworkFacts(): object {
     components: { backup: STASH_BACKUP_COMPONENT, restore: STASH_RESTORE_COMPONENT },
     invokerLabel: INVOKER_LABEL,
     operatorPorts: [OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT],
+    pushgatewayPort: PUSHGATEWAY_PORT,
     installChartName: INSTALL_OPERATOR_POD_LABELS['app.kubernetes.io/name'],
     dnsPodLabels: DEFAULT_DNS.podLabels,
     kubedbPodName: KUBEDB_POD_NAME,

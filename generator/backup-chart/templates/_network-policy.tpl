@@ -3,7 +3,9 @@ The NetworkPolicy that confines the Jobs of one BackupConfiguration or RestoreSe
 BackupNetworkPolicy builds it: no ingress but a Galera backup's SST stream; egress to the cluster
 DNS, the API server, the operator pod (license endpoint and Pushgateway), the database, the object
 store. Input: root ($), name, ns, invoker, restore (bool), database ("" for none), galera (bool),
-provider and backend (the rendered Repository backend, empty for a Repository named by hand).
+provider and backend (the rendered Repository backend, empty for a Repository named by hand);
+optionally dbLabels and dbPort (a drill's restore Job reaches its throwaway server, not KubeDB's pods)
+and labels (more labels of the policy).
 */}}
 {{- define "stash-pxc-backup.jobsNetworkPolicy" -}}
 {{- $np := .root.Values.networkPolicy -}}
@@ -37,8 +39,8 @@ provider and backend (the rendered Repository backend, empty for a Repository na
   "ports" $operatorPorts) -}}
 {{- $ingress := list -}}
 {{- if .database -}}
-{{- $dbPeer := dict "podSelector" (dict "matchLabels" (dict "app.kubernetes.io/name" $f.kubedbPodName "app.kubernetes.io/instance" .database)) -}}
-{{- $dbPorts := list (dict "protocol" "TCP" "port" (int $f.databasePort)) -}}
+{{- $dbPeer := dict "podSelector" (dict "matchLabels" (.dbLabels | default (dict "app.kubernetes.io/name" $f.kubedbPodName "app.kubernetes.io/instance" .database))) -}}
+{{- $dbPorts := list (dict "protocol" "TCP" "port" (int (.dbPort | default $f.databasePort))) -}}
 {{- if .galera }}{{ $dbPorts = append $dbPorts (dict "protocol" "TCP" "port" (int $f.galeraPort)) }}{{ end -}}
 {{- $egress = append $egress (dict "to" (list $dbPeer) "ports" $dbPorts) -}}
 {{- if .galera }}{{ $ingress = append $ingress (dict "from" (list $dbPeer) "ports" (list (dict "protocol" "TCP" "port" (int $f.sstPort)))) }}{{ end -}}
@@ -59,6 +61,9 @@ metadata:
   namespace: {{ .ns }}
   labels:
     {{- include "stash-pxc-backup.labels" .root | nindent 4 }}
+    {{- with .labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
 spec:
   {{- toYaml $spec | nindent 2 }}
 {{- end -}}
@@ -110,4 +115,43 @@ port, else the endpoint's, else 443 (80 for http).
 {{- end -}}
 {{- toJson $out -}}
 {{- end -}}
+{{- end -}}
+
+{{/*
+The NetworkPolicy of a drill's own pod, as PerconaXtraDbRestoreDrill builds it: a standalone
+drill's throwaway server admits only the drill's restore Job (jobsSelector) on 3306, a Galera
+drill's pods admit nothing; egress to the cluster DNS, the API server and the Pushgateway.
+Input: root ($), name, ns, galera (bool), jobsSelector (the restore Job pods' labels).
+*/}}
+{{- define "stash-pxc-backup.drillNetworkPolicy" -}}
+{{- $np := .root.Values.networkPolicy -}}
+{{- $f := include "stash-pxc-backup.jobNetworkFacts" .root | fromJson -}}
+{{- $dnsLabels := $np.dnsPodLabels | default $f.dnsPodLabels -}}
+{{- $operatorLabels := $np.operatorPodLabels | default (dict "app.kubernetes.io/name" $f.installChartName "app.kubernetes.io/instance" (toString $np.operatorRelease)) -}}
+{{- $api := list -}}
+{{- range $np.apiServerCidrs }}{{ $api = append $api (dict "ipBlock" (dict "cidr" .)) }}{{ end -}}
+{{- $apiPorts := list -}}
+{{- range $np.apiServerPorts }}{{ $apiPorts = append $apiPorts (dict "protocol" "TCP" "port" (int .)) }}{{ end -}}
+{{- $egress := list
+  (dict "to" (list (dict "namespaceSelector" (dict "matchLabels" (dict "kubernetes.io/metadata.name" $np.dnsNamespace)) "podSelector" (dict "matchLabels" $dnsLabels)))
+    "ports" (list (dict "protocol" "UDP" "port" 53) (dict "protocol" "TCP" "port" 53)))
+  (dict "to" $api "ports" $apiPorts)
+  (dict "to" (list (dict "namespaceSelector" (dict "matchLabels" (dict "kubernetes.io/metadata.name" $np.operatorNamespace)) "podSelector" (dict "matchLabels" $operatorLabels)))
+    "ports" (list (dict "protocol" "TCP" "port" (int $f.pushgatewayPort)))) -}}
+{{- $ingress := list -}}
+{{- if not .galera -}}
+{{- $ingress = list (dict "from" (list (dict "podSelector" (dict "matchLabels" .jobsSelector))) "ports" (list (dict "protocol" "TCP" "port" (int $f.databasePort)))) -}}
+{{- end -}}
+{{- $spec := dict "podSelector" (dict "matchLabels" (dict "stash-pxc/drill-server" .name)) "policyTypes" (list "Ingress" "Egress") "ingress" $ingress "egress" $egress }}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ .name }}
+  namespace: {{ .ns }}
+  labels:
+    {{- include "stash-pxc-backup.labels" .root | nindent 4 }}
+    stash-pxc/drill: {{ .name }}
+spec:
+  {{- toYaml $spec | nindent 2 }}
 {{- end -}}

@@ -693,6 +693,8 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       ...np,
       name: `${o.name}-jobs`,
       namespace: props.namespace,
+      // Labelled as the drill's other objects, so that they are listed and removed with them.
+      labels: o.labels,
       invoker: o.name,
       restore: true,
       // The restore Job reaches the throwaway server, never the source database; a Galera

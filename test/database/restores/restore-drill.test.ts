@@ -245,6 +245,8 @@ describe('network policies, with the plan\'s networkPolicy', () => {
     const peers = jobs.spec.egress.flatMap((r: any) => r.to ?? []).map((t: any) => t.podSelector?.matchLabels).filter(Boolean);
     expect(peers).toContainEqual({ [DRILL_SERVER_LABEL]: 'orders-drill' });
     expect(JSON.stringify(peers)).not.toContain('"app.kubernetes.io/instance":"orders"');
+    // Labelled as the drill's other objects (listed and removed with them).
+    expect(jobs.metadata.labels['stash-pxc/drill']).toBe('orders-drill');
     // Stash copies the RestoreSession's labels to the restore Job's pods: the invoker label is there.
     expect(JSON.parse(configOf(objects)['restoresession.json']).metadata.labels['stash-pxc/invoker']).toBe('orders-drill');
   });
