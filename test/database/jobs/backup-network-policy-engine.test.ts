@@ -7,7 +7,8 @@
  * reaches DNS, the API server, the operator's license endpoint and Pushgateway, its database and
  * the object store, and nothing else; the SST port is open only for a cluster backup. With an
  * external Pushgateway (networkPolicy.pushgatewayPeer), a Job reaches its pods instead of the
- * operator's Pushgateway port, and nothing else new.
+ * operator's Pushgateway port, and nothing else new; so do a drill's pod and its restore Job
+ * (which reaches the throwaway server, never the source database).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -225,5 +226,83 @@ describeWithReference('the Jobs\' NetworkPolicies, judged by cyclonus on the rea
       expect(failures.filter((f) => /Pushgateway is denied/.test(f))).toHaveLength(jobs.length);
       expect(failures).toHaveLength(2 * jobs.length);
     });
+  });
+});
+
+/** Drills under network policies, pushing to an external Pushgateway: a standalone and a Galera drill. */
+function drillValues(networkPolicy: object): any {
+  return {
+    networkPolicy: { enabled: true, apiServerCidrs: [`${API_SERVER}/32`], ...networkPolicy },
+    defaults: {
+      version: '8.0.36', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, storageSecretName: 'gcs-secret',
+      schedule: { cron: '0 2 * * *' }, retentionPolicy: { keepLast: 5 },
+      drill: { enabled: true, pushgatewayUrl: 'http://pushgateway.monitoring.svc:9091' },
+    },
+    databases: [{ name: 'orders' }, { name: 'ledger', galera: true, drill: { enabled: true, claimStorage: '20Gi', pushgatewayUrl: 'http://pushgateway.monitoring.svc:9091' } }],
+  };
+}
+
+/**
+ * The drill's pods as the cluster runs them: the drill pod (its CronJob's pod template) and its
+ * restore Job (Stash copies the RestoreSession's labels to it, and sets its own).
+ */
+function drillPods(objects: any[], drill: string, i: number): { drill: Endpoint; restore: Endpoint } {
+  const cron = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === drill);
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${drill}-config`);
+  const session = JSON.parse(config.data['restoresession.json']);
+  return {
+    drill: { namespace: NAMESPACE, labels: cron.spec.jobTemplate.spec.template.metadata.labels, ip: `10.1.5.${i}` },
+    restore: {
+      namespace: NAMESPACE, ip: `10.1.6.${i}`,
+      labels: { ...session.metadata.labels, 'app.kubernetes.io/managed-by': 'stash.appscode.com', 'app.kubernetes.io/component': 'stash-restore' },
+    },
+  };
+}
+
+/** What a drill's pods must and must not reach, with the Pushgateway external. */
+function drillCases(objects: any[], operator: Endpoint): Array<{ what: string; connection: Connection; allowed: boolean }> {
+  return [['orders-drill', false], ['ledger-drill', true]].flatMap(([drill, galera], i) => {
+    const pods = drillPods(objects, drill as string, i + 1);
+    const c = (what: string, from: Endpoint, to: Endpoint, port: number, allowed: boolean) => ({ what: `${drill}: ${what}`, connection: { from, to, port }, allowed });
+    return [
+      c('drill pod to the Pushgateway', pods.drill, PUSHGATEWAY, 9091, true),
+      c('drill pod to the operator\'s Pushgateway port', pods.drill, operator, 56789, false),
+      c('drill pod to another port of the Pushgateway pod', pods.drill, PUSHGATEWAY, 8080, false),
+      c('drill pod to a pod labelled as the Pushgateway in another namespace', pods.drill, { ...PUSHGATEWAY, namespace: 'shop', ip: '10.1.4.2' }, 9091, false),
+      c('drill pod to the API server', pods.drill, API, 443, true),
+      c('drill pod to the internet', pods.drill, { ip: '203.0.113.7' }, 443, false),
+      c('restore Job to the Pushgateway', pods.restore, PUSHGATEWAY, 9091, true),
+      c('restore Job to the license endpoint', pods.restore, operator, 8443, true),
+      c('restore Job to the operator\'s Pushgateway port', pods.restore, operator, 56789, false),
+      c('restore Job to the throwaway server', pods.restore, pods.drill, 3306, !galera),
+      c('restore Job to the source database', pods.restore, databasePod(galera ? 'ledger' : 'orders'), 3306, false),
+      c('a pod of another namespace to the throwaway server', OTHER_NAMESPACE_POD, pods.drill, 3306, false),
+    ];
+  });
+}
+
+describeWithCyclonus('drills\' NetworkPolicies with an external Pushgateway, judged by cyclonus', (cyclonus) => {
+  const operator = installOperatorPod();
+  const failures = (objects: any[]) => {
+    const cases = drillCases(objects, operator);
+    const verdicts = allowedByCyclonus(cyclonus, objects.filter((o) => o.kind === 'NetworkPolicy'), cases.map((x) => x.connection));
+    return cases.flatMap((x, i) => (verdicts[i] === x.allowed ? [] : [`${x.what} is ${verdicts[i] ? 'allowed' : 'denied'}, expected ${x.allowed ? 'allowed' : 'denied'}`]));
+  };
+
+  test('the constructs: the drill pod and its restore Job reach the Pushgateway\'s pods, and nothing else new', () => {
+    expect(failures(fromValues(drillValues(PUSHGATEWAY_PEER), RELEASE).manifests)).toEqual([]);
+  });
+
+  describeWithHelm('the chart', () => {
+    test('the same policies rendered by Helm', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-netpol-'));
+      try {
+        const { objects, error } = await helmRender(findHelm(4), path.join(REPO_ROOT, 'charts', 'stash-pxc-backup'), writeValuesFile(dir, 'values.yaml', drillValues(PUSHGATEWAY_PEER)), RELEASE);
+        if (error) throw new Error(error);
+        expect(failures(objects!)).toEqual([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60000);
   });
 });
