@@ -247,7 +247,8 @@ export interface RestoreDrillOptions {
   /**
    * Confine the drill's restore Job (`BackupNetworkPolicy`, `<name>-jobs`) and the drill's own
    * pod (`<name>`: the server accepts only the restore Job; egress to DNS, the API server and
-   * the Pushgateway).
+   * the Pushgateway). A `pushgatewayUrl` that is not the operator's Service (in the operator's
+   * namespace, on 56789) needs `pushgatewayPeer`, or the synth fails.
    * @default - no NetworkPolicy
    */
   readonly networkPolicy?: JobNetworkPolicyOptions;
