@@ -457,7 +457,7 @@ function rawValuesSchema(): JsonSchema {
         create: bool('Render it.'),
         data: stringMap('Keys (RESTIC_PASSWORD and the backend\'s).'),
       }),
-      networkPolicy: object('Confine the backup and restore Jobs with a NetworkPolicy <backup or restore>-jobs each: egress only to DNS, the API server, the stash-pxc operator (license endpoint 8443, Pushgateway 56789), the database and the object store.', {
+      networkPolicy: object('Confine the backup and restore Jobs with a NetworkPolicy <backup or restore>-jobs each: egress only to DNS, the API server, the stash-pxc operator (license endpoint 8443, Pushgateway 56789, or pushgatewayPeer), the database and the object store; and each drill\'s restore Job (<drill>-jobs) and pod (<drill>).', {
         enabled: bool('Render the NetworkPolicies (and the stash-pxc/invoker label that selects the Jobs).'),
         apiServerCidrs: d('The API server\'s endpoint addresses as CIDRs (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes); required when enabled.', { type: 'array', items: { type: 'string', pattern: CIDR } }),
         apiServerPorts: d('Ports of those endpoints.', { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1, maximum: 65535 } }),
