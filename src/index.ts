@@ -27,7 +27,7 @@ export {
   RestBackendProps, S3BackendProps, StorageSecretKey, SwiftAuth, SwiftBackendProps,
 } from './database/storage/backend';
 export {
-  BackupNetworkPolicy, BackupNetworkPolicyProps, GALERA_PORT, INVOKER_LABEL, JobNetworkPolicyOptions, SST_PORT,
+  BackupNetworkPolicy, BackupNetworkPolicyProps, EXTERNAL_PUSHGATEWAY_PORT, GALERA_PORT, INVOKER_LABEL, JobNetworkPolicyOptions, PushgatewayPeer, SST_PORT,
   STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
 } from './database/jobs/backup-network-policy';
 export {

@@ -22,7 +22,8 @@ import {
 import { KUBEDB_PERCONAXTRADB_CONTAINER, standaloneGuardScript } from '../../src/database/restores/restore-guard';
 import { INSTALL_OPERATOR_POD_LABELS, OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT } from '../../src/api/stash/operator';
 import {
-  DEFAULT_DNS, GALERA_PORT, INVOKER_LABEL, KUBEDB_POD_NAME, MYSQL_PORT, SST_PORT, STASH_BACKUP_COMPONENT, STASH_MANAGED_BY, STASH_RESTORE_COMPONENT,
+  DEFAULT_DNS, EXTERNAL_PUSHGATEWAY_PORT, GALERA_PORT, INVOKER_LABEL, KUBEDB_POD_NAME, MYSQL_PORT, SST_PORT, STASH_BACKUP_COMPONENT, STASH_MANAGED_BY,
+  STASH_RESTORE_COMPONENT,
 } from '../../src/database/jobs/backup-network-policy';
 import {
   DEFAULT_DRILL_PUSHGATEWAY_URL, DRILL_DEFAULT_DATA_SIZE_GIB, DRILL_DEFAULT_SECONDS, DRILL_DEFAULT_SERVER_RESOURCES, DRILL_KUBECTL_IMAGE,
@@ -88,6 +89,9 @@ function jobNetworkFacts(): object {
     components: { backup: STASH_BACKUP_COMPONENT, restore: STASH_RESTORE_COMPONENT },
     invokerLabel: INVOKER_LABEL,
     operatorPorts: [OPERATOR_SECURE_PORT, PUSHGATEWAY_PORT],
+    pushgatewayPort: PUSHGATEWAY_PORT,
+    operatorSecurePort: OPERATOR_SECURE_PORT,
+    externalPushgatewayPort: EXTERNAL_PUSHGATEWAY_PORT,
     installChartName: INSTALL_OPERATOR_POD_LABELS['app.kubernetes.io/name'],
     dnsPodLabels: DEFAULT_DNS.podLabels,
     kubedbPodName: KUBEDB_POD_NAME,

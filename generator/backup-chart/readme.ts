@@ -180,6 +180,14 @@ object store. The operator's pod is the install chart's: \`app.kubernetes.io/nam
 \`stash\` in namespace \`stash\`, as the install README and \`dist/install.yaml\` put it); give
 \`operatorPodLabels\` for another install. The BackupConfigurations and RestoreSessions then carry
 \`stash-pxc/invoker: <name>\`, which Stash copies to their Jobs' pods and the policy selects.
+Drills get the constructs' policies too: \`<drill>-jobs\` for the restore Job (it reaches the
+throwaway server, never the source database) and \`<drill>\` for the drill's pod (only that Job
+may connect; egress to DNS, the API server and the Pushgateway); a KubeDB-run drill
+(\`throwaway.kubedb\`) refuses them. With an install whose Pushgateway is external
+(\`pushgateway.externalUrl\`: Stash's Jobs push to the operator's \`--pushgateway-url\`), give
+\`pushgatewayPeer\` (\`namespace\` and \`podLabels\`, or \`cidrs\`, and the pods' \`port\`, default
+9091): the Jobs and drills reach it instead of the operator's 56789. A drill whose
+\`pushgatewayUrl\` is not a Service in \`operatorNamespace\` on 56789 fails to render without it.
 NetworkPolicies only work where the CNI enforces them.
 
 \`\`\`yaml

@@ -457,7 +457,7 @@ function rawValuesSchema(): JsonSchema {
         create: bool('Render it.'),
         data: stringMap('Keys (RESTIC_PASSWORD and the backend\'s).'),
       }),
-      networkPolicy: object('Confine the backup and restore Jobs with a NetworkPolicy <backup or restore>-jobs each: egress only to DNS, the API server, the stash-pxc operator (license endpoint 8443, Pushgateway 56789), the database and the object store.', {
+      networkPolicy: object('Confine the backup and restore Jobs with a NetworkPolicy <backup or restore>-jobs each: egress only to DNS, the API server, the stash-pxc operator (license endpoint 8443, Pushgateway 56789, or pushgatewayPeer), the database and the object store; and each drill\'s restore Job (<drill>-jobs) and pod (<drill>).', {
         enabled: bool('Render the NetworkPolicies (and the stash-pxc/invoker label that selects the Jobs).'),
         apiServerCidrs: d('The API server\'s endpoint addresses as CIDRs (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes); required when enabled.', { type: 'array', items: { type: 'string', pattern: CIDR } }),
         apiServerPorts: d('Ports of those endpoints.', { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1, maximum: 65535 } }),
@@ -468,6 +468,12 @@ function rawValuesSchema(): JsonSchema {
         dnsPodLabels: d('Labels of the cluster DNS pods (empty: k8s-app: kube-dns).', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string', pattern: LABEL_VALUE, maxLength: 63 } }, additionalProperties: false }),
         objectStoreCidrs: d('Addresses of the object store as CIDRs (empty: from the backend: its IP, the namespace of an in-cluster *.svc endpoint, else any address on the port).', { type: 'array', items: { type: 'string', pattern: CIDR } }),
         objectStorePort: int('Port of the object store (for an in-cluster store, the pods\' port behind its Service; default: the endpoint\'s, else 443, 80 for http).', 1, 65535),
+        pushgatewayPeer: object('The Pushgateway when it is not the operator\'s sidecar (the install\'s pushgateway.externalUrl, to which Stash\'s Jobs push; a drill\'s pushgatewayUrl elsewhere): the Jobs and drills reach it instead of the operator\'s port 56789. Required for a drill whose pushgatewayUrl is not a Service in operatorNamespace on 56789.', {
+          namespace: str('Namespace of the Pushgateway\'s pods (empty: the policy\'s).', { pattern: DNS_LABEL, maxLength: 63 }),
+          podLabels: d('Labels of the Pushgateway\'s pods.', { type: 'object', patternProperties: { [QUALIFIED_NAME]: { type: 'string', pattern: LABEL_VALUE, maxLength: 63 } }, additionalProperties: false }),
+          cidrs: d('Addresses of the Pushgateway as CIDRs, when it runs outside the cluster.', { type: 'array', items: { type: 'string', pattern: CIDR } }),
+          port: int('Port of the Pushgateway\'s pods (not its Service\'s; default 9091).', 1, 65535),
+        }),
       }),
     },
   };

@@ -12,7 +12,7 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { PerconaXtraDbVersion } from '../../src/api/perconaxtradb';
 import { INSTALL_NAMESPACE, INSTALL_OPERATOR_POD_LABELS } from '../../src/api/stash/operator';
-import { JobNetworkPolicyOptions } from '../../src/database/jobs/backup-network-policy';
+import { JobNetworkPolicyOptions, PushgatewayPeer } from '../../src/database/jobs/backup-network-policy';
 import { problem } from '../../src/core/validation/problems';
 import { warningsOf } from '../../src/core/validation/warnings';
 import { parseGoDuration } from './durations';
@@ -93,6 +93,7 @@ export function backupChartDefaults(): any {
       dnsNamespace: 'kube-system',
       dnsPodLabels: {},
       objectStoreCidrs: [],
+      pushgatewayPeer: {},
     },
   };
 }
@@ -115,6 +116,18 @@ export function networkPolicyOf(np: any): JobNetworkPolicyOptions | undefined {
     dnsPodLabels: given(np.dnsPodLabels),
     objectStoreCidrs: Array.isArray(np.objectStoreCidrs) && np.objectStoreCidrs.length > 0 ? np.objectStoreCidrs : undefined,
     objectStorePort: np.objectStorePort ?? undefined,
+    pushgatewayPeer: pushgatewayPeerOf(np.pushgatewayPeer),
+  };
+}
+
+/** `networkPolicy.pushgatewayPeer` (none when empty, as Helm reads an empty map). */
+function pushgatewayPeerOf(peer: any): PushgatewayPeer | undefined {
+  if (!isMap(peer) || Object.keys(peer).length === 0) return undefined;
+  return {
+    namespace: peer.namespace,
+    podLabels: isMap(peer.podLabels) && Object.keys(peer.podLabels).length > 0 ? peer.podLabels : undefined,
+    cidrs: Array.isArray(peer.cidrs) && peer.cidrs.length > 0 ? peer.cidrs : undefined,
+    port: peer.port ?? undefined,
   };
 }
 
@@ -537,6 +550,8 @@ function toValuesProblem(error: string, renames: Map<string, ValuesRename>): str
   const rest = m[2].slice(field.length);
   // The Jobs' NetworkPolicy takes the release-wide networkPolicy, but for the database's galera.
   if (segments.includes('NetworkPolicy')) return field === 'galera' ? `${info.entry}.galera${rest}` : `networkPolicy.${field}${rest}`;
+  // So does a drill's (its networkPolicy.pushgatewayPeer).
+  if (field.startsWith('networkPolicy.')) return `${field}${rest}`;
   // A copy's objects (ids Copy-<name>, or Copy<i> for a name that is no id): under copies[j].
   const copyAt = segments.findIndex((s, k) => k > segments.indexOf(owner) && /^Copy(-.|\d+$)/.test(s));
   if (copyAt >= 0 && info.copies && info.sourceOf) {

@@ -15,6 +15,11 @@ export interface OperatorEndpoint {
   readonly selectorLabels: { readonly [key: string]: string };
   /** Every label of the operator Pod. */
   readonly podLabels: { readonly [key: string]: string };
+  /**
+   * The URL of the Pushgateway the operator was given with `Pushgateway.external()`: Stash's Jobs
+   * push there (the operator's `--pushgateway-url`), not to the operator's pod.
+   */
+  readonly externalPushgatewayUrl?: string;
 }
 
 const OPERATORS = new WeakMap<IConstruct, OperatorEndpoint[]>();

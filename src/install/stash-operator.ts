@@ -352,6 +352,7 @@ export class StashOperator extends Construct {
       namespace,
       selectorLabels: { ...selectorLabels },
       podLabels: { ...identity.labels, ...(props.podLabels ?? {}), ...identity.selectorLabels },
+      externalPushgatewayUrl: pushgateway.externalUrl,
     });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: metadataOf(identity, name, true),

@@ -73,6 +73,28 @@ describe('a restore drill on a real API server', () => {
     }
   });
 
+  test('under network policies with an external Pushgateway, the drill\'s NetworkPolicies are created as rendered', async () => {
+    const chart = new Chart(Testing.app(), 'drill-np', { namespace: 'shop-np' });
+    new PerconaXtraDbBackupPlan(chart, 'orders', {
+      database: 'orders', version: '8.0.36',
+      backend: Backend.gcs({ bucket: 'shop-backups', prefix: 'shop/orders' }), storageSecretName: 'gcs-secret',
+      schedule: Schedule.daily({ hour: 1 }), retentionPolicy: RetentionPolicy.keepLast(7),
+      networkPolicy: { apiServerCidrs: ['10.0.0.1/32'], pushgatewayPeer: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus-pushgateway' } } },
+      drill: { pushgatewayUrl: 'http://pushgateway.monitoring.svc:9091' },
+    });
+    const policies = Testing.synth(chart).filter((o) => o.kind === 'NetworkPolicy');
+    expect(policies.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['orders-drill', 'orders-drill-jobs']));
+    await cluster.createNamespace('shop-np');
+    const r = await cluster.kubectlResult(['create', '--validate=strict', '-f', '-'], { input: asList(policies) });
+    expect({ code: r.code, stderr: r.stderr.trim() }).toEqual({ code: 0, stderr: '' });
+    for (const o of policies) {
+      const live = JSON.parse(await cluster.kubectl(['get', 'networkpolicy', o.metadata.name, '-n', 'shop-np', '-o', 'json']));
+      // `ingress: []` (deny all, with policyTypes Ingress) is stored as no ingress: the same policy.
+      const missing = missingFrom(o, stripServerFields(live)).filter((m: string) => m !== '.spec.ingress: applied [], server has undefined');
+      expect({ object: o.metadata.name, missing }).toEqual({ object: o.metadata.name, missing: [] });
+    }
+  });
+
   test('its pod is admitted in a namespace that enforces the level it declares', async () => {
     const template = cronJob.spec.jobTemplate.spec.template;
     const pod = {

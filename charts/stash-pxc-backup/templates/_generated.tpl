@@ -72,5 +72,5 @@
 
 {{/* What the Jobs' NetworkPolicies are made of: Stash's pod labels, ports, default peers (JSON). */}}
 {{- define "stash-pxc-backup.jobNetworkFacts" -}}
-{"managedBy":{"app.kubernetes.io/managed-by":"stash.appscode.com"},"components":{"backup":"stash-backup","restore":"stash-restore"},"invokerLabel":"stash-pxc/invoker","operatorPorts":[8443,56789],"installChartName":"stash-pxc","dnsPodLabels":{"k8s-app":"kube-dns"},"kubedbPodName":"perconaxtradbs.kubedb.com","databasePort":3306,"galeraPort":4567,"sstPort":4444}
+{"managedBy":{"app.kubernetes.io/managed-by":"stash.appscode.com"},"components":{"backup":"stash-backup","restore":"stash-restore"},"invokerLabel":"stash-pxc/invoker","operatorPorts":[8443,56789],"pushgatewayPort":56789,"operatorSecurePort":8443,"externalPushgatewayPort":9091,"installChartName":"stash-pxc","dnsPodLabels":{"k8s-app":"kube-dns"},"kubedbPodName":"perconaxtradbs.kubedb.com","databasePort":3306,"galeraPort":4567,"sstPort":4444}
 {{- end -}}

@@ -43,6 +43,37 @@ export const DEFAULT_DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': '
  */
 export const KUBEDB_POD_NAME = 'perconaxtradbs.kubedb.com';
 
+/** The port a Pushgateway's pods listen on unless told otherwise (its `--web.listen-address` default). */
+export const EXTERNAL_PUSHGATEWAY_PORT = 9091;
+
+/**
+ * A Pushgateway that is not the Stash operator's sidecar, as a NetworkPolicy can admit it: its
+ * pods (namespace and labels) or its addresses, and its pods' port.
+ */
+export interface PushgatewayPeer {
+  /**
+   * Namespace of the Pushgateway's pods.
+   * @default - the namespace of the policy
+   */
+  readonly namespace?: string;
+  /**
+   * Labels that select the Pushgateway's pods (a NetworkPolicy selects pods, not Services).
+   * @default - none: give cidrs
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * Addresses of the Pushgateway, as CIDRs, when it runs outside the cluster.
+   * @default - none: give podLabels
+   */
+  readonly cidrs?: string[];
+  /**
+   * Port of the Pushgateway's pods: a NetworkPolicy sees the pod's port behind a Service, not
+   * the Service's port in the URL.
+   * @default 9091
+   */
+  readonly port?: number;
+}
+
 /** Which traffic the backup and restore Jobs of a database may have, besides the object store's own address. */
 export interface JobNetworkPolicyOptions {
   /**
@@ -91,6 +122,15 @@ export interface JobNetworkPolicyOptions {
    * @default 56789
    */
   readonly pushgatewayPort?: number;
+  /**
+   * The Pushgateway to admit when it is not the operator's sidecar: the install's
+   * `Pushgateway.external(url)` (Stash's Jobs push to the URL the operator was given with
+   * `--pushgateway-url`), or a drill's `pushgatewayUrl` elsewhere. Given, the Jobs reach it
+   * instead of the operator's Pushgateway port. A push that no rule admits is a synth error,
+   * never a silently missing metric.
+   * @default - the Pushgateway is the operator's sidecar
+   */
+  readonly pushgatewayPeer?: PushgatewayPeer;
   /**
    * Addresses of the object store, as CIDRs, when known (an on-premises MinIO, a VPC endpoint).
    * @default - from the backend: its IP, or the namespace of an in-cluster `*.svc` endpoint; any
@@ -194,6 +234,7 @@ export class BackupNetworkPolicy extends StashObject {
       ? { 'app.kubernetes.io/name': KUBEDB_POD_NAME, 'app.kubernetes.io/instance': props.database } : undefined);
     const dbPeer = dbLabels && inNamespace(props.databaseNamespace ?? namespace, dbLabels);
     const store = objectStorePeer(props.backend, props.objectStoreCidrs, props.objectStorePort);
+    const pushgateway = isObject(props.pushgatewayPeer) ? props.pushgatewayPeer : undefined;
 
     const egress: k8s.NetworkPolicyEgressRule[] = [
       {
@@ -202,10 +243,13 @@ export class BackupNetworkPolicy extends StashObject {
       },
       { to: props.apiServerCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: (props.apiServerPorts ?? [443, 6443]).map(tcp) },
       {
-        // Lazy: the app's StashOperator may be made after this policy.
+        // Lazy: the app's StashOperator may be made after this policy. With another Pushgateway,
+        // the operator's pod is only the license endpoint.
         to: Lazy.any({ produce: () => [operatorPeer(props, operatorEndpointsOf(this))] }) as any,
-        ports: [tcp(OPERATOR_SECURE_PORT), tcp(props.pushgatewayPort ?? PUSHGATEWAY_PORT)],
+        ports: [tcp(OPERATOR_SECURE_PORT), ...(pushgateway ? [] : [tcp(props.pushgatewayPort ?? PUSHGATEWAY_PORT)])],
       },
+      // Stash's update-status step pushes to the operator's --pushgateway-url.
+      ...(pushgateway ? [{ to: pushgatewayPeers(pushgateway), ports: [tcp(pushgatewayPeerPort(pushgateway))] }] : []),
       ...(dbPeer ? [{ to: [dbPeer], ports: [tcp(props.databasePort ?? MYSQL_PORT), ...(props.galera ? [tcp(GALERA_PORT)] : [])] }] : []),
       ...(store.port !== undefined ? [{ ...(store.to ? { to: store.to } : {}), ports: [tcp(store.port)] }] : []),
     ];
@@ -240,6 +284,12 @@ export class BackupNetworkPolicy extends StashObject {
           }
         }
         out.push(...operatorProblems(props, operatorEndpointsOf(this)));
+        out.push(...pushgatewayPeerProblems('pushgatewayPeer', props.pushgatewayPeer));
+        const external = operatorEndpointsOf(this).length === 1 ? operatorEndpointsOf(this)[0] : undefined;
+        if (external?.externalPushgatewayUrl !== undefined && props.pushgatewayPeer === undefined) {
+          out.push(problem('pushgatewayPeer', `is not set, and the app's StashOperator (${external.path}) uses the external Pushgateway ${JSON.stringify(external.externalPushgatewayUrl)}, to which Stash's Jobs push (the operator's --pushgateway-url), so this policy would drop every push of its Jobs`,
+            'give pushgatewayPeer: the namespace and podLabels (or cidrs) of that Pushgateway\'s pods, and their port'));
+        }
         if (props.galera && !dbPeer) {
           out.push(problem('galera', 'is set without a database', 'give the database, or databasePodLabels'));
         }
@@ -262,6 +312,67 @@ export function operatorPeer(props: JobNetworkPolicyOptions, operators: readonly
     podSelector: { matchLabels: { ...labels } },
   };
 }
+
+/**
+ * The peers of a Pushgateway that is not the operator's: its pods, its addresses.
+ * @internal
+ */
+export function pushgatewayPeers(peer: PushgatewayPeer): k8s.NetworkPolicyPeer[] {
+  const labels = isObject(peer.podLabels) && Object.keys(peer.podLabels).length > 0 ? peer.podLabels : undefined;
+  return [
+    ...(labels ? [{
+      ...(peer.namespace !== undefined ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } } : {}),
+      podSelector: { matchLabels: { ...labels } },
+    }] : []),
+    ...(Array.isArray(peer.cidrs) ? peer.cidrs.map((cidr) => ({ ipBlock: { cidr } })) : []),
+  ];
+}
+
+/**
+ * The port of a Pushgateway that is not the operator's.
+ * @internal
+ */
+export function pushgatewayPeerPort(peer: PushgatewayPeer): number {
+  return peer.port ?? EXTERNAL_PUSHGATEWAY_PORT;
+}
+
+/**
+ * Whether pods that push to `url` reach the operator's own Pushgateway: a Service in the
+ * operator's namespace (`<service>.<namespace>.svc`) on the sidecar's port, 56789. An operator
+ * made with `Pushgateway.external()` has no sidecar.
+ * @internal
+ */
+export function isOperatorPushgatewayUrl(url: string, props: JobNetworkPolicyOptions, operators: readonly OperatorEndpoint[]): boolean {
+  const own = operators.length === 1 ? operators[0] : undefined;
+  if (own?.externalPushgatewayUrl !== undefined) return false;
+  const namespace = props.operatorNamespace ?? own?.namespace ?? INSTALL_NAMESPACE;
+  const m = /^https?:\/\/([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.cluster\.local)?:(\d+)(\/.*)?$/.exec(url);
+  return m !== null && m[2] === namespace && Number(m[4]) === PUSHGATEWAY_PORT;
+}
+
+/**
+ * Problems of a `PushgatewayPeer` at `field`.
+ * @internal
+ */
+export function pushgatewayPeerProblems(field: string, peer: PushgatewayPeer | undefined): string[] {
+  if (peer === undefined) return [];
+  if (!isObject(peer)) return [problem(field, 'is not an object', 'give { namespace, podLabels } or { cidrs }, and port')];
+  const out = [
+    ...nameProblems(`${field}.namespace`, peer.namespace, NameRule.DNS_LABEL),
+    ...labelProblems(`${field}.podLabels`, peer.podLabels),
+    ...integerProblems(`${field}.port`, peer.port, 1, 65535),
+  ];
+  for (const cidr of Array.isArray(peer.cidrs) ? peer.cidrs : []) {
+    if (!isCidr(cidr)) out.push(problem(`${field}.cidrs`, `"${cidr}" is not a CIDR`, 'use an address with its prefix length, e.g. "10.0.0.10/32"'));
+  }
+  if (pushgatewayPeers(peer).length === 0) {
+    out.push(problem(field, 'selects no Pushgateway (no podLabels, no cidrs), so every push would be dropped',
+      'give podLabels (and namespace) of the Pushgateway\'s pods, e.g. { "app.kubernetes.io/name": "prometheus-pushgateway" }, or its cidrs'));
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is { [key: string]: any } => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Problems of the operator peer: its labels, and a peer that misses the app's own operator. */
 function operatorProblems(props: JobNetworkPolicyOptions, operators: readonly OperatorEndpoint[]): string[] {

@@ -17,7 +17,7 @@ import { versionOf } from '../backups/backup-options';
 import { backendOf, backupsOf } from '../backups/perconaxtradb-backup';
 import { Schedule } from '../backups/schedule';
 import { ScheduleWindow, Weekday } from '../backups/schedule-window';
-import { BackupNetworkPolicy, INVOKER_LABEL, JobNetworkPolicyOptions, operatorPeer } from '../jobs/backup-network-policy';
+import { BackupNetworkPolicy, INVOKER_LABEL, isOperatorPushgatewayUrl, JobNetworkPolicyOptions, operatorPeer, pushgatewayPeerPort, pushgatewayPeers } from '../jobs/backup-network-policy';
 import { operatorEndpointsOf } from '../../core/operator-endpoint';
 import { privateToScope } from '../../core/validation/app-checks';
 import { enforcedPodSecurityLevel, JobKind, jobRuntimeSettings, namespacePodSecurityProblems, PodSecurityLevel, podSecurityViolations } from '../jobs/job-security';
@@ -247,7 +247,8 @@ export interface RestoreDrillOptions {
   /**
    * Confine the drill's restore Job (`BackupNetworkPolicy`, `<name>-jobs`) and the drill's own
    * pod (`<name>`: the server accepts only the restore Job; egress to DNS, the API server and
-   * the Pushgateway).
+   * the Pushgateway). A `pushgatewayUrl` that is not the operator's Service (in the operator's
+   * namespace, on 56789) needs `pushgatewayPeer`, or the synth fails.
    * @default - no NetworkPolicy
    */
   readonly networkPolicy?: JobNetworkPolicyOptions;
@@ -693,6 +694,8 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
       ...np,
       name: `${o.name}-jobs`,
       namespace: props.namespace,
+      // Labelled as the drill's other objects, so that they are listed and removed with them.
+      labels: o.labels,
       invoker: o.name,
       restore: true,
       // The restore Job reaches the throwaway server, never the source database; a Galera
@@ -716,13 +719,19 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
           },
           { to: (np.apiServerCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } })), ports: (np.apiServerPorts ?? [443, 6443]).map(tcp) },
           {
-            // The same operator peer as the Jobs' policies: the props', the app's StashOperator's, or our install's.
-            to: Lazy.any({ produce: () => [operatorPeer(np, operatorEndpointsOf(this))] }),
-            ports: [tcp(np.pushgatewayPort ?? PUSHGATEWAY_PORT)],
+            // Where pushgatewayUrl is: the operator's pod (the same peer as the Jobs' policies: the
+            // props', the app's StashOperator's, or our install's), else the given pushgatewayPeer.
+            to: Lazy.any({ produce: () => (this.pushesToOperator(props) ? [operatorPeer(np, operatorEndpointsOf(this))] : pushgatewayPeers(np.pushgatewayPeer ?? {})) }),
+            ports: Lazy.any({ produce: () => [tcp(this.pushesToOperator(props) ? np.pushgatewayPort ?? PUSHGATEWAY_PORT : pushgatewayPeerPort(np.pushgatewayPeer ?? {}))] }),
           },
         ],
       },
     });
+  }
+
+  /** Whether the drill pod's pushes go to the operator's own Pushgateway (else to networkPolicy.pushgatewayPeer). */
+  private pushesToOperator(props: PerconaXtraDbRestoreDrillProps): boolean {
+    return isOperatorPushgatewayUrl(props.pushgatewayUrl ?? DEFAULT_DRILL_PUSHGATEWAY_URL, props.networkPolicy ?? { apiServerCidrs: [] }, operatorEndpointsOf(this));
   }
 
   /**
@@ -832,6 +841,15 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     }
     if (props.pushgatewayUrl !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(props.pushgatewayUrl)) {
       out.push(problem('pushgatewayUrl', `${JSON.stringify(props.pushgatewayUrl)} is not an http(s)://host[:port][/path] URL`, 'use the operator\'s pushgatewayUrl, e.g. "http://stash-stash-pxc.stash.svc:56789"'));
+    }
+    // A drill pod under a policy pushes only where a rule admits: never a silently dropped push.
+    // (The restore Job's own policy reports its networkPolicy problems, pushgatewayPeer's included.)
+    if (props.networkPolicy && !isKubeDbServer(props.throwaway) && props.networkPolicy.pushgatewayPeer === undefined && !this.pushesToOperator(props)) {
+      const url = props.pushgatewayUrl ?? DEFAULT_DRILL_PUSHGATEWAY_URL;
+      const own = operatorEndpointsOf(this).length === 1 ? operatorEndpointsOf(this)[0] : undefined;
+      out.push(problem('networkPolicy.pushgatewayPeer', `is not set, and the drill pushes to ${JSON.stringify(url)}, which is not the Stash operator's Pushgateway (${own?.externalPushgatewayUrl !== undefined
+        ? `the app's StashOperator ${own.path} has none: it uses ${JSON.stringify(own.externalPushgatewayUrl)}` : `a Service in the operator's namespace on port ${PUSHGATEWAY_PORT}`}), so the drill pod's policy would drop every push`,
+      'give networkPolicy.pushgatewayPeer: the namespace and podLabels (or cidrs) of the Pushgateway behind that URL, and their port'));
     }
     if (props.galera === true && isKubeDbServer(props.throwaway)) {
       out.push(problem('throwaway', 'is DrillServer.kubedb() on a Galera drill, which restores host-0\'s data directory into claims of its own and starts its own server pod on them',

@@ -5,7 +5,10 @@
  * `dist/install.yaml` labels it, and the policies that the per-database chart (Helm) and the
  * constructs render from the reference's own values with `networkPolicy` on: a backup Job
  * reaches DNS, the API server, the operator's license endpoint and Pushgateway, its database and
- * the object store, and nothing else; the SST port is open only for a cluster backup.
+ * the object store, and nothing else; the SST port is open only for a cluster backup. With an
+ * external Pushgateway (networkPolicy.pushgatewayPeer), a Job reaches its pods instead of the
+ * operator's Pushgateway port, and nothing else new; so do a drill's pod and its restore Job
+ * (which reaches the throwaway server, never the source database).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -56,25 +59,25 @@ function installOperatorPod(): Endpoint {
 }
 
 /** The reference's values (what the operator was fed), with the Jobs confined: the cluster is a Galera one. */
-function referenceValues(): any {
+function referenceValues(networkPolicy: object = {}): any {
   const values = parse(fs.readFileSync(path.join(REFERENCE_DIR, 'stash-operator-output', 'input-values.yaml'), 'utf8'));
   return {
     ...values,
-    networkPolicy: { enabled: true, apiServerCidrs: [`${API_SERVER}/32`] },
+    networkPolicy: { enabled: true, apiServerCidrs: [`${API_SERVER}/32`], ...networkPolicy },
     databases: values.databases.map((d: any) => (/cluster/.test(d.name) ? { ...d, galera: true } : d)),
   };
 }
 
 /** The objects the constructs build from the reference's values. */
-function constructObjects(): any[] {
-  return fromValues(referenceValues(), RELEASE).manifests;
+function constructObjects(networkPolicy: object = {}): any[] {
+  return fromValues(referenceValues(networkPolicy), RELEASE).manifests;
 }
 
 /** The objects Helm renders from the reference's values with the generated chart. */
-async function helmObjects(): Promise<any[]> {
+async function helmObjects(networkPolicy: object = {}): Promise<any[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-netpol-'));
   try {
-    const file = writeValuesFile(dir, 'values.yaml', referenceValues());
+    const file = writeValuesFile(dir, 'values.yaml', referenceValues(networkPolicy));
     const { objects, error } = await helmRender(findHelm(4), path.join(REPO_ROOT, 'charts', 'stash-pxc-backup'), file, RELEASE);
     if (error) throw new Error(error);
     return objects!;
@@ -103,12 +106,16 @@ const DNS: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns
 const OBJECT_STORE: Endpoint = { ip: '142.250.74.123' }; // storage.googleapis.com: outside the cluster
 const API: Endpoint = { ip: API_SERVER };
 const OTHER_NAMESPACE_POD: Endpoint = { namespace: 'shop', labels: { app: 'web' }, ip: '10.1.2.3' };
+/** An external Pushgateway (the install's pushgateway.externalUrl), as the prometheus-community chart labels its pod. */
+const PUSHGATEWAY_LABELS = { 'app.kubernetes.io/name': 'prometheus-pushgateway' };
+const PUSHGATEWAY: Endpoint = { namespace: 'monitoring', labels: PUSHGATEWAY_LABELS, ip: '10.1.4.1' };
+const PUSHGATEWAY_PEER = { pushgatewayPeer: { namespace: 'monitoring', podLabels: PUSHGATEWAY_LABELS } };
 
 /** A named expectation on one connection. */
 type Case = [what: string, connection: Connection, allowed: boolean];
 
 /** What one Job must and must not reach. */
-function casesFor(job: ReferenceJob, pod: Endpoint, operator: Endpoint): Case[] {
+function casesFor(job: ReferenceJob, pod: Endpoint, operator: Endpoint, pushgateway?: Endpoint): Case[] {
   const database = job.restore ? job.podLabels['app.kubernetes.io/instance'] : job.invoker.replace(/-backup$/, '');
   const cluster = /cluster/.test(job.invoker);
   const reachesDatabase = !(job.restore && cluster); // a cluster restore only fills the new volumes
@@ -118,7 +125,13 @@ function casesFor(job: ReferenceJob, pod: Endpoint, operator: Endpoint): Case[] 
     out('DNS over TCP', DNS, 53, true),
     out('the API server', API, 443, true),
     out('the license endpoint (operator pod port 8443)', operator, 8443, true),
-    out('the Pushgateway', operator, 56789, true),
+    ...(pushgateway ? [
+      out('the Pushgateway', pushgateway, 9091, true),
+      out('the operator\'s Pushgateway port, unused', operator, 56789, false),
+      out('another port of the Pushgateway pod', pushgateway, 8080, false),
+      out('a pod labelled as the Pushgateway in another namespace', { ...pushgateway, namespace: 'shop', ip: '10.1.4.2' }, 9091, false),
+      out('another pod of the Pushgateway\'s namespace', { namespace: 'monitoring', labels: { app: 'grafana' }, ip: '10.1.4.3' }, 9091, false),
+    ] : [out('the Pushgateway', operator, 56789, true)]),
     out('the database on 3306', databasePod(database), 3306, reachesDatabase),
     out('the database\'s Galera port 4567', databasePod(database), 4567, !job.restore && cluster),
     out('the object store', OBJECT_STORE, 443, true),
@@ -137,12 +150,12 @@ function casesFor(job: ReferenceJob, pod: Endpoint, operator: Endpoint): Case[] 
 }
 
 /** Judges every case of every reference Job under the NetworkPolicies of `objects`; returns the failures (none when all hold). */
-function judge(cyclonus: string, objects: any[], jobs: ReferenceJob[], operator: Endpoint): string[] {
+function judge(cyclonus: string, objects: any[], jobs: ReferenceJob[], operator: Endpoint, pushgateway?: Endpoint): string[] {
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
   expect(policies.map((p) => p.metadata.name).sort()).toEqual([
     'sample-xtradb-backup-jobs', 'sample-xtradb-cluster-backup-jobs', 'sample-xtradb-cluster-restore-jobs', 'sample-xtradb-restore-jobs',
   ]);
-  const cases = jobs.flatMap((job, i) => casesFor(job, { namespace: NAMESPACE, labels: podLabels(job, objects), ip: `10.1.3.${i + 1}` }, operator)
+  const cases = jobs.flatMap((job, i) => casesFor(job, { namespace: NAMESPACE, labels: podLabels(job, objects), ip: `10.1.3.${i + 1}` }, operator, pushgateway)
     .map(([what, connection, allowed]) => ({ job: job.file, what, connection, allowed })));
   const verdicts = allowedByCyclonus(cyclonus, policies, cases.map((c) => c.connection));
   return cases.flatMap((c, i) => (verdicts[i] === c.allowed ? []
@@ -176,10 +189,26 @@ describeWithReference('the Jobs\' NetworkPolicies, judged by cyclonus on the rea
       expect(judge(cyclonus, constructObjects(), jobs, operator)).toEqual([]);
     });
 
+    test('an external Pushgateway (constructs): every Job reaches its pods on 9091, the operator only on 8443, and nothing else new', () => {
+      expect(judge(cyclonus, constructObjects(PUSHGATEWAY_PEER), jobs, operator, PUSHGATEWAY)).toEqual([]);
+    });
+
     describeWithHelm('the chart', () => {
       test('the policies Helm renders: every Job reaches what it needs and nothing else', async () => {
         expect(judge(cyclonus, await helmObjects(), jobs, operator)).toEqual([]);
       }, 60000);
+
+      test('an external Pushgateway (Helm): the same', async () => {
+        expect(judge(cyclonus, await helmObjects(PUSHGATEWAY_PEER), jobs, operator, PUSHGATEWAY)).toEqual([]);
+      }, 60000);
+    });
+
+    test('the engine tells the difference: without the peer, every Job\'s push to the external Pushgateway is denied', () => {
+      const failures = judge(cyclonus, constructObjects(), jobs, operator, PUSHGATEWAY);
+      expect(failures.filter((f) => /: the Pushgateway is denied/.test(f))).toHaveLength(jobs.length);
+      // ... and the operator's port, which that install does not use, is still open.
+      expect(failures.filter((f) => /operator's Pushgateway port, unused is allowed/.test(f))).toHaveLength(jobs.length);
+      expect(failures).toHaveLength(2 * jobs.length);
     });
 
     test('the engine tells the difference: the old peer (app.kubernetes.io/name: stash, no 8443) blocks the license endpoint and the Pushgateway', () => {
@@ -197,5 +226,83 @@ describeWithReference('the Jobs\' NetworkPolicies, judged by cyclonus on the rea
       expect(failures.filter((f) => /Pushgateway is denied/.test(f))).toHaveLength(jobs.length);
       expect(failures).toHaveLength(2 * jobs.length);
     });
+  });
+});
+
+/** Drills under network policies, pushing to an external Pushgateway: a standalone and a Galera drill. */
+function drillValues(networkPolicy: object): any {
+  return {
+    networkPolicy: { enabled: true, apiServerCidrs: [`${API_SERVER}/32`], ...networkPolicy },
+    defaults: {
+      version: '8.0.36', backend: { provider: 'gcs', gcs: { bucket: 'acme-db-backups' } }, storageSecretName: 'gcs-secret',
+      schedule: { cron: '0 2 * * *' }, retentionPolicy: { keepLast: 5 },
+      drill: { enabled: true, pushgatewayUrl: 'http://pushgateway.monitoring.svc:9091' },
+    },
+    databases: [{ name: 'orders' }, { name: 'ledger', galera: true, drill: { enabled: true, claimStorage: '20Gi', pushgatewayUrl: 'http://pushgateway.monitoring.svc:9091' } }],
+  };
+}
+
+/**
+ * The drill's pods as the cluster runs them: the drill pod (its CronJob's pod template) and its
+ * restore Job (Stash copies the RestoreSession's labels to it, and sets its own).
+ */
+function drillPods(objects: any[], drill: string, i: number): { drill: Endpoint; restore: Endpoint } {
+  const cron = objects.find((o) => o.kind === 'CronJob' && o.metadata.name === drill);
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${drill}-config`);
+  const session = JSON.parse(config.data['restoresession.json']);
+  return {
+    drill: { namespace: NAMESPACE, labels: cron.spec.jobTemplate.spec.template.metadata.labels, ip: `10.1.5.${i}` },
+    restore: {
+      namespace: NAMESPACE, ip: `10.1.6.${i}`,
+      labels: { ...session.metadata.labels, 'app.kubernetes.io/managed-by': 'stash.appscode.com', 'app.kubernetes.io/component': 'stash-restore' },
+    },
+  };
+}
+
+/** What a drill's pods must and must not reach, with the Pushgateway external. */
+function drillCases(objects: any[], operator: Endpoint): Array<{ what: string; connection: Connection; allowed: boolean }> {
+  return [['orders-drill', false], ['ledger-drill', true]].flatMap(([drill, galera], i) => {
+    const pods = drillPods(objects, drill as string, i + 1);
+    const c = (what: string, from: Endpoint, to: Endpoint, port: number, allowed: boolean) => ({ what: `${drill}: ${what}`, connection: { from, to, port }, allowed });
+    return [
+      c('drill pod to the Pushgateway', pods.drill, PUSHGATEWAY, 9091, true),
+      c('drill pod to the operator\'s Pushgateway port', pods.drill, operator, 56789, false),
+      c('drill pod to another port of the Pushgateway pod', pods.drill, PUSHGATEWAY, 8080, false),
+      c('drill pod to a pod labelled as the Pushgateway in another namespace', pods.drill, { ...PUSHGATEWAY, namespace: 'shop', ip: '10.1.4.2' }, 9091, false),
+      c('drill pod to the API server', pods.drill, API, 443, true),
+      c('drill pod to the internet', pods.drill, { ip: '203.0.113.7' }, 443, false),
+      c('restore Job to the Pushgateway', pods.restore, PUSHGATEWAY, 9091, true),
+      c('restore Job to the license endpoint', pods.restore, operator, 8443, true),
+      c('restore Job to the operator\'s Pushgateway port', pods.restore, operator, 56789, false),
+      c('restore Job to the throwaway server', pods.restore, pods.drill, 3306, !galera),
+      c('restore Job to the source database', pods.restore, databasePod(galera ? 'ledger' : 'orders'), 3306, false),
+      c('a pod of another namespace to the throwaway server', OTHER_NAMESPACE_POD, pods.drill, 3306, false),
+    ];
+  });
+}
+
+describeWithCyclonus('drills\' NetworkPolicies with an external Pushgateway, judged by cyclonus', (cyclonus) => {
+  const operator = installOperatorPod();
+  const failures = (objects: any[]) => {
+    const cases = drillCases(objects, operator);
+    const verdicts = allowedByCyclonus(cyclonus, objects.filter((o) => o.kind === 'NetworkPolicy'), cases.map((x) => x.connection));
+    return cases.flatMap((x, i) => (verdicts[i] === x.allowed ? [] : [`${x.what} is ${verdicts[i] ? 'allowed' : 'denied'}, expected ${x.allowed ? 'allowed' : 'denied'}`]));
+  };
+
+  test('the constructs: the drill pod and its restore Job reach the Pushgateway\'s pods, and nothing else new', () => {
+    expect(failures(fromValues(drillValues(PUSHGATEWAY_PEER), RELEASE).manifests)).toEqual([]);
+  });
+
+  describeWithHelm('the chart', () => {
+    test('the same policies rendered by Helm', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stash-pxc-netpol-'));
+      try {
+        const { objects, error } = await helmRender(findHelm(4), path.join(REPO_ROOT, 'charts', 'stash-pxc-backup'), writeValuesFile(dir, 'values.yaml', drillValues(PUSHGATEWAY_PEER)), RELEASE);
+        if (error) throw new Error(error);
+        expect(failures(objects!)).toEqual([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60000);
   });
 });

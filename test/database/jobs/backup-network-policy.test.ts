@@ -8,7 +8,7 @@ import { App, Chart, Size, Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
 import {
   Backend, BackupNetworkPolicy, LocalVolume, PerconaXtraDbBackup, PerconaXtraDbBackupPlan, PerconaXtraDbRestore, POD_ORDINAL,
-  Repository, RetentionPolicy, Schedule, ServingCertificates, StashOperator,
+  Pushgateway, Repository, RetentionPolicy, Schedule, ServingCertificates, StashOperator,
 } from '../../../src';
 import { REPO_ROOT } from '../../support/reference';
 
@@ -246,5 +246,49 @@ describe('the operator peer: where the Jobs find the license endpoint and the Pu
     const bad = appWith(() => undefined, { operatorPodLabels: { 'bad key!': 'x' }, operatorNamespace: 'Stash' });
     expect(problemsOf(bad)).toMatch(/operatorPodLabels: key [^\n]*Fix/);
     expect(problemsOf(bad)).toMatch(/operatorNamespace: [^\n]*Stash/);
+  });
+});
+
+describe('an external Pushgateway: Stash\'s Jobs push to the operator\'s --pushgateway-url', () => {
+  const PEER = { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus-pushgateway' } };
+  const external = (a: App) => operatorIn(a, 'install', { pushgateway: Pushgateway.external('http://pushgateway.monitoring.svc:9091') });
+
+  test('the app\'s StashOperator with Pushgateway.external() and no pushgatewayPeer fails the synth, naming the field and the fix', () => {
+    expect(problemsOf(appWith(external))).toContain('[backups/backup/NetworkPolicy] pushgatewayPeer: is not set, and the app\'s StashOperator (install/stash) uses the external Pushgateway "http://pushgateway.monitoring.svc:9091", to which Stash\'s Jobs push (the operator\'s --pushgateway-url), so this policy would drop every push of its Jobs. Fix: give pushgatewayPeer');
+  });
+
+  test('with pushgatewayPeer: the Jobs reach its pods on its port (default 9091), and the operator\'s pod only on the license port', () => {
+    const app = appWith(external, { pushgatewayPeer: PEER });
+    expect(problemsOf(app)).toBe('');
+    const policy = objectsOf(app).find((o) => o.kind === 'NetworkPolicy');
+    // DNS, API server, the operator's license endpoint, the Pushgateway, the database, the object store.
+    expect(policy.spec.egress.map((r: any) => r.ports.map((p: any) => p.port))).toEqual([[53, 53], [443, 6443], [8443], [9091], [3306], [443]]);
+    expect(policy.spec.egress[3]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus-pushgateway' } } }],
+      ports: [tcp(9091)],
+    });
+  });
+
+  test('a Pushgateway outside the cluster: its addresses and port', () => {
+    const policy = policyOf(backupWith(Backend.gcs({ bucket: 'backups', prefix: 'db' }), { pushgatewayPeer: { cidrs: ['192.0.2.10/32'], port: 443 } }));
+    expect(policy.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '192.0.2.10/32' } }], ports: [tcp(443)] });
+    expect(JSON.stringify(policy.spec.egress)).not.toContain('56789');
+  });
+
+  test('the operator\'s own sidecar: no peer needed, nothing changes', () => {
+    const app = appWith((a) => operatorIn(a, 'install'));
+    expect(problemsOf(app)).toBe('');
+    const policy = objectsOf(app).find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'demo');
+    expect(policy.spec.egress[2].ports.map((p: any) => p.port)).toEqual([8443, 56789]);
+    expect(policy.spec.egress).toHaveLength(5);
+  });
+
+  test('a peer that selects nothing, or is malformed, fails the synth', () => {
+    expect(problemsOf(appWith(() => undefined, { pushgatewayPeer: { namespace: 'monitoring' } }))).toContain('pushgatewayPeer: selects no Pushgateway (no podLabels, no cidrs), so every push would be dropped. Fix: give podLabels');
+    const bad = problemsOf(appWith(() => undefined, { pushgatewayPeer: { namespace: 'Monitoring', podLabels: { 'bad key!': 'x' }, cidrs: ['10.0.0.300/32'], port: 70000 } }));
+    expect(bad).toMatch(/pushgatewayPeer\.namespace: [^\n]*Monitoring/);
+    expect(bad).toMatch(/pushgatewayPeer\.podLabels: key [^\n]*Fix/);
+    expect(bad).toContain('pushgatewayPeer.cidrs: "10.0.0.300/32" is not a CIDR');
+    expect(bad).toMatch(/pushgatewayPeer\.port: [^\n]*70000/);
   });
 });

@@ -245,6 +245,8 @@ describe('network policies, with the plan\'s networkPolicy', () => {
     const peers = jobs.spec.egress.flatMap((r: any) => r.to ?? []).map((t: any) => t.podSelector?.matchLabels).filter(Boolean);
     expect(peers).toContainEqual({ [DRILL_SERVER_LABEL]: 'orders-drill' });
     expect(JSON.stringify(peers)).not.toContain('"app.kubernetes.io/instance":"orders"');
+    // Labelled as the drill's other objects (listed and removed with them).
+    expect(jobs.metadata.labels['stash-pxc/drill']).toBe('orders-drill');
     // Stash copies the RestoreSession's labels to the restore Job's pods: the invoker label is there.
     expect(JSON.parse(configOf(objects)['restoresession.json']).metadata.labels['stash-pxc/invoker']).toBe('orders-drill');
   });
@@ -259,6 +261,37 @@ describe('network policies, with the plan\'s networkPolicy', () => {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'stash' } },
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'stash-pxc', 'app.kubernetes.io/instance': 'stash' } },
     }]);
+  });
+});
+
+describe('network policies and a Pushgateway that is not the operator\'s', () => {
+  const NP = { apiServerCidrs: ['10.0.0.1/32'] };
+  const PEER = { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus-pushgateway' } };
+
+  test('a pushgatewayUrl elsewhere, without networkPolicy.pushgatewayPeer, fails the synth naming the field and the fix', () => {
+    expect(synthErrors(planChart({ pushgatewayUrl: 'http://pushgateway.monitoring.svc:9091' }, { networkPolicy: NP }))).toContain(
+      '[test/orders/Drill] networkPolicy.pushgatewayPeer: is not set, and the drill pushes to "http://pushgateway.monitoring.svc:9091", which is not the Stash operator\'s Pushgateway (a Service in the operator\'s namespace on port 56789), so the drill pod\'s policy would drop every push. Fix: give networkPolicy.pushgatewayPeer');
+  });
+
+  test('the operator\'s own Service (by its namespace and port) needs no peer', () => {
+    for (const url of ['http://stash-stash-pxc.stash.svc:56789', 'http://other-release-stash-pxc.stash.svc.cluster.local:56789/']) {
+      const policies = objectsOf({ pushgatewayUrl: url }, { networkPolicy: NP }).filter((o) => o.kind === 'NetworkPolicy');
+      expect(policies.find((p) => p.metadata.name === 'orders-drill').spec.egress[2].ports).toEqual([{ protocol: 'TCP', port: 56789 }]);
+    }
+  });
+
+  test('with the peer: the drill pod and its restore Job reach the Pushgateway\'s pods, and no longer the operator\'s Pushgateway port', () => {
+    const chart = planChart({ pushgatewayUrl: 'http://pushgateway.monitoring.svc:9091' }, { networkPolicy: { ...NP, pushgatewayPeer: PEER } });
+    const policies = Testing.synth(chart).filter((o) => o.kind === 'NetworkPolicy');
+    const rule = {
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus-pushgateway' } } }],
+      ports: [{ protocol: 'TCP', port: 9091 }],
+    };
+    const own = policies.find((p) => p.metadata.name === 'orders-drill');
+    expect(own.spec.egress).toEqual([own.spec.egress[0], own.spec.egress[1], rule]);
+    const jobs = policies.find((p) => p.metadata.name === 'orders-drill-jobs');
+    expect(jobs.spec.egress).toContainEqual(rule);
+    expect(JSON.stringify([own, jobs])).not.toContain('56789');
   });
 });
 
