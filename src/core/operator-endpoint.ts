@@ -20,6 +20,8 @@ export interface OperatorEndpoint {
    * push there (the operator's `--pushgateway-url`), not to the operator's pod.
    */
   readonly externalPushgatewayUrl?: string;
+  /** The URL of the Pushgateway the operator's Jobs push to (its `--pushgateway-url`): its own, or the external one. */
+  readonly pushgatewayUrl?: string;
 }
 
 const OPERATORS = new WeakMap<IConstruct, OperatorEndpoint[]>();

@@ -353,6 +353,7 @@ export class StashOperator extends Construct {
       selectorLabels: { ...selectorLabels },
       podLabels: { ...identity.labels, ...(props.podLabels ?? {}), ...identity.selectorLabels },
       externalPushgatewayUrl: pushgateway.externalUrl,
+      pushgatewayUrl: this.pushgatewayUrl,
     });
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: metadataOf(identity, name, true),

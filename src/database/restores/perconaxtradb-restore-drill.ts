@@ -240,7 +240,8 @@ export interface RestoreDrillOptions {
   readonly serverRunAsUser?: number;
   /**
    * Where the drill pushes its metrics: the Stash operator's Pushgateway, or the install's
-   * `pushgateway.externalUrl` (`StashOperator.pushgatewayUrl`).
+   * `pushgateway.externalUrl` (`StashOperator.pushgatewayUrl`). When the app holds a
+   * StashOperator whose Pushgateway is not at the default, leaving this out is a synth error.
    * @default - `http://stash-stash-pxc.stash.svc:56789` (release `stash` in namespace `stash`)
    */
   readonly pushgatewayUrl?: string;
@@ -841,6 +842,15 @@ export class PerconaXtraDbRestoreDrill extends Construct implements IRestoreDril
     }
     if (props.pushgatewayUrl !== undefined && !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(props.pushgatewayUrl)) {
       out.push(problem('pushgatewayUrl', `${JSON.stringify(props.pushgatewayUrl)} is not an http(s)://host[:port][/path] URL`, 'use the operator\'s pushgatewayUrl, e.g. "http://stash-stash-pxc.stash.svc:56789"'));
+    }
+    // The default URL is our install's as `helm install stash -n stash` names it. When the app holds
+    // the StashOperator and its Pushgateway is elsewhere (another release or namespace, or external),
+    // the default would push to nothing and every drill would look missing: say so at synth.
+    const operators = operatorEndpointsOf(this);
+    const operatorUrl = operators.length === 1 ? operators[0].pushgatewayUrl : undefined;
+    if (props.pushgatewayUrl === undefined && operatorUrl !== undefined && operatorUrl !== DEFAULT_DRILL_PUSHGATEWAY_URL) {
+      out.push(problem('pushgatewayUrl', `is not set, so the drill pushes to ${JSON.stringify(DEFAULT_DRILL_PUSHGATEWAY_URL)}, but the app's StashOperator ${operators[0].path} has its Pushgateway at ${JSON.stringify(operatorUrl)}: the drill's results would never reach it`,
+        `set pushgatewayUrl: ${JSON.stringify(operatorUrl)} (the StashOperator's pushgatewayUrl)`));
     }
     // A drill pod under a policy pushes only where a rule admits: never a silently dropped push.
     // (The restore Job's own policy reports its networkPolicy problems, pushgatewayPeer's included.)

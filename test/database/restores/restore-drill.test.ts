@@ -8,7 +8,7 @@ import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import {
   Backend, DRILL_LABEL, DRILL_SERVER_LABEL, manifestProblems, MAX_DRILL_NAME, PerconaXtraDbBackupFleet, PerconaXtraDbBackupPlan,
   PerconaXtraDbBackupPlanProps, PerconaXtraDbRestoreDrill, PerconaXtraDbRestoreDrillProps, Repository, RestoreDrillOptions, RetentionPolicy,
-  restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext, RowCountOperator, Schedule, ScheduleWindow, Weekday,
+  Pushgateway, ServingCertificates, StashOperator, restrictedJobContainerSecurityContext, restrictedJobPodSecurityContext, RowCountOperator, Schedule, ScheduleWindow, Weekday,
 } from '../../../src';
 import { PerconaXtraDbVersion } from '../../../src/api';
 import { kubernetesSchemaProblems } from '../../../src/core/validation/kubernetes';
@@ -292,6 +292,33 @@ describe('network policies and a Pushgateway that is not the operator\'s', () =>
     const jobs = policies.find((p) => p.metadata.name === 'orders-drill-jobs');
     expect(jobs.spec.egress).toContainEqual(rule);
     expect(JSON.stringify([own, jobs])).not.toContain('56789');
+  });
+});
+
+describe('the Pushgateway a drill pushes to, beside the app\'s StashOperator', () => {
+  const withOperator = (drill: RestoreDrillOptions, operator: object) => {
+    const app = Testing.app();
+    new StashOperator(new Chart(app, 'install'), 'stash', { certificates: ServingCertificates.certManager(), ...operator });
+    return planChart(drill, {}, new Chart(app, 'test', { namespace: 'shop' }));
+  };
+
+  test('an external Pushgateway and no pushgatewayUrl: the default would push to nothing, so the synth fails with the URL to set', () => {
+    expect(synthErrors(withOperator({}, { pushgateway: Pushgateway.external('http://pushgateway.monitoring.svc:9091') }))).toContain(
+      '[test/orders/Drill] pushgatewayUrl: is not set, so the drill pushes to "http://stash-stash-pxc.stash.svc:56789", but the app\'s StashOperator install/stash has its Pushgateway at "http://pushgateway.monitoring.svc:9091": the drill\'s results would never reach it. Fix: set pushgatewayUrl: "http://pushgateway.monitoring.svc:9091"');
+  });
+
+  test('an operator whose own Pushgateway is not where the default points (another name or namespace): the same', () => {
+    expect(synthErrors(withOperator({}, {}))).toMatch(/pushgatewayUrl: is not set, so the drill pushes to "http:\/\/stash-stash-pxc\.stash\.svc:56789", but the app's StashOperator install\/stash has its Pushgateway at "http:\/\/stash\.stash\.svc:56789"/);
+  });
+
+  test('the StashOperator\'s pushgatewayUrl given: accepted, and the drill pushes there', () => {
+    for (const pushgateway of [Pushgateway.external('http://pushgateway.monitoring.svc:9091'), undefined]) {
+      const app = Testing.app();
+      const operator = new StashOperator(new Chart(app, 'install'), 'stash', { certificates: ServingCertificates.certManager(), ...(pushgateway ? { pushgateway } : {}) });
+      const chart = planChart({ pushgatewayUrl: operator.pushgatewayUrl }, {}, new Chart(app, 'test', { namespace: 'shop' }));
+      const cronJob = Testing.synth(chart).find((o) => o.kind === 'CronJob');
+      expect(JSON.stringify(cronJob)).toContain(`"value":"${operator.pushgatewayUrl}"`);
+    }
   });
 });
 
