@@ -56,12 +56,10 @@ done
 [ "$POLL" -ge 1 ] || POLL=1
 command -v "$KUBECTL" >/dev/null 2>&1 || drill_die "no $KUBECTL in this image"
 
-# Names go into JSON and arguments unescaped: only what Kubernetes allows in them.
-kname() { [[ "$2" =~ ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$ ]] || drill_die "$1=\"$2\" is not a Kubernetes name"; }
-kname DRILL_NAMESPACE "$DRILL_NAMESPACE"
-kname DRILL_JOB_NAME "$DRILL_JOB_NAME"
-kname DRILL_RESTORESESSION_NAME "$SESSION"
-kname DRILL_APPBINDING_NAME "$APPBINDING"
+drill_kname DRILL_NAMESPACE "$DRILL_NAMESPACE"
+drill_kname DRILL_JOB_NAME "$DRILL_JOB_NAME"
+drill_kname DRILL_RESTORESESSION_NAME "$SESSION"
+drill_kname DRILL_APPBINDING_NAME "$APPBINDING"
 [[ "$DRILL_JOB_UID" =~ ^[0-9a-f-]+$ ]] || drill_die "DRILL_JOB_UID=\"$DRILL_JOB_UID\" is not a UID"
 
 # The manifest must be a RestoreSession named $SESSION whose target is the drill's AppBinding:
@@ -85,7 +83,7 @@ DATABASE_FILE="${DRILL_DATABASE_FILE:-}"
 if [ -n "$DATABASE_FILE" ]; then
   [ -r "$DATABASE_FILE" ] || drill_die "cannot read DRILL_DATABASE_FILE $DATABASE_FILE"
   drill_require_vars DRILL_AUTH_SECRET
-  kname DRILL_AUTH_SECRET "$DRILL_AUTH_SECRET"
+  drill_kname DRILL_AUTH_SECRET "$DRILL_AUTH_SECRET"
   db_manifest="$(cat "$DATABASE_FILE")"
   db_flat="$(printf '%s' "$db_manifest" | tr -d ' \t\r\n')"
   [[ "$db_flat" == *'"kind":"PerconaXtraDB"'* && "$db_flat" == *"\"name\":\"$APPBINDING\""* ]] ||

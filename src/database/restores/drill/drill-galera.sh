@@ -47,13 +47,12 @@ done
 [ "$POLL" -ge 1 ] || POLL=1
 command -v "$KUBECTL" >/dev/null 2>&1 || drill_die "no $KUBECTL in this image"
 
-kname() { [[ "$2" =~ ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$ ]] || drill_die "$1=\"$2\" is not a Kubernetes name"; }
-kname DRILL_NAMESPACE "$DRILL_NAMESPACE"
-kname DRILL_SERVER_POD_NAME "$DRILL_SERVER_POD_NAME"
+drill_kname DRILL_NAMESPACE "$DRILL_NAMESPACE"
+drill_kname DRILL_SERVER_POD_NAME "$DRILL_SERVER_POD_NAME"
 POD="$DRILL_SERVER_POD_NAME"
 read -r -a CLAIMS <<<"$DRILL_CLAIMS"
 [ ${#CLAIMS[@]} -ge 1 ] || drill_die "DRILL_CLAIMS is empty"
-for c in "${CLAIMS[@]}"; do kname DRILL_CLAIMS "$c"; done
+for c in "${CLAIMS[@]}"; do drill_kname DRILL_CLAIMS "$c"; done
 [[ "$DRILL_JOB_UID" =~ ^[0-9a-f-]+$ ]] || drill_die "DRILL_JOB_UID=\"$DRILL_JOB_UID\" is not a UID"
 SESSION="${DRILL_RESTORESESSION_NAME:-$DRILL_NAME}"
 

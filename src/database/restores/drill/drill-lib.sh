@@ -39,6 +39,9 @@ drill_state_read() {
 # drill_is_uint VALUE: a whole number without sign.
 drill_is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
 
+# Names go into JSON and arguments unescaped: only what Kubernetes allows in them.
+drill_kname() { [[ "$2" =~ ^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$ ]] || drill_die "$1=\"$2\" is not a Kubernetes name"; }
+
 # drill_tcp_open HOST PORT: the port accepts a TCP connection within 3 seconds.
 # shellcheck disable=SC2016 # $1 and $2 are the inner bash's arguments
 drill_tcp_open() {
